@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import type { ErrorInfo } from '../../shared/errors';
+import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract';
+import type { ConnectionTestReport } from '../../shared/model/connection-test';
+import type { OutboxItem } from '../../shared/model/outbox';
+import type { Core } from '../core/core';
+import { MailwrightError } from '../core/errors';
+import { invokeChannel } from '../core/invoke';
+
+/** A CLI failure that already has its error envelope. */
+export class CliFailure extends Error {
+  constructor(readonly error: ErrorInfo, readonly human: string[] = []) {
+    super(error.message);
+  }
+}
+
+/** Call a contract channel exactly as the IPC registrar would. */
+export async function call<C extends Channel>(core: Core, channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
+  const result = await invokeChannel(core.handlers, channel, payload);
+  if (!result.ok) throw new CliFailure(result.error);
+  return result.value as ResponseOf<C>;
+}
+
+export async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+export async function readInputFile(path: string, what: string): Promise<string> {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err) {
+    throw new CliFailure(new MailwrightError('INVALID_INPUT', `Cannot read the ${what} file "${path}": ${(err as Error).message}`, 'Check the path.').info);
+  }
+}
+
+export async function accountIdByName(core: Core, name: string): Promise<string> {
+  const all = await call(core, 'accounts:list', undefined);
+  const found = all.find((a) => a.name.toLowerCase() === name.toLowerCase());
+  if (!found) {
+    throw new CliFailure(new MailwrightError('INVALID_INPUT', `There is no account named "${name}".`, `Known accounts: ${all.map((a) => a.name).join(', ')}.`).info);
+  }
+  return found.id;
+}
+
+export function formatReport(report: ConnectionTestReport): string[] {
+  const lines = report.phases.map((p) => {
+    const head = `${p.status === 'passed' ? 'PASS' : p.status === 'failed' ? 'FAIL' : 'SKIP'}  ${p.name.padEnd(8)} ${p.ms} ms${p.note ? `  (${p.note})` : ''}`;
+    return p.error ? `${head}\n      ${p.error.code}: ${p.error.message}\n      Hint: ${p.error.hint}` : head;
+  });
+  if (report.certificate) {
+    lines.push('', `Certificate: ${report.certificate.subject}`, `  issuer ${report.certificate.issuer}, valid to ${report.certificate.validTo}`, `  SHA-256 ${report.certificate.fingerprint256}`);
+  }
+  lines.push('', 'Transcript:');
+  for (const t of report.transcript) lines.push(`${t.tls ? '~' : ' '}${t.dir === 'sent' ? ' -> ' : t.dir === 'received' ? '<-  ' : ' === '}${t.text}`);
+  return lines;
+}
+
+export function formatItem(item: OutboxItem): string {
+  const parts = [`${item.id}  ${item.state.padEnd(19)} ${item.subject || '(no subject)'}  → ${item.recipients.join(', ')}`];
+  if (item.error) parts.push(`    ${item.error.code}: ${item.error.message}${item.error.smtp?.response ? `  [${item.error.smtp.response}]` : ''}`);
+  else if (item.response) parts.push(`    server: ${item.response}`);
+  if (item.rejected?.length) parts.push(`    refused: ${item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}`);
+  return parts.join('\n');
+}

@@ -1,0 +1,180 @@
+import { Command, CommanderError, Option } from 'commander';
+import type { AccountInput } from '../../shared/model/account';
+import { createCore, type Core } from '../core/core';
+import { defaultDataDir } from '../core/data-dir';
+import { MailwrightError } from '../core/errors';
+import { accountIdByName, call, CliFailure, formatItem, formatReport, readInputFile, readStdin } from './commands';
+import { EXIT_USAGE, Output } from './output';
+
+export interface CliIo {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+  stdin: NodeJS.ReadableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** The `mailwright` command: the same core and the same contract handlers as the window, no window. */
+export async function main(argv: string[], io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin, env: process.env }): Promise<number> {
+  const json = argv.includes('--json');
+  const output = new Output(json, io.stdout, io.stderr);
+  let exitCode = 0;
+  let core: Core | undefined;
+
+  const program = new Command('mailwright')
+    .description('Send mail through your SMTP accounts, from the command line.')
+    .option('--data-dir <dir>', 'data directory (default: the desktop app’s; or MAILWRIGHT_DATA_DIR)')
+    .option('--json', 'print one JSON object on stdout')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => (json ? undefined : io.stdout(s)),
+      writeErr: (s) => (json ? undefined : io.stderr(s)),
+    })
+    .showHelpAfterError(false);
+
+  const getCore = async () => {
+    const opts = program.opts<{ dataDir?: string }>();
+    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env) });
+    return core;
+  };
+  const run =
+    <A extends unknown[]>(action: (...args: A) => Promise<number>) =>
+    async (...args: A) => {
+      exitCode = await action(...args);
+    };
+
+  const account = program.command('account').description('manage SMTP accounts').exitOverride();
+  account
+    .command('add')
+    .argument('<name>', 'a name for the account')
+    .requiredOption('--email <addr>', 'the address mail is sent from')
+    .option('--display-name <text>', 'the name shown to recipients', '')
+    .requiredOption('--host <host>', 'SMTP server')
+    .requiredOption('--port <n>', 'SMTP port', (v) => {
+      if (!/^\d+$/.test(v)) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a number, got "${v}"`);
+      return Number(v);
+    })
+    .addOption(new Option('--security <mode>', 'tls (implicit, usually 465), starttls (usually 587) or none').choices(['tls', 'starttls', 'none']).makeOptionMandatory())
+    .option('--user <user>', 'login user name')
+    .option('--password-stdin', 'read the password from standard input (it goes to the OS keychain)')
+    .option('--accept-cert <sha256>', 'trust exactly the server certificate with this SHA-256 fingerprint')
+    .exitOverride()
+    .action(
+      run(async (name: string, o: { email: string; displayName: string; host: string; port: number; security: 'tls' | 'starttls' | 'none'; user?: string; passwordStdin?: boolean; acceptCert?: string }) => {
+        const input: AccountInput = { name, email: o.email, displayName: o.displayName, host: o.host, port: o.port, security: o.security };
+        if (o.user) input.username = o.user;
+        if (o.acceptCert) input.pinnedCertSha256 = o.acceptCert;
+        if (o.passwordStdin) input.password = await readStdin(io.stdin);
+        const saved = await call(await getCore(), 'accounts:save', input);
+        return output.success({ account: saved }, [`Added account "${saved.name}" (${saved.email} via ${saved.host}:${saved.port}, ${saved.security}).`]);
+      }),
+    );
+  account
+    .command('list')
+    .exitOverride()
+    .action(
+      run(async () => {
+        const all = await call(await getCore(), 'accounts:list', undefined);
+        return output.success(
+          { accounts: all },
+          all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${a.username ? `  user ${a.username}${a.hasPassword ? ' (password in keychain)' : a.hasPassword === null ? ' (keychain unavailable)' : ' (no password)'}` : ''}${a.pinnedCertSha256 ? '  pinned cert' : ''}`),
+        );
+      }),
+    );
+  account
+    .command('remove')
+    .argument('<name>')
+    .exitOverride()
+    .action(
+      run(async (name: string) => {
+        const c = await getCore();
+        const removed = await call(c, 'accounts:remove', { id: await accountIdByName(c, name) });
+        return output.success(removed, [`Removed account "${name}".`]);
+      }),
+    );
+  account
+    .command('test')
+    .argument('<name>')
+    .description('connect, start TLS and log in; nothing is sent')
+    .exitOverride()
+    .action(
+      run(async (name: string) => {
+        const c = await getCore();
+        const report = await call(c, 'accounts:test', { id: await accountIdByName(c, name) });
+        if (output.json) return output.success({ ...report, ok: report.ok }, []) && (report.ok ? 0 : 1);
+        const lines = formatReport(report);
+        if (report.ok) return output.success({}, lines);
+        const failed = report.phases.find((p) => p.error)!.error!;
+        return output.failure(failed, lines);
+      }),
+    );
+
+  program
+    .command('send')
+    .description('queue a message and send it now')
+    .requiredOption('--account <name>', 'the account to send with')
+    .option('--to <addr>', 'recipient (repeatable)', collect, [])
+    .option('--cc <addr>', 'copy recipient (repeatable)', collect, [])
+    .option('--bcc <addr>', 'blind copy recipient (repeatable)', collect, [])
+    .option('--reply-to <addr>', 'where replies should go')
+    .requiredOption('--subject <text>', 'the subject')
+    .option('--text <text>', 'plain-text body')
+    .option('--text-file <file>', 'plain-text body from a file')
+    .option('--html-file <file>', 'HTML body from a file (a plain-text part is generated)')
+    .option('--attach <file>', 'attach a file (repeatable)', collect, [])
+    .exitOverride()
+    .action(
+      run(async (o: { account: string; to: string[]; cc: string[]; bcc: string[]; replyTo?: string; subject: string; text?: string; textFile?: string; htmlFile?: string; attach: string[] }) => {
+        if (o.text !== undefined && o.textFile) throw new CliFailure(new MailwrightError('INVALID_INPUT', 'Give either --text or --text-file, not both.', 'Drop one of them.').info);
+        const c = await getCore();
+        const accountId = await accountIdByName(c, o.account);
+        const text = o.textFile ? await readInputFile(o.textFile, 'text') : o.text;
+        const html = o.htmlFile ? await readInputFile(o.htmlFile, 'HTML') : undefined;
+        const attachments = [];
+        for (const path of o.attach) {
+          try {
+            attachments.push({ handle: (await c.attachments.register(path)).handle });
+          } catch (err) {
+            if (err instanceof MailwrightError) throw new CliFailure(err.info);
+            throw err;
+          }
+        }
+        const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments });
+        const item = await c.outbox.settled(queued.id);
+        if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
+        return output.success(
+          { id: item.id, state: item.state, messageId: item.messageId, accepted: item.accepted ?? [], rejected: item.rejected ?? [], response: item.response ?? '' },
+          [`Sent ${item.messageId}`, formatItem(item)],
+        );
+      }),
+    );
+
+  const outbox = program.command('outbox').description('the outbox and sent messages').exitOverride();
+  outbox
+    .command('list')
+    .exitOverride()
+    .action(
+      run(async () => {
+        const items = await call(await getCore(), 'outbox:list', undefined);
+        return output.success({ items }, items.length ? items.map(formatItem) : ['The outbox is empty.']);
+      }),
+    );
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+      const message = err.message.replace(/^error: /, '');
+      if (json) output.failure({ code: 'INVALID_INPUT', message, hint: 'Run `mailwright --help` for the usage.' });
+      return EXIT_USAGE;
+    }
+    if (err instanceof CliFailure) exitCode = output.failure(err.error, err.human);
+    else if (err instanceof MailwrightError) exitCode = output.failure(err.info);
+    else throw err;
+  } finally {
+    await core?.close();
+  }
+  return exitCode;
+}

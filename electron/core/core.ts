@@ -1,0 +1,66 @@
+import { promises as fs } from 'node:fs';
+import { AccountStore } from './accounts/account-store';
+import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
+import { AttachmentRegistry } from './attachments/attachment-registry';
+import { CoreEvents } from './events';
+import { createHandlers, type Handlers } from './handlers';
+import { OutboxService } from './outbox/outbox-service';
+import { OutboxStore } from './outbox/outbox-store';
+import { SandboxServer } from './sandbox/sandbox-server';
+import { TransportFactory } from './smtp/transport-factory';
+
+export interface CoreOptions {
+  dataDir: string;
+  secrets?: SecretStore;
+  now?: () => Date;
+  log?: (message: string, err?: unknown) => void;
+}
+
+export interface Core {
+  dataDir: string;
+  events: CoreEvents;
+  accounts: AccountStore;
+  attachments: AttachmentRegistry;
+  sandbox: SandboxServer;
+  transports: TransportFactory;
+  outbox: OutboxService;
+  handlers: Handlers;
+  close(): Promise<void>;
+}
+
+/** Build every service with its dependencies (the composition root shared by the app, browser mode and the CLI). */
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const log = opts.log ?? (() => {});
+  const now = opts.now ?? (() => new Date());
+  const events = new CoreEvents();
+  const sandbox = new SandboxServer({ dataDir: opts.dataDir, onCaught: (m) => events.emit('sandbox:caught', m) });
+  const accounts = new AccountStore({
+    dataDir: opts.dataDir,
+    secrets: opts.secrets ?? new KeytarSecretStore(),
+    sandboxPort: () => sandbox.port,
+    onCorrupt: (movedTo, err) => log(`accounts.json was unreadable and was moved to ${movedTo}`, err),
+  });
+  const attachments = new AttachmentRegistry();
+  const transports = new TransportFactory({ accounts, sandbox });
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, now });
+  await outbox.recover();
+
+  const core: Core = {
+    dataDir: opts.dataDir,
+    events,
+    accounts,
+    attachments,
+    sandbox,
+    transports,
+    outbox,
+    handlers: undefined as unknown as Handlers,
+    async close() {
+      await outbox.idle();
+      await transports.closeAll();
+      await sandbox.stop();
+    },
+  };
+  core.handlers = createHandlers(core);
+  return core;
+}

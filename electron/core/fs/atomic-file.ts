@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Write a file so that a crash at any moment leaves either the old or the new content,
+ * never a torn one: write a temp file beside it, fsync it, rename it over, fsync the folder.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, path);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+  await fsyncDir(dir);
+}
+
+/** Make a rename inside `dir` durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Read a JSON file. Missing → undefined. Unparseable → the file is moved aside as
+ * `NAME.corrupt-TIMESTAMP` (kept for the user, never deleted) and `onCorrupt` is told.
+ */
+export async function readJsonFile<T>(path: string, onCorrupt?: (movedTo: string, err: Error) => void): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await fs.readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    const movedTo = `${path}.corrupt-${Date.now()}`;
+    await fs.rename(path, movedTo);
+    onCorrupt?.(movedTo, err as Error);
+    return undefined;
+  }
+}

@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { OutboxItem } from '../../../shared/model/outbox';
+import { storageFailed } from '../errors';
+import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+
+/**
+ * The outbox on disk, the Maildir way. Each message is `ID.eml` (the exact bytes to send) plus
+ * `ID.json` (its state). A message is built into `outbox/tmp/`, fsynced and renamed into
+ * `outbox/`; writing its sidecar is the commit point — before that it does not exist for anyone.
+ * Sent messages move to `sent/`: the final state is written first, then the `.eml`, then the
+ * sidecar is renamed over, so a crash at any step is finished by `recover()`.
+ */
+export class OutboxStore {
+  readonly outboxDir: string;
+  readonly sentDir: string;
+  readonly tmpDir: string;
+
+  constructor(dataDir: string) {
+    this.outboxDir = join(dataDir, 'outbox');
+    this.sentDir = join(dataDir, 'sent');
+    this.tmpDir = join(this.outboxDir, 'tmp');
+  }
+
+  async init(): Promise<void> {
+    for (const dir of [this.tmpDir, this.sentDir]) await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Time-ordered, unguessable ids. */
+  newId(now: Date): string {
+    return `${now.getTime().toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`;
+  }
+
+  tmpPath(id: string) {
+    return join(this.tmpDir, `${id}.eml`);
+  }
+
+  emlPath(item: Pick<OutboxItem, 'id' | 'state'>) {
+    return join(item.state === 'sent' ? this.sentDir : this.outboxDir, `${item.id}.eml`);
+  }
+
+  /** Move a fully written and fsynced message from tmp/ into the outbox, then commit its sidecar. */
+  async commit(item: OutboxItem): Promise<void> {
+    try {
+      await fs.rename(this.tmpPath(item.id), join(this.outboxDir, `${item.id}.eml`));
+      await fsyncDir(this.outboxDir);
+      await this.save(item);
+    } catch (err) {
+      throw storageFailed('the message to the outbox', err);
+    }
+  }
+
+  /** Write an item's state durably, in the folder where it lives. */
+  async save(item: OutboxItem): Promise<void> {
+    await writeFileAtomic(join(item.state === 'sent' ? this.sentDir : this.outboxDir, `${item.id}.json`), JSON.stringify(item, null, 1));
+  }
+
+  /** After the server accepted it: record the final state, then move message and sidecar to sent/. */
+  async moveToSent(item: OutboxItem): Promise<void> {
+    await writeFileAtomic(join(this.outboxDir, `${item.id}.json`), JSON.stringify(item, null, 1));
+    await this.finishMove(item.id);
+  }
+
+  private async finishMove(id: string): Promise<void> {
+    const eml = join(this.outboxDir, `${id}.eml`);
+    await fs.rename(eml, join(this.sentDir, `${id}.eml`)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err; // already moved before a crash
+    });
+    await fs.rename(join(this.outboxDir, `${id}.json`), join(this.sentDir, `${id}.json`));
+    await fsyncDir(this.sentDir);
+    await fsyncDir(this.outboxDir);
+  }
+
+  private async readDir(dir: string): Promise<OutboxItem[]> {
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    const items = await Promise.all(
+      names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => readJsonFile<OutboxItem>(join(dir, n))),
+    );
+    return items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string');
+  }
+
+  async list(): Promise<OutboxItem[]> {
+    const [queued, sent] = await Promise.all([this.readDir(this.outboxDir), this.readDir(this.sentDir)]);
+    return [...queued, ...sent].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async get(id: string): Promise<OutboxItem | undefined> {
+    return (
+      (await readJsonFile<OutboxItem>(join(this.outboxDir, `${id}.json`))) ?? (await readJsonFile<OutboxItem>(join(this.sentDir, `${id}.json`)))
+    );
+  }
+
+  /**
+   * Start-up repair after a crash: drop half-built messages (never committed, never sent),
+   * finish interrupted moves to sent/, and report what was mid-send: the caller decides what
+   * those become (never resent blindly).
+   */
+  async recover(): Promise<{ interrupted: OutboxItem[] }> {
+    await this.init();
+    for (const name of await fs.readdir(this.tmpDir)) await fs.rm(join(this.tmpDir, name), { force: true });
+    const items = await this.readDir(this.outboxDir);
+    const ids = new Set(items.map((i) => i.id));
+    for (const name of await fs.readdir(this.outboxDir)) {
+      const m = /^(.+)\.eml$/.exec(name);
+      if (m && !ids.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
+    }
+    const interrupted: OutboxItem[] = [];
+    for (const item of items) {
+      if (item.state === 'sent') await this.finishMove(item.id);
+      else if (item.state === 'sending') interrupted.push(item);
+    }
+    return { interrupted };
+  }
+}

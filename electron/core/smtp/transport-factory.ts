@@ -1,0 +1,71 @@
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { AccountStore, StoredAccount } from '../accounts/account-store';
+import { SANDBOX_ACCOUNT_ID } from '../accounts/account-store';
+import { smtpSettings } from './smtp-options';
+
+/** The embedded sandbox server, as the factory sees it: where to reach it and how to log in. */
+export interface SandboxEndpoint {
+  ensureStarted(): Promise<{ port: number; user: string; pass: string }>;
+}
+
+export interface AccountTransport {
+  transport: Transporter;
+  account: StoredAccount;
+}
+
+/**
+ * One pooled nodemailer transport per account, built on first use and dropped when the
+ * account changes. Transports are told never to read files or URLs on their own: we hand
+ * them finished messages only.
+ */
+export class TransportFactory {
+  private readonly cache = new Map<string, Promise<AccountTransport>>();
+
+  constructor(private readonly deps: { accounts: AccountStore; sandbox: SandboxEndpoint; maxConnections?: number }) {}
+
+  forAccount(id: string): Promise<AccountTransport> {
+    let entry = this.cache.get(id);
+    if (!entry) {
+      entry = this.create(id);
+      this.cache.set(id, entry);
+      entry.catch(() => this.cache.delete(id));
+    }
+    return entry;
+  }
+
+  /** The settings of an account, with the sandbox's live port and per-launch login filled in. */
+  async resolve(id: string): Promise<{ account: StoredAccount; password: string | null }> {
+    if (id === SANDBOX_ACCOUNT_ID) {
+      const live = await this.deps.sandbox.ensureStarted();
+      const account = { ...(await this.deps.accounts.getStored(id)), port: live.port, username: live.user };
+      return { account, password: live.pass };
+    }
+    return { account: await this.deps.accounts.getStored(id), password: await this.deps.accounts.password(id) };
+  }
+
+  private async create(id: string): Promise<AccountTransport> {
+    const { account, password } = await this.resolve(id);
+    const settings = await smtpSettings(account, password);
+    const transport = nodemailer.createTransport({
+      ...settings,
+      pool: true,
+      maxConnections: this.deps.maxConnections ?? 3,
+      maxMessages: 100,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+    return { transport, account };
+  }
+
+  invalidate(id: string): void {
+    const entry = this.cache.get(id);
+    this.cache.delete(id);
+    entry?.then((t) => t.transport.close()).catch(() => undefined);
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.cache.values()];
+    this.cache.clear();
+    await Promise.all(all.map((p) => p.then((t) => t.transport.close()).catch(() => undefined)));
+  }
+}

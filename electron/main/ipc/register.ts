@@ -1,0 +1,28 @@
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import type { Handlers } from '../../core/handlers';
+import { invokeChannel } from '../../core/invoke';
+
+/**
+ * Register every contract channel on ipcMain. Trust boundary: the renderer is untrusted. Only
+ * our own window's top frame may call, and every payload is parsed by the contract's schema in
+ * invokeChannel before any handler sees it.
+ */
+export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers, isOwnFrame: (event: IpcMainInvokeEvent) => boolean, log: (msg: string, err: unknown) => void) {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(wireName(channel), (event, payload: unknown) => {
+      if (!isOwnFrame(event)) {
+        return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the request did not come from a Mailwright window.', hint: 'This is not something a user can cause.' } };
+      }
+      return invokeChannel(handlers, channel, payload, log);
+    });
+  }
+}
+
+/** A sender is ours when it is the main frame of one of our windows, showing our own page. */
+export function ownFrameCheck(windows: () => WebContents[], appUrl: (url: string) => boolean) {
+  return (event: IpcMainInvokeEvent) => {
+    const frame = event.senderFrame;
+    return !!frame && frame === event.sender.mainFrame && windows().includes(event.sender) && appUrl(frame.url);
+  };
+}

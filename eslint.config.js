@@ -1,0 +1,45 @@
+// Lint, including the layer rules that keep the architecture honest (as VS Code enforces its layers):
+//   shared/   imports no Node, no Electron, no DOM-only code, nothing outside shared/
+//   renderer/ imports only shared/ (and browser packages), never Node, Electron or the core
+//   electron/core and electron/cli import no `electron`: they run in plain Node
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const restrict = (patterns, paths = []) => ({
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'Not allowed in this layer (see ARCHITECTURE.md).' })), patterns }],
+});
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{js,mjs}'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', URL: 'readonly' } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      ...restrict(
+        [{ group: ['**/electron/**', '**/renderer/**', 'electron', 'electron/*', 'react', 'react-dom', 'react/*', 'nodemailer', 'nodemailer/*'], message: 'shared/ must stay free of Node, Electron, DOM and app layers.' }],
+        nodeBuiltins,
+      ),
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: restrict([{ group: ['**/electron/**', 'electron', 'electron/*', 'nodemailer', 'nodemailer/*', 'keytar'], message: 'The renderer may import only shared/ and browser packages.' }], nodeBuiltins),
+  },
+  {
+    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts'],
+    rules: restrict([{ group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core and the CLI run in plain Node: no Electron, no app layers.' }]),
+  },
+);

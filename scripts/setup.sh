@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Install what Mailwright needs on a Debian/Ubuntu machine: the Debian packages (only those
+# missing) and the npm packages (only when package-lock.json changed since the last install).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# libsecret-1-dev: keytar builds against it; gnome-keyring + dbus: a real keychain for tests;
+# python3-aiosmtpd: an independent SMTP server for the delivery test; build tools for keytar.
+DEBIAN_PACKAGES=(libsecret-1-dev gnome-keyring dbus python3 python3-aiosmtpd g++ make)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The Electron binary is fetched separately (scripts/launch.sh), so installing never depends on it.
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f node_modules/.mailwright-lock ] || [ "$(cat node_modules/.mailwright-lock)" != "$lock_hash" ]; then
+  echo "setup: npm ci"
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  echo "$lock_hash" > node_modules/.mailwright-lock
+fi

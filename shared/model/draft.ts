@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { headerText, mailboxText } from './text';
+
+/** An attachment as the renderer knows it: an opaque handle issued by main, never a path. */
+export const attachmentRef = z.strictObject({
+  handle: z.string().regex(/^att_[A-Za-z0-9_-]{16,64}$/, { message: 'is not an attachment handle' }),
+});
+export type AttachmentRef = z.infer<typeof attachmentRef>;
+
+const recipients = z.array(mailboxText).max(500, { message: 'at most 500 recipients per field' });
+
+export const draft = z
+  .strictObject({
+    accountId: z.string().min(1).max(64),
+    to: recipients.default([]),
+    cc: recipients.default([]),
+    bcc: recipients.default([]),
+    replyTo: mailboxText.optional(),
+    subject: headerText(998).default(''),
+    /** The body as HTML; the plain-text alternative is generated from it. */
+    html: z.string().max(20_000_000).optional(),
+    /** A plain-text body; used as is when there is no HTML. */
+    text: z.string().max(20_000_000).optional(),
+    attachments: z.array(attachmentRef).max(100).default([]),
+  })
+  .refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, {
+    message: 'needs at least one recipient',
+    path: ['to'],
+  });
+export type Draft = z.output<typeof draft>;
+export type DraftInput = z.input<typeof draft>;
+
+/** What main tells the renderer about an attachment it holds a handle for. */
+export interface AttachmentInfo {
+  handle: string;
+  name: string;
+  size: number;
+  contentType: string;
+}

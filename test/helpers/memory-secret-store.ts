@@ -1,0 +1,15 @@
+import type { SecretStore } from '../../electron/core/accounts/secret-store';
+
+/** A fake keychain for unit tests only; the integration tests use the real one. */
+export class MemorySecretStore implements SecretStore {
+  readonly secrets = new Map<string, string>();
+  async get(id: string) {
+    return this.secrets.get(id) ?? null;
+  }
+  async set(id: string, secret: string) {
+    this.secrets.set(id, secret);
+  }
+  async delete(id: string) {
+    this.secrets.delete(id);
+  }
+}

@@ -1,0 +1,88 @@
+import type { AddressInfo } from 'node:net';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { selfSignedCert } from './certs';
+
+export interface Received {
+  from: string;
+  to: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+export interface TestSmtpOptions {
+  /** implicit TLS on connect, STARTTLS offered, or plain */
+  mode: 'tls' | 'starttls' | 'plain';
+  users?: Record<string, string>;
+  /** reply to RCPT TO for some addresses: e.g. { 'nobody@example.test': [550, 'No such user'] } */
+  refuseRcpt?: Record<string, [number, string]>;
+  refuseSender?: [number, string];
+  /** reply to the end of DATA */
+  dataReply?: [number, string];
+  size?: number;
+}
+
+export interface TestSmtpServer {
+  port: number;
+  received: Received[];
+  sessions: number;
+  close(): Promise<void>;
+}
+
+const smtpError = ([code, text]: [number, string]) => Object.assign(new Error(text), { responseCode: code });
+
+/** A real smtp-server on 127.0.0.1 with a self-signed certificate, scripted refusals and a record of what arrived. */
+export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServer> {
+  const { key, cert } = await selfSignedCert();
+  const received: Received[] = [];
+  const state = { sessions: 0 };
+  const options: SMTPServerOptions = {
+    secure: opts.mode === 'tls',
+    key,
+    cert,
+    logger: false,
+    size: opts.size,
+    disabledCommands: opts.mode === 'starttls' ? [] : ['STARTTLS'],
+    authOptional: !opts.users,
+    allowInsecureAuth: opts.mode === 'plain',
+    onConnect: (_session, callback) => {
+      state.sessions++;
+      callback();
+    },
+    onAuth: (auth, _session, callback) => {
+      if (opts.users && opts.users[auth.username ?? ''] === auth.password) return callback(null, { user: auth.username });
+      callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onMailFrom: (_address, _session, callback) => callback(opts.refuseSender ? smtpError(opts.refuseSender) : undefined),
+    onRcptTo: (address, _session, callback) => {
+      const refusal = opts.refuseRcpt?.[address.address];
+      callback(refusal ? smtpError(refusal) : undefined);
+    },
+    onData: (stream, session, callback) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (opts.dataReply) return callback(smtpError(opts.dataReply));
+        const raw = Buffer.concat(chunks);
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw,
+          parsed: await simpleParser(raw),
+        });
+        callback();
+      });
+    },
+  };
+  const server = new SMTPServer(options);
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return {
+    port: (server.server.address() as AddressInfo).port,
+    received,
+    get sessions() {
+      return state.sessions;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,58 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../shared/model/outbox';
+import { OutboxStore } from '../../electron/core/outbox/outbox-store';
+import { tempDir } from '../helpers/temp-dir';
+
+const item = (store: OutboxStore, state: OutboxItem['state'] = 'scheduled'): OutboxItem => {
+  const now = new Date();
+  return { id: store.newId(now), accountId: 'a', messageId: '<m@x>', subject: 's', from: 'f@x', recipients: ['t@x'], state, createdAt: now.toISOString(), updatedAt: now.toISOString(), attempts: 0, size: 3 };
+};
+
+async function committed(store: OutboxStore, state: OutboxItem['state']) {
+  const it = item(store, state);
+  await fs.writeFile(store.tmpPath(it.id), 'eml');
+  await store.commit(it);
+  return it;
+}
+
+describe('OutboxStore', () => {
+  it('a message exists only once its sidecar is committed', async () => {
+    const store = new OutboxStore(tempDir());
+    await store.init();
+    const half = item(store);
+    await fs.writeFile(store.tmpPath(half.id), 'half-built');
+    expect(await store.list()).toEqual([]);
+    const full = await committed(store, 'scheduled');
+    expect((await store.list()).map((i) => i.id)).toEqual([full.id]);
+  });
+
+  it('moves sent messages to sent/ with their final state', async () => {
+    const store = new OutboxStore(tempDir());
+    await store.init();
+    const it = await committed(store, 'sending');
+    await store.moveToSent({ ...it, state: 'sent', response: '250 ok' });
+    expect(await fs.readFile(join(store.sentDir, `${it.id}.eml`), 'utf8')).toBe('eml');
+    expect(await store.get(it.id)).toMatchObject({ state: 'sent', response: '250 ok' });
+    expect(await fs.readdir(store.outboxDir)).toEqual(['tmp']);
+  });
+
+  it('recover() drops half-built files, finishes interrupted moves and reports what was mid-send', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    await fs.writeFile(store.tmpPath('stale'), 'x'); // crashed while building
+    await fs.writeFile(join(store.outboxDir, 'orphan.eml'), 'x'); // crashed between rename and sidecar
+    const mid = await committed(store, 'sending');
+    const done = await committed(store, 'sent');
+    // crashed after the .eml moved but before the sidecar did
+    await fs.rename(join(store.outboxDir, `${done.id}.eml`), join(store.sentDir, `${done.id}.eml`));
+
+    const { interrupted } = await new OutboxStore(dir).recover();
+    expect(interrupted.map((i) => i.id)).toEqual([mid.id]);
+    expect(await fs.readdir(store.tmpDir)).toEqual([]);
+    expect((await fs.readdir(store.outboxDir)).sort()).toEqual([`${mid.id}.eml`, `${mid.id}.json`, 'tmp'].sort());
+    expect((await fs.readdir(store.sentDir)).sort()).toEqual([`${done.id}.eml`, `${done.id}.json`]);
+  });
+});

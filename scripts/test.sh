@@ -3,4 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-npm test
+rm -f test-results/vitest.json
+status=0
+npm test || status=$?
+[ -f test-results/vitest.json ] && node scripts/test-summary.mjs test-results/vitest.json
+exit $status

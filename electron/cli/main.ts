@@ -102,11 +102,11 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
       run(async (name: string) => {
         const c = await getCore();
         const report = await call(c, 'accounts:test', { id: await accountIdByName(c, name) });
-        if (output.json) return output.success({ ...report, ok: report.ok }, []) && (report.ok ? 0 : 1);
         const lines = formatReport(report);
-        if (report.ok) return output.success({}, lines);
+        if (report.ok) return output.success({ ...report }, lines);
+        // The first failing phase's error is the verdict; the JSON keeps the whole report beside it.
         const failed = report.phases.find((p) => p.error)!.error!;
-        return output.failure(failed, lines);
+        return output.failure(failed, lines, { ...report });
       }),
     );
 

@@ -21,8 +21,8 @@ export class Output {
   }
 
   /** A failure with a code: exit 2 when the input was at fault, 1 otherwise. */
-  failure(error: ErrorInfo, human: string[] = []): number {
-    if (this.json) this.out(JSON.stringify({ ok: false, error }) + '\n');
+  failure(error: ErrorInfo, human: string[] = [], extra: Record<string, unknown> = {}): number {
+    if (this.json) this.out(JSON.stringify({ ...extra, ok: false, error }) + '\n');
     else {
       if (human.length) this.out(human.join('\n') + '\n');
       const lines = [`Error ${error.code}: ${error.message}`, `Hint: ${error.hint}`];

@@ -20,6 +20,8 @@ export interface TestSmtpOptions {
   /** reply to the end of DATA */
   dataReply?: [number, string];
   size?: number;
+  /** read the whole message, then never answer the final dot (the duplicate window) */
+  stallAfterData?: boolean;
 }
 
 export interface TestSmtpServer {
@@ -62,6 +64,7 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
+        if (opts.stallAfterData) return;
         if (opts.dataReply) return callback(smtpError(opts.dataReply));
         const raw = Buffer.concat(chunks);
         received.push({

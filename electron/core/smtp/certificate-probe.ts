@@ -91,7 +91,10 @@ export async function probeCertificate(opts: { host: string; port: number; secur
     return describe(secure);
   } finally {
     clearTimeout(timer);
-    secure?.destroy();
-    raw?.destroy();
+    // Say goodbye instead of resetting the connection; servers log resets as errors.
+    if (secure && !secure.destroyed) {
+      secure.end('QUIT\r\n');
+      setTimeout(() => secure?.destroy(), 1000).unref();
+    } else raw?.destroy();
   }
 }

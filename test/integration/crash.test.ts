@@ -1,0 +1,50 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli';
+import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+import { tempDir } from '../helpers/temp-dir';
+
+let server: TestSmtpServer | undefined;
+afterEach(async () => server?.close());
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('a crash while sending', () => {
+  it('kill -9 after the final dot: the message is kept and reported outcome-unknown, never resent', async () => {
+    const dir = tempDir();
+    server = await startTestSmtp({ mode: 'plain', stallAfterData: true });
+    await cli(['--data-dir', dir, 'account', 'add', 'Plain', '--email', 'a@example.test', '--host', '127.0.0.1', '--port', String(server.port), '--security', 'none']);
+
+    const child = spawn('npx', ['--no-install', 'mailwright', '--data-dir', dir, 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'crash', '--text', 'body'], { stdio: 'ignore', detached: true });
+    // Wait until the item is durably "sending" and the server has the whole message.
+    const id = await waitFor(async () => {
+      for (const name of await fs.readdir(join(dir, 'outbox'))) {
+        if (!name.endsWith('.json')) continue;
+        const item = JSON.parse(await fs.readFile(join(dir, 'outbox', name), 'utf8'));
+        if (item.state === 'sending') return item.id as string;
+      }
+      return undefined;
+    });
+    await new Promise((r) => setTimeout(r, 500)); // let DATA finish on the server side
+    process.kill(-child.pid!, 'SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const sessionsBefore = server.sessions;
+
+    const list = await cli(['--data-dir', dir, '--json', 'outbox', 'list']);
+    const item = (list.json.items as Array<{ id: string; state: string; error?: { code: string } }>).find((i) => i.id === id)!;
+    expect(item.state).toBe('outcome-unknown');
+    expect(item.error?.code).toBe('OUTCOME_UNKNOWN');
+    expect(await fs.readFile(join(dir, 'outbox', `${id}.eml`), 'utf8')).toContain('body');
+    expect(server.sessions).toBe(sessionsBefore); // nothing was resent on start-up
+  });
+});

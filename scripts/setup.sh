@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # libsecret-1-dev: keytar builds against it; gnome-keyring + dbus: a real keychain for tests;
 # python3-aiosmtpd: an independent SMTP server for the delivery test; build tools for keytar.
-DEBIAN_PACKAGES=(libsecret-1-dev gnome-keyring dbus python3 python3-aiosmtpd g++ make)
+DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
@@ -16,7 +16,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   sudo_cmd=(); [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
   "${sudo_cmd[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # The Electron binary is fetched separately (scripts/launch.sh), so installing never depends on it.

@@ -39,7 +39,7 @@ export default tseslint.config(
     rules: restrict([{ group: ['**/electron/**', 'electron', 'electron/*', 'nodemailer', 'nodemailer/*', 'keytar'], message: 'The renderer may import only shared/ and browser packages.' }], nodeBuiltins),
   },
   {
-    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts'],
+    files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/web/**/*.ts'],
     rules: restrict([{ group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core and the CLI run in plain Node: no Electron, no app layers.' }]),
   },
 );

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AccountInput } from '../../shared/model/account';
 import { createCore, type Core } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
+import { startWebServer } from '../web/server';
 import { accountIdByName, call, CliFailure, formatItem, formatReport, readInputFile, readStdin } from './commands';
 import { EXIT_USAGE, Output } from './output';
 
@@ -158,6 +161,33 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
       run(async () => {
         const items = await call(await getCore(), 'outbox:list', undefined);
         return output.success({ items }, items.length ? items.map(formatItem) : ['The outbox is empty.']);
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('browser mode: serve the app on 127.0.0.1 until stopped')
+    .option('--port <n>', 'port to listen on (default: any free port)', (v) => {
+      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a port number, got "${v}"`);
+      return Number(v);
+    })
+    .exitOverride()
+    .action(
+      run(async (o: { port?: number }) => {
+        const c = await getCore();
+        const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
+        if (!existsSync(join(rendererDir, 'index.html'))) {
+          throw new CliFailure(new MailwrightError('INVALID_INPUT', 'The app is not built yet.', 'Run `npm run build` first (bash scripts/launch.sh does it for you).').info);
+        }
+        await c.sandbox.ensureStarted();
+        const web = await startWebServer(c, { rendererDir, port: o.port });
+        io.stdout(`Mailwright UI: ${web.url}\n`);
+        await new Promise<void>((done) => {
+          process.once('SIGINT', done);
+          process.once('SIGTERM', done);
+        });
+        await web.close();
+        return 0;
       }),
     );
 

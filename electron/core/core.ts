@@ -3,7 +3,7 @@ import { AccountStore } from './accounts/account-store';
 import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
 import { AttachmentRegistry } from './attachments/attachment-registry';
 import { CoreEvents } from './events';
-import { createHandlers, type Handlers } from './handlers';
+import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
 import { SandboxServer } from './sandbox/sandbox-server';
@@ -14,6 +14,7 @@ export interface CoreOptions {
   secrets?: SecretStore;
   now?: () => Date;
   log?: (message: string, err?: unknown) => void;
+  host?: HostCapabilities;
 }
 
 export interface Core {
@@ -61,6 +62,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await sandbox.stop();
     },
   };
-  core.handlers = createHandlers(core);
+  core.handlers = createHandlers(core, opts.host);
   return core;
 }

@@ -1,11 +1,18 @@
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
+import { invalidInput } from './errors';
 import { testConnection } from './smtp/connection-test';
+
+/** What only the host can do (the desktop shell has native dialogs; browser mode and the CLI do not). */
+export interface HostCapabilities {
+  /** Ask the user for files; resolves with the chosen paths (empty when cancelled). */
+  pickFiles?: () => Promise<string[]>;
+}
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
 
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
-export function createHandlers(core: Core): Handlers {
+export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
   const { accounts, transports, outbox, sandbox, attachments } = core;
   return {
     'accounts:list': () => accounts.list(),
@@ -23,6 +30,11 @@ export function createHandlers(core: Core): Handlers {
     'accounts:test': async ({ id }) => {
       const { account, password } = await transports.resolve(id);
       return testConnection(account, password);
+    },
+    'attachments:pick': async () => {
+      if (!host.pickFiles) throw invalidInput('There is no file picker here.', 'Use the browser’s file chooser or drag files into the composer.');
+      const paths = await host.pickFiles();
+      return Promise.all(paths.map((p) => attachments.register(p)));
     },
     'attachments:describe': async ({ handle }) => attachments.describe(handle),
     'outbox:enqueue': (draft) => outbox.enqueue(draft),

@@ -1,25 +1,66 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { Account } from '../../shared/model/account';
-import { api } from './api';
+import { AccountsView } from './features/accounts/AccountsView';
+import { Composer } from './features/composer/Composer';
+import { OutboxView } from './features/outbox/OutboxView';
+import { SandboxView } from './features/sandbox/SandboxView';
+import { api } from './lib/api';
 
-/** First cut: the accounts the core knows. The composer, outbox and sandbox views arrive with part 2. */
+type View = 'compose' | 'outbox' | 'sandbox' | 'accounts';
+
+const NAV: Array<{ view: View; label: string; icon: string }> = [
+  { view: 'compose', label: 'Compose', icon: '✎' },
+  { view: 'outbox', label: 'Outbox', icon: '⇪' },
+  { view: 'sandbox', label: 'Sandbox', icon: '◫' },
+  { view: 'accounts', label: 'Accounts', icon: '⚙' },
+];
+
 export function App() {
+  const [view, setView] = useState<View>('compose');
   const [accounts, setAccounts] = useState<Account[]>([]);
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    api()['accounts:list']().then((r) => (r.ok ? setAccounts(r.value) : setError(r.error.message)), (e: Error) => setError(e.message));
+  const [fatal, setFatal] = useState<string>();
+
+  const reloadAccounts = useCallback(async () => {
+    try {
+      const r = await api()['accounts:list']();
+      if (r.ok) setAccounts(r.value);
+      else setFatal(r.error.message);
+    } catch (err) {
+      setFatal((err as Error).message);
+    }
   }, []);
+  useEffect(() => void reloadAccounts(), [reloadAccounts]);
+
+  if (fatal) {
+    return (
+      <div className="fatal" role="alert">
+        <h1>Mailwright cannot start</h1>
+        <p>{fatal}</p>
+      </div>
+    );
+  }
   return (
-    <main style={{ font: '15px system-ui, sans-serif', padding: 24 }}>
-      <h1>Mailwright</h1>
-      {error && <p role="alert">{error}</p>}
-      <ul aria-label="Accounts">
-        {accounts.map((a) => (
-          <li key={a.id}>
-            {a.name} — {a.email}
-          </li>
+    <div className="app">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">✉</span> Mailwright
+        </div>
+        {NAV.map((n) => (
+          <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)}>
+            <span className="nav-icon" aria-hidden="true">{n.icon}</span>
+            {n.label}
+          </button>
         ))}
-      </ul>
-    </main>
+      </nav>
+      <main className="content">
+        {/* The composer stays mounted so a half-written message survives a look at the outbox. */}
+        <div hidden={view !== 'compose'} className="view">
+          <Composer accounts={accounts} onSent={() => setView('outbox')} />
+        </div>
+        {view === 'outbox' && <OutboxView accounts={accounts} />}
+        {view === 'sandbox' && <SandboxView />}
+        {view === 'accounts' && <AccountsView accounts={accounts} onChanged={reloadAccounts} />}
+      </main>
+    </div>
   );
 }

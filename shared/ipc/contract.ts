@@ -25,6 +25,8 @@ export const contract = {
   'accounts:remove': { request: byId, response: returns<{ removed: string }>() },
   'accounts:set-default': { request: byId, response: returns<Account>() },
   'accounts:test': { request: byId, response: returns<ConnectionTestReport>() },
+  /** Opens the native file picker in main; the renderer learns handles, never paths. */
+  'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },

@@ -1,18 +1,5 @@
 import type { Session, WebContents } from 'electron';
-
-/** Content-Security-Policy for every response the window loads: our own code only, no remote anything. */
-export const CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "frame-src 'self' blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "object-src 'none'",
-].join('; ');
+import { CSP } from '../../core/csp';
 
 /** Deny every permission request and add the CSP header to every response. */
 export function hardenSession(session: Session) {

@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { EVENT_NAMES } from '../../shared/ipc/contract';
+import type { Core } from '../core/core';
+import { invokeChannel } from '../core/invoke';
+import { CSP } from '../core/csp';
+import { RequestGuard } from './request-guard';
+import { serveStatic } from './static-files';
+
+const MAX_JSON = 30 * 1024 * 1024;
+const MAX_UPLOAD = 200 * 1024 * 1024;
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export interface WebServer {
+  url: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_JSON) throw new Error('too large');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** A file name the user's browser sent: keep the name, lose any path or control character. */
+const safeName = (raw: string) => basename(raw.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '').slice(0, 200) || 'attachment';
+
+/**
+ * Browser mode: the built renderer and the contract's handlers over HTTP on 127.0.0.1 only.
+ * `POST /api/<channel>` runs a contract channel; `GET /api/events` streams the contract's events;
+ * `POST /api/upload` stores a file the user chose in the browser and returns its handle.
+ */
+export async function startWebServer(core: Core, opts: { rendererDir: string; port?: number }): Promise<WebServer> {
+  const token = randomBytes(24).toString('base64url');
+  const uploads = join(core.dataDir, 'uploads');
+  await fs.rm(uploads, { recursive: true, force: true });
+  // Known once the port is: the guard checks Host and Origin against it.
+  const state: { guard?: RequestGuard } = {};
+  const streams = new Set<ServerResponse>();
+
+  const server: Server = createServer((req, res) => {
+    void handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'INTERNAL_ERROR', message: 'Mailwright hit an unexpected problem.', hint: 'Try again.' } });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!state.guard!.hostAllowed(req)) return void (res.writeHead(421), res.end());
+    if (!state.guard!.originAllowed(req)) return void (res.writeHead(403), res.end());
+
+    if (!url.pathname.startsWith('/api/')) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return void (res.writeHead(405), res.end());
+      const headers = { ...SECURITY_HEADERS, 'Cache-Control': url.pathname.startsWith('/assets/') ? 'max-age=3600' : 'no-store' };
+      if (await serveStatic(opts.rendererDir, url.pathname, res, headers)) return;
+      return void (res.writeHead(404, SECURITY_HEADERS), res.end());
+    }
+    if (!state.guard!.tokenValid(req)) return send(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'Missing or wrong token.', hint: 'Open the address Mailwright printed at start-up.' } });
+
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(': connected\n\n');
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.', hint: '' } });
+
+    if (url.pathname === '/api/upload') {
+      const name = safeName(url.searchParams.get('name') ?? '');
+      const length = Number(req.headers['content-length'] ?? NaN);
+      if (!(length >= 0) || length > MAX_UPLOAD) return send(res, 413, { ok: false, error: { code: 'MESSAGE_TOO_LARGE', message: 'The file is too large to attach here.', hint: 'Attachments are limited to 200 MB.' } });
+      const dir = join(uploads, randomBytes(9).toString('base64url'));
+      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+      await pipeline(req, createWriteStream(join(dir, name), { mode: 0o600 }));
+      return send(res, 200, { ok: true, value: await core.attachments.register(join(dir, name)) });
+    }
+
+    const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+    let payload: unknown;
+    try {
+      payload = await readJson(req);
+    } catch {
+      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON or is too large.', hint: '' } });
+    }
+    send(res, 200, await invokeChannel(core.handlers, channel, payload));
+  }
+
+  const unsubscribe = EVENT_NAMES.map((name) =>
+    core.events.on(name, (payload) => {
+      const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+      for (const res of streams) res.write(frame);
+    }),
+  );
+
+  // Loopback only, always: browser mode must never be reachable from another machine.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  state.guard = new RequestGuard(token, port);
+  return {
+    port,
+    token,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
+    async close() {
+      unsubscribe.forEach((off) => off());
+      for (const res of streams) res.end();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { createReadStream, promises as fs } from 'node:fs';
+import type { ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+  '.ico': 'image/x-icon',
+};
+
+/** Serve a file of the built renderer; nothing outside `root` is reachable. Returns false when there is no such file. */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
+  const clean = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)).replace(/^([/\\])+/, '');
+  const path = join(root, clean);
+  if (!path.startsWith(root + sep)) return false;
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (!stat?.isFile()) return false;
+  res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': stat.size });
+  createReadStream(path).pipe(res);
+  return true;
+}

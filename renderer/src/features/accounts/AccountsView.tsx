@@ -1,0 +1,131 @@
+import { useState } from 'react';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { Account } from '../../../../shared/model/account';
+import type { ConnectionTestReport } from '../../../../shared/model/connection-test';
+import { ErrorBox } from '../../lib/ErrorBox';
+import { api } from '../../lib/api';
+import { AccountForm } from './AccountForm';
+
+interface Props {
+  accounts: Account[];
+  onChanged: () => Promise<void>;
+}
+
+export function AccountsView({ accounts, onChanged }: Props) {
+  const [editing, setEditing] = useState<Account | 'new'>();
+  const [tests, setTests] = useState<Record<string, ConnectionTestReport | 'running'>>({});
+  const [error, setError] = useState<ErrorInfo>();
+
+  const act = async (work: Promise<{ ok: boolean; error?: ErrorInfo }>) => {
+    const r = await work;
+    if (!r.ok) setError(r.error);
+    else setError(undefined);
+    await onChanged();
+  };
+  const test = async (a: Account) => {
+    setTests((t) => ({ ...t, [a.id]: 'running' }));
+    const r = await api()['accounts:test']({ id: a.id });
+    if (r.ok) setTests((t) => ({ ...t, [a.id]: r.value }));
+    else {
+      setError(r.error);
+      setTests(({ [a.id]: _gone, ...rest }) => rest);
+    }
+  };
+
+  return (
+    <section className="view" aria-label="Accounts">
+      <header className="view-header">
+        <h1>Accounts</h1>
+        <button className="btn btn-primary" onClick={() => setEditing('new')}>
+          Add account
+        </button>
+      </header>
+      {error && <ErrorBox error={error} />}
+      {editing && (
+        <AccountForm
+          key={editing === 'new' ? 'new' : editing.id}
+          account={editing === 'new' ? undefined : editing}
+          onCancel={() => setEditing(undefined)}
+          onSaved={async () => {
+            setEditing(undefined);
+            await onChanged();
+          }}
+        />
+      )}
+      <ul className="account-list" aria-label="Account list">
+        {accounts.map((a) => {
+          const report = tests[a.id];
+          return (
+            <li key={a.id} className="card account-card" aria-label={a.name}>
+              <div className="account-main">
+                <div>
+                  <div className="account-name">
+                    {a.name} {a.isDefault && <span className="badge badge-default">Default</span>}
+                  </div>
+                  <div className="muted">
+                    {a.displayName ? `${a.displayName} <${a.email}>` : a.email}
+                  </div>
+                  <div className="muted small">
+                    {a.kind === 'sandbox'
+                      ? 'Built in: catches mail locally for preview'
+                      : `${a.host}:${a.port} · ${a.security.toUpperCase()}${a.username ? ` · ${a.username}` : ''}${a.username ? (a.hasPassword ? ' · password in keychain' : a.hasPassword === null ? ' · keychain unavailable' : ' · no password') : ''}${a.pinnedCertSha256 ? ' · pinned certificate' : ''}`}
+                  </div>
+                </div>
+                <div className="account-actions">
+                  <button className="btn btn-small" onClick={() => void test(a)} disabled={report === 'running'} aria-label={`Test ${a.name}`}>
+                    {report === 'running' ? 'Testing…' : 'Test'}
+                  </button>
+                  {!a.isDefault && (
+                    <button className="btn btn-small btn-quiet" onClick={() => void act(api()['accounts:set-default']({ id: a.id }))} aria-label={`Make ${a.name} the default`}>
+                      Make default
+                    </button>
+                  )}
+                  {a.kind === 'smtp' && (
+                    <>
+                      <button className="btn btn-small btn-quiet" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
+                        Edit
+                      </button>
+                      <button
+                        className="btn btn-small btn-danger"
+                        aria-label={`Remove ${a.name}`}
+                        onClick={() => {
+                          if (confirm(`Remove the account “${a.name}”? Its password is deleted from the keychain.`)) void act(api()['accounts:remove']({ id: a.id }));
+                        }}
+                      >
+                        Remove
+                      </button>
+                    </>
+                  )}
+                </div>
+              </div>
+              {report && report !== 'running' && <TestResult report={report} />}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+function TestResult({ report }: { report: ConnectionTestReport }) {
+  return (
+    <div className="test-result" aria-label="Test result">
+      <ol className="phases">
+        {report.phases.map((p) => (
+          <li key={p.name} data-status={p.status}>
+            <span className={`phase-mark phase-${p.status}`} aria-hidden="true">
+              {p.status === 'passed' ? '✓' : p.status === 'failed' ? '✕' : '–'}
+            </span>
+            <span className="phase-name">{p.name === 'connect' ? 'Connect' : p.name === 'tls' ? 'TLS' : 'Login'}</span>
+            <span className="muted small">{p.status}{p.status !== 'skipped' ? ` · ${p.ms} ms` : ''}</span>
+          </li>
+        ))}
+      </ol>
+      {report.phases.filter((p) => p.error).map((p) => <ErrorBox key={p.name} error={p.error!} />)}
+      <details>
+        <summary>Transcript</summary>
+        <pre className="transcript">{report.transcript.map((t) => `${t.tls ? '🔒' : '  '} ${t.dir === 'sent' ? 'C:' : t.dir === 'received' ? 'S:' : '  '} ${t.text}`).join('\n')}</pre>
+      </details>
+    </div>
+  );
+}

@@ -1,0 +1,49 @@
+import { useEffect, useState } from 'react';
+import type { CaughtMessage, CaughtMessageSummary } from '../../../../shared/model/sandbox';
+import { api } from '../../lib/api';
+import { formatTime } from '../../lib/format';
+import { MessagePreview } from './MessagePreview';
+
+/** Messages caught by the embedded sandbox server: what a recipient's client would receive. */
+export function SandboxView() {
+  const [list, setList] = useState<CaughtMessageSummary[]>();
+  const [selected, setSelected] = useState<CaughtMessage>();
+  const [error, setError] = useState<string>();
+
+  const open = async (id: string) => {
+    const r = await api()['sandbox:get']({ id });
+    if (r.ok) setSelected(r.value);
+    else setError(r.error.message);
+  };
+
+  useEffect(() => {
+    void api()['sandbox:list']().then((r) => (r.ok ? setList(r.value) : setError(r.error.message)));
+    return api().on('sandbox:caught', (m) => setList((l) => [m, ...(l ?? []).filter((x) => x.id !== m.id)]));
+  }, []);
+
+  return (
+    <section className="view sandbox" aria-label="Sandbox">
+      <header className="view-header">
+        <h1>Sandbox</h1>
+        <span className="muted">Mail sent with the Sandbox account is caught here, never delivered</span>
+      </header>
+      {error && <p role="alert">{error}</p>}
+      <div className="split">
+        <ul className="message-list" aria-label="Caught messages">
+          {list?.length === 0 && <li className="empty">No messages yet. Send one from the Sandbox account to preview it here.</li>}
+          {list?.map((m) => (
+            <li key={m.id}>
+              <button className="message-row" aria-current={selected?.id === m.id ? 'true' : undefined} onClick={() => void open(m.id)}>
+                <span className="message-subject">{m.subject || '(no subject)'}</span>
+                <span className="muted message-meta">
+                  {m.envelopeTo.join(', ')} · {formatTime(m.receivedAt)}
+                </span>
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div className="split-main">{selected ? <MessagePreview message={selected} /> : <div className="empty">Select a message to see it as delivered.</div>}</div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+import type { Result } from '../../../shared/errors';
+import type { MailwrightApi } from '../../../shared/ipc/bridge';
+import { CHANNELS, EVENT_NAMES, type EventName } from '../../../shared/ipc/contract';
+import type { AttachmentInfo } from '../../../shared/model/draft';
+
+/** Browser mode's extra: files chosen in the browser are uploaded, and come back as handles. */
+export interface BrowserExtras {
+  upload(file: File): Promise<Result<AttachmentInfo>>;
+}
+
+const networkError = (err: unknown): Result<never> => ({
+  ok: false,
+  error: { code: 'INTERNAL_ERROR', message: `Mailwright is not reachable: ${(err as Error).message}`, hint: 'Check that `mailwright serve` is still running, then reload.' },
+});
+
+/**
+ * The bridge in browser mode: the same methods the preload exposes in Electron, built from the
+ * same contract, carried over HTTP to the loopback server with the launch token.
+ */
+export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
+  const headers = { Authorization: `Bearer ${token}` };
+  const call = async (channel: string, payload: unknown) => {
+    try {
+      const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: payload === undefined ? '' : JSON.stringify(payload),
+      });
+      return (await res.json()) as Result<unknown>;
+    } catch (err) {
+      return networkError(err);
+    }
+  };
+  const api = Object.fromEntries(CHANNELS.map((c) => [c, (payload?: unknown) => call(c, payload)])) as Record<string, unknown>;
+
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
+  let streaming = false;
+  const stream = async () => {
+    if (streaming) return;
+    streaming = true;
+    for (;;) {
+      try {
+        const res = await fetch('/api/events', { headers });
+        const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = /^event: (.+)$/m.exec(frame)?.[1] as EventName | undefined;
+            const data = /^data: (.+)$/m.exec(frame)?.[1];
+            if (event && data) listeners.get(event)?.forEach((l) => l(JSON.parse(data)));
+          }
+        }
+      } catch {
+        // the server went away; try again shortly
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  };
+  api.on = (event: EventName, listener: (payload: unknown) => void) => {
+    void stream();
+    listeners.get(event)?.add(listener);
+    return () => listeners.get(event)?.delete(listener);
+  };
+  api.upload = async (file: File) => {
+    try {
+      const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, { method: 'POST', headers, body: file });
+      return (await res.json()) as Result<AttachmentInfo>;
+    } catch (err) {
+      return networkError(err);
+    }
+  };
+  return api as unknown as MailwrightApi & BrowserExtras;
+}

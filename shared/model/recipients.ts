@@ -1,0 +1,22 @@
+/**
+ * Split what a person typed or pasted into a recipient field ("A <a@x>, b@y; c@z") into one
+ * string per mailbox. Commas and semicolons inside quotes or angle brackets do not split.
+ * Main parses each piece strictly; this only finds the pieces.
+ */
+export function splitRecipients(text: string): string[] {
+  const out: string[] = [];
+  let current = '';
+  let quoted = false;
+  let angle = 0;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '<') angle++;
+    else if (!quoted && ch === '>') angle = Math.max(0, angle - 1);
+    if ((ch === ',' || ch === ';' || ch === '\n') && !quoted && angle === 0) {
+      if (current.trim()) out.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (current.trim()) out.push(current.trim());
+  return out;
+}

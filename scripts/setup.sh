@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libsecret-1-dev: keytar builds against it; gnome-keyring + dbus: a real keychain for tests;
-# python3-aiosmtpd: an independent SMTP server for the delivery test; build tools for keytar.
-DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make)
+# python3-aiosmtpd: an independent SMTP server for the delivery test; build tools for keytar;
+# chromium: the browser the UI tests drive (Playwright uses Debian's, it never downloads one).
+DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make chromium)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

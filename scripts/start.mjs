@@ -1,16 +1,30 @@
-// `npm start`: launch the built app in Electron when its binary is present; otherwise say why.
-import { spawn } from 'node:child_process';
+// `npm start`: the desktop app in Electron when its binary is present; otherwise say why and
+// start browser mode (the same UI on the same core, served on 127.0.0.1), opening the system
+// browser where there is one.
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 let electron;
 try {
-  electron = require('electron'); // the binary's path, or a throw when it was never downloaded
+  electron = require('electron'); // the binary's path; throws when it was never downloaded
 } catch (err) {
   console.error(`Mailwright: the Electron binary is not installed here (${err.message.split('\n')[0]}).`);
-  console.error('Install it with `node node_modules/electron/install.js` where downloads are allowed.');
-  console.error('Meanwhile the `mailwright` command works without it: `npx mailwright --help`.');
-  process.exit(1);
+  console.error('Starting browser mode instead: the same app, in your browser. (To get the desktop window, run `node node_modules/electron/install.js` where downloads are allowed.)');
 }
-const child = spawn(electron, ['.'], { stdio: 'inherit' });
-child.on('exit', (code) => process.exit(code ?? 0));
+
+if (electron) {
+  const child = spawn(electron, ['.'], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  const args = ['mailwright', 'serve', ...process.argv.slice(2)];
+  const child = spawn('npx', ['--no-install', ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+  child.stdout.on('data', (chunk) => {
+    process.stdout.write(chunk);
+    const url = /Mailwright UI: (\S+)/.exec(chunk.toString())?.[1];
+    const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
+    if (url && process.env.DISPLAY && spawnSync('which', [opener]).status === 0) spawn(opener, [url], { stdio: 'ignore', detached: true }).unref();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

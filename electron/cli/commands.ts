@@ -53,7 +53,8 @@ export function formatReport(report: ConnectionTestReport): string[] {
     lines.push('', `Certificate: ${report.certificate.subject}`, `  issuer ${report.certificate.issuer}, valid to ${report.certificate.validTo}`, `  SHA-256 ${report.certificate.fingerprint256}`);
   }
   lines.push('', 'Transcript:');
-  for (const t of report.transcript) lines.push(`${t.tls ? '~' : ' '}${t.dir === 'sent' ? ' -> ' : t.dir === 'received' ? '<-  ' : ' === '}${t.text}`);
+  // swaks-like: '->' sent, '<-' received, '~' inside TLS, with the time since the start.
+  for (const t of report.transcript) lines.push(`${String(t.ms).padStart(5)}ms ${t.tls ? '~' : ' '}${t.dir === 'sent' ? ' -> ' : t.dir === 'received' ? '<-  ' : ' === '}${t.text}`);
   return lines;
 }
 

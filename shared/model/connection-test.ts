@@ -17,6 +17,8 @@ export interface TranscriptLine {
   /** whether the line travelled inside TLS */
   tls: boolean;
   text: string;
+  /** milliseconds since the test started */
+  ms: number;
 }
 
 export interface ConnectionTestReport {

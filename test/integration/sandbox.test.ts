@@ -38,10 +38,12 @@ describe('the sandbox account and server, through the contract handlers', () => 
       expect(list).toMatchObject({ ok: true, value: [{ subject: 'Vista previa', envelopeTo: ['zoya@example.test'] }] });
       const got = await invokeChannel(core.handlers, 'sandbox:get', { id: caught[0]!.id });
       if (!got.ok) throw new Error(got.error.message);
-      const message = got.value as { html: string; text: string; headers: Array<{ key: string }>; attachments: Array<{ filename: string }>; raw: string };
+      const message = got.value as { html: string; text: string; headers: Array<{ key: string; value: string }>; attachments: Array<{ filename: string }>; raw: string };
       expect(message.html).toContain('<b>sandbox</b>');
       expect(message.text).toContain('Hello sandbox');
       expect(message.headers.map((h) => h.key)).toEqual(expect.arrayContaining(['from', 'to', 'subject', 'message-id', 'date']));
+      expect(message.headers.find((h) => h.key === 'to')?.value).toBe('Зоя <zoya@example.test>'); // decoded for reading
+      expect(message.headers.find((h) => h.key === 'subject')?.value).toBe('Vista previa');
       expect(message.attachments).toEqual([expect.objectContaining({ filename: 'note.txt', size: 13 })]);
       expect(message.raw).toContain(item.messageId);
 

@@ -44,3 +44,12 @@ describe('invokeChannel', () => {
     expect(logged).toHaveLength(1);
   });
 });
+
+describe('invalid input messages', () => {
+  it('name the field as the user sees it and quote the bad value', async () => {
+    const r = await invokeChannel(handlers, 'outbox:enqueue', { accountId: 'a', to: ['ok@example.test', 'not an address'], subject: 'x' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: 'To "not an address": is not an email address.' } });
+    const s = await invokeChannel(handlers, 'outbox:enqueue', { accountId: 'a', to: ['ok@example.test'], subject: 'a\nb' });
+    expect(s).toMatchObject({ ok: false, error: { message: 'Subject: must not contain line breaks or control characters.' } });
+  });
+});

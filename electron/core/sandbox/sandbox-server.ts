@@ -3,6 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import libmime from 'libmime';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../shared/model/sandbox';
@@ -111,7 +112,8 @@ export class SandboxServer implements SandboxEndpoint {
     const parsed = await simpleParser(raw);
     const message: CaughtMessage = {
       ...summary,
-      headers: parsed.headerLines.map((h) => ({ key: h.key, value: h.line.slice(h.line.indexOf(':') + 1).trim() })),
+      // Decoded for reading (RFC 2047 encoded-words become text); the raw source keeps the encoding.
+      headers: parsed.headerLines.map((h) => ({ key: h.key, value: libmime.decodeWords(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()) })),
       attachments: parsed.attachments.map((a) => {
         const info: CaughtMessage['attachments'][number] = { contentType: a.contentType, size: a.size };
         if (a.filename) info.filename = a.filename;

@@ -70,9 +70,20 @@ export async function testConnection(account: StoredAccount, password: string | 
     }
   }
 
-  phase('connect', 'passed', performance.now() - started);
-  if (account.security === 'none') phase('tls', 'skipped', 0, { note: 'security is "none"' });
-  else phase('tls', conn.secure ? 'passed' : 'failed', 0, conn.secure ? {} : { error: new MailwrightError('TLS_FAILED', 'The connection is not encrypted.', 'Set security to "starttls" or "tls".').info });
+  // Split the handshake into its phases by the transcript's clock: up to STARTTLS is connecting, then TLS.
+  const handshake = performance.now() - started;
+  const starttlsAt = recorder.sentAt(/^STARTTLS$/i);
+  if (account.security === 'starttls' && starttlsAt !== undefined && recorder.tlsAt !== undefined) {
+    phase('connect', 'passed', starttlsAt, { note: 'greeting and EHLO' });
+    phase('tls', conn.secure ? 'passed' : 'failed', recorder.tlsAt - starttlsAt, { note: 'STARTTLS' });
+  } else {
+    phase('connect', 'passed', handshake, { note: account.security === 'tls' ? 'TCP, implicit TLS, greeting and EHLO' : 'greeting and EHLO' });
+    if (account.security === 'none') phase('tls', 'skipped', 0, { note: 'security is "none"' });
+    else if (conn.secure) phase('tls', 'passed', 0, { note: 'implicit TLS, timed with connect' });
+  }
+  if (account.security !== 'none' && !conn.secure) {
+    phase('tls', 'failed', 0, { error: new MailwrightError('TLS_FAILED', 'The connection is not encrypted.', 'Set security to "starttls" or "tls".').info });
+  }
 
   started = performance.now();
   if (!account.username) {

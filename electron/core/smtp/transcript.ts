@@ -10,6 +10,9 @@ export class TranscriptRecorder {
   readonly lines: TranscriptLine[] = [];
   private tls: boolean;
   private readonly secrets: string[];
+  private readonly started = performance.now();
+  /** When TLS came up (ms since start), if it did during the session. */
+  tlsAt?: number;
 
   constructor(opts: { secrets: Array<string | undefined | null>; startsInTls: boolean }) {
     this.tls = opts.startsInTls;
@@ -25,19 +28,31 @@ export class TranscriptRecorder {
     return out.replace(/^(AUTH \S+) \S+$/i, '$1 /* secret */');
   }
 
+  elapsed(): number {
+    return Math.round(performance.now() - this.started);
+  }
+
+  /** When we sent a command (ms since start), or undefined. */
+  sentAt(command: RegExp): number | undefined {
+    return this.lines.find((l) => l.dir === 'sent' && command.test(l.text))?.ms;
+  }
+
   note(text: string) {
-    this.lines.push({ dir: 'info', tls: this.tls, text: this.scrub(text) });
+    this.lines.push({ dir: 'info', tls: this.tls, text: this.scrub(text), ms: this.elapsed() });
   }
 
   private record(entry: { tnx?: string }, message: string, args: unknown[]) {
     const text = format(message, ...args);
     if (entry?.tnx === 'client' || entry?.tnx === 'server') {
       for (const line of text.split(/\r?\n/)) {
-        if (line) this.lines.push({ dir: entry.tnx === 'client' ? 'sent' : 'received', tls: this.tls, text: this.scrub(line) });
+        if (line) this.lines.push({ dir: entry.tnx === 'client' ? 'sent' : 'received', tls: this.tls, text: this.scrub(line), ms: this.elapsed() });
       }
       return;
     }
-    if (/upgraded with STARTTLS|secure connection established|TLS/i.test(text) && /upgraded|established/i.test(text)) this.tls = true;
+    if (/upgraded with STARTTLS/i.test(text)) {
+      this.tls = true;
+      this.tlsAt = this.elapsed();
+    }
     if (entry?.tnx !== 'stream') this.note(text);
   }
 

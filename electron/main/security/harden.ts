@@ -10,7 +10,7 @@ export function hardenSession(session: Session) {
   });
 }
 
-/** No navigation away from the app and no new windows: links open nowhere inside the app. */
+/** No navigation away from the app, no new windows, no webviews: links open nowhere inside the app. */
 export function hardenContents(contents: WebContents, isAppUrl: (url: string) => boolean) {
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url)) event.preventDefault();

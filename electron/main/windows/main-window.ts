@@ -1,26 +1,27 @@
 import { join } from 'node:path';
 import { BrowserWindow } from 'electron';
-import { hardenContents } from '../security/harden';
 
+/** The trust boundary of the window: the page gets no Node, runs sandboxed, and sees only the preload's bridge. */
 export const WEB_PREFERENCES = {
   contextIsolation: true,
   sandbox: true,
   nodeIntegration: false,
+  nodeIntegrationInSubFrames: false,
   webSecurity: true,
+  webviewTag: false,
   spellcheck: true,
 } as const;
 
-export function createMainWindow(dir: string, isAppUrl: (url: string) => boolean): BrowserWindow {
+export function createMainWindow(dir: string): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    minWidth: 720,
-    minHeight: 520,
+    width: 1180,
+    height: 800,
+    minWidth: 760,
+    minHeight: 540,
     title: 'Mailwright',
     show: false,
     webPreferences: { ...WEB_PREFERENCES, preload: join(dir, '../preload/index.cjs') },
   });
-  hardenContents(win.webContents, isAppUrl);
   win.once('ready-to-show', () => win.show());
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(dir, '../renderer/index.html'));

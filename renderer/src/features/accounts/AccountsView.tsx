@@ -117,14 +117,17 @@ function TestResult({ report }: { report: ConnectionTestReport }) {
               {p.status === 'passed' ? '✓' : p.status === 'failed' ? '✕' : '–'}
             </span>
             <span className="phase-name">{p.name === 'connect' ? 'Connect' : p.name === 'tls' ? 'TLS' : 'Login'}</span>
-            <span className="muted small">{p.status}{p.status !== 'skipped' ? ` · ${p.ms} ms` : ''}</span>
+            <span className="muted small" title={p.note}>
+              {p.status}
+              {p.status !== 'skipped' ? ` · ${p.ms} ms` : ''}
+            </span>
           </li>
         ))}
       </ol>
       {report.phases.filter((p) => p.error).map((p) => <ErrorBox key={p.name} error={p.error!} />)}
       <details>
         <summary>Transcript</summary>
-        <pre className="transcript">{report.transcript.map((t) => `${t.tls ? '🔒' : '  '} ${t.dir === 'sent' ? 'C:' : t.dir === 'received' ? 'S:' : '  '} ${t.text}`).join('\n')}</pre>
+        <pre className="transcript">{report.transcript.map((t) => `${String(t.ms).padStart(5)} ms ${t.tls ? 'TLS' : '   '} ${t.dir === 'sent' ? 'C:' : t.dir === 'received' ? 'S:' : '  '} ${t.text}`).join('\n')}</pre>
       </details>
     </div>
   );

@@ -33,10 +33,12 @@ export function Composer({ accounts, onSent }: Props) {
     immediatelyRender: true,
   });
 
-  // Start from the default account; keep the user's choice while it still exists.
+  // From follows the default account until the user picks one; a picked account that is removed falls back to the default.
+  const [fromPicked, setFromPicked] = useState(false);
   useEffect(() => {
-    if (!accounts.some((a) => a.id === accountId)) setAccountId(accounts.find((a) => a.isDefault)?.id ?? accounts[0]?.id ?? '');
-  }, [accounts, accountId]);
+    if (fromPicked && accounts.some((a) => a.id === accountId)) return;
+    setAccountId(accounts.find((a) => a.isDefault)?.id ?? accounts[0]?.id ?? '');
+  }, [accounts, accountId, fromPicked]);
 
   const { pick, fileInput } = useAttachmentPicker({ onAdd: (added) => setAttachments((list) => [...list, ...added]), onError: setError });
 
@@ -80,7 +82,14 @@ export function Composer({ accounts, onSent }: Props) {
       <div className="card composer-card">
         <div className="field-row">
           <label htmlFor="from">From</label>
-          <select id="from" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
+          <select
+            id="from"
+            value={accountId}
+            onChange={(e) => {
+              setAccountId(e.target.value);
+              setFromPicked(true);
+            }}
+          >
             {accounts.map((a) => (
               <option key={a.id} value={a.id}>
                 {a.displayName ? `${a.displayName} <${a.email}>` : a.email} — {a.name}

@@ -1,0 +1,56 @@
+// Composition root of the desktop app: build the core, register the contract on IPC, open the
+// window. Logic lives in electron/core (plain Node); this file only wires Electron to it.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { wireName, EVENT_NAMES } from '../../shared/ipc/contract';
+import { createCore, type Core } from '../core/core';
+import { ownFrameCheck, registerIpc } from './ipc/register';
+import { hardenContents, hardenSession } from './security/harden';
+import { createMainWindow } from './windows/main-window';
+
+const log = (message: string, err?: unknown) => console.error(`[mailwright] ${message}`, err ?? '');
+
+/**
+ * Our own page: exactly the built renderer's index.html (any fragment), or the dev server in
+ * `npm run dev`. Any other file:// URL is not ours: the page must not navigate to local files.
+ */
+export function appUrlCheck(dir: string, devUrl = process.env.ELECTRON_RENDERER_URL) {
+  const index = pathToFileURL(join(dir, '../renderer/index.html')).href;
+  return (url: string) => url.split('#')[0] === index || (!!devUrl && new URL(url).origin === new URL(devUrl).origin);
+}
+
+export async function startApp(dir: string): Promise<{ core: Core; window: BrowserWindow }> {
+  // Tests and power users may point the app at another data directory, as the CLI allows.
+  if (process.env.MAILWRIGHT_DATA_DIR) app.setPath('userData', process.env.MAILWRIGHT_DATA_DIR);
+  const isAppUrl = appUrlCheck(dir);
+  app.enableSandbox();
+  app.on('web-contents-created', (_e, contents) => hardenContents(contents, isAppUrl));
+  await app.whenReady();
+  hardenSession(session.defaultSession);
+
+  const core = await createCore({
+    dataDir: app.getPath('userData'),
+    log,
+    host: {
+      // The native picker is the only way a path enters: the renderer gets handles back.
+      pickFiles: async () => {
+        const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+        const options = { title: 'Attach files', properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
+        const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? [] : result.filePaths;
+      },
+    },
+  });
+  const windows = () => BrowserWindow.getAllWindows().map((w) => w.webContents);
+  registerIpc(ipcMain, core.handlers, ownFrameCheck(windows, isAppUrl), log);
+  for (const name of EVENT_NAMES) {
+    core.events.on(name, (payload) => windows().forEach((wc) => wc.send(wireName(name), payload)));
+  }
+  await core.sandbox.ensureStarted();
+
+  const window = createMainWindow(dir);
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => void core.close());
+  return { core, window };
+}

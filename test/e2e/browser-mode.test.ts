@@ -1,0 +1,193 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCert } from '../helpers/certs';
+import { launchChromium, serve, type Served } from '../helpers/browser';
+import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+
+// The real UI on the real core, in Debian's Chromium through browser mode: a newcomer adds an
+// account against a real STARTTLS + AUTH server, writes a formatted message with an attachment,
+// sends it and watches it arrive — by clicking alone.
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+const PASSWORD = `ui-${randomBytes(6).toString('hex')}`;
+let served: Served;
+let browser: Browser;
+let page: Page;
+let smtp: TestSmtpServer;
+let dataDir: string;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  await fs.mkdir(SHOTS, { recursive: true });
+  dataDir = await fs.mkdtemp('/tmp/mw-e2e-');
+  smtp = await startTestSmtp({ mode: 'starttls', users: { ana: PASSWORD } });
+  served = await serve(dataDir);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(served.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  await smtp?.close();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+describe('browser mode in Chromium', () => {
+  it('starts on the composer with the Sandbox account ready, and hides the token from the address bar', async () => {
+    await expect.poll(() => page.getByLabel('From').inputValue()).toBe('sandbox');
+    expect(page.url()).not.toContain('token');
+    await shot('1-composer-empty');
+  });
+
+  it('adds an account against a real STARTTLS + AUTH server by clicking', async () => {
+    await page.getByRole('button', { name: 'Accounts' }).click();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const form = page.getByRole('form', { name: 'Add account' });
+    await form.getByLabel('Account name').fill('Work');
+    await form.getByLabel('Your name').fill('Ana Núñez');
+    await form.getByLabel('Email address').fill('ana@example.test');
+    await form.getByLabel('SMTP server').fill('127.0.0.1');
+    await form.getByLabel('Port').fill('465');
+    await expect.poll(() => form.getByLabel('Security').inputValue()).toBe('tls'); // port and security move together
+    await form.getByLabel('Port').fill(String(smtp.port));
+    await form.getByLabel('Security').selectOption('starttls');
+    await form.getByLabel('User name').fill('ana');
+    await form.getByLabel('Password').fill(PASSWORD);
+    await form.getByLabel(/Trusted certificate/).fill((await selfSignedCert()).fingerprint256);
+    await shot('2-account-form');
+    await form.getByRole('button', { name: 'Save account' }).click();
+    const card = page.getByRole('listitem', { name: 'Work' });
+    await expect.poll(() => card.textContent()).toContain('password in keychain');
+    await card.getByRole('button', { name: 'Test Work' }).click();
+    await expect.poll(() => card.getByLabel('Test result').textContent(), { timeout: 15_000 }).toMatch(/Login.*passed/);
+    await card.getByRole('button', { name: 'Make Work the default' }).click();
+    await expect.poll(() => card.textContent()).toContain('Default');
+    await shot('3-accounts');
+    // the password never comes back to the page
+    expect(await page.content()).not.toContain(PASSWORD);
+  });
+
+  it('writes a bold message with an attachment, sends it, and the server receives correct MIME', async () => {
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await expect.poll(() => page.getByLabel('From').locator('option:checked').textContent()).toContain('ana@example.test');
+    await page.getByLabel('To', { exact: true }).fill('Bob <bob@example.test>, carol@example.test');
+    await page.getByLabel('Subject', { exact: true }).fill('Informe — отчёт');
+    await page.getByLabel('Message body').click();
+    await page.keyboard.type('Hello team, ');
+    await page.getByRole('button', { name: 'Bold' }).click();
+    await page.keyboard.type('numbers are in');
+    const pdf = randomBytes(40_000);
+    await page.getByTestId('file-input').setInputFiles({ name: 'informe.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await expect.poll(() => page.getByLabel('Attachments').textContent()).toContain('informe.pdf');
+    await shot('4-composer-filled');
+    await page.keyboard.press('Control+Enter');
+
+    const item = page.getByRole('listitem', { name: /Informe — отчёт/ });
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('sent');
+    await shot('5-outbox-sent');
+    expect(smtp.received).toHaveLength(1);
+    const got = smtp.received[0]!;
+    expect(got.to).toEqual(['bob@example.test', 'carol@example.test']);
+    expect(got.parsed.subject).toBe('Informe — отчёт');
+    expect(got.parsed.from?.value[0]).toEqual({ name: 'Ana Núñez', address: 'ana@example.test' });
+    expect(got.parsed.html).toMatch(/<strong>numbers are in<\/strong>/);
+    expect(got.parsed.text).toContain('Hello team, numbers are in');
+    expect(got.parsed.attachments).toHaveLength(1);
+    expect(got.parsed.attachments[0]!.filename).toBe('informe.pdf');
+    expect(got.parsed.attachments[0]!.content.equals(pdf)).toBe(true);
+    // the composer is clear for the next message
+    await page.getByRole('button', { name: 'Compose' }).click();
+    expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe('');
+  });
+
+  it('shows a failure with its code, hint and server reply', async () => {
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await page.getByLabel('To', { exact: true }).fill('not an address');
+    await page.getByLabel('Subject', { exact: true }).fill('bad');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/INVALID_INPUT/);
+    await shot('6-composer-error');
+    await page.getByLabel('To', { exact: true }).fill('');
+  });
+
+  it('sends to the Sandbox and shows the message in the viewer, remote loads blocked', async () => {
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await page.getByLabel('From').selectOption('sandbox');
+    await page.getByLabel('To', { exact: true }).fill('zoya@example.test');
+    await page.getByLabel('Subject', { exact: true }).fill('Vista previa ✓');
+    await page.getByLabel('Message body').click();
+    await page.keyboard.type('Preview me');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: /Vista previa/ }).getAttribute('data-state'), { timeout: 15_000 }).toBe('sent');
+
+    await page.getByRole('button', { name: 'Sandbox' }).click();
+    await page.getByRole('button', { name: /Vista previa/ }).click();
+    const frame = page.frameLocator('iframe[title="HTML part"]');
+    await expect.poll(() => frame.locator('body').textContent()).toContain('Preview me');
+    expect(await page.locator('iframe[title="HTML part"]').getAttribute('sandbox')).toBe('');
+    await shot('7-sandbox-html');
+    await page.getByRole('tab', { name: 'Raw source' }).click();
+    await expect.poll(() => page.getByRole('tabpanel').textContent()).toContain('Subject: =?UTF-8?');
+    await page.getByRole('tab', { name: 'Headers' }).click();
+    await shot('8-sandbox-headers');
+  });
+});
+
+/** A raw HTTP request, so Host and Origin can be set to anything a hostile page or rebinding DNS would. */
+function raw(path: string, headers: Record<string, string>, method = 'POST', body = ''): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: served.port, path, method, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('browser mode refuses strangers', () => {
+  const host = () => `127.0.0.1:${served.port}`;
+  it('answers a correct request (the control)', async () => {
+    const r = await raw('/api/accounts:list', { Host: host(), Origin: served.origin, Authorization: `Bearer ${served.token}` });
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).ok).toBe(true);
+  });
+  it('gives nothing without the token or with a wrong one', async () => {
+    const attempts: Array<Record<string, string>> = [{}, { Authorization: 'Bearer nope' }, { Authorization: `Bearer ${served.token}x` }];
+    for (const auth of attempts) {
+      const r = await raw('/api/accounts:list', { Host: host(), Origin: served.origin, ...auth });
+      expect(r.status).toBe(401);
+      expect(r.body).not.toContain('Sandbox');
+    }
+    expect((await raw('/api/events', { Host: host() }, 'GET')).status).toBe(401);
+  });
+  it('gives nothing to a foreign Origin, even with the token', async () => {
+    const r = await raw('/api/accounts:list', { Host: host(), Origin: 'http://evil.example', Authorization: `Bearer ${served.token}` });
+    expect(r.status).toBe(403);
+    expect(r.body).toBe('');
+  });
+  it('gives nothing to a foreign Host header (DNS rebinding), even with the token', async () => {
+    for (const h of ['evil.example', `evil.example:${served.port}`, '127.0.0.1:1']) {
+      const r = await raw('/api/accounts:list', { Host: h, Authorization: `Bearer ${served.token}` });
+      expect(r.status).toBe(421);
+      expect(r.body).toBe('');
+    }
+    expect((await raw('/', { Host: 'evil.example' }, 'GET')).status).toBe(421);
+  });
+  it('serves nothing outside the built renderer', async () => {
+    for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json']) {
+      const r = await raw(path, { Host: host() }, 'GET');
+      expect(r.status).toBe(404);
+    }
+  });
+});

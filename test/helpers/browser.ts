@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.MAILWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, with the flags this kind of machine needs (root, no GPU, closed network). */
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run bash scripts/setup.sh (apt-get install chromium)`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Start the real `mailwright serve` (browser mode) on a data directory and read the URL it prints. */
+export function serve(dataDir: string): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['--no-install', 'mailwright', '--data-dir', dataDir, 'serve'], {
+      env: { ...process.env, npm_config_update_notifier: 'false' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`mailwright serve printed no URL: ${out}`)), 30_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Mailwright UI: (http:\/\/127\.0\.0\.1:(\d+)\/#token=([\w-]+))/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      resolve({
+        url: m[1]!,
+        port: Number(m[2]),
+        token: m[3]!,
+        origin: `http://127.0.0.1:${m[2]}`,
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            child.once('exit', () => done());
+            process.kill(-child.pid!, 'SIGTERM');
+          }),
+      });
+    });
+    child.once('exit', (code) => reject(new Error(`mailwright serve exited with ${code}: ${out}`)));
+  });
+}

@@ -1,0 +1,95 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import { createFakeElectron } from '../../helpers/fake-electron';
+
+const dataDir = await fs.mkdtemp('/tmp/mw-wiring-');
+const fake = createFakeElectron(dataDir);
+vi.mock('electron', () => fake.module);
+const { startApp } = await import('../../../electron/main/app');
+
+const outDir = '/opt/mailwright/out/main';
+const appUrl = pathToFileURL('/opt/mailwright/out/renderer/index.html').href;
+let started: Awaited<ReturnType<typeof startApp>>;
+
+beforeAll(async () => {
+  started = await startApp(outDir);
+});
+afterAll(async () => {
+  await started.core.close();
+  await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+const window = () => fake.windows[0]!;
+const ownEvent = () => ({ sender: window().webContents, senderFrame: window().webContents.mainFrame });
+
+describe('the Electron composition root (faked electron module)', () => {
+  it('registers every contract channel, and nothing else', () => {
+    expect([...fake.handlers.keys()].sort()).toEqual(CHANNELS.map(wireName).sort());
+  });
+
+  it('opens one hardened window with the stated webPreferences, loading the built renderer', () => {
+    expect(fake.windows).toHaveLength(1);
+    expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(window().options.webPreferences.preload).toBe('/opt/mailwright/out/preload/index.cjs');
+    expect(window().loaded).toBe(appUrl);
+    expect(fake.app.sandboxed).toBe(true);
+  });
+
+  it('answers its own window and refuses a foreign sender, a sub-frame and a foreign page', async () => {
+    const list = fake.handlers.get(wireName('accounts:list'))!;
+    expect(await list(ownEvent(), undefined)).toMatchObject({ ok: true });
+    const stranger = { sender: { mainFrame: {} }, senderFrame: { url: appUrl } };
+    expect(await list(stranger, undefined)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const subFrame = { sender: window().webContents, senderFrame: { url: appUrl } };
+    expect(await list(subFrame, undefined)).toMatchObject({ ok: false });
+    window().webContents.mainFrame.url = 'https://evil.example/';
+    expect(await list(ownEvent(), undefined)).toMatchObject({ ok: false });
+    window().webContents.mainFrame.url = appUrl;
+  });
+
+  it('parses payloads with the contract before a handler runs', async () => {
+    const save = fake.handlers.get(wireName('accounts:save'))!;
+    expect(await save(ownEvent(), { name: 'x', email: 'x@y.test', host: 'h', port: 'not a port', security: 'tls' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('denies every permission and sets the CSP on responses', () => {
+    const answers: boolean[] = [];
+    fake.sessionCalls.permissionRequest!({}, 'media', (ok) => answers.push(ok));
+    fake.sessionCalls.permissionRequest!({}, 'notifications', (ok) => answers.push(ok));
+    expect(answers).toEqual([false, false]);
+    expect(fake.sessionCalls.permissionCheck!()).toBe(false);
+    let headers: Record<string, string[]> = {};
+    fake.sessionCalls.headers!({ responseHeaders: {} }, (r) => (headers = r.responseHeaders));
+    expect(headers['Content-Security-Policy']![0]).toMatch(/default-src 'none'.*script-src 'self'/);
+  });
+
+  it('allows no navigation away from the app and no new windows', () => {
+    const navigate = (url: string) => {
+      let prevented = false;
+      window().webContents.emit('will-navigate', { preventDefault: () => (prevented = true) }, url);
+      return prevented;
+    };
+    expect(navigate('https://evil.example/')).toBe(true);
+    expect(navigate('file:///etc/passwd')).toBe(true);
+    expect(navigate(`${appUrl}#outbox`)).toBe(false);
+    expect(window().webContents.windowOpenHandler!()).toEqual({ action: 'deny' });
+  });
+
+  it('turns native picker results into handles: the renderer never sees a path', async () => {
+    const file = join(dataDir, 'picked.txt');
+    await fs.writeFile(file, 'hello');
+    fake.dialogResult.filePaths = [file];
+    const r = (await fake.handlers.get(wireName('attachments:pick'))!(ownEvent(), undefined)) as { ok: true; value: Array<Record<string, unknown>> };
+    expect(r.ok).toBe(true);
+    expect(r.value).toEqual([{ handle: expect.stringMatching(/^att_/), name: 'picked.txt', size: 5, contentType: 'text/plain' }]);
+    expect(JSON.stringify(r)).not.toContain(dataDir);
+  });
+
+  it('forwards core events to the window', async () => {
+    started.core.events.emit('sandbox:caught', { id: 'x', receivedAt: '', envelopeFrom: '', envelopeTo: [], subject: 's', from: '', size: 1 });
+    expect(window().webContents.sent).toContainEqual([wireName('sandbox:caught'), expect.objectContaining({ id: 'x' })]);
+  });
+});

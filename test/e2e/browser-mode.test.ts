@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../helpers/certs';
+import { cli } from '../helpers/cli';
 import { launchChromium, serve, type Served } from '../helpers/browser';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 
@@ -139,6 +140,29 @@ describe('browser mode in Chromium', () => {
     await expect.poll(() => page.getByRole('tabpanel').textContent()).toContain('Subject: =?UTF-8?');
     await page.getByRole('tab', { name: 'Headers' }).click();
     await shot('8-sandbox-headers');
+  });
+
+  it('never fetches remote content of a previewed message, and runs none of its script', async () => {
+    let hits = 0;
+    const tracker = createServer((_req, res) => {
+      hits++;
+      res.end('x');
+    });
+    await new Promise<void>((r) => tracker.listen(0, '127.0.0.1', r));
+    const base = `http://127.0.0.1:${(tracker.address() as { port: number }).port}`;
+    const html = join(dataDir, 'hostile.html');
+    await fs.writeFile(html, `<p id="p">Hostile</p><img src="${base}/pixel.gif"><link rel="stylesheet" href="${base}/s.css"><script>document.getElementById('p').textContent='ran'</script><div style="background:url(${base}/bg.png)">bg</div>`);
+    const sent = await cli(['--data-dir', dataDir, '--json', 'send', '--account', 'Sandbox', '--to', 'x@example.test', '--subject', 'Hostile preview', '--html-file', html]);
+    expect(sent.code, sent.stdout).toBe(0);
+
+    await page.getByRole('button', { name: 'Outbox' }).click();
+    await page.getByRole('button', { name: 'Sandbox' }).click();
+    await page.getByRole('button', { name: /Hostile preview/ }).click();
+    const frame = page.frameLocator('iframe[title="HTML part"]');
+    await expect.poll(() => frame.locator('#p').textContent()).toBe('Hostile');
+    await page.waitForTimeout(500);
+    expect(hits).toBe(0);
+    await new Promise<void>((r) => tracker.close(() => r()));
   });
 });
 

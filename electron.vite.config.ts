@@ -1,6 +1,16 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+import { CSP } from './electron/core/csp';
+
+/** The built page carries the app's CSP in a meta tag too (the one definition in electron/core/csp.ts). */
+const cspMeta = (): Plugin => ({
+  name: 'mailwright-csp-meta',
+  apply: 'build',
+  // frame-ancestors only works as a header (browsers ignore it in a meta tag, with a warning).
+  transformIndexHtml: (html) => html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CSP.replace(/; frame-ancestors [^;]+/, '')}" />`),
+});
 
 export default defineConfig({
   main: {
@@ -22,7 +32,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'renderer'),
-    plugins: [react()],
+    plugins: [react(), cspMeta()],
     build: {
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'renderer/index.html') } },
     },

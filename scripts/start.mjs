@@ -8,8 +8,8 @@ const require = createRequire(import.meta.url);
 let electron;
 try {
   electron = require('electron'); // the binary's path; throws when it was never downloaded
-} catch (err) {
-  console.error(`Mailwright: the Electron binary is not installed here (${err.message.split('\n')[0]}).`);
+} catch {
+  console.error('Mailwright: the Electron binary is not installed here.');
   console.error('Starting browser mode instead: the same app, in your browser. (To get the desktop window, run `node node_modules/electron/install.js` where downloads are allowed.)');
 }
 

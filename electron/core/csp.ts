@@ -13,3 +13,9 @@ export const CSP = [
   "object-src 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * `npm run dev` only: Vite's dev server injects an inline React-refresh script and talks over a
+ * websocket. Never used for built pages.
+ */
+export const DEV_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", "connect-src 'self' ws:");

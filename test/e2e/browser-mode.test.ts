@@ -110,6 +110,34 @@ describe('browser mode in Chromium', () => {
     expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe('');
   });
 
+  it('edits an account without retyping the password, and removes one after confirming', async () => {
+    await page.getByRole('button', { name: 'Accounts' }).click();
+    await page.getByRole('button', { name: 'Edit Work' }).click();
+    const form = page.getByRole('form', { name: 'Edit Work' });
+    expect(await form.getByLabel('Password').getAttribute('placeholder')).toMatch(/stored in keychain/);
+    expect(await form.getByLabel('Password').inputValue()).toBe('');
+    await form.getByLabel('Your name').fill('Ana N.');
+    await form.getByRole('button', { name: 'Save account' }).click();
+    const card = page.getByRole('listitem', { name: 'Work' });
+    await expect.poll(() => card.textContent()).toContain('Ana N. <ana@example.test>');
+    await expect.poll(() => card.textContent()).toContain('password in keychain');
+
+    // a second account, removed again: the confirmation names it
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const add = page.getByRole('form', { name: 'Add account' });
+    await add.getByLabel('Account name').fill('Old');
+    await add.getByLabel('Email address').fill('old@example.test');
+    await add.getByLabel('SMTP server').fill('smtp.example.test');
+    await add.getByRole('button', { name: 'Save account' }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: 'Old' }).count()).toBe(1);
+    page.once('dialog', (d) => {
+      expect(d.message()).toContain('Old');
+      void d.accept();
+    });
+    await page.getByRole('button', { name: 'Remove Old' }).click();
+    await expect.poll(() => page.getByRole('listitem', { name: 'Old' }).count()).toBe(0);
+  });
+
   it('shows a failure with its code, hint and server reply', async () => {
     await page.getByRole('button', { name: 'Compose' }).click();
     await page.getByLabel('To', { exact: true }).fill('not an address');

@@ -1,12 +1,13 @@
 import type { Session, WebContents } from 'electron';
-import { CSP } from '../../core/csp';
+import { CSP, DEV_CSP } from '../../core/csp';
 
-/** Deny every permission request and add the CSP header to every response. */
-export function hardenSession(session: Session) {
+/** Deny every permission request and add the CSP header to every response (relaxed only for `npm run dev`). */
+export function hardenSession(session: Session, dev = !!process.env.ELECTRON_RENDERER_URL) {
+  const policy = dev ? DEV_CSP : CSP;
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [policy] } });
   });
 }
 

@@ -8,6 +8,7 @@ import { selfSignedCert } from '../helpers/certs';
 import { cli } from '../helpers/cli';
 import { launchChromium, serve, type Served } from '../helpers/browser';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+import { fillAccountForm } from '../helpers/ui';
 
 // The real UI on the real core, in Debian's Chromium through browser mode: a newcomer adds an
 // account against a real STARTTLS + AUTH server, writes a formatted message with an attachment,
@@ -52,18 +53,13 @@ describe('browser mode in Chromium', () => {
   it('adds an account against a real STARTTLS + AUTH server by clicking', async () => {
     await page.getByRole('button', { name: 'Accounts' }).click();
     await page.getByRole('button', { name: 'Add account' }).click();
-    const form = page.getByRole('form', { name: 'Add account' });
-    await form.getByLabel('Account name').fill('Work');
-    await form.getByLabel('Your name').fill('Ana Núñez');
-    await form.getByLabel('Email address').fill('ana@example.test');
-    await form.getByLabel('SMTP server').fill('127.0.0.1');
-    await form.getByLabel('Port').fill('465');
-    await expect.poll(() => form.getByLabel('Security').inputValue()).toBe('tls'); // port and security move together
-    await form.getByLabel('Port').fill(String(smtp.port));
-    await form.getByLabel('Security').selectOption('starttls');
-    await form.getByLabel('User name').fill('ana');
-    await form.getByLabel('Password').fill(PASSWORD);
-    await form.getByLabel(/Trusted certificate/).fill((await selfSignedCert()).fingerprint256);
+    // port and security move together while security has not been set by hand
+    const open = page.getByRole('form', { name: 'Add account' });
+    await open.getByLabel('Port').fill('465');
+    await expect.poll(() => open.getByLabel('Security').inputValue()).toBe('tls');
+    await open.getByLabel('Port').fill('587');
+    await expect.poll(() => open.getByLabel('Security').inputValue()).toBe('starttls');
+    const form = await fillAccountForm(page, { name: 'Work', displayName: 'Ana Núñez', email: 'ana@example.test', host: '127.0.0.1', port: smtp.port, security: 'starttls', user: 'ana', password: PASSWORD, fingerprint: (await selfSignedCert()).fingerprint256 });
     await shot('2-account-form');
     await form.getByRole('button', { name: 'Save account' }).click();
     const card = page.getByRole('listitem', { name: 'Work' });
@@ -124,10 +120,7 @@ describe('browser mode in Chromium', () => {
 
     // a second account, removed again: the confirmation names it
     await page.getByRole('button', { name: 'Add account' }).click();
-    const add = page.getByRole('form', { name: 'Add account' });
-    await add.getByLabel('Account name').fill('Old');
-    await add.getByLabel('Email address').fill('old@example.test');
-    await add.getByLabel('SMTP server').fill('smtp.example.test');
+    const add = await fillAccountForm(page, { name: 'Old', email: 'old@example.test', host: 'smtp.example.test', port: 587, security: 'starttls' });
     await add.getByRole('button', { name: 'Save account' }).click();
     await expect.poll(() => page.getByRole('listitem', { name: 'Old' }).count()).toBe(1);
     page.once('dialog', (d) => {

@@ -5,6 +5,7 @@ import { _electron, type ElectronApplication, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../helpers/certs';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+import { fillAccountForm } from '../helpers/ui';
 
 // The same flow as the browser-mode suite, in the real Electron shell. Electron's binary cannot be
 // downloaded on some machines (our CI among them); there this suite skips and says why.
@@ -52,15 +53,7 @@ describe.skipIf(!binary)('the desktop app in Electron', () => {
   it('adds an account, composes with bold text and an attachment, sends, and the server gets it', async () => {
     await page.getByRole('button', { name: 'Accounts' }).click();
     await page.getByRole('button', { name: 'Add account' }).click();
-    const form = page.getByRole('form', { name: 'Add account' });
-    await form.getByLabel('Account name').fill('Work');
-    await form.getByLabel('Email address').fill('ana@example.test');
-    await form.getByLabel('SMTP server').fill('127.0.0.1');
-    await form.getByLabel('Port').fill(String(smtp.port));
-    await form.getByLabel('Security').selectOption('starttls');
-    await form.getByLabel('User name').fill('ana');
-    await form.getByLabel('Password').fill('pw-electron');
-    await form.getByLabel(/Trusted certificate/).fill((await selfSignedCert()).fingerprint256);
+    const form = await fillAccountForm(page, { name: 'Work', email: 'ana@example.test', host: '127.0.0.1', port: smtp.port, security: 'starttls', user: 'ana', password: 'pw-electron', fingerprint: (await selfSignedCert()).fingerprint256 });
     await form.getByRole('button', { name: 'Save account' }).click();
     await page.getByRole('button', { name: 'Make Work the default' }).click();
 

@@ -48,7 +48,10 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /** A file name the user's browser sent: keep the name, lose any path or control character. */
-const safeName = (raw: string) => basename(raw.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '').slice(0, 200) || 'attachment';
+export function safeName(raw: string): string {
+  const name = basename(raw.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '').trim().slice(0, 200);
+  return name === '' || name === '.' || name === '..' ? 'attachment' : name;
+}
 
 /**
  * Browser mode: the built renderer and the contract's handlers over HTTP on 127.0.0.1 only.

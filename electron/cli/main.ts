@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AccountInput } from '../../shared/model/account';
+import { FINAL_STATES } from '../../shared/model/outbox';
 import { createCore, type Core } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
@@ -146,6 +147,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments });
         const item = await c.outbox.settled(queued.id);
         if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
+        if (!FINAL_STATES.includes(item.state)) {
+          const unknown = new MailwrightError('OUTCOME_UNKNOWN', 'The server may have the message, but its answer could not be recorded.', 'Run `mailwright outbox list` to see what is known; do not resend before checking.');
+          return output.failure(unknown.info, [formatItem(item)]);
+        }
         return output.success(
           { id: item.id, state: item.state, messageId: item.messageId, accepted: item.accepted ?? [], rejected: item.rejected ?? [], response: item.response ?? '' },
           [`Sent ${item.messageId}`, formatItem(item)],

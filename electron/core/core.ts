@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { AccountStore } from './accounts/account-store';
 import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
 import { AttachmentRegistry } from './attachments/attachment-registry';
@@ -6,6 +7,7 @@ import { CoreEvents } from './events';
 import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
+import { ProcessLock } from './fs/process-lock';
 import { SandboxServer } from './sandbox/sandbox-server';
 import { TransportFactory } from './smtp/transport-factory';
 
@@ -44,8 +46,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const attachments = new AttachmentRegistry();
   const transports = new TransportFactory({ accounts, sandbox });
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, now });
-  await outbox.recover();
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, now, log });
+  // Only one process repairs the outbox after a crash; the others must not touch its live work.
+  const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
+  if (await lock.acquire()) await outbox.recover();
 
   const core: Core = {
     dataDir: opts.dataDir,
@@ -60,6 +64,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await outbox.idle();
       await transports.closeAll();
       await sandbox.stop();
+      await lock.release();
     },
   };
   core.handlers = createHandlers(core, opts.host);

@@ -1,6 +1,7 @@
 import { createReadStream, promises as fs } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -21,6 +22,7 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   const stat = await fs.stat(path).catch(() => undefined);
   if (!stat?.isFile()) return false;
   res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Content-Length': stat.size });
-  createReadStream(path).pipe(res);
+  // A file removed under us (a rebuild while serving) ends this response, not the server.
+  void pipeline(createReadStream(path), res).catch(() => res.destroy());
   return true;
 }

@@ -36,8 +36,15 @@ describe('a crash while sending', () => {
       return undefined;
     });
     await new Promise((r) => setTimeout(r, 500)); // let DATA finish on the server side
+    // The sending node process is a grandchild (npx → node); it holds the data-dir lock.
+    const holder = Number(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8'));
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((r) => child.once('exit', r));
+    // "Restart" only once the killed process is really gone (dead, or a zombie awaiting its reaper).
+    await waitFor(async () => {
+      const stat = await fs.readFile(`/proc/${holder}/stat`, 'utf8').catch(() => '');
+      return stat === '' || / Z /.test(stat.slice(stat.lastIndexOf(')'))) ? true : undefined;
+    });
     const sessionsBefore = server.sessions;
 
     const list = await cli(['--data-dir', dir, '--json', 'outbox', 'list']);

@@ -87,3 +87,28 @@ describe('AccountStore', () => {
     expect((await store.get(saved.id)).hasPassword).toBeNull();
   });
 });
+
+describe('AccountStore: the stored password never follows an edit to somewhere else', () => {
+  it.each([
+    ['another server', { host: 'attacker.example' }, false],
+    ['another user name', { username: 'someone' }, false],
+    ['another pinned certificate', { pinnedCertSha256: 'cd'.repeat(32) }, false],
+    ['encryption turned off', { security: 'none' as const, port: 25 }, false],
+    ['only the port and TLS mode', { port: 465, security: 'tls' as const }, true],
+    ['only the display name', { displayName: 'New name' }, true],
+  ])('%s: password kept = %s', async (_what, change, kept) => {
+    const { store, secrets } = setup();
+    const saved = await store.save({ ...base, password: 'pw', pinnedCertSha256: 'ab'.repeat(32) });
+    const edited = await store.save({ ...base, pinnedCertSha256: 'ab'.repeat(32), ...change, id: saved.id });
+    expect(edited.hasPassword).toBe(kept);
+    expect(secrets.secrets.has(saved.id)).toBe(kept);
+  });
+
+  it('keeps a new password that comes with the edit', async () => {
+    const { store } = setup();
+    const saved = await store.save({ ...base, password: 'pw' });
+    const edited = await store.save({ ...base, id: saved.id, host: 'new.example.test', password: 'pw2' });
+    expect(edited.hasPassword).toBe(true);
+    expect(await store.password(saved.id)).toBe('pw2');
+  });
+});

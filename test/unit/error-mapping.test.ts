@@ -19,6 +19,12 @@ describe('mapSmtpError', () => {
     [err({ code: 'EMESSAGE', responseCode: 552, response: '552 Message too large', command: 'DATA' }), 'MESSAGE_TOO_LARGE'],
     [err({ code: 'EMESSAGE', responseCode: 554, response: '554 Rejected as spam', command: 'DATA' }), 'SERVER_PERMANENT'],
     [err({ code: 'ECONNECTION' }, 'Connection closed unexpectedly'), 'SERVER_TEMPORARY'],
+    // a full mailbox at RCPT is temporary, not a message size problem (RFC 5321 4.5.3.1.10)
+    [err({ code: 'EENVELOPE', responseCode: 552, response: '552 5.2.2 Mailbox full', command: 'RCPT TO' }), 'SERVER_TEMPORARY'],
+    // a timeout while fetching a certificate is a timeout
+    [err({ code: 'ETIMEDOUT' }, 'Timeout while reading the server certificate'), 'TIMEOUT'],
+    // a server reply that merely mentions certificates is the server's refusal
+    [err({ code: 'EENVELOPE', responseCode: 554, response: '554 Client certificate required', command: 'MAIL FROM' }), 'SENDER_REJECTED'],
   ])('%#: maps to %s', (raw, code) => {
     const mapped = mapSmtpError(raw, ctx).info;
     expect(mapped.code).toBe(code);

@@ -17,6 +17,20 @@ interface AccountsFile {
 
 export const SANDBOX_ACCOUNT_ID = 'sandbox';
 
+/**
+ * Whether an edit would send the stored password somewhere the user never typed it for: another
+ * server, another login, another pinned certificate, or in the clear. The renderer is untrusted,
+ * so such an edit forgets the password unless a new one comes with it.
+ */
+export function passwordWouldTravelElsewhere(before: StoredAccount, after: StoredAccount): boolean {
+  return (
+    before.host.toLowerCase() !== after.host.toLowerCase() ||
+    (before.username ?? '') !== (after.username ?? '') ||
+    (!!after.pinnedCertSha256 && before.pinnedCertSha256 !== after.pinnedCertSha256) ||
+    (after.security === 'none' && before.security !== 'none')
+  );
+}
+
 /** The built-in account that delivers to the embedded sandbox server, so a fresh install can send at once. */
 export const sandboxAccount = (port: number): StoredAccount => ({
   id: SANDBOX_ACCOUNT_ID,
@@ -140,8 +154,9 @@ export class AccountStore {
       if (input.username) stored.username = input.username;
       const pin = input.pinnedCertSha256 === undefined && index >= 0 ? file.accounts[index]!.pinnedCertSha256 : input.pinnedCertSha256;
       if (pin) stored.pinnedCertSha256 = pin;
+      const before = index >= 0 ? file.accounts[index] : undefined;
       if (input.password) await this.deps.secrets.set(id, input.password);
-      else if (input.clearPassword || (!input.username && index >= 0 && file.accounts[index]!.username)) await this.deps.secrets.delete(id);
+      else if (before && (input.clearPassword || passwordWouldTravelElsewhere(before, stored))) await this.deps.secrets.delete(id);
       if (index >= 0) file.accounts[index] = stored;
       else file.accounts.push(stored);
       return stored;

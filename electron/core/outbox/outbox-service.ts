@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Draft } from '../../../shared/model/draft';
-import { FINAL_STATES, type OutboxItem, type RecipientRefusal } from '../../../shared/model/outbox';
+import type { OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { MailwrightError } from '../errors';
@@ -17,6 +17,7 @@ export interface OutboxDeps {
   transports: TransportFactory;
   events: CoreEvents;
   now: () => Date;
+  log: (message: string, err?: unknown) => void;
 }
 
 interface SendInfo {
@@ -87,8 +88,9 @@ export class OutboxService {
   }
 
   private track(id: string, work: Promise<void>) {
-    this.inFlight.set(id, work);
-    void work.finally(() => this.inFlight.delete(id));
+    const settled = work.catch((err: unknown) => this.deps.log('sending failed unexpectedly', err));
+    this.inFlight.set(id, settled);
+    void settled.finally(() => this.inFlight.delete(id));
   }
 
   /** Resolves when every send started so far has reached an outcome (used by the CLI and on shutdown). */
@@ -106,41 +108,46 @@ export class OutboxService {
 
   private async send(queued: OutboxItem, envelopeFrom: string): Promise<void> {
     const { store, transports } = this.deps;
+    // Durably "sending" before any byte goes to a server: after a crash, this is what says the outcome is unknown.
     const item = await this.transition(queued, { state: 'sending', attempts: queued.attempts + 1 });
     const { account } = await transports.resolve(item.accountId).catch(() => ({ account: undefined }));
     const ctx = { host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email };
+    let info: SendInfo;
     try {
       const { transport } = await transports.forAccount(item.accountId);
-      const info = (await transport.sendMail({
+      info = (await transport.sendMail({
         envelope: { from: envelopeFrom, to: item.recipients, size: item.size } as never,
         raw: createReadStream(store.emlPath(item)),
       })) as SendInfo;
-      const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({
-        address: e.recipient ?? '',
-        ...(e.responseCode ? { code: e.responseCode } : {}),
-        response: e.response ?? '',
-      }));
-      const rejected = info.rejected.map(address);
-      await this.transition(item, {
-        state: rejected.length ? 'partially-delivered' : 'sent',
-        accepted: info.accepted.map(address),
-        rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
-        response: info.response,
-      });
     } catch (err) {
-      await this.transition(item, { state: 'failed', error: mapSmtpError(err, ctx).info }).catch(() => undefined);
+      await this.transition(item, { state: 'failed', error: mapSmtpError(err, ctx).info });
+      return;
     }
+    // The server has the message. From here on nothing may call it failed: a failure to record the
+    // result leaves the item "sending", which the next start reports as outcome-unknown, never resends.
+    const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({
+      address: e.recipient ?? '',
+      ...(e.responseCode ? { code: e.responseCode } : {}),
+      response: e.response ?? '',
+    }));
+    const rejected = info.rejected.map(address);
+    await this.transition(item, {
+      state: rejected.length ? 'partially-delivered' : 'sent',
+      accepted: info.accepted.map(address),
+      rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
+      response: info.response,
+    });
   }
 
   list(): Promise<OutboxItem[]> {
     return this.deps.store.list();
   }
 
-  /** Wait until an item reaches a final state. */
+  /** Wait until the send started for an item has ended, and return the item as recorded. */
   async settled(id: string): Promise<OutboxItem> {
     await this.inFlight.get(id);
     const item = await this.deps.store.get(id);
-    if (!item || !FINAL_STATES.includes(item.state)) throw new Error(`Outbox item ${id} did not settle`);
+    if (!item) throw new MailwrightError('STORAGE_FAILED', 'The outbox item has disappeared.', 'Check the data directory.');
     return item;
   }
 }

@@ -79,7 +79,14 @@ export function mapSmtpError(raw: unknown, ctx: MappingContext): MailwrightError
   if (original === 'ECONNREFUSED') {
     return make('CONNECTION_REFUSED', `${where} refused the connection.`, 'Check the port: submission is usually 587 (STARTTLS) or 465 (TLS). The server may also be down.');
   }
-  if (CERT_CODES.has(original) || CERT_CODES.has(code) || /self[- ]signed|certificate/i.test(msg)) {
+  if (code === 'ETIMEDOUT') {
+    if (ctx.security !== 'tls' && ctx.port === 465 && err.timeoutType !== 'CONNECTION_TIMEOUT') {
+      return make('TLS_MISMATCH', `${where} expects implicit TLS but Mailwright waited for a plain greeting.`, 'Port 465 uses implicit TLS: set security to "tls".');
+    }
+    const stage = err.timeoutType === 'CONNECTION_TIMEOUT' ? 'connecting' : err.timeoutType === 'GREETING_TIMEOUT' ? 'waiting for the greeting' : 'waiting for a reply';
+    return make('TIMEOUT', `${where} did not answer in time (${stage}).`, 'Check the host and port; a firewall may be dropping the connection. Try port 587 or 465.');
+  }
+  if (CERT_CODES.has(original) || CERT_CODES.has(code) || (!err.responseCode && /self[- ]signed|certificate/i.test(msg))) {
     const expired = /expired/i.test(msg) || original === 'CERT_HAS_EXPIRED';
     return make(
       'CERT_UNTRUSTED',
@@ -96,13 +103,6 @@ export function mapSmtpError(raw: unknown, ctx: MappingContext): MailwrightError
         : 'Set security to "starttls" for this port, or use port 465 with "tls".',
     );
   }
-  if (code === 'ETIMEDOUT') {
-    if (ctx.security !== 'tls' && ctx.port === 465 && err.timeoutType !== 'CONNECTION_TIMEOUT') {
-      return make('TLS_MISMATCH', `${where} expects implicit TLS but Mailwright waited for a plain greeting.`, 'Port 465 uses implicit TLS: set security to "tls".');
-    }
-    const stage = err.timeoutType === 'CONNECTION_TIMEOUT' ? 'connecting' : err.timeoutType === 'GREETING_TIMEOUT' ? 'waiting for the greeting' : 'waiting for a reply';
-    return make('TIMEOUT', `${where} did not answer in time (${stage}).`, 'Check the host and port; a firewall may be dropping the connection. Try port 587 or 465.');
-  }
   if (code === 'ETLS' || code === 'ESOCKET' && /tls|ssl/i.test(msg)) {
     if (/STARTTLS/i.test(msg) || err.command === 'STARTTLS') {
       return make('TLS_FAILED', `${ctx.host} did not offer or complete STARTTLS.`, 'Use port 465 with security "tls", or ask the provider whether this port supports STARTTLS.');
@@ -115,10 +115,11 @@ export function mapSmtpError(raw: unknown, ctx: MappingContext): MailwrightError
     }
     return make('AUTH_FAILED', `${ctx.host} refused the user name or password.`, authHint(ctx));
   }
-  if (code === 'EMESSAGE' && /size|larger/i.test(msg) || err.responseCode === 552) {
+  // 552 at RCPT is a full mailbox, to be treated as temporary (RFC 5321 4.5.3.1.10), not a message size.
+  if ((code === 'EMESSAGE' && /size|larger/i.test(msg)) || (err.responseCode === 552 && err.command !== 'RCPT TO')) {
     return make('MESSAGE_TOO_LARGE', 'The message is larger than the server accepts.', 'Remove or shrink attachments; attachments grow by about a third when encoded for mail.');
   }
-  const temporary = err.responseCode !== undefined && err.responseCode >= 400 && err.responseCode < 500;
+  const temporary = (err.responseCode !== undefined && err.responseCode >= 400 && err.responseCode < 500) || (err.responseCode === 552 && err.command === 'RCPT TO');
   if (code === 'EENVELOPE' && err.command === 'MAIL FROM' && !temporary) {
     return make('SENDER_REJECTED', `${ctx.host} will not send mail from ${ctx.email ?? 'this address'}.`, 'Use the email address that belongs to this login, or ask the provider to allow this address as a sender.');
   }

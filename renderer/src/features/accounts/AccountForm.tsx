@@ -95,7 +95,12 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
         </label>
         <label>
           Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" placeholder={account?.hasPassword ? 'stored in keychain — type to replace' : ''} />
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" placeholder={account?.hasPassword ? 'stored in keychain — type to replace' : ''} aria-describedby={account ? 'password-note' : undefined} />
+          {account?.hasPassword && (
+            <span id="password-note" className="field-note">
+              Changing the server, user name or certificate, or turning encryption off, forgets the stored password.
+            </span>
+          )}
         </label>
         <label className="span-2">
           Trusted certificate (SHA-256, only for servers with a self-signed certificate)

@@ -44,18 +44,36 @@ export async function accountIdByName(core: Core, name: string): Promise<string>
   return found.id;
 }
 
+const PHASE_LABEL: Record<string, string> = { resolve: 'Resolve', connect: 'Connect', greeting: 'Greeting', tls: 'TLS', auth: 'Login', envelope: 'Envelope', send: 'Send' };
+
 export function formatReport(report: ConnectionTestReport): string[] {
   const lines = report.phases.map((p) => {
-    const head = `${p.status === 'passed' ? 'PASS' : p.status === 'failed' ? 'FAIL' : 'SKIP'}  ${p.name.padEnd(8)} ${p.ms} ms${p.note ? `  (${p.note})` : ''}`;
-    return p.error ? `${head}\n      ${p.error.code}: ${p.error.message}\n      Hint: ${p.error.hint}` : head;
+    const head = `${p.status === 'passed' ? 'PASS' : p.status === 'failed' ? 'FAIL' : 'SKIP'}  ${(PHASE_LABEL[p.name] ?? p.name).padEnd(9)} ${String(p.ms).padStart(5)} ms${p.note ? `  ${p.note}` : ''}`;
+    return p.code ? `${head}\n      ${p.code}: ${p.message}\n      Hint: ${p.hint}${p.field ? ` (setting: ${p.field})` : ''}` : head;
   });
+  const caps = report.capabilities;
+  if (caps) {
+    const flags = [caps.starttls && 'STARTTLS', caps.auth.length && `AUTH ${caps.auth.join(' ')}`, caps.size && `SIZE ${caps.size}`, caps.smtputf8 && 'SMTPUTF8', caps.eightBitMime && '8BITMIME', caps.dsn && 'DSN', caps.pipelining && 'PIPELINING'].filter(Boolean);
+    lines.push('', `Server offers: ${flags.join(', ') || '(nothing beyond basic SMTP)'}`);
+  }
+  if (report.mx?.length) lines.push(`MX of the address's domain: ${report.mx.join(', ')}`);
   if (report.certificate) {
-    lines.push('', `Certificate: ${report.certificate.subject}`, `  issuer ${report.certificate.issuer}, valid to ${report.certificate.validTo}`, `  SHA-256 ${report.certificate.fingerprint256}`);
+    const c = report.certificate;
+    lines.push('', `Certificate: ${c.subject}  (${c.trusted ? (c.pinned ? 'trusted: pinned' : 'trusted') : `NOT trusted: ${c.problem}`})`, `  issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}`, `  ${c.protocol ?? ''} ${c.cipher ?? ''}`.trimEnd(), `  SHA-256 ${c.fingerprint256}`);
   }
   lines.push('', 'Transcript:');
   // swaks-like: '->' sent, '<-' received, '~' inside TLS, with the time since the start.
   for (const t of report.transcript) lines.push(`${String(t.ms).padStart(5)}ms ${t.tls ? '~' : ' '}${t.dir === 'sent' ? ' -> ' : t.dir === 'received' ? '<-  ' : ' === '}${t.text}`);
   return lines;
+}
+
+/** The error of the failed phase, as the run's verdict. */
+export function failedPhaseError(report: ConnectionTestReport): ErrorInfo {
+  const p = report.phases.find((x) => x.status === 'failed')!;
+  const info: ErrorInfo = { code: p.code!, message: p.message!, hint: p.hint! };
+  if (p.smtp) info.smtp = p.smtp;
+  if (p.details) info.details = p.details;
+  return info;
 }
 
 export function formatItem(item: OutboxItem): string {

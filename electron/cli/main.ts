@@ -7,7 +7,8 @@ import { createCore, type Core } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
 import { startWebServer } from '../web/server';
-import { accountIdByName, call, CliFailure, formatItem, formatReport, readInputFile, readStdin } from './commands';
+import type { ConnectionTestReport } from '../../shared/model/connection-test';
+import { accountIdByName, call, CliFailure, failedPhaseError, formatItem, formatReport, readInputFile, readStdin } from './commands';
 import { EXIT_USAGE, Output } from './output';
 
 export interface CliIo {
@@ -18,6 +19,10 @@ export interface CliIo {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const portNumber = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a port number, got "${v}"`);
+  return Number(v);
+};
 
 /** The `mailwright` command: the same core and the same contract handlers as the window, no window. */
 export async function main(argv: string[], io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin, env: process.env }): Promise<number> {
@@ -55,10 +60,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .requiredOption('--email <addr>', 'the address mail is sent from')
     .option('--display-name <text>', 'the name shown to recipients', '')
     .requiredOption('--host <host>', 'SMTP server')
-    .requiredOption('--port <n>', 'SMTP port', (v) => {
-      if (!/^\d+$/.test(v)) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a number, got "${v}"`);
-      return Number(v);
-    })
+    .requiredOption('--port <n>', 'SMTP port', portNumber)
     .addOption(new Option('--security <mode>', 'tls (implicit, usually 465), starttls (usually 587) or none').choices(['tls', 'starttls', 'none']).makeOptionMandatory())
     .option('--user <user>', 'login user name')
     .option('--password-stdin', 'read the password from standard input (it goes to the OS keychain)')
@@ -97,20 +99,56 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         return output.success(removed, [`Removed account "${name}".`]);
       }),
     );
-  account
-    .command('test')
-    .argument('<name>')
-    .description('connect, start TLS and log in; nothing is sent')
+  const printReport = (report: ConnectionTestReport) => {
+    const lines = formatReport(report);
+    // Exit 0 only when every phase that ran passed; the JSON keeps the whole report beside the verdict.
+    return report.ok ? output.success({ ...report }, lines) : output.failure(failedPhaseError(report), lines, { ...report });
+  };
+  const checks = (cmd: Command) =>
+    cmd.option('--rcpt <addr>', 'recipient for the RCPT TO check (default: the account’s own address)').option('--send-test-to <addr>', 'also send one real test message to this address');
+
+  checks(
+    account
+      .command('test')
+      .argument('<name>')
+      .description('the SMTP doctor: resolve, connect, TLS, login, MAIL FROM/RCPT TO; nothing is sent unless asked'),
+  )
     .exitOverride()
     .action(
-      run(async (name: string) => {
+      run(async (name: string, o: { rcpt?: string; sendTestTo?: string }) => {
         const c = await getCore();
-        const report = await call(c, 'accounts:test', { id: await accountIdByName(c, name) });
-        const lines = formatReport(report);
-        if (report.ok) return output.success({ ...report }, lines);
-        // The first failing phase's error is the verdict; the JSON keeps the whole report beside it.
-        const failed = report.phases.find((p) => p.error)!.error!;
-        return output.failure(failed, lines, { ...report });
+        return printReport(await call(c, 'accounts:test', { id: await accountIdByName(c, name), rcpt: o.rcpt, sendTestTo: o.sendTestTo }));
+      }),
+    );
+
+  checks(
+    program
+      .command('doctor')
+      .description('test SMTP settings without saving them; nothing is sent unless asked')
+      .requiredOption('--email <addr>', 'the address mail would be sent from')
+      .requiredOption('--host <host>', 'SMTP server')
+      .requiredOption('--port <n>', 'SMTP port', portNumber)
+      .addOption(new Option('--security <mode>', 'tls, starttls or none').choices(['tls', 'starttls', 'none']).makeOptionMandatory())
+      .option('--user <user>', 'login user name')
+      .option('--password-stdin', 'read the password from standard input')
+      .option('--accept-cert <sha256>', 'trust exactly the server certificate with this SHA-256 fingerprint'),
+  )
+    .exitOverride()
+    .action(
+      run(async (o: { email: string; host: string; port: number; security: 'tls' | 'starttls' | 'none'; user?: string; passwordStdin?: boolean; acceptCert?: string; rcpt?: string; sendTestTo?: string }) => {
+        const password = o.passwordStdin ? await readStdin(io.stdin) : undefined;
+        const report = await call(await getCore(), 'doctor:run', {
+          email: o.email,
+          host: o.host,
+          port: o.port,
+          security: o.security,
+          username: o.user,
+          password: password || undefined,
+          pinnedCertSha256: o.acceptCert,
+          rcpt: o.rcpt,
+          sendTestTo: o.sendTestTo,
+        });
+        return printReport(report);
       }),
     );
 

@@ -1,7 +1,8 @@
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
-import { testConnection } from './smtp/connection-test';
+import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
+import { sendTestMessage } from './smtp/doctor/send-test';
 
 /** What only the host can do (the desktop shell has native dialogs; browser mode and the CLI do not). */
 export interface HostCapabilities {
@@ -13,7 +14,9 @@ export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promis
 
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
 export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
-  const { accounts, transports, outbox, sandbox, attachments } = core;
+  const { accounts, transports, outbox, sandbox, attachments, events } = core;
+  const doctor = (input: DoctorInput, runId?: string) =>
+    runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
   return {
     'accounts:list': () => accounts.list(),
     'accounts:save': async (input) => {
@@ -27,9 +30,18 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       return { removed: id };
     },
     'accounts:set-default': ({ id }) => accounts.setDefault(id),
-    'accounts:test': async ({ id }) => {
+    'accounts:test': async ({ id, rcpt, sendTestTo, runId }) => {
       const { account, password } = await transports.resolve(id);
-      return testConnection(account, password);
+      return doctor({ ...account, password, rcpt, sendTestTo }, runId);
+    },
+    'doctor:run': async ({ accountId, password, pinnedCertSha256, runId, ...settings }) => {
+      // A password not retyped comes from the keychain, and only for the same server and login it was stored for.
+      let stored: string | null = null;
+      if (!password && accountId) {
+        const saved = await accounts.getStored(accountId);
+        if (saved.host.toLowerCase() === settings.host.toLowerCase() && saved.username === settings.username) stored = await accounts.password(accountId);
+      }
+      return doctor({ ...settings, password: password ?? stored, pinnedCertSha256: pinnedCertSha256 ?? undefined }, runId);
     },
     'attachments:pick': async () => {
       if (!host.pickFiles) throw invalidInput('There is no file picker here.', 'Use the browser’s file chooser or drag files into the composer.');

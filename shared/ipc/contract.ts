@@ -2,11 +2,12 @@
 // parse what the (untrusted) renderer sends, and the type of what comes back.
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
-import { accountId, accountInput, type Account } from '../model/account';
+import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
 import { draft, type AttachmentInfo } from '../model/draft';
 import type { OutboxItem } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
-import type { ConnectionTestReport } from '../model/connection-test';
+import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
+import { fingerprintSha256, headerText, mailboxText } from '../model/text';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {
@@ -18,13 +19,30 @@ const noPayload = z.undefined();
 const byId = z.strictObject({ id: accountId });
 const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const byHandle = z.strictObject({ handle: z.string().max(80) });
+const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
+const doctorOptions = { rcpt: mailboxText.optional(), sendTestTo: mailboxText.optional(), runId };
+/** Settings typed into the form but maybe not saved: the doctor tests them as they are. */
+const doctorRequest = z.strictObject({
+  accountId: accountId.optional(),
+  email: headerText(320).refine((s) => s.includes('@'), { message: 'is not an email address' }),
+  host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'is not a host name or IP address' }),
+  port: z.number().int().min(1).max(65535),
+  security: z.enum(SECURITY_MODES),
+  username: headerText(320).optional(),
+  password: z.string().min(1).max(4096).optional(),
+  pinnedCertSha256: fingerprintSha256.nullable().optional(),
+  ...doctorOptions,
+});
 
 export const contract = {
   'accounts:list': { request: noPayload, response: returns<Account[]>() },
   'accounts:save': { request: accountInput, response: returns<Account>() },
   'accounts:remove': { request: byId, response: returns<{ removed: string }>() },
   'accounts:set-default': { request: byId, response: returns<Account>() },
-  'accounts:test': { request: byId, response: returns<ConnectionTestReport>() },
+  /** The SMTP doctor on a saved account: connect, TLS, login, MAIL FROM/RCPT TO; nothing is sent unless asked. */
+  'accounts:test': { request: z.strictObject({ id: accountId, ...doctorOptions }), response: returns<ConnectionTestReport>() },
+  /** The SMTP doctor on settings as typed (the stored password is used when none is typed and accountId is given). */
+  'doctor:run': { request: doctorRequest, response: returns<ConnectionTestReport>() },
   /** Opens the native file picker in main; the renderer learns handles, never paths. */
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
@@ -38,6 +56,8 @@ export const contract = {
 export const events = {
   'outbox:changed': returns<OutboxItem>(),
   'sandbox:caught': returns<CaughtMessageSummary>(),
+  /** Each doctor phase as it ends, so a progress list can fill in live. */
+  'doctor:progress': returns<{ runId: string; phase: TestPhase }>(),
 } as const;
 
 export type Channel = keyof typeof contract;

@@ -1,14 +1,20 @@
 import type { ErrorInfo } from '../errors';
 
-export type PhaseName = 'connect' | 'tls' | 'auth';
+// The SMTP doctor's report: one phase after another, each passed, failed or skipped.
+export const DOCTOR_PHASES = ['resolve', 'connect', 'greeting', 'tls', 'auth', 'envelope', 'send'] as const;
+export type PhaseName = (typeof DOCTOR_PHASES)[number];
 export type PhaseStatus = 'passed' | 'failed' | 'skipped';
 
-export interface TestPhase {
+/** The account setting a failure points at, so the UI can put the hint beside it. */
+export type SettingField = 'email' | 'host' | 'port' | 'security' | 'username' | 'password' | 'pinnedCertSha256' | 'rcpt';
+
+/** One phase; a failed one carries the error (code, message, hint, server reply) flat, as the CLI's JSON prints it. */
+export interface TestPhase extends Partial<ErrorInfo> {
   name: PhaseName;
   status: PhaseStatus;
   ms: number;
   note?: string;
-  error?: ErrorInfo;
+  field?: SettingField;
 }
 
 export interface TranscriptLine {
@@ -21,9 +27,38 @@ export interface TranscriptLine {
   ms: number;
 }
 
+export interface Capabilities {
+  starttls: boolean;
+  auth: string[];
+  size?: number;
+  smtputf8: boolean;
+  eightBitMime: boolean;
+  dsn: boolean;
+  pipelining: boolean;
+  /** the EHLO lines as the server sent them */
+  raw: string[];
+}
+
+export interface CertificateReport {
+  fingerprint256: string;
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** trusted by the system's CAs for this host name, or by the account's pin */
+  trusted: boolean;
+  pinned: boolean;
+  nameMatches: boolean;
+  protocol?: string;
+  cipher?: string;
+  problem?: string;
+}
+
 export interface ConnectionTestReport {
   ok: boolean;
   phases: TestPhase[];
+  capabilities?: Capabilities;
+  certificate?: CertificateReport;
+  mx?: string[];
   transcript: TranscriptLine[];
-  certificate?: { fingerprint256: string; subject: string; issuer: string; validTo: string; trusted: boolean };
 }

@@ -31,3 +31,30 @@ export function selfSignedCert(kind: 'valid' | 'expired' = 'valid'): Promise<Tes
   }
   return entry;
 }
+
+export interface TestCa {
+  cert: string;
+  /** a leaf for these names, signed by this CA */
+  leaf(names: string[]): Promise<TestCert>;
+}
+
+/** A private CA (trusted by a child process through NODE_EXTRA_CA_CERTS), for certificates that are valid but for another name. */
+export async function testCa(): Promise<TestCa> {
+  const ca = await selfsigned.generate([{ name: 'commonName', value: 'Mailwright Test CA' }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }],
+  });
+  return {
+    cert: ca.cert,
+    async leaf(names: string[]) {
+      const pems = await selfsigned.generate([{ name: 'commonName', value: names[0]! }], {
+        keySize: 2048,
+        algorithm: 'sha256',
+        ca: { key: ca.private, cert: ca.cert },
+        extensions: [{ name: 'basicConstraints', cA: false }, { name: 'subjectAltName', altNames: names.map((value) => ({ type: 2, value })) }],
+      });
+      return { key: pems.private, cert: pems.cert, fingerprint256: new X509Certificate(pems.cert).fingerprint256 };
+    },
+  };
+}

@@ -22,12 +22,20 @@ export interface TestSmtpOptions {
   size?: number;
   /** read the whole message, then never answer the final dot (the duplicate window) */
   stallAfterData?: boolean;
+  /** login methods offered (smtp-server supports PLAIN, LOGIN, CRAM-MD5, XOAUTH2) */
+  authMethods?: string[];
+  /** advertise no AUTH at all (a relay) */
+  noAuth?: boolean;
+  /** another certificate than the default self-signed one */
+  tlsCert?: { key: string; cert: string };
 }
 
 export interface TestSmtpServer {
   port: number;
   received: Received[];
   sessions: number;
+  /** how many DATA commands the server accepted */
+  dataCommands: number;
   close(): Promise<void>;
 }
 
@@ -35,16 +43,17 @@ const smtpError = ([code, text]: [number, string]) => Object.assign(new Error(te
 
 /** A real smtp-server on 127.0.0.1 with a self-signed certificate, scripted refusals and a record of what arrived. */
 export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServer> {
-  const { key, cert } = await selfSignedCert();
+  const { key, cert } = opts.tlsCert ?? (await selfSignedCert());
   const received: Received[] = [];
-  const state = { sessions: 0 };
+  const state = { sessions: 0, dataCommands: 0 };
   const options: SMTPServerOptions = {
     secure: opts.mode === 'tls',
     key,
     cert,
     logger: false,
     size: opts.size,
-    disabledCommands: opts.mode === 'starttls' ? [] : ['STARTTLS'],
+    ...(opts.authMethods ? { authMethods: opts.authMethods } : {}),
+    disabledCommands: [...(opts.mode === 'starttls' ? [] : ['STARTTLS']), ...(opts.noAuth ? ['AUTH'] : [])],
     authOptional: !opts.users,
     allowInsecureAuth: opts.mode === 'plain',
     onConnect: (_session, callback) => {
@@ -61,6 +70,7 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       callback(refusal ? smtpError(refusal) : undefined);
     },
     onData: (stream, session, callback) => {
+      state.dataCommands++;
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
@@ -85,6 +95,9 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
     received,
     get sessions() {
       return state.sessions;
+    },
+    get dataCommands() {
+      return state.dataCommands;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

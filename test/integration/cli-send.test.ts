@@ -179,7 +179,7 @@ describe('mailwright send against real SMTP servers', () => {
     await account(dir, s.port);
     const ok = await cli(['--data-dir', dir, '--json', 'account', 'test', 'Work']);
     expect(ok.code, ok.stdout).toBe(0);
-    expect((ok.json.phases as Array<{ name: string; status: string }>).map((p) => `${p.name}:${p.status}`)).toEqual(['connect:passed', 'tls:passed', 'auth:passed']);
+    expect((ok.json.phases as Array<{ name: string; status: string }>).map((p) => `${p.name}:${p.status}`)).toEqual(['resolve:passed', 'connect:passed', 'greeting:passed', 'tls:passed', 'auth:passed', 'envelope:passed', 'send:skipped']);
     const transcript = JSON.stringify(ok.json.transcript);
     expect(transcript).toContain('STARTTLS');
     expect(transcript).toMatch(/"tls":true/);
@@ -188,13 +188,14 @@ describe('mailwright send against real SMTP servers', () => {
     expect(s.received).toHaveLength(0);
 
     const human = await cli(['--data-dir', dir, 'account', 'test', 'Work']);
-    expect(human.stdout).toMatch(/PASS\s+auth/);
+    expect(human.stdout).toMatch(/PASS\s+Login/);
 
     await cli(['--data-dir', dir, 'account', 'remove', 'Work']);
     await account(dir, s.port, [], 'nope');
     const bad = await cli(['--data-dir', dir, '--json', 'account', 'test', 'Work']);
     expect(bad.code).toBe(1);
-    expect((bad.json.phases as Array<{ name: string; status: string; error?: { code: string } }>)[2]).toMatchObject({ name: 'auth', status: 'failed', error: { code: 'AUTH_FAILED' } });
+    expect((bad.json.phases as Array<{ name: string }>).at(-1)).toMatchObject({ name: 'auth', status: 'failed', code: 'AUTH_FAILED', field: 'password' });
+    expect(bad.json.error?.code).toBe('AUTH_FAILED');
   });
 
   it('sends to the built-in Sandbox and keeps the message for preview', async () => {

@@ -38,7 +38,7 @@ const CERT_CODES = new Set([
 const PLAINTEXT_ON_TLS = /wrong version number|packet length too long|unknown protocol|http request|record layer failure/i;
 
 /** Provider-specific login hints: the big providers refuse the account password for SMTP. */
-function authHint(ctx: MappingContext): string {
+export function authHint(ctx: Pick<MappingContext, 'host' | 'email'>): string {
   const domain = `${ctx.host} ${ctx.email ?? ''}`.toLowerCase();
   const appPassword = (who: string, where: string) =>
     `${who} refuses your normal password for SMTP when two-step verification is on: create an app password (${where}) and put it in the password field.`;

@@ -107,24 +107,28 @@ export function AccountsView({ accounts, onChanged }: Props) {
   );
 }
 
-function TestResult({ report }: { report: ConnectionTestReport }) {
+const PHASE_LABEL: Record<string, string> = { resolve: 'Resolve', connect: 'Connect', greeting: 'Greeting', tls: 'TLS', auth: 'Login', envelope: 'Sender & recipient', send: 'Test message' };
+
+export function TestResult({ report }: { report: ConnectionTestReport }) {
+  const failed = report.phases.find((p) => p.status === 'failed');
   return (
     <div className="test-result" aria-label="Test result">
       <ol className="phases">
         {report.phases.map((p) => (
-          <li key={p.name} data-status={p.status}>
+          <li key={p.name} data-status={p.status} title={p.note}>
             <span className={`phase-mark phase-${p.status}`} aria-hidden="true">
               {p.status === 'passed' ? '✓' : p.status === 'failed' ? '✕' : '–'}
             </span>
-            <span className="phase-name">{p.name === 'connect' ? 'Connect' : p.name === 'tls' ? 'TLS' : 'Login'}</span>
-            <span className="muted small" title={p.note}>
+            <span className="phase-name">{PHASE_LABEL[p.name] ?? p.name}</span>
+            <span className="muted small">
               {p.status}
               {p.status !== 'skipped' ? ` · ${p.ms} ms` : ''}
             </span>
           </li>
         ))}
       </ol>
-      {report.phases.filter((p) => p.error).map((p) => <ErrorBox key={p.name} error={p.error!} />)}
+      {report.ok && <p className="muted small">The server accepts this sender and recipient. No message was sent.</p>}
+      {failed?.code && <ErrorBox error={{ code: failed.code, message: failed.message ?? '', hint: failed.hint ?? '', ...(failed.smtp ? { smtp: failed.smtp } : {}), ...(failed.details ? { details: failed.details } : {}) }} />}
       <details>
         <summary>Transcript</summary>
         <pre className="transcript">{report.transcript.map((t) => `${String(t.ms).padStart(5)} ms ${t.tls ? 'TLS' : '   '} ${t.dir === 'sent' ? 'C:' : t.dir === 'received' ? 'S:' : '  '} ${t.text}`).join('\n')}</pre>

@@ -59,19 +59,34 @@ describe('browser mode in Chromium', () => {
     await expect.poll(() => open.getByLabel('Security').inputValue()).toBe('tls');
     await open.getByLabel('Port').fill('587');
     await expect.poll(() => open.getByLabel('Security').inputValue()).toBe('starttls');
-    const form = await fillAccountForm(page, { name: 'Work', displayName: 'Ana Núñez', email: 'ana@example.test', host: '127.0.0.1', port: smtp.port, security: 'starttls', user: 'ana', password: PASSWORD, fingerprint: (await selfSignedCert()).fingerprint256 });
+    const form = await fillAccountForm(page, { name: 'Work', displayName: 'Ana Núñez', email: 'ana@example.test', host: '127.0.0.1', port: smtp.port, security: 'starttls', user: 'ana', password: 'not-the-password', fingerprint: (await selfSignedCert()).fingerprint256 });
+    // Test before saving: the login fails and the hint stands beside the password field.
+    await form.getByRole('button', { name: 'Test settings' }).click();
+    const result = form.getByRole('group', { name: 'Test result' });
+    await expect.poll(() => result.locator('li[data-status="failed"]').textContent(), { timeout: 15_000 }).toContain('Login');
+    // The hint stands under the password field and is its accessible description.
+    const passwordField = form.getByLabel('Password', { exact: true });
+    const description = () => passwordField.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id: string) => el.ownerDocument.getElementById(id)?.textContent ?? '').join(' '));
+    await expect.poll(description).toMatch(/user name and password/i);
+    await shot('2a-account-test-failed');
+    await form.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await form.getByRole('button', { name: 'Test settings' }).click();
+    await expect.poll(() => result.textContent(), { timeout: 15_000 }).toContain('No message was sent');
+    expect(await result.locator('li[data-status="passed"]').count()).toBe(6);
+    expect(await description()).toBe('');
+    expect(smtp.dataCommands).toBe(0);
     await shot('2-account-form');
     await form.getByRole('button', { name: 'Save account' }).click();
     const card = page.getByRole('listitem', { name: 'Work' });
     await expect.poll(() => card.textContent()).toContain('password in keychain');
     await card.getByRole('button', { name: 'Test Work' }).click();
-    await expect.poll(() => card.getByLabel('Test result').textContent(), { timeout: 15_000 }).toMatch(/Login.*passed/);
+    await expect.poll(() => card.getByRole('group', { name: 'Test result' }).textContent(), { timeout: 15_000 }).toMatch(/Login.*passed/);
     await card.getByRole('button', { name: 'Make Work the default' }).click();
     await expect.poll(() => card.textContent()).toContain('Default');
     await shot('3-accounts');
     // the password never comes back to the page
     expect(await page.content()).not.toContain(PASSWORD);
-  });
+  }, 90_000);
 
   it('writes a bold message with an attachment, sends it, and the server receives correct MIME', async () => {
     await page.getByRole('button', { name: 'Compose' }).click();

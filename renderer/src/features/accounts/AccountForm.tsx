@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
+import type { ConnectionTestReport, SettingField } from '../../../../shared/model/connection-test';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account, AccountInput, Security } from '../../../../shared/model/account';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
+import { TestResult } from './TestResult';
 
 // The usual pairs: choosing one fills in the other until the user sets security by hand.
 const SECURITY_FOR_PORT: Record<number, Security> = { 465: 'tls', 587: 'starttls', 25: 'starttls' };
@@ -27,6 +29,43 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   const [pin, setPin] = useState(account?.pinnedCertSha256 ?? '');
   const [error, setError] = useState<ErrorInfo>();
   const [saving, setSaving] = useState(false);
+  const [test, setTest] = useState<{ report: ConnectionTestReport; running: boolean }>();
+
+  // Test the settings as typed, saved or not: phases arrive one by one over doctor:progress.
+  const runTest = async () => {
+    const runId = crypto.randomUUID();
+    setError(undefined);
+    setTest({ report: { ok: false, phases: [], transcript: [] }, running: true });
+    const off = api().on('doctor:progress', ({ runId: id, phase }) => {
+      if (id === runId) setTest((t) => (t && t.running ? { ...t, report: { ...t.report, phases: [...t.report.phases, phase] } } : t));
+    });
+    const r = await api()['doctor:run']({
+      ...(account ? { accountId: account.id } : {}),
+      email,
+      host: host.trim(),
+      port: Number(port),
+      security,
+      ...(username.trim() ? { username: username.trim() } : {}),
+      ...(password ? { password } : {}),
+      pinnedCertSha256: pin.trim() || null,
+      runId,
+    });
+    off();
+    if (r.ok) setTest({ report: r.value, running: false });
+    else {
+      setTest(undefined);
+      setError(r.error);
+    }
+  };
+  const failed = test && !test.running ? test.report.phases.find((p) => p.status === 'failed') : undefined;
+  /** The failed phase's hint, shown under the setting it names and announced with it. */
+  const hintFor = (field: SettingField): ReactNode =>
+    failed?.field === field ? (
+      <span className="field-hint" role="note" id={`hint-${field}`}>
+        {failed.hint}
+      </span>
+    ) : null;
+  const describedBy = (field: SettingField) => (failed?.field === field ? `hint-${field}` : undefined);
 
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
@@ -54,61 +93,99 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
           Your name
           <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder="Ana Núñez" />
         </label>
-        <label className="span-2">
-          Email address
-          <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} required placeholder="ana@example.com" />
-        </label>
-        <label className="span-2">
-          SMTP server
-          <input value={host} onChange={(e) => setHost(e.target.value)} required placeholder="smtp.example.com" autoCapitalize="off" spellCheck={false} />
-        </label>
-        <label>
-          Port
-          <input
-            inputMode="numeric"
-            value={port}
-            onChange={(e) => {
-              setPort(e.target.value);
-              const paired = SECURITY_FOR_PORT[Number(e.target.value)];
-              if (paired && !securityTouched) setSecurity(paired);
-            }}
-            required
-          />
-        </label>
-        <label>
-          Security
-          <select
-            value={security}
-            onChange={(e) => {
-              setSecurity(e.target.value as Security);
-              setSecurityTouched(true);
-            }}
-          >
-            <option value="starttls">STARTTLS (usually 587)</option>
-            <option value="tls">TLS (usually 465)</option>
-            <option value="none">None (not encrypted)</option>
-          </select>
-        </label>
-        <label>
-          User name
-          <input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} placeholder="often your email address" />
-        </label>
-        <label>
-          Password
-          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" placeholder={account?.hasPassword ? 'stored in keychain — type to replace' : ''} aria-describedby={account ? 'password-note' : undefined} />
+        <div className="form-field span-2">
+          <label>
+            Email address
+            <input aria-describedby={describedBy('email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required placeholder="ana@example.com" />
+          </label>
+          {hintFor('email')}
+        </div>
+        <div className="form-field span-2">
+          <label>
+            SMTP server
+            <input aria-describedby={describedBy('host')} value={host} onChange={(e) => setHost(e.target.value)} required placeholder="smtp.example.com" autoCapitalize="off" spellCheck={false} />
+          </label>
+          {hintFor('host')}
+        </div>
+        <div className="form-field">
+          <label>
+            Port
+            <input aria-describedby={describedBy('port')}
+              inputMode="numeric"
+              value={port}
+              onChange={(e) => {
+                setPort(e.target.value);
+                const paired = SECURITY_FOR_PORT[Number(e.target.value)];
+                if (paired && !securityTouched) setSecurity(paired);
+              }}
+              required
+            />
+          </label>
+          {hintFor('port')}
+        </div>
+        <div className="form-field">
+          <label>
+            Security
+            <select aria-describedby={describedBy('security')}
+              value={security}
+              onChange={(e) => {
+                setSecurity(e.target.value as Security);
+                setSecurityTouched(true);
+              }}
+            >
+              <option value="starttls">STARTTLS (usually 587)</option>
+              <option value="tls">TLS (usually 465)</option>
+              <option value="none">None (not encrypted)</option>
+            </select>
+          </label>
+          {hintFor('security')}
+        </div>
+        <div className="form-field">
+          <label>
+            User name
+            <input aria-describedby={describedBy('username')} value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} placeholder="often your email address" />
+          </label>
+          {hintFor('username')}
+        </div>
+        <div className="form-field">
+          <label>
+            Password
+            <input
+              type="password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              autoComplete="new-password"
+              placeholder={account?.hasPassword ? 'stored in keychain — type to replace' : ''}
+              aria-describedby={[account?.hasPassword ? 'password-note' : '', describedBy('password') ?? ''].filter(Boolean).join(' ') || undefined}
+            />
+          </label>
           {account?.hasPassword && (
             <span id="password-note" className="field-note">
               Changing the server, user name or certificate, or turning encryption off, forgets the stored password.
             </span>
           )}
-        </label>
-        <label className="span-2">
-          Trusted certificate (SHA-256, only for servers with a self-signed certificate)
-          <input value={pin} onChange={(e) => setPin(e.target.value)} spellCheck={false} placeholder="AB:CD:…" className="mono" />
-        </label>
+          {hintFor('password')}
+        </div>
+        <div className="form-field span-2">
+          <label>
+            Trusted certificate (SHA-256, only for servers with a self-signed certificate)
+            <input aria-describedby={describedBy('pinnedCertSha256')} value={pin} onChange={(e) => setPin(e.target.value)} spellCheck={false} placeholder="AB:CD:…" className="mono" />
+          </label>
+          {hintFor('pinnedCertSha256')}
+          {failed?.code === 'CERT_UNTRUSTED' && typeof failed.details?.presentedSha256 === 'string' && (
+            <button type="button" className="btn btn-small" onClick={() => setPin(String(failed.details!.presentedSha256))}>
+              Trust exactly this certificate ({String(failed.details.presentedSha256).slice(0, 23)}…)
+            </button>
+          )}
+        </div>
       </div>
+      {test && <TestResult report={test.report} running={test.running} />}
       {error && <ErrorBox error={error} title="The account was not saved" />}
       <div className="form-actions">
+        <button type="button" className="btn" onClick={() => void runTest()} disabled={test?.running || !host || !email}>
+          {test?.running ? 'Testing…' : 'Test settings'}
+        </button>
+        <span className="grow" />
         <button type="button" className="btn btn-quiet" onClick={onCancel}>
           Cancel
         </button>

@@ -5,6 +5,7 @@ import type { ConnectionTestReport } from '../../../../shared/model/connection-t
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { AccountForm } from './AccountForm';
+import { TestResult } from './TestResult';
 
 interface Props {
   accounts: Account[];
@@ -107,32 +108,3 @@ export function AccountsView({ accounts, onChanged }: Props) {
   );
 }
 
-const PHASE_LABEL: Record<string, string> = { resolve: 'Resolve', connect: 'Connect', greeting: 'Greeting', tls: 'TLS', auth: 'Login', envelope: 'Sender & recipient', send: 'Test message' };
-
-export function TestResult({ report }: { report: ConnectionTestReport }) {
-  const failed = report.phases.find((p) => p.status === 'failed');
-  return (
-    <div className="test-result" aria-label="Test result">
-      <ol className="phases">
-        {report.phases.map((p) => (
-          <li key={p.name} data-status={p.status} title={p.note}>
-            <span className={`phase-mark phase-${p.status}`} aria-hidden="true">
-              {p.status === 'passed' ? '✓' : p.status === 'failed' ? '✕' : '–'}
-            </span>
-            <span className="phase-name">{PHASE_LABEL[p.name] ?? p.name}</span>
-            <span className="muted small">
-              {p.status}
-              {p.status !== 'skipped' ? ` · ${p.ms} ms` : ''}
-            </span>
-          </li>
-        ))}
-      </ol>
-      {report.ok && <p className="muted small">The server accepts this sender and recipient. No message was sent.</p>}
-      {failed?.code && <ErrorBox error={{ code: failed.code, message: failed.message ?? '', hint: failed.hint ?? '', ...(failed.smtp ? { smtp: failed.smtp } : {}), ...(failed.details ? { details: failed.details } : {}) }} />}
-      <details>
-        <summary>Transcript</summary>
-        <pre className="transcript">{report.transcript.map((t) => `${String(t.ms).padStart(5)} ms ${t.tls ? 'TLS' : '   '} ${t.dir === 'sent' ? 'C:' : t.dir === 'received' ? 'S:' : '  '} ${t.text}`).join('\n')}</pre>
-      </details>
-    </div>
-  );
-}

@@ -2,17 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { isIP, Socket, connect as tcpConnect } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import type { Security } from '../../../shared/model/account';
+import type { CertificateReport } from '../../../shared/model/connection-test';
+import { inspectCertificate } from './doctor/certificate';
 
-export interface ServerCertificate {
+/** What the server presented, as the doctor reports it, plus the PEM needed to trust exactly it. */
+export interface ServerCertificate extends CertificateReport {
   pem: string;
-  fingerprint256: string;
-  subject: string;
-  issuer: string;
-  validFrom: string;
-  validTo: string;
-  /** whether the system's CA store trusts it for this host name */
-  trusted: boolean;
-  authorizationError?: string;
 }
 
 /** Read SMTP reply lines until a final line ("250 ..." rather than "250-..."). */
@@ -43,21 +38,10 @@ function readReply(socket: Socket): Promise<string> {
   });
 }
 
-function describe(socket: TLSSocket): ServerCertificate {
+function describe(socket: TLSSocket, host: string): ServerCertificate {
   const peer = socket.getPeerCertificate(true);
   if (!peer?.raw) throw new Error('The server presented no certificate');
-  const x509 = new X509Certificate(peer.raw);
-  const result: ServerCertificate = {
-    pem: x509.toString(),
-    fingerprint256: x509.fingerprint256,
-    subject: x509.subject.replace(/\n/g, ', '),
-    issuer: x509.issuer.replace(/\n/g, ', '),
-    validFrom: x509.validFrom,
-    validTo: x509.validTo,
-    trusted: socket.authorized,
-  };
-  if (socket.authorizationError) result.authorizationError = String(socket.authorizationError);
-  return result;
+  return { ...inspectCertificate(socket, host), pem: new X509Certificate(peer.raw).toString() };
 }
 
 /**
@@ -88,7 +72,7 @@ export async function probeCertificate(opts: { host: string; port: number; secur
     }
     secure = tlsConnect({ host: opts.host, port: opts.port, socket: raw, servername, rejectUnauthorized: false });
     await new Promise<void>((resolve, reject) => secure!.once('secureConnect', resolve).once('error', reject));
-    return describe(secure);
+    return describe(secure, opts.host);
   } finally {
     clearTimeout(timer);
     // Say goodbye instead of resetting the connection; servers log resets as errors.

@@ -208,6 +208,21 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     );
 
   program
+    .command('discover')
+    .argument('<addr>', 'an email address')
+    .description('propose SMTP settings for an address, with where each proposal came from')
+    .exitOverride()
+    .action(
+      run(async (addr: string) => {
+        const found = await call(await getCore(), 'accounts:discover', { email: addr });
+        const lines = found.length
+          ? found.flatMap((f) => [`${f.host}:${f.port} ${f.security.padEnd(8)} user: ${f.username}  [${f.source}: ${f.from}]`, ...(f.notes ?? []).map((n) => `    note: ${n}`)])
+          : [`Nothing found for ${addr}: ask the provider for its SMTP server, port and security.`];
+        return output.success({ candidates: found }, lines);
+      }),
+    );
+
+  program
     .command('serve')
     .description('browser mode: serve the app on 127.0.0.1 until stopped')
     .option('--port <n>', 'port to listen on (default: any free port)', (v) => {

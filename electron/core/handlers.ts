@@ -1,6 +1,7 @@
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
+import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
 import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
 import { sendTestMessage } from './smtp/doctor/send-test';
 
@@ -8,6 +9,8 @@ import { sendTestMessage } from './smtp/doctor/send-test';
 export interface HostCapabilities {
   /** Ask the user for files; resolves with the chosen paths (empty when cancelled). */
   pickFiles?: () => Promise<string[]>;
+  /** Tests point discovery at their own DNS answers and HTTP server. */
+  discovery?: DiscoveryDeps;
 }
 
 export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promise<ResponseOf<C>> };
@@ -43,6 +46,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       }
       return doctor({ ...settings, password: password ?? stored, pinnedCertSha256: pinnedCertSha256 ?? undefined }, runId);
     },
+    'accounts:discover': ({ email }) => discover(email, host.discovery),
     'attachments:pick': async () => {
       if (!host.pickFiles) throw invalidInput('There is no file picker here.', 'Use the browser’s file chooser or drag files into the composer.');
       const paths = await host.pickFiles();

@@ -6,6 +6,7 @@ import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/
 import { draft, type AttachmentInfo } from '../model/draft';
 import type { OutboxItem } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
+import type { DiscoveredSettings } from '../model/discovery';
 import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
 import { fingerprintSha256, headerText, mailboxText } from '../model/text';
 
@@ -44,6 +45,8 @@ export const contract = {
   /** The SMTP doctor on settings as typed (the stored password is used when none is typed and accountId is given). */
   'doctor:run': { request: doctorRequest, response: returns<ConnectionTestReport>() },
   /** Opens the native file picker in main; the renderer learns handles, never paths. */
+  /** Proposed SMTP settings for an address, each with its source (presets, autoconfig, SRV, MX, probing). */
+  'accounts:discover': { request: z.strictObject({ email: mailboxText }), response: returns<DiscoveredSettings[]>() },
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },

@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // A guard against hangs, not a speed check: many tests start real servers and child processes,
+    // and a fresh CI machine compiles everything cold.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Integration tests start real SMTP servers and child processes; two workers suit the 2-core machines we run on.
     maxWorkers: 2,
   },

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { mailwrightCommand } from './cli';
 
 export const CHROMIUM = process.env.MAILWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -25,7 +26,8 @@ export interface Served {
 /** Start the real `mailwright serve` (browser mode) on a data directory and read the URL it prints. */
 export function serve(dataDir: string): Promise<Served> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['--no-install', 'mailwright', '--data-dir', dataDir, 'serve'], {
+    const [cmd, argv] = mailwrightCommand(['--data-dir', dataDir, 'serve']);
+    const child = spawn(cmd, argv, {
       env: { ...process.env, npm_config_update_notifier: 'false' },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,

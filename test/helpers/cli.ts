@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../electron/cli/main';
 
 export interface CliRun {
@@ -30,11 +31,22 @@ export async function cli(args: string[], stdin = ''): Promise<CliRun> {
   return { code, stdout, stderr, json: parse(stdout) };
 }
 
-/** Run the real `npx mailwright` command in a child process, as a user would. */
-export function cliProcess(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+/**
+ * The command line of the `mailwright` command in a child process: the package's bin file itself
+ * (what `npx mailwright` runs), or npx itself with `viaNpx` — which adds seconds per call, so
+ * only the tests about the published entry point use it.
+ */
+export const mailwrightCommand = (args: string[], viaNpx = false): [string, string[]] =>
+  viaNpx ? ['npx', ['--no-install', 'mailwright', ...args]] : [process.execPath, [BIN, ...args]];
+
+const BIN = fileURLToPath(new URL('../../bin/mailwright.mjs', import.meta.url));
+
+/** Run the real `mailwright` command in a child process, as a user would. */
+export function cliProcess(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; viaNpx?: boolean } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env = { ...(opts.env ?? process.env), npm_config_update_notifier: 'false' };
-    const child = spawn('npx', ['--no-install', 'mailwright', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const [cmd, argv] = mailwrightCommand(args, opts.viaNpx);
+    const child = spawn(cmd, argv, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cli } from '../helpers/cli';
+import { cli, mailwrightCommand } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -25,7 +25,8 @@ describe('a crash while sending', () => {
     server = await startTestSmtp({ mode: 'plain', stallAfterData: true });
     await cli(['--data-dir', dir, 'account', 'add', 'Plain', '--email', 'a@example.test', '--host', '127.0.0.1', '--port', String(server.port), '--security', 'none']);
 
-    const child = spawn('npx', ['--no-install', 'mailwright', '--data-dir', dir, 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'crash', '--text', 'body'], { stdio: 'ignore', detached: true });
+    const [cmd, argv] = mailwrightCommand(['--data-dir', dir, 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'crash', '--text', 'body']);
+    const child = spawn(cmd, argv, { stdio: 'ignore', detached: true });
     // Wait until the item is durably "sending" and the server has the whole message.
     const id = await waitFor(async () => {
       for (const name of await fs.readdir(join(dir, 'outbox'))) {
@@ -36,7 +37,7 @@ describe('a crash while sending', () => {
       return undefined;
     });
     await new Promise((r) => setTimeout(r, 500)); // let DATA finish on the server side
-    // The sending node process is a grandchild (npx → node); it holds the data-dir lock.
+    // The sending node process holds the data-dir lock (a grandchild when started through npx).
     const holder = Number(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8'));
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((r) => child.once('exit', r));

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { runDoctor, type DoctorInput } from '../../electron/core/smtp/doctor/doctor';
 import { selfSignedCert, testCa } from '../helpers/certs';
+import { mailwrightCommand } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpOptions, type TestSmtpServer } from '../helpers/smtp-server';
 import { blackHole, scriptedServer, type Listening } from '../helpers/tcp-servers';
 
@@ -73,7 +74,7 @@ describe('the SMTP doctor against real servers', () => {
     const dir = mkdtempSync('/tmp/mw-ca-');
     writeFileSync(`${dir}/ca.pem`, ca.cert);
     const doctor = (host: string) =>
-      run('npx', ['--no-install', 'mailwright', '--data-dir', dir, '--json', 'doctor', '--email', 'ana@example.test', '--host', host, '--port', String(s.port), '--security', 'starttls', '--user', 'ana', '--password-stdin'], {
+      run(...mailwrightCommand(['--data-dir', dir, '--json', 'doctor', '--email', 'ana@example.test', '--host', host, '--port', String(s.port), '--security', 'starttls', '--user', 'ana', '--password-stdin']), {
         input: PASSWORD,
         env: { ...process.env, NODE_EXTRA_CA_CERTS: `${dir}/ca.pem`, npm_config_update_notifier: 'false' },
       });

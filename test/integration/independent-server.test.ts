@@ -48,7 +48,7 @@ describe('delivery to an independent server (aiosmtpd) through the real CLI', ()
 
     const add = await cliProcess(
       ['account', 'add', 'Work', '--email', 'alice@example.test', '--display-name', 'Алиса Núñez', '--host', '127.0.0.1', '--port', String(port), '--security', 'starttls', '--user', 'alice', '--password-stdin', '--accept-cert', fingerprint256.replace(/:/g, '').toLowerCase()],
-      { stdin: `${PASSWORD}\n`, env },
+      { stdin: `${PASSWORD}\n`, env, viaNpx: true },
     );
     expect(add.code, add.stderr).toBe(0);
 
@@ -60,7 +60,7 @@ describe('delivery to an independent server (aiosmtpd) through the real CLI', ()
 
     const sent = await cliProcess(
       ['--json', 'send', '--account', 'Work', '--to', 'Иван Петров <ivan@example.test>', '--cc', 'Ana <ana@example.test>', '--bcc', 'secret@example.test', '--subject', 'Informe — отчёт за ноябрь', '--html-file', join(files, 'body.html'), '--attach', join(files, 'informe anual.pdf'), '--attach', join(files, 'данные.csv')],
-      { env },
+      { env, viaNpx: true },
     );
     expect(sent.code, sent.stdout + sent.stderr).toBe(0);
     expect(sent.json).toMatchObject({ ok: true, accepted: ['ivan@example.test', 'ana@example.test', 'secret@example.test'], rejected: [] });

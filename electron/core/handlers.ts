@@ -1,6 +1,7 @@
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
+import { passwordWouldTravelElsewhere } from './accounts/account-store';
 import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
 import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
 import { sendTestMessage } from './smtp/doctor/send-test';
@@ -18,8 +19,14 @@ export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promis
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
 export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
   const { accounts, transports, outbox, sandbox, attachments, events } = core;
-  const doctor = (input: DoctorInput, runId?: string) =>
-    runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
+  const doctor = async (input: DoctorInput, runId?: string, accountId?: string) => {
+    const report = await runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
+    if (accountId) {
+      const failed = report.phases.find((p) => p.status === 'failed');
+      await accounts.recordTest(accountId, { at: new Date().toISOString(), ok: report.ok, ...(failed ? { failedPhase: failed.name, code: failed.code } : {}) });
+    }
+    return report;
+  };
   return {
     'accounts:list': () => accounts.list(),
     'accounts:save': async (input) => {
@@ -35,16 +42,20 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     'accounts:set-default': ({ id }) => accounts.setDefault(id),
     'accounts:test': async ({ id, rcpt, sendTestTo, runId }) => {
       const { account, password } = await transports.resolve(id);
-      return doctor({ ...account, password, rcpt, sendTestTo }, runId);
+      return doctor({ ...account, password, rcpt, sendTestTo }, runId, id);
     },
     'doctor:run': async ({ accountId, password, pinnedCertSha256, runId, ...settings }) => {
-      // A password not retyped comes from the keychain, and only for the same server and login it was stored for.
+      // A password not retyped comes from the keychain, and only where an edit would keep it too.
       let stored: string | null = null;
-      if (!password && accountId) {
+      let sameAccount = false;
+      if (accountId) {
         const saved = await accounts.getStored(accountId);
-        if (saved.host.toLowerCase() === settings.host.toLowerCase() && saved.username === settings.username) stored = await accounts.password(accountId);
+        sameAccount = saved.host.toLowerCase() === settings.host.toLowerCase() && saved.port === settings.port && saved.security === settings.security && saved.username === settings.username;
+        const typed = { ...saved, ...settings, pinnedCertSha256: pinnedCertSha256 ?? undefined };
+        if (!password && !passwordWouldTravelElsewhere(saved, typed)) stored = await accounts.password(accountId);
       }
-      return doctor({ ...settings, password: password ?? stored, pinnedCertSha256: pinnedCertSha256 ?? undefined }, runId);
+      // Only a test of the account's saved settings is that account's last result.
+      return doctor({ ...settings, password: password ?? stored, pinnedCertSha256: pinnedCertSha256 ?? undefined }, runId, sameAccount ? accountId : undefined);
     },
     'accounts:discover': ({ email }) => discover(email, host.discovery),
     'attachments:pick': async () => {

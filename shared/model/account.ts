@@ -43,4 +43,13 @@ export interface Account {
   isDefault: boolean;
   /** null when the keychain could not be asked. */
   hasPassword: boolean | null;
+  /** The last settings test of this account (saving never requires one). */
+  lastTest?: LastTest;
+}
+
+export interface LastTest {
+  at: string;
+  ok: boolean;
+  failedPhase?: string;
+  code?: string;
 }

@@ -81,12 +81,30 @@ describe('browser mode in Chromium', () => {
     await expect.poll(() => card.textContent()).toContain('password in keychain');
     await card.getByRole('button', { name: 'Test Work' }).click();
     await expect.poll(() => card.getByRole('group', { name: 'Test result' }).textContent(), { timeout: 15_000 }).toMatch(/Login.*passed/);
+    await expect.poll(() => card.textContent()).toMatch(/Last test .*all phases passed|Login/);
     await card.getByRole('button', { name: 'Make Work the default' }).click();
     await expect.poll(() => card.textContent()).toContain('Default');
     await shot('3-accounts');
     // the password never comes back to the page
     expect(await page.content()).not.toContain(PASSWORD);
   }, 90_000);
+
+  it('proposes settings as the address is typed, each with its source, and fills them in on request', async () => {
+    await page.getByRole('button', { name: 'Accounts' }).click();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const form = page.getByRole('form', { name: 'Add account' });
+    await form.getByLabel('Email address').fill('someone@gmail.com');
+    const proposals = form.getByRole('group', { name: 'Suggested settings' });
+    await expect.poll(() => proposals.textContent(), { timeout: 15_000 }).toContain('smtp.gmail.com:465');
+    expect(await proposals.textContent()).toMatch(/Known provider: Gmail.*app password/);
+    await shot('2b-account-proposals');
+    await proposals.getByRole('button', { name: 'Use smtp.gmail.com:465' }).click();
+    expect(await form.getByLabel('SMTP server').inputValue()).toBe('smtp.gmail.com');
+    expect(await form.getByLabel('Port').inputValue()).toBe('465');
+    expect(await form.getByLabel('Security').inputValue()).toBe('tls');
+    expect(await form.getByLabel('User name').inputValue()).toBe('someone@gmail.com');
+    await form.getByRole('button', { name: 'Cancel' }).click();
+  });
 
   it('writes a bold message with an attachment, sends it, and the server receives correct MIME', async () => {
     await page.getByRole('button', { name: 'Compose' }).click();

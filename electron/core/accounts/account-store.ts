@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Account, AccountInput } from '../../../shared/model/account';
+import type { Account, AccountInput, LastTest } from '../../../shared/model/account';
 import { accountInput } from '../../../shared/model/account';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
@@ -142,6 +142,7 @@ export class AccountStore {
       const index = input.id ? file.accounts.findIndex((a) => a.id === input.id) : -1;
       if (input.id && index < 0) throw invalidInput(`There is no account with id "${input.id}".`);
       const id = input.id ?? randomUUID();
+      const previous = index >= 0 ? file.accounts[index] : undefined;
       const stored: StoredAccount = {
         id,
         name: input.name.trim(),
@@ -152,6 +153,8 @@ export class AccountStore {
         security: input.security,
       };
       if (input.username) stored.username = input.username;
+      // A test result speaks of the settings it ran with; an edit to where or how we connect makes it stale.
+      if (previous?.lastTest && previous.host === stored.host && previous.port === stored.port && previous.security === stored.security && previous.username === stored.username) stored.lastTest = previous.lastTest;
       const pin = input.pinnedCertSha256 === undefined && index >= 0 ? file.accounts[index]!.pinnedCertSha256 : input.pinnedCertSha256;
       if (pin) stored.pinnedCertSha256 = pin;
       const before = index >= 0 ? file.accounts[index] : undefined;
@@ -184,6 +187,15 @@ export class AccountStore {
       file.defaultAccountId = id;
     });
     return this.get(id);
+  }
+
+  /** Keep the outcome of the latest settings test on the account (the sandbox keeps none). */
+  async recordTest(id: string, result: LastTest): Promise<void> {
+    if (id === SANDBOX_ACCOUNT_ID) return;
+    await this.update((file) => {
+      const account = file.accounts.find((a) => a.id === id);
+      if (account) account.lastTest = result;
+    });
   }
 
   /** The password for sending; main-only. */

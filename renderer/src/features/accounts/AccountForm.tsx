@@ -1,10 +1,13 @@
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
+import type { DiscoveredSettings } from '../../../../shared/model/discovery';
 import type { ConnectionTestReport, SettingField } from '../../../../shared/model/connection-test';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account, AccountInput, Security } from '../../../../shared/model/account';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { TestResult } from './TestResult';
+
+const SOURCE_LABEL: Record<DiscoveredSettings['source'], string> = { preset: 'Known provider', autoconfig: 'Provider’s settings file', srv: 'DNS SRV record', mx: 'Mail host', probe: 'Answered a probe' };
 
 // The usual pairs: choosing one fills in the other until the user sets security by hand.
 const SECURITY_FOR_PORT: Record<number, Security> = { 465: 'tls', 587: 'starttls', 25: 'starttls' };
@@ -30,6 +33,25 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   const [error, setError] = useState<ErrorInfo>();
   const [saving, setSaving] = useState(false);
   const [test, setTest] = useState<{ report: ConnectionTestReport; running: boolean }>();
+  const [proposals, setProposals] = useState<DiscoveredSettings[]>();
+
+  // New accounts: propose settings once the address looks complete (after a pause in typing).
+  useEffect(() => {
+    if (account || !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email)) return setProposals(undefined);
+    const timer = setTimeout(async () => {
+      const r = await api()['accounts:discover']({ email });
+      if (r.ok) setProposals(r.value);
+    }, 600);
+    return () => clearTimeout(timer);
+  }, [email, account]);
+
+  const applyProposal = (p: DiscoveredSettings) => {
+    setHost(p.host);
+    setPort(String(p.port));
+    setSecurity(p.security);
+    setSecurityTouched(true);
+    setUsername(p.username === 'email' ? email : p.username === 'localpart' ? email.split('@')[0]! : '');
+  };
 
   // Test the settings as typed, saved or not: phases arrive one by one over doctor:progress.
   const runTest = async () => {
@@ -100,6 +122,33 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
           </label>
           {hintFor('email')}
         </div>
+        {proposals && (
+          <div className="span-2 proposals" role="group" aria-label="Suggested settings">
+            {proposals.length === 0 ? (
+              <span className="muted small">No settings found for this address: ask your provider for its SMTP server, port and security.</span>
+            ) : (
+              proposals.map((p) => (
+                <div key={`${p.host}:${p.port}:${p.security}`} className="proposal">
+                  <div>
+                    <strong>
+                      {p.host}:{p.port}
+                    </strong>{' '}
+                    <span className="muted">{p.security.toUpperCase()}</span>
+                    <span className="badge proposal-source">{SOURCE_LABEL[p.source]}: {p.from}</span>
+                    {p.notes?.map((n) => (
+                      <div key={n} className="small muted">
+                        {n}
+                      </div>
+                    ))}
+                  </div>
+                  <button type="button" className="btn btn-small" onClick={() => applyProposal(p)} aria-label={`Use ${p.host}:${p.port}`}>
+                    Use
+                  </button>
+                </div>
+              ))
+            )}
+          </div>
+        )}
         <div className="form-field span-2">
           <label>
             SMTP server

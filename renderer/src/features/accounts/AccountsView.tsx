@@ -4,6 +4,7 @@ import type { Account } from '../../../../shared/model/account';
 import type { ConnectionTestReport } from '../../../../shared/model/connection-test';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
+import { formatTime } from '../../lib/format';
 import { AccountForm } from './AccountForm';
 import { TestResult } from './TestResult';
 
@@ -26,7 +27,10 @@ export function AccountsView({ accounts, onChanged }: Props) {
   const test = async (a: Account) => {
     setTests((t) => ({ ...t, [a.id]: 'running' }));
     const r = await api()['accounts:test']({ id: a.id });
-    if (r.ok) setTests((t) => ({ ...t, [a.id]: r.value }));
+    if (r.ok) {
+      setTests((t) => ({ ...t, [a.id]: r.value }));
+      await onChanged(); // the account now carries this result as its last test
+    }
     else {
       setError(r.error);
       setTests(({ [a.id]: _gone, ...rest }) => rest);
@@ -66,6 +70,11 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   <div className="muted">
                     {a.displayName ? `${a.displayName} <${a.email}>` : a.email}
                   </div>
+                  {a.lastTest && !report && (
+                    <div className={`small last-test ${a.lastTest.ok ? 'ok' : 'bad'}`}>
+                      Last test {formatTime(a.lastTest.at)}: {a.lastTest.ok ? 'all phases passed' : `failed at ${a.lastTest.failedPhase} (${a.lastTest.code})`}
+                    </div>
+                  )}
                   <div className="muted small">
                     {a.kind === 'sandbox'
                       ? 'Built in: catches mail locally for preview'

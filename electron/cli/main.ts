@@ -185,6 +185,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments });
         const item = await c.outbox.settled(queued.id);
         if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
+        if (item.state === 'retrying') {
+          const later = { ...item.error!, hint: `${item.error!.hint} It stays in the outbox and is retried at ${item.dueAt} by the app, \`mailwright serve\` or \`mailwright outbox run\`.` };
+          return output.failure(later, [formatItem(item)], { id: item.id, state: item.state, retryAt: item.dueAt });
+        }
         if (!FINAL_STATES.includes(item.state)) {
           const unknown = new MailwrightError('OUTCOME_UNKNOWN', 'The server may have the message, but its answer could not be recorded.', 'Run `mailwright outbox list` to see what is known; do not resend before checking.');
           return output.failure(unknown.info, [formatItem(item)]);
@@ -238,6 +242,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
           throw new CliFailure(new MailwrightError('INVALID_INPUT', 'The app is not built yet.', 'Run `npm run build` first (bash scripts/launch.sh does it for you).').info);
         }
         await c.sandbox.ensureStarted();
+        c.outbox.start(); // browser mode runs like the app: due and scheduled mail goes out by itself
         const web = await startWebServer(c, { rendererDir, port: o.port });
         io.stdout(`Mailwright UI: ${web.url}\n`);
         await new Promise<void>((done) => {

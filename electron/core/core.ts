@@ -8,13 +8,16 @@ import { createHandlers, type Handlers, type HostCapabilities } from './handlers
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
 import { ProcessLock } from './fs/process-lock';
+import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
 import { TransportFactory } from './smtp/transport-factory';
 
 export interface CoreOptions {
   dataDir: string;
   secrets?: SecretStore;
-  now?: () => Date;
+  clock?: Clock;
+  /** Send due mail by itself: true for the app and browser mode; the CLI sends only what it is told. */
+  autoRun?: boolean;
   log?: (message: string, err?: unknown) => void;
   host?: HostCapabilities;
 }
@@ -35,7 +38,7 @@ export interface Core {
 export async function createCore(opts: CoreOptions): Promise<Core> {
   await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? (() => {});
-  const now = opts.now ?? (() => new Date());
+  const clock = opts.clock ?? systemClock;
   const events = new CoreEvents();
   const sandbox = new SandboxServer({ dataDir: opts.dataDir, onCaught: (m) => events.emit('sandbox:caught', m) });
   const accounts = new AccountStore({
@@ -46,10 +49,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const attachments = new AttachmentRegistry();
   const transports = new TransportFactory({ accounts, sandbox });
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, now, log });
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log });
   // Only one process repairs the outbox after a crash; the others must not touch its live work.
   const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
   if (await lock.acquire()) await outbox.recover();
+  if (opts.autoRun) outbox.start();
 
   const core: Core = {
     dataDir: opts.dataDir,
@@ -61,7 +65,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     outbox,
     handlers: undefined as unknown as Handlers,
     async close() {
-      await outbox.idle();
+      await outbox.close();
       await transports.closeAll();
       await sandbox.stop();
       await lock.release();

@@ -32,6 +32,7 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   const core = await createCore({
     dataDir: app.getPath('userData'),
     log,
+    autoRun: true,
     host: {
       // The native picker is the only way a path enters: the renderer gets handles back.
       pickFiles: async () => {

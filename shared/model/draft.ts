@@ -22,6 +22,13 @@ export const draft = z
     /** A plain-text body; used as is when there is no HTML. */
     text: z.string().max(20_000_000).optional(),
     attachments: z.array(attachmentRef).max(100).default([]),
+    /** When to send: after an undo window, or at a chosen time (send later). Default: now. */
+    options: z
+      .strictObject({
+        sendAt: z.iso.datetime({ offset: true }).optional(),
+        undoSeconds: z.union([z.literal(0), z.literal(5), z.literal(10), z.literal(20), z.literal(30)]).optional(),
+      })
+      .optional(),
   })
   .refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, {
     message: 'needs at least one recipient',

@@ -1,17 +1,21 @@
 import type { ErrorInfo } from '../errors';
 
-// The first cut of the outbox states (the full machine arrives with the outbox issue).
+// held (undo window) → scheduled → sending → sent | partially-delivered | retrying | failed | outcome-unknown; or cancelled.
 export const OUTBOX_STATES = [
+  'held',
   'scheduled',
   'sending',
+  'retrying',
   'sent',
   'partially-delivered',
   'failed',
   'outcome-unknown',
+  'cancelled',
 ] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
-export const FINAL_STATES: readonly OutboxState[] = ['sent', 'partially-delivered', 'failed', 'outcome-unknown'];
+/** States in which nothing more happens by itself: the user decides (or it is done). */
+export const FINAL_STATES: readonly OutboxState[] = ['sent', 'partially-delivered', 'failed', 'outcome-unknown', 'cancelled'];
 
 export interface RecipientRefusal {
   address: string;
@@ -25,6 +29,8 @@ export interface OutboxItem {
   messageId: string;
   subject: string;
   from: string;
+  /** the envelope sender (MAIL FROM) */
+  sender: string;
   /** Every envelope recipient (To, Cc and Bcc). */
   recipients: string[];
   state: OutboxState;
@@ -38,4 +44,12 @@ export interface OutboxItem {
   /** The server's final reply, e.g. "250 2.0.0 Ok: queued as 4F2C1". */
   response?: string;
   error?: ErrorInfo;
+  /** held/scheduled: when it goes out; retrying: the next attempt */
+  dueAt?: string;
+  /** It became due while Mailwright was not running: it waits for the user's choice. */
+  overdue?: boolean;
+  /** Temporary failures stop being retried after this. */
+  giveUpAt?: string;
+  /** Only these recipients are still to be sent to (after a partial delivery). */
+  pending?: string[];
 }

@@ -12,7 +12,7 @@ describe('several processes on one data directory', () => {
     const first = await createCore({ dataDir: dir });
     // Work the first process has in flight: a message mid-send and one still being built.
     const now = new Date().toISOString();
-    const live: OutboxItem = { id: 'live-1', accountId: 'sandbox', messageId: '<m@x>', subject: 's', from: 'f@x', recipients: ['t@x'], state: 'sending', createdAt: now, updatedAt: now, attempts: 1, size: 3 };
+    const live: OutboxItem = { id: 'live-1', accountId: 'sandbox', messageId: '<m@x>', subject: 's', from: 'f@x', sender: 'f@x', recipients: ['t@x'], state: 'sending', createdAt: now, updatedAt: now, attempts: 1, size: 3 };
     await fs.writeFile(join(dir, 'outbox', 'live-1.eml'), 'eml');
     await fs.writeFile(join(dir, 'outbox', 'live-1.json'), JSON.stringify(live));
     await fs.writeFile(join(dir, 'outbox', 'tmp', 'building.eml'), 'half');

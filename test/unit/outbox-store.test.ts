@@ -7,7 +7,7 @@ import { tempDir } from '../helpers/temp-dir';
 
 const item = (store: OutboxStore, state: OutboxItem['state'] = 'scheduled'): OutboxItem => {
   const now = new Date();
-  return { id: store.newId(now), accountId: 'a', messageId: '<m@x>', subject: 's', from: 'f@x', recipients: ['t@x'], state, createdAt: now.toISOString(), updatedAt: now.toISOString(), attempts: 0, size: 3 };
+  return { id: store.newId(now), accountId: 'a', messageId: '<m@x>', subject: 's', from: 'f@x', sender: 'f@x', recipients: ['t@x'], state, createdAt: now.toISOString(), updatedAt: now.toISOString(), attempts: 0, size: 3 };
 };
 
 async function committed(store: OutboxStore, state: OutboxItem['state']) {

@@ -4,7 +4,7 @@ import { promises as fs, readFileSync } from 'node:fs';
 const heldHere = new Set<string>();
 
 /** Whether a process with this pid is alive on this machine (a zombie, killed but not yet reaped, is not). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

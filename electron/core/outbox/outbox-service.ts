@@ -1,13 +1,17 @@
 import { createReadStream } from 'node:fs';
+import type { ErrorInfo } from '../../../shared/errors';
 import type { Draft } from '../../../shared/model/draft';
-import type { OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
+import { FINAL_STATES, type OutboxItem, type OutboxState, type RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
-import { MailwrightError } from '../errors';
+import type { Clock } from '../clock';
+import { invalidInput, MailwrightError } from '../errors';
 import type { CoreEvents } from '../events';
+import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
 import { mapSmtpError } from '../smtp/error-mapping';
 import type { TransportFactory } from '../smtp/transport-factory';
+import { backoffMs, DEFAULT_RETRY, isTemporary, type RetryPolicy } from './retry-policy';
 import type { OutboxStore } from './outbox-store';
 
 export interface OutboxDeps {
@@ -16,8 +20,12 @@ export interface OutboxDeps {
   attachments: AttachmentRegistry;
   transports: TransportFactory;
   events: CoreEvents;
-  now: () => Date;
+  clock: Clock;
   log: (message: string, err?: unknown) => void;
+  retry?: RetryPolicy;
+  random?: () => number;
+  /** Send due items by itself (the app, browser mode); the CLI sends only what it is asked to. */
+  autoRun?: boolean;
 }
 
 interface SendInfo {
@@ -28,18 +36,60 @@ interface SendInfo {
 }
 
 const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
+const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 
 /**
- * First cut of the outbox: enqueue builds the message once and commits it durably, then sends
- * it at once; the outcome (sent, partly delivered, failed with a named error) is written before
- * anyone is told. The full state machine (undo, send later, retries) grows from here.
+ * The outbox as a state machine. Every transition is written durably before it takes effect; the
+ * message bytes are built once and never rebuilt. Work on one item is serialised, so an undo and
+ * the send it races can never both win. A dropped connection after the whole message went out is
+ * "outcome unknown" — never resent by itself.
  */
 export class OutboxService {
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private timer: unknown;
+  private closed = false;
+  /** Items another process is sending, not to be looked at again before the time noted. */
+  private readonly elsewhere = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {}
 
-  /** Start-up: anything that was mid-send when the app died may have been delivered — say so, never resend it silently. */
+  private now() {
+    return this.deps.clock.now();
+  }
+
+  /** Run `work` for one item after whatever is already running for it. */
+  private exclusive<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(id) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    this.queues.set(id, tail);
+    this.inFlight.add(tail);
+    void tail.finally(() => {
+      this.inFlight.delete(tail);
+      if (this.queues.get(id) === tail) this.queues.delete(id);
+    });
+    return run;
+  }
+
+  private async load(id: string): Promise<OutboxItem> {
+    const item = await this.deps.store.get(id);
+    if (!item) throw invalidInput(`There is no outbox item "${id}".`, 'Pick an item from the outbox list.');
+    return item;
+  }
+
+  private async transition(item: OutboxItem, change: Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []): Promise<OutboxItem> {
+    const next: OutboxItem = { ...item, ...change, updatedAt: this.now().toISOString() };
+    for (const key of drop) delete next[key];
+    if (next.state === 'sent') await this.deps.store.moveToSent(next);
+    else await this.deps.store.save(next);
+    this.deps.events.emit('outbox:changed', next);
+    return next;
+  }
+
+  /**
+   * Start-up: what was mid-send may have been delivered (outcome-unknown); what became due while
+   * we were not running waits for the user (overdue), never sent blindly; retries go on.
+   */
   async recover(): Promise<void> {
     const { interrupted } = await this.deps.store.recover();
     for (const item of interrupted) {
@@ -52,21 +102,30 @@ export class OutboxService {
         ).info,
       });
     }
+    const now = this.now().getTime();
+    for (const item of await this.deps.store.list()) {
+      if ((item.state === 'held' || item.state === 'scheduled') && !item.overdue && item.dueAt && Date.parse(item.dueAt) <= now) {
+        await this.transition(item, { overdue: true });
+      }
+    }
   }
 
   async enqueue(draft: Draft): Promise<OutboxItem> {
-    const { store, accounts, attachments, now } = this.deps;
+    const { store, accounts, attachments } = this.deps;
     const account = await accounts.getStored(draft.accountId);
     draftMailboxes(draft); // refuse bad addresses before anything is written
     await store.init();
-    const created = now();
+    const created = this.now();
+    const undo = draft.options?.undoSeconds ?? 0;
+    const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
+    if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput('The chosen send time is in the past.', 'Pick a time in the future, or send now.');
     const id = store.newId(created);
     let built;
     try {
       built = await buildMessageFile(draft, account, attachments, store.tmpPath(id), created);
     } catch (err) {
       if (err instanceof MailwrightError) throw err;
-      throw mapStorage(err);
+      throw new MailwrightError('STORAGE_FAILED', `The message could not be written to the outbox: ${(err as Error).message}`, 'Check free disk space and that the data directory is writable.', { cause: err });
     }
     const item: OutboxItem = {
       id,
@@ -74,83 +133,211 @@ export class OutboxService {
       messageId: built.messageId,
       subject: draft.subject,
       from: built.from,
+      sender: built.envelope.from,
       recipients: built.envelope.to,
-      state: 'scheduled',
+      state: undo > 0 && !sendAt ? 'held' : 'scheduled',
       createdAt: created.toISOString(),
       updatedAt: created.toISOString(),
       attempts: 0,
       size: built.size,
+      dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString(),
+      giveUpAt: new Date((sendAt ?? created).getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString(),
     };
+    // The draft is kept beside the message while it can still be undone, to give it back exactly.
+    if (item.state === 'held') await writeFileAtomic(store.draftPath(id), JSON.stringify(draft));
     await store.commit(item);
     this.deps.events.emit('outbox:changed', item);
-    this.track(id, this.send(item, built.envelope.from));
+    if (this.deps.autoRun) this.wake();
+    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.exclusive(id, () => this.attempt(id)); // a CLI "send now"
     return item;
   }
 
-  private track(id: string, work: Promise<void>) {
-    const settled = work.catch((err: unknown) => this.deps.log('sending failed unexpectedly', err));
-    this.inFlight.set(id, settled);
-    void settled.finally(() => this.inFlight.delete(id));
+  /** Begin sending due items by itself (a long-running process: the app, browser mode). */
+  start(): void {
+    this.deps.autoRun = true;
+    this.wake();
   }
 
-  /** Resolves when every send started so far has reached an outcome (used by the CLI and on shutdown). */
-  async idle(): Promise<void> {
-    while (this.inFlight.size) await Promise.allSettled([...this.inFlight.values()]);
+  /** Look for due work now, and set the timer for the next. */
+  wake(): void {
+    if (this.closed || !this.deps.autoRun) return;
+    void this.dueNow()
+      .then(async ({ due, next }) => {
+        for (const item of due) void this.exclusive(item.id, () => this.attempt(item.id)).finally(() => this.wake());
+        if (this.timer) this.deps.clock.clearTimer(this.timer);
+        this.timer = next === undefined || this.closed ? undefined : this.deps.clock.setTimer(() => this.wake(), Math.max(0, next - this.now().getTime()));
+      })
+      .catch((err: unknown) => this.deps.log('outbox scheduling failed', err));
   }
 
-  private async transition(item: OutboxItem, change: Partial<OutboxItem>): Promise<OutboxItem> {
-    const next: OutboxItem = { ...item, ...change, updatedAt: this.deps.now().toISOString() };
-    if (next.state === 'sent') await this.deps.store.moveToSent(next);
-    else await this.deps.store.save(next);
-    this.deps.events.emit('outbox:changed', next);
-    return next;
+  private async dueNow(): Promise<{ due: OutboxItem[]; next?: number }> {
+    const now = this.now().getTime();
+    let next: number | undefined;
+    const due: OutboxItem[] = [];
+    for (const item of await this.deps.store.list()) {
+      if (!WAITING.includes(item.state) || item.overdue || this.queues.has(item.id)) continue;
+      const at = Math.max(item.dueAt ? Date.parse(item.dueAt) : now, this.elsewhere.get(item.id) ?? 0);
+      if (at <= now) due.push(item);
+      else next = Math.min(next ?? at, at);
+    }
+    return { due, next };
   }
 
-  private async send(queued: OutboxItem, envelopeFrom: string): Promise<void> {
+  /** One delivery attempt, if the item is (still) due and no other process is on it. */
+  private async attempt(id: string): Promise<void> {
+    const release = await this.deps.store.claim(id);
+    if (!release) {
+      this.elsewhere.set(id, this.now().getTime() + 5000); // look again in a while, not in a loop
+      return;
+    }
+    this.elsewhere.delete(id);
+    try {
+      await this.attemptClaimed(id);
+    } finally {
+      await release();
+    }
+  }
+
+  private async attemptClaimed(id: string): Promise<void> {
+    const queued = await this.load(id);
+    if (!WAITING.includes(queued.state) || queued.overdue || (queued.dueAt && Date.parse(queued.dueAt) > this.now().getTime())) return;
+    // Durably "sending" before any byte goes out: after a crash, this is what says the outcome is unknown.
+    const item = await this.transition(queued, { state: 'sending', attempts: queued.attempts + 1 }, ['dueAt']);
+    await this.deps.store.dropDraft(id);
     const { store, transports } = this.deps;
-    // Durably "sending" before any byte goes to a server: after a crash, this is what says the outcome is unknown.
-    const item = await this.transition(queued, { state: 'sending', attempts: queued.attempts + 1 });
     const { account } = await transports.resolve(item.accountId).catch(() => ({ account: undefined }));
     const ctx = { host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email };
+    const to = item.pending ?? item.recipients;
+    const raw = createReadStream(store.emlPath(item));
+    let consumed = false;
+    raw.once('end', () => (consumed = true));
     let info: SendInfo;
     try {
       const { transport } = await transports.forAccount(item.accountId);
-      info = (await transport.sendMail({
-        envelope: { from: envelopeFrom, to: item.recipients, size: item.size } as never,
-        raw: createReadStream(store.emlPath(item)),
-      })) as SendInfo;
+      info = (await transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw })) as SendInfo;
     } catch (err) {
-      await this.transition(item, { state: 'failed', error: mapSmtpError(err, ctx).info });
+      const mapped = mapSmtpError(err, ctx).info;
+      raw.destroy();
+      await this.failed(item, mapped, consumed && !mapped.smtp?.code);
       return;
     }
-    // The server has the message. From here on nothing may call it failed: a failure to record the
-    // result leaves the item "sending", which the next start reports as outcome-unknown, never resends.
-    const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({
-      address: e.recipient ?? '',
-      ...(e.responseCode ? { code: e.responseCode } : {}),
-      response: e.response ?? '',
-    }));
+    // The server has the message: from here on nothing may call it failed.
+    const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({ address: e.recipient ?? '', ...(e.responseCode ? { code: e.responseCode } : {}), response: e.response ?? '' }));
     const rejected = info.rejected.map(address);
-    await this.transition(item, {
-      state: rejected.length ? 'partially-delivered' : 'sent',
-      accepted: info.accepted.map(address),
-      rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
-      response: info.response,
+    const accepted = [...new Set([...(item.accepted ?? []), ...info.accepted.map(address)])];
+    await this.transition(
+      item,
+      {
+        state: rejected.length ? 'partially-delivered' : 'sent',
+        accepted,
+        rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
+        response: info.response,
+      },
+      ['error', 'pending'],
+    );
+  }
+
+  /** After a failed attempt: the duplicate window, a retry with backoff, or failed for good. */
+  private async failed(item: OutboxItem, error: ErrorInfo, afterWholeMessage: boolean): Promise<void> {
+    if (afterWholeMessage) {
+      const unknown = new MailwrightError('OUTCOME_UNKNOWN', `The connection was lost after the whole message was sent, before ${error.message.replace(/\.$/, '')}: the server may have it.`, 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.').info;
+      await this.transition(item, { state: 'outcome-unknown', error: unknown });
+      return;
+    }
+    const now = this.now().getTime();
+    const wait = backoffMs(item.attempts, this.deps.retry ?? DEFAULT_RETRY, this.deps.random);
+    if (isTemporary(error.code) && item.giveUpAt && now + wait < Date.parse(item.giveUpAt)) {
+      await this.transition(item, { state: 'retrying', error, dueAt: new Date(now + wait).toISOString() });
+      return; // wake() after this attempt sets the timer for it
+    }
+    const final = isTemporary(error.code) ? { ...error, hint: `${error.hint} Mailwright gave up retrying after ${item.attempts} attempts.` } : error;
+    await this.transition(item, { state: 'failed', error: final });
+  }
+
+  // ——— what the user can do ———
+
+  /** Take a message back during its undo window: it will never be sent, and its draft comes back. */
+  undo(id: string): Promise<Draft> {
+    return this.exclusive(id, async () => {
+      const item = await this.load(id);
+      if (item.state !== 'held') throw invalidInput(item.state === 'sending' || item.state === 'sent' ? 'Too late to undo: the message is already on its way.' : 'Only a message in its undo window can be undone.', 'The outbox shows what happened to it.');
+      const draft = await readJsonFile<Draft>(this.deps.store.draftPath(id));
+      await this.transition(item, { state: 'cancelled' }, ['dueAt']);
+      await this.deps.store.dropDraft(id);
+      if (!draft) throw new MailwrightError('STORAGE_FAILED', 'The message was cancelled, but its draft could not be read back.', 'Its text is still in the outbox item’s .eml file.');
+      return draft;
     });
   }
+
+  private act(id: string, allowed: readonly OutboxState[], what: string, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {
+    return this.exclusive(id, async () => {
+      const item = await this.load(id);
+      if (!allowed.includes(item.state)) throw invalidInput(`Cannot ${what} a message that is ${item.state}.`, 'The outbox shows what can be done with it.');
+      const next = await this.transition(item, change(item), drop);
+      this.wake();
+      return next;
+    });
+  }
+
+  sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying'], 'send now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false }));
+  reschedule = (id: string, at: Date) =>
+    this.act(id, ['held', 'scheduled', 'retrying', 'failed'], 'reschedule', () => ({ state: 'scheduled', dueAt: at.toISOString(), overdue: false, giveUpAt: new Date(at.getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }));
+  cancel = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'failed', 'outcome-unknown'], 'cancel', () => ({ state: 'cancelled' }), ['dueAt']);
+  /** Try again: a failed message whole, a partly delivered one only to those who did not get it. */
+  retry = (id: string) =>
+    this.act(id, ['failed', 'partially-delivered'], 'retry', (item) => ({
+      state: 'scheduled',
+      dueAt: this.now().toISOString(),
+      giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString(),
+      ...(item.state === 'partially-delivered' ? { pending: (item.rejected ?? []).map((r) => r.address) } : {}),
+    }));
+  /** The user checked: send the same bytes again (same Message-ID, so duplicates can be recognised). */
+  resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
+  markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
 
   list(): Promise<OutboxItem[]> {
     return this.deps.store.list();
   }
 
-  /** Wait until the send started for an item has ended, and return the item as recorded. */
+  /** Resolve once an item is no longer waiting for its first attempt (the CLI's `send` waits on this). */
   async settled(id: string): Promise<OutboxItem> {
-    await this.inFlight.get(id);
-    const item = await this.deps.store.get(id);
-    if (!item) throw new MailwrightError('STORAGE_FAILED', 'The outbox item has disappeared.', 'Check the data directory.');
-    return item;
+    for (;;) {
+      await this.queues.get(id);
+      const item = await this.load(id);
+      const running = this.queues.has(id);
+      // "sending" with no attempt running here: its result could not be recorded, or another process has it.
+      if (FINAL_STATES.includes(item.state) || item.state === 'retrying' || item.overdue || (item.state === 'sending' && !running)) return item;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 500);
+        const off = this.deps.events.on('outbox:changed', (changed) => {
+          if (changed.id === id) done();
+        });
+        function done() {
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    }
+  }
+
+  /** Process everything due now, then return (the CLI's `outbox run`). */
+  async runDue(): Promise<void> {
+    for (;;) {
+      const { due } = await this.dueNow();
+      if (!due.length) break;
+      await Promise.all(due.map((item) => this.exclusive(item.id, () => this.attempt(item.id))));
+    }
+    await this.idle();
+  }
+
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) this.deps.clock.clearTimer(this.timer);
+    await this.idle();
   }
 }
-
-const mapStorage = (err: unknown) =>
-  new MailwrightError('STORAGE_FAILED', `The message could not be written to the outbox: ${(err as Error).message}`, 'Check free disk space and that the data directory is writable.', { cause: err });

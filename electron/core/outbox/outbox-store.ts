@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import { alive } from '../fs/process-lock';
 
 /**
  * The outbox on disk, the Maildir way. Each message is `ID.eml` (the exact bytes to send) plus
@@ -30,6 +31,36 @@ export class OutboxStore {
   /** Time-ordered, unguessable ids. */
   newId(now: Date): string {
     return `${now.getTime().toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`;
+  }
+
+  /** The draft kept while a message can still be undone. */
+  draftPath(id: string) {
+    return join(this.outboxDir, `${id}.draft.json`);
+  }
+
+  async dropDraft(id: string): Promise<void> {
+    await fs.rm(this.draftPath(id), { force: true });
+  }
+
+  /**
+   * Claim an item for one delivery attempt, across processes (the app and a CLI may share the
+   * outbox): only the claimant may send it. A claim left by a dead process is taken over.
+   * Returns a release function, or undefined when another live process holds it.
+   */
+  async claim(id: string): Promise<(() => Promise<void>) | undefined> {
+    const path = join(this.outboxDir, `${id}.claim`);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        await fs.writeFile(path, String(process.pid), { flag: 'wx' });
+        return () => fs.rm(path, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const owner = Number(await fs.readFile(path, 'utf8').catch(() => ''));
+        if (owner && alive(owner)) return undefined;
+        await fs.rm(path, { force: true });
+      }
+    }
+    return undefined;
   }
 
   tmpPath(id: string) {
@@ -75,7 +106,7 @@ export class OutboxStore {
   private async readDir(dir: string): Promise<OutboxItem[]> {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
     const items = await Promise.all(
-      names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => readJsonFile<OutboxItem>(join(dir, n))),
+      names.filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.')).map((n) => readJsonFile<OutboxItem>(join(dir, n))),
     );
     return items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string');
   }
@@ -102,6 +133,7 @@ export class OutboxStore {
     const items = await this.readDir(this.outboxDir);
     const ids = new Set(items.map((i) => i.id));
     for (const name of await fs.readdir(this.outboxDir)) {
+      if (name.endsWith('.claim')) await fs.rm(join(this.outboxDir, name), { force: true }); // claims of the crashed process
       const m = /^(.+)\.eml$/.exec(name);
       if (m && !ids.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
     }

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AccountInput } from '../../shared/model/account';
@@ -165,9 +166,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .option('--text-file <file>', 'plain-text body from a file')
     .option('--html-file <file>', 'HTML body from a file (a plain-text part is generated)')
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
+    .option('--send-at <iso8601>', 'send later: queue it for this time (sent by the app, `serve` or `outbox run`)')
     .exitOverride()
     .action(
-      run(async (o: { account: string; to: string[]; cc: string[]; bcc: string[]; replyTo?: string; subject: string; text?: string; textFile?: string; htmlFile?: string; attach: string[] }) => {
+      run(async (o: { account: string; to: string[]; cc: string[]; bcc: string[]; replyTo?: string; subject: string; text?: string; textFile?: string; htmlFile?: string; attach: string[]; sendAt?: string }) => {
         if (o.text !== undefined && o.textFile) throw new CliFailure(new MailwrightError('INVALID_INPUT', 'Give either --text or --text-file, not both.', 'Drop one of them.').info);
         const c = await getCore();
         const accountId = await accountIdByName(c, o.account);
@@ -182,7 +184,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
             throw err;
           }
         }
-        const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments });
+        const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments, ...(o.sendAt ? { options: { sendAt: o.sendAt } } : {}) });
+        if (o.sendAt) return output.success({ id: queued.id, state: queued.state, messageId: queued.messageId, dueAt: queued.dueAt }, [`Scheduled for ${queued.dueAt}`, formatItem(queued)]);
         const item = await c.outbox.settled(queued.id);
         if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
         if (item.state === 'retrying') {
@@ -201,6 +204,62 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     );
 
   const outbox = program.command('outbox').description('the outbox and sent messages').exitOverride();
+  const itemAction = (name: string, channel: 'outbox:retry' | 'outbox:cancel' | 'outbox:resend' | 'outbox:mark-sent' | 'outbox:send-now', description: string) =>
+    outbox
+      .command(name)
+      .argument('<id>', 'the item id from `outbox list`')
+      .description(description)
+      .exitOverride()
+      .action(
+        run(async (id: string) => {
+          const item = await call(await getCore(), channel, { id });
+          return output.success({ item }, [formatItem(item)]);
+        }),
+      );
+  itemAction('retry', 'outbox:retry', 'try a failed message again (a partly delivered one only to those who did not get it); `outbox run` or the app sends it');
+  itemAction('cancel', 'outbox:cancel', 'never send this message');
+  itemAction('resend', 'outbox:resend', 'outcome unknown: send the same message again (same Message-ID)');
+  itemAction('mark-sent', 'outbox:mark-sent', 'outcome unknown: you checked, it arrived');
+  itemAction('send-now', 'outbox:send-now', 'send a held, scheduled or overdue message at the next `outbox run`, or at once in the app');
+  outbox
+    .command('export')
+    .argument('<id>')
+    .argument('<file>', 'where to write the .eml')
+    .description('write the exact message (.eml) to a file')
+    .exitOverride()
+    .action(
+      run(async (id: string, file: string) => {
+        const c = await getCore();
+        const item = (await call(c, 'outbox:list', undefined)).find((i) => i.id === id);
+        if (!item) throw new CliFailure(new MailwrightError('INVALID_INPUT', `There is no outbox item "${id}".`, 'Run `mailwright outbox list`.').info);
+        await copyFile(c.outbox.emlPath(item), file);
+        return output.success({ id, file }, [`Wrote ${file}`]);
+      }),
+    );
+  outbox
+    .command('run')
+    .description('send everything that is due now (scheduled, undo window over, retries), then exit')
+    .option('--send-overdue', 'also send what became due while nothing was running')
+    .option('--reschedule-overdue <iso>', 'move overdue messages to this time instead')
+    .option('--discard-overdue', 'cancel overdue messages instead')
+    .exitOverride()
+    .action(
+      run(async (o: { sendOverdue?: boolean; rescheduleOverdue?: string; discardOverdue?: boolean }) => {
+        const c = await getCore();
+        const overdue = (await call(c, 'outbox:list', undefined)).filter((i) => i.overdue && (i.state === 'held' || i.state === 'scheduled'));
+        for (const item of overdue) {
+          if (o.sendOverdue) await call(c, 'outbox:send-now', { id: item.id });
+          else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
+          else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
+        }
+        await c.outbox.runDue();
+        const items = await call(c, 'outbox:list', undefined);
+        const waiting = items.filter((i) => i.overdue && (i.state === 'held' || i.state === 'scheduled'));
+        const lines = items.filter((i) => i.updatedAt >= new Date(Date.now() - 60_000).toISOString()).map(formatItem);
+        if (waiting.length) lines.push(`${waiting.length} overdue message(s) wait for your choice: --send-overdue, --reschedule-overdue ISO or --discard-overdue.`);
+        return output.success({ items }, lines.length ? lines : ['Nothing was due.']);
+      }),
+    );
   outbox
     .command('list')
     .exitOverride()

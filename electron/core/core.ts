@@ -7,6 +7,7 @@ import { CoreEvents } from './events';
 import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
+import type { RetryPolicy } from './outbox/retry-policy';
 import { ProcessLock } from './fs/process-lock';
 import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
@@ -18,6 +19,8 @@ export interface CoreOptions {
   clock?: Clock;
   /** Send due mail by itself: true for the app and browser mode; the CLI sends only what it is told. */
   autoRun?: boolean;
+  retry?: RetryPolicy;
+  random?: () => number;
   log?: (message: string, err?: unknown) => void;
   host?: HostCapabilities;
 }
@@ -49,7 +52,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const attachments = new AttachmentRegistry();
   const transports = new TransportFactory({ accounts, sandbox });
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log });
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random });
   // Only one process repairs the outbox after a crash; the others must not touch its live work.
   const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
   if (await lock.acquire()) await outbox.recover();

@@ -66,6 +66,13 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     'attachments:describe': async ({ handle }) => attachments.describe(handle),
     'outbox:enqueue': (draft) => outbox.enqueue(draft),
     'outbox:list': () => outbox.list(),
+    'outbox:undo': ({ id }) => outbox.undo(id),
+    'outbox:cancel': ({ id }) => outbox.cancel(id),
+    'outbox:send-now': ({ id }) => outbox.sendNow(id),
+    'outbox:reschedule': ({ id, at }) => outbox.reschedule(id, new Date(at)),
+    'outbox:retry': ({ id }) => outbox.retry(id),
+    'outbox:resend': ({ id }) => outbox.resend(id),
+    'outbox:mark-sent': ({ id }) => outbox.markSent(id),
     'sandbox:list': () => sandbox.list(),
     'sandbox:get': ({ id }) => sandbox.get(id),
   };

@@ -3,7 +3,7 @@
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
 import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
-import { draft, type AttachmentInfo } from '../model/draft';
+import { draft, type AttachmentInfo, type Draft } from '../model/draft';
 import type { OutboxItem } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
 import type { DiscoveredSettings } from '../model/discovery';
@@ -20,6 +20,8 @@ const noPayload = z.undefined();
 const byId = z.strictObject({ id: accountId });
 const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const byHandle = z.strictObject({ handle: z.string().max(80) });
+const itemId = z.string().regex(/^[a-z0-9]{9}-[a-f0-9]{12}$/, { message: 'is not an outbox item id' });
+const byItem = z.strictObject({ id: itemId });
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const doctorOptions = { rcpt: mailboxText.optional(), sendTestTo: mailboxText.optional(), runId };
 /** Settings typed into the form but maybe not saved: the doctor tests them as they are. */
@@ -51,6 +53,16 @@ export const contract = {
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
+  /** Take a message back during its undo window; returns the exact draft. */
+  'outbox:undo': { request: byItem, response: returns<Draft>() },
+  'outbox:cancel': { request: byItem, response: returns<OutboxItem>() },
+  'outbox:send-now': { request: byItem, response: returns<OutboxItem>() },
+  'outbox:reschedule': { request: z.strictObject({ id: itemId, at: z.iso.datetime({ offset: true }) }), response: returns<OutboxItem>() },
+  /** A failed message again; a partly delivered one only to those who did not get it. */
+  'outbox:retry': { request: byItem, response: returns<OutboxItem>() },
+  /** Outcome unknown: send the same bytes again, same Message-ID. */
+  'outbox:resend': { request: byItem, response: returns<OutboxItem>() },
+  'outbox:mark-sent': { request: byItem, response: returns<OutboxItem>() },
   'sandbox:list': { request: noPayload, response: returns<CaughtMessageSummary[]>() },
   'sandbox:get': { request: bySandboxId, response: returns<CaughtMessage>() },
 } as const;

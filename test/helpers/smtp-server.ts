@@ -24,6 +24,8 @@ export interface TestSmtpOptions {
   stallAfterData?: boolean;
   /** login methods offered (smtp-server supports PLAIN, LOGIN, CRAM-MD5, XOAUTH2) */
   authMethods?: string[];
+  /** answer 451 to the RCPT of the first N mail transactions (a pooled client may reuse one session), then behave */
+  failFirst?: number;
   /** advertise no AUTH at all (a relay) */
   noAuth?: boolean;
   /** another certificate than the default self-signed one */
@@ -45,7 +47,7 @@ const smtpError = ([code, text]: [number, string]) => Object.assign(new Error(te
 export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServer> {
   const { key, cert } = opts.tlsCert ?? (await selfSignedCert());
   const received: Received[] = [];
-  const state = { sessions: 0, dataCommands: 0 };
+  const state = { sessions: 0, dataCommands: 0, transactions: 0 };
   const options: SMTPServerOptions = {
     secure: opts.mode === 'tls',
     key,
@@ -64,8 +66,12 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       if (opts.users && opts.users[auth.username ?? ''] === auth.password) return callback(null, { user: auth.username });
       callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
-    onMailFrom: (_address, _session, callback) => callback(opts.refuseSender ? smtpError(opts.refuseSender) : undefined),
+    onMailFrom: (_address, _session, callback) => {
+      state.transactions++;
+      callback(opts.refuseSender ? smtpError(opts.refuseSender) : undefined);
+    },
     onRcptTo: (address, _session, callback) => {
+      if (opts.failFirst && state.transactions <= opts.failFirst) return callback(smtpError([451, '4.3.0 Busy, try again later']));
       const refusal = opts.refuseRcpt?.[address.address];
       callback(refusal ? smtpError(refusal) : undefined);
     },

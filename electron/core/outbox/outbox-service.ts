@@ -295,6 +295,11 @@ export class OutboxService {
   resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
   markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
 
+  /** Where an item's exact bytes are (for export). */
+  emlPath(item: OutboxItem): string {
+    return this.deps.store.emlPath(item);
+  }
+
   list(): Promise<OutboxItem[]> {
     return this.deps.store.list();
   }

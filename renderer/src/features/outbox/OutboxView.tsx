@@ -6,7 +6,10 @@ import { api } from '../../lib/api';
 import { formatBytes, formatTime } from '../../lib/format';
 
 const STATE_LABEL: Record<OutboxState, string> = {
-  scheduled: 'Queued',
+  held: 'Sending soon (undo possible)',
+  retrying: 'Will retry',
+  cancelled: 'Cancelled',
+  scheduled: 'Scheduled',
   sending: 'Sending…',
   sent: 'Sent',
   'partially-delivered': 'Partly delivered',
@@ -55,6 +58,16 @@ export function OutboxView({ accounts }: { accounts: Account[] }) {
               to {item.recipients.join(', ')} · via {accountName(item.accountId)} · {formatBytes(item.size)}
               {item.attempts > 1 ? ` · ${item.attempts} attempts` : ''}
             </div>
+            {item.overdue && (
+              <div className="outbox-overdue" role="note">
+                This became due while Mailwright was not running. Send it now, reschedule or cancel it.
+              </div>
+            )}
+            {item.dueAt && !item.overdue && (item.state === 'held' || item.state === 'scheduled' || item.state === 'retrying') && (
+              <div className="muted small">
+                {item.state === 'retrying' ? 'Next attempt' : 'Goes out'} {formatTime(item.dueAt)}
+              </div>
+            )}
             {item.response && !item.error && <div className="outbox-response">Server: <code>{item.response}</code></div>}
             {item.rejected && item.rejected.length > 0 && (
               <div className="outbox-rejected">
@@ -62,6 +75,7 @@ export function OutboxView({ accounts }: { accounts: Account[] }) {
               </div>
             )}
             {item.error && <ErrorBox error={item.error} />}
+            <ItemActions item={item} onError={setError} />
           </li>
         ))}
       </ul>
@@ -74,4 +88,35 @@ function merge(fromDisk: OutboxItem[], live: OutboxItem[] | undefined): OutboxIt
   const byId = new Map(fromDisk.map((i) => [i.id, i]));
   for (const i of live ?? []) byId.set(i.id, i);
   return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+type Action = [label: string, run: () => Promise<{ ok: boolean; error?: { message: string } }>];
+
+/** What can be done with an item in its state; every action is checked again in main. */
+function ItemActions({ item, onError }: { item: OutboxItem; onError: (message: string) => void }) {
+  const id = { id: item.id };
+  const actions: Action[] = [];
+  if (item.state === 'held') actions.push(['Undo', () => api()['outbox:undo'](id)]);
+  if (item.state === 'held' || item.state === 'scheduled' || item.state === 'retrying') actions.push(['Send now', () => api()['outbox:send-now'](id)]);
+  if (item.state === 'failed' || item.state === 'partially-delivered') actions.push([item.state === 'failed' ? 'Retry' : 'Retry the refused', () => api()['outbox:retry'](id)]);
+  if (item.state === 'outcome-unknown') actions.push(['Resend', () => api()['outbox:resend'](id)], ['Mark as sent', () => api()['outbox:mark-sent'](id)]);
+  if (['held', 'scheduled', 'retrying', 'failed', 'outcome-unknown'].includes(item.state)) actions.push(['Cancel', () => api()['outbox:cancel'](id)]);
+  if (!actions.length) return null;
+  return (
+    <div className="outbox-actions">
+      {actions.map(([label, run]) => (
+        <button
+          key={label}
+          className="btn btn-small"
+          aria-label={`${label}: ${item.subject || '(no subject)'}`}
+          onClick={async () => {
+            const r = await run();
+            if (!r.ok) onError(r.error?.message ?? 'The action failed.');
+          }}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
 }

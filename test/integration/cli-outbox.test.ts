@@ -1,0 +1,61 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli';
+import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+import { tempDir } from '../helpers/temp-dir';
+
+const servers: TestSmtpServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+async function setup(opts: Parameters<typeof startTestSmtp>[0] = { mode: 'plain' }) {
+  const dir = tempDir();
+  const s = await startTestSmtp(opts);
+  servers.push(s);
+  await cli(['--data-dir', dir, 'account', 'add', 'Plain', '--email', 'ana@example.test', '--host', '127.0.0.1', '--port', String(s.port), '--security', 'none']);
+  return { dir, s };
+}
+const items = async (dir: string) => (await cli(['--data-dir', dir, '--json', 'outbox', 'list'])).json.items as Array<{ id: string; state: string; overdue?: boolean; subject: string }>;
+
+describe('the outbox from the command line', () => {
+  it('send --send-at schedules; outbox run sends it once due, and an overdue one only when told', async () => {
+    const { dir, s } = await setup();
+    const soon = new Date(Date.now() + 1500).toISOString();
+    const queued = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Later', '--text', 'x', '--send-at', soon]);
+    expect(queued.code).toBe(0);
+    expect(queued.json).toMatchObject({ state: 'scheduled', dueAt: soon });
+    expect(s.sessions).toBe(0);
+    const early = await cli(['--data-dir', dir, '--json', 'outbox', 'run']);
+    expect(early.code).toBe(0);
+    expect(s.received).toHaveLength(0);
+
+    await new Promise((r) => setTimeout(r, 1600));
+    // Due now, and no process was running when it became due: overdue, waits for a choice.
+    const waiting = await cli(['--data-dir', dir, 'outbox', 'run']);
+    expect(waiting.stdout).toMatch(/overdue message\(s\) wait for your choice/);
+    expect((await items(dir))[0]).toMatchObject({ state: 'scheduled', overdue: true });
+    expect(s.received).toHaveLength(0);
+    const sent = await cli(['--data-dir', dir, '--json', 'outbox', 'run', '--send-overdue']);
+    expect(sent.code).toBe(0);
+    expect((await items(dir))[0]).toMatchObject({ state: 'sent' });
+    expect(s.received.map((m) => m.parsed.subject)).toEqual(['Later']);
+  });
+
+  it('a temporary failure stays queued for retry; outbox retry / cancel / export act on it', async () => {
+    const { dir, s } = await setup({ mode: 'plain', refuseRcpt: { 'b@example.test': [451, '4.3.0 Try later'] } });
+    const first = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Flaky', '--text', 'x']);
+    expect(first.code).toBe(1);
+    expect(first.json).toMatchObject({ state: 'retrying', error: { code: 'SERVER_TEMPORARY', hint: expect.stringMatching(/retried at/) } });
+    const id = first.json.id as string;
+    const file = join(dir, 'copy.eml');
+    expect((await cli(['--data-dir', dir, 'outbox', 'export', id, file])).code).toBe(0);
+    expect(await fs.readFile(file, 'utf8')).toMatch(/Subject: Flaky/);
+    expect((await cli(['--data-dir', dir, '--json', 'outbox', 'retry', id])).json.error?.code).toBe('INVALID_INPUT'); // not failed: it retries by itself
+    const cancelled = await cli(['--data-dir', dir, '--json', 'outbox', 'cancel', id]);
+    expect(cancelled.json.item).toMatchObject({ state: 'cancelled' });
+    expect(s.received).toHaveLength(0);
+    expect((await cli(['--data-dir', dir, '--json', 'outbox', 'cancel', 'not-an-id'])).code).toBe(2);
+  });
+});

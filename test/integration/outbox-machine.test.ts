@@ -1,0 +1,261 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/core';
+import { createCore } from '../../electron/core/core';
+import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
+import type { DraftInput } from '../../shared/model/draft';
+import { draft as draftSchema } from '../../shared/model/draft';
+import { FakeClock } from '../helpers/fake-clock';
+import { startTestSmtp, type TestSmtpOptions, type TestSmtpServer } from '../helpers/smtp-server';
+import { scriptedServer } from '../helpers/tcp-servers';
+import { tempDir } from '../helpers/temp-dir';
+import { MemorySecretStore } from '../helpers/memory-secret-store';
+
+// The outbox state machine against real SMTP servers, with time under the test's control.
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+const RETRY = { baseMs: 30_000, maxMs: 30 * 60_000, lifetimeMs: 24 * 3600_000, jitter: 0.2 };
+
+async function setup(opts: { dir?: string; clock?: FakeClock; autoRun?: boolean } = {}) {
+  const clock = opts.clock ?? new FakeClock();
+  const dir = opts.dir ?? tempDir();
+  // The fake keychain is fine here: these accounts have no password; the keychain has its own real tests.
+  const core = await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: RETRY, random: () => 0.5, secrets: new MemorySecretStore() });
+  open.push(core);
+  return { core, clock, dir };
+}
+
+async function smtp(opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> {
+  const s = await startTestSmtp({ mode: 'plain', ...opts });
+  open.push(s);
+  return s;
+}
+
+async function account(core: Core, port: number, name = 'Plain') {
+  return core.handlers['accounts:save']({ name, email: 'ana@example.test', displayName: '', host: '127.0.0.1', port, security: 'none' });
+}
+
+const draft = (accountId: string, extra: Partial<DraftInput> = {}) => draftSchema.parse({ accountId, to: ['bob@example.test'], subject: 'Hello', text: 'body', ...extra });
+
+/** Wait until an item satisfies a condition, reading it back from disk. */
+async function until(core: Core, id: string, ok: (item: OutboxItem) => boolean, what: string, ms = 20_000): Promise<OutboxItem> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const item = (await core.outbox.list()).find((i) => i.id === id);
+    if (item && ok(item)) return item;
+    if (Date.now() > end) throw new Error(`item ${id} is ${item?.state} after ${item?.attempts} attempts; wanted ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+const reaches = (core: Core, id: string, states: OutboxState[]) => until(core, id, (i) => states.includes(i.state), states.join('/'));
+
+describe('undo send', () => {
+  it('holds the message for the undo window, and undo gives back the exact draft and sends nothing', async () => {
+    const { core, clock } = await setup();
+    const s = await smtp();
+    const acc = await account(core, s.port);
+    const d = draft(acc.id, { subject: 'Отменить?', html: '<p>Hola <b>Ana</b></p>', cc: ['c@example.test'], options: { undoSeconds: 10 } });
+    const item = await core.outbox.enqueue(d);
+    expect(item.state).toBe('held');
+    clock.advance(5_000);
+    const back = await core.outbox.undo(item.id);
+    expect(back).toEqual(d);
+    clock.advance(60_000);
+    await core.outbox.idle();
+    expect((await core.outbox.list())[0]).toMatchObject({ state: 'cancelled' });
+    expect(s.sessions).toBe(0);
+  });
+
+  it('an undo racing the end of the window: exactly one wins, never both', async () => {
+    for (let round = 0; round < 6; round++) {
+      const { core, clock } = await setup();
+      const s = await smtp();
+      const acc = await account(core, s.port);
+      const item = await core.outbox.enqueue(draft(acc.id, { options: { undoSeconds: 5 } }));
+      clock.advance(5_000); // due now: the scheduler starts the send…
+      if (round % 2) await new Promise((r) => setImmediate(r)); // …sometimes a tick before the undo
+      const undo = core.outbox.undo(item.id).then(() => 'undone', () => 'too late');
+      const outcome = await undo;
+      await core.outbox.idle();
+      const final = await reaches(core, item.id, ['cancelled', 'sent']);
+      if (outcome === 'undone') {
+        expect(final.state).toBe('cancelled');
+        expect(s.received).toHaveLength(0);
+      } else {
+        expect(final.state).toBe('sent');
+        expect(s.received).toHaveLength(1);
+      }
+      await core.close();
+    }
+  });
+});
+
+describe('send later', () => {
+  it('survives a restart and goes out at its time', async () => {
+    const clock = new FakeClock();
+    const first = await setup({ clock });
+    const s = await smtp();
+    const acc = await account(first.core, s.port);
+    const at = new Date(clock.now().getTime() + 3600_000);
+    const item = await first.core.outbox.enqueue(draft(acc.id, { options: { sendAt: at.toISOString() } }));
+    expect(item).toMatchObject({ state: 'scheduled', dueAt: at.toISOString() });
+    await first.core.close();
+
+    clock.advance(1800_000);
+    const second = await setup({ clock, dir: first.dir });
+    const waiting = (await second.core.outbox.list())[0]!;
+    expect(waiting.state).toBe('scheduled');
+    expect(waiting.overdue).toBeFalsy(); // not yet due: no question to ask
+    clock.advance(1800_000 + 1);
+    const sent = await reaches(second.core, item.id, ['sent']);
+    expect(sent.attempts).toBe(1);
+    expect(s.received).toHaveLength(1);
+  });
+
+  it('mail that became due while nothing ran waits for the user: send now, reschedule or cancel', async () => {
+    const clock = new FakeClock();
+    const first = await setup({ clock });
+    const s = await smtp();
+    const acc = await account(first.core, s.port);
+    const at = new Date(clock.now().getTime() + 60_000).toISOString();
+    const a = await first.core.outbox.enqueue(draft(acc.id, { subject: 'A', options: { sendAt: at } }));
+    const b = await first.core.outbox.enqueue(draft(acc.id, { subject: 'B', options: { sendAt: at } }));
+    const c = await first.core.outbox.enqueue(draft(acc.id, { subject: 'C', options: { sendAt: at } }));
+    await first.core.close();
+
+    clock.advance(3600_000);
+    const { core } = await setup({ clock, dir: first.dir });
+    await core.outbox.idle();
+    const items = await core.outbox.list();
+    expect(items.map((i) => [i.subject, i.state, i.overdue]).sort()).toEqual([['A', 'scheduled', true], ['B', 'scheduled', true], ['C', 'scheduled', true]]);
+    expect(s.sessions).toBe(0); // nothing sent blindly
+    await core.outbox.sendNow(a.id);
+    await reaches(core, a.id, ['sent']);
+    await core.outbox.reschedule(b.id, new Date(clock.now().getTime() + 600_000));
+    await core.outbox.cancel(c.id);
+    expect((await core.outbox.list()).map((i) => [i.subject, i.state]).sort()).toEqual([['A', 'sent'], ['B', 'scheduled'], ['C', 'cancelled']]);
+    expect(s.received.map((m) => m.parsed.subject)).toEqual(['A']);
+  });
+});
+
+describe('retries', () => {
+  it('backs off 30 s then 60 s, and succeeds when the server recovers, with the same Message-ID', async () => {
+    const { core, clock } = await setup();
+    const s = await smtp({ failFirst: 2 });
+    const acc = await account(core, s.port);
+    const item = await core.outbox.enqueue(draft(acc.id));
+    const first = await reaches(core, item.id, ['retrying']);
+    expect(first.error?.code).toBe('SERVER_TEMPORARY');
+    expect(Date.parse(first.dueAt!) - clock.now().getTime()).toBe(30_000); // random 0.5 → no jitter
+    clock.advance(30_000);
+    const second = await until(core, item.id, (i) => i.state === 'retrying' && i.attempts === 2, 'the second attempt to fail');
+    expect(Date.parse(second.dueAt!) - clock.now().getTime()).toBe(60_000);
+    clock.advance(60_000);
+    const sent = await reaches(core, item.id, ['sent']);
+    expect(sent.attempts).toBe(3);
+    expect(sent.error).toBeUndefined();
+    expect(s.received).toHaveLength(1);
+    expect(s.received[0]!.parsed.messageId).toBe(item.messageId);
+  });
+
+  it('gives up after the lifetime and says so', async () => {
+    const clock = new FakeClock();
+    const { core } = await setup({ clock });
+    const s = await smtp({ failFirst: 1000 });
+    const acc = await account(core, s.port);
+    const item = await core.outbox.enqueue(draft(acc.id));
+    for (let i = 0; i < 60; i++) {
+      const now = (await core.outbox.list())[0]!;
+      if (now.state === 'failed') break;
+      if (now.state === 'retrying') clock.advance(Date.parse(now.dueAt!) - clock.now().getTime());
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    const failed = await reaches(core, item.id, ['failed']);
+    expect(failed.error).toMatchObject({ code: 'SERVER_TEMPORARY', hint: expect.stringMatching(/gave up retrying/) });
+    expect(failed.attempts).toBeGreaterThan(5);
+  });
+
+  it('a permanent failure fails at once; a poison message never blocks another account', async () => {
+    const { core } = await setup();
+    const bad = await smtp({ refuseRcpt: { 'bob@example.test': [550, '5.1.1 No such user'] } });
+    const good = await smtp();
+    const a = await account(core, bad.port, 'Bad');
+    const b = await account(core, good.port, 'Good');
+    const poison = await core.outbox.enqueue(draft(a.id));
+    const fine = await core.outbox.enqueue(draft(b.id));
+    expect((await reaches(core, poison.id, ['failed'])).attempts).toBe(1);
+    expect((await reaches(core, fine.id, ['sent'])).attempts).toBe(1);
+  });
+});
+
+describe('partial delivery and the duplicate window', () => {
+  it('retry after a partial delivery goes only to the refused recipients', async () => {
+    const { core } = await setup();
+    const server = await smtp(); // accepts everyone
+    const flaky = await smtp({ refuseRcpt: { 'carol@example.test': [550, '5.2.1 Mailbox disabled'] } });
+    const acc2 = await account(core, flaky.port, 'Flaky');
+    const item = await core.outbox.enqueue(draft(acc2.id, { to: ['bob@example.test', 'carol@example.test'] }));
+    const partial = await reaches(core, item.id, ['partially-delivered']);
+    expect(partial.accepted).toEqual(['bob@example.test']);
+    expect(partial.rejected).toEqual([{ address: 'carol@example.test', code: 550, response: expect.stringContaining('Mailbox disabled') }]);
+    // The admin re-enables carol's mailbox: point the account at a server that accepts, then retry.
+    await core.handlers['accounts:save']({ id: acc2.id, name: 'Flaky', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port: server.port, security: 'none' });
+    core.transports.invalidate(acc2.id);
+    await core.outbox.retry(item.id);
+    const done = await reaches(core, item.id, ['sent']);
+    expect(server.received.map((m) => m.to)).toEqual([['carol@example.test']]);
+    expect(done.accepted?.sort()).toEqual(['bob@example.test', 'carol@example.test']);
+  });
+
+  it('a connection lost after the final dot is outcome-unknown, never resent by itself; resend keeps the Message-ID', async () => {
+    const { core, clock } = await setup();
+    let datas = 0;
+    const dropper = await scriptedServer((socket) => {
+      socket.write('220 dropper ESMTP\r\n');
+      let inData = false;
+      let buffer = '';
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        if (inData) {
+          if (buffer.includes('\r\n.\r\n')) {
+            datas++;
+            socket.destroy(); // the message is in, the reply never comes
+          }
+          return;
+        }
+        let i;
+        while ((i = buffer.indexOf('\r\n')) >= 0) {
+          const line = buffer.slice(0, i);
+          buffer = buffer.slice(i + 2);
+          if (/^EHLO/i.test(line)) socket.write('250-dropper\r\n250 8BITMIME\r\n');
+          else if (/^(MAIL|RCPT)/i.test(line)) socket.write('250 OK\r\n');
+          else if (/^DATA/i.test(line)) {
+            socket.write('354 go ahead\r\n');
+            inData = true;
+            return;
+          } else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+          else socket.write('250 OK\r\n');
+        }
+      });
+    });
+    open.push(dropper);
+    const acc = await account(core, dropper.port);
+    const item = await core.outbox.enqueue(draft(acc.id));
+    const unknown = await reaches(core, item.id, ['outcome-unknown', 'retrying', 'failed']);
+    expect(unknown.state).toBe('outcome-unknown');
+    expect(unknown.error?.code).toBe('OUTCOME_UNKNOWN');
+    clock.advance(3600_000);
+    await core.outbox.idle();
+    expect(datas).toBe(1); // never resent by itself
+
+    const good = await smtp();
+    await core.handlers['accounts:save']({ id: acc.id, name: 'Plain', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port: good.port, security: 'none' });
+    core.transports.invalidate(acc.id);
+    await core.outbox.resend(item.id);
+    await reaches(core, item.id, ['sent']);
+    expect(good.received[0]!.parsed.messageId).toBe(item.messageId);
+  });
+
+});

@@ -190,6 +190,28 @@ describe('retries', () => {
   });
 });
 
+describe('storage faults', () => {
+  it('a disk that fails when an attempt starts is logged, sends nothing, and does not take the process down', async () => {
+    const clock = new FakeClock();
+    const logged: string[] = [];
+    const core = await createCore({ dataDir: tempDir(), clock, autoRun: true, secrets: new MemorySecretStore(), log: (m) => logged.push(m) });
+    open.push(core);
+    const s = await smtp();
+    const acc = await account(core, s.port);
+    const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
+    const save = store.save.bind(store);
+    store.save = async (item) => {
+      if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return save(item);
+    };
+    const item = await core.outbox.enqueue(draft(acc.id));
+    await until(core, item.id, () => logged.some((m) => m.includes(item.id)), 'the failure to be logged');
+    await core.outbox.idle();
+    expect((await core.outbox.list())[0]).toMatchObject({ state: 'scheduled' }); // never marked sending, never sent
+    expect(s.sessions).toBe(0);
+  });
+});
+
 describe('partial delivery and the duplicate window', () => {
   it('retry after a partial delivery goes only to the refused recipients', async () => {
     const { core } = await setup();

@@ -148,7 +148,7 @@ export class OutboxService {
     await store.commit(item);
     this.deps.events.emit('outbox:changed', item);
     if (this.deps.autoRun) this.wake();
-    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.exclusive(id, () => this.attempt(id)); // a CLI "send now"
+    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
     return item;
   }
 
@@ -163,7 +163,7 @@ export class OutboxService {
     if (this.closed || !this.deps.autoRun) return;
     void this.dueNow()
       .then(async ({ due, next }) => {
-        for (const item of due) void this.exclusive(item.id, () => this.attempt(item.id)).finally(() => this.wake());
+        for (const item of due) void this.runAttempt(item.id).finally(() => this.wake());
         if (this.timer) this.deps.clock.clearTimer(this.timer);
         this.timer = next === undefined || this.closed ? undefined : this.deps.clock.setTimer(() => this.wake(), Math.max(0, next - this.now().getTime()));
       })
@@ -181,6 +181,15 @@ export class OutboxService {
       else next = Math.min(next ?? at, at);
     }
     return { due, next };
+  }
+
+  /**
+   * An attempt started in the background: a failure to even record its outcome (a full disk) is
+   * logged, never an unhandled rejection that would take the process down. The item stays in a
+   * state that the next start reports truthfully.
+   */
+  private runAttempt(id: string): Promise<void> {
+    return this.exclusive(id, () => this.attempt(id)).catch((err: unknown) => this.deps.log(`sending ${id} could not be completed`, err));
   }
 
   /** One delivery attempt, if the item is (still) due and no other process is on it. */

@@ -8,9 +8,12 @@ import { createHandlers, type Handlers, type HostCapabilities } from './handlers
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
 import type { RetryPolicy } from './outbox/retry-policy';
+import type { OutboxCheckpoint } from './outbox/outbox-service';
 import { ProcessLock } from './fs/process-lock';
 import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
+import { DraftStore } from './drafts/draft-store';
+import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
 
 export interface CoreOptions {
@@ -23,6 +26,8 @@ export interface CoreOptions {
   random?: () => number;
   log?: (message: string, err?: unknown) => void;
   host?: HostCapabilities;
+  /** Tests only: called at each durable step of a send (the crash matrix kills the process there). */
+  checkpoint?: (step: OutboxCheckpoint) => void;
 }
 
 export interface Core {
@@ -33,6 +38,8 @@ export interface Core {
   sandbox: SandboxServer;
   transports: TransportFactory;
   outbox: OutboxService;
+  drafts: DraftStore;
+  settings: SettingsStore;
   handlers: Handlers;
   close(): Promise<void>;
 }
@@ -52,7 +59,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   });
   const attachments = new AttachmentRegistry();
   const transports = new TransportFactory({ accounts, sandbox });
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random });
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint });
   // Only one process repairs the outbox after a crash; the others must not touch its live work.
   const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
   if (await lock.acquire()) await outbox.recover();
@@ -66,6 +73,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     sandbox,
     transports,
     outbox,
+    drafts: new DraftStore(opts.dataDir, { attachments, clock }),
+    settings: new SettingsStore(opts.dataDir),
     handlers: undefined as unknown as Handlers,
     async close() {
       await outbox.close();

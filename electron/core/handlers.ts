@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
@@ -6,10 +8,15 @@ import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
 import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
 import { sendTestMessage } from './smtp/doctor/send-test';
 
+/** A file name from a subject, safe on every system. */
+const emlFileName = (subject: string) => `${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim().slice(0, 80) || 'message'}.eml`;
+
 /** What only the host can do (the desktop shell has native dialogs; browser mode and the CLI do not). */
 export interface HostCapabilities {
   /** Ask the user for files; resolves with the chosen paths (empty when cancelled). */
   pickFiles?: () => Promise<string[]>;
+  /** Ask where to save a file; resolves with the chosen path (undefined when cancelled). */
+  saveFile?: (suggestedName: string) => Promise<string | undefined>;
   /** Tests point discovery at their own DNS answers and HTTP server. */
   discovery?: DiscoveryDeps;
 }
@@ -18,7 +25,7 @@ export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promis
 
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
 export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
-  const { accounts, transports, outbox, sandbox, attachments, events } = core;
+  const { accounts, transports, outbox, sandbox, attachments, events, drafts, settings } = core;
   const doctor = async (input: DoctorInput, runId?: string, accountId?: string) => {
     const report = await runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
     if (accountId) {
@@ -73,6 +80,26 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     'outbox:retry': ({ id }) => outbox.retry(id),
     'outbox:resend': ({ id }) => outbox.resend(id),
     'outbox:mark-sent': ({ id }) => outbox.markSent(id),
+    'outbox:edit': ({ id }) => outbox.edit(id),
+    'outbox:reopen': ({ id }) => outbox.reopen(id),
+    'outbox:export': async ({ id }) => {
+      const item = (await outbox.list()).find((i) => i.id === id);
+      if (!item) throw invalidInput(`There is no outbox item "${id}".`, 'Pick an item from the outbox list.');
+      const fileName = emlFileName(item.subject);
+      if (!host.saveFile) return { fileName, saved: false, base64: (await fs.readFile(outbox.emlPath(item))).toString('base64') };
+      const target = await host.saveFile(fileName);
+      if (!target) return { fileName, saved: false };
+      await fs.copyFile(outbox.emlPath(item), target);
+      return { fileName: basename(target), saved: true };
+    },
+    'drafts:save': (input) => drafts.save(input),
+    'drafts:list': () => drafts.list(),
+    'drafts:remove': async ({ id }) => {
+      await drafts.remove(id);
+      return { removed: id };
+    },
+    'settings:get': () => settings.get(),
+    'settings:save': (change) => settings.save(change),
     'sandbox:list': () => sandbox.list(),
     'sandbox:get': ({ id }) => sandbox.get(id),
   };

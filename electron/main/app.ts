@@ -2,12 +2,15 @@
 // window. Logic lives in electron/core (plain Node); this file only wires Electron to it.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { wireName, EVENT_NAMES } from '../../shared/ipc/contract';
 import { createCore, type Core } from '../core/core';
 import { ownFrameCheck, registerIpc } from './ipc/register';
 import { hardenContents, hardenSession } from './security/harden';
 import { createMainWindow } from './windows/main-window';
+import { nativeHost } from './host/native-host';
+import { notifyFailures } from './outbox/failure-notifications';
+import { retryOnWake } from './outbox/wake-triggers';
 
 const log = (message: string, err?: unknown) => console.error(`[mailwright] ${message}`, err ?? '');
 
@@ -33,15 +36,7 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
     dataDir: app.getPath('userData'),
     log,
     autoRun: true,
-    host: {
-      // The native picker is the only way a path enters: the renderer gets handles back.
-      pickFiles: async () => {
-        const parent = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
-        const options = { title: 'Attach files', properties: ['openFile', 'multiSelections'] as Array<'openFile' | 'multiSelections'> };
-        const result = parent ? await dialog.showOpenDialog(parent, options) : await dialog.showOpenDialog(options);
-        return result.canceled ? [] : result.filePaths;
-      },
-    },
+    host: nativeHost,
   });
   const windows = () => BrowserWindow.getAllWindows().map((w) => w.webContents);
   registerIpc(ipcMain, core.handlers, ownFrameCheck(windows, isAppUrl), log);
@@ -51,7 +46,15 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   await core.sandbox.ensureStarted();
 
   const window = createMainWindow(dir);
+  notifyFailures(core, () => {
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  const stopWakeTriggers = retryOnWake(core.outbox);
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void core.close());
+  app.on('before-quit', () => {
+    stopWakeTriggers();
+    void core.close();
+  });
   return { core, window };
 }

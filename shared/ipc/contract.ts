@@ -3,8 +3,9 @@
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
 import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
-import { draft, type AttachmentInfo, type Draft } from '../model/draft';
-import type { OutboxItem } from '../model/outbox';
+import { draft, savedDraftInput, type AttachmentInfo, type DraftBack, type SavedDraft } from '../model/draft';
+import { settings, type Settings } from '../model/settings';
+import type { OutboxItem, SendProgress } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
 import type { DiscoveredSettings } from '../model/discovery';
 import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
@@ -54,7 +55,16 @@ export const contract = {
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
   /** Take a message back during its undo window; returns the exact draft. */
-  'outbox:undo': { request: byItem, response: returns<Draft>() },
+  'outbox:undo': { request: byItem, response: returns<DraftBack>() },
+  /** Stop a message that has not gone out (held, scheduled, retrying, failed) and return it to the composer. */
+  'outbox:edit': { request: byItem, response: returns<DraftBack>() },
+  /** Any message, sent ones too, as a new draft; the item is left as it is. */
+  'outbox:reopen': { request: byItem, response: returns<DraftBack>() },
+  /**
+   * The exact bytes as an .eml file: main asks where to save it (native dialog) and writes it; a
+   * host without dialogs (browser mode) gets the bytes to offer as a download.
+   */
+  'outbox:export': { request: byItem, response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
   'outbox:cancel': { request: byItem, response: returns<OutboxItem>() },
   'outbox:send-now': { request: byItem, response: returns<OutboxItem>() },
   'outbox:reschedule': { request: z.strictObject({ id: itemId, at: z.iso.datetime({ offset: true }) }), response: returns<OutboxItem>() },
@@ -63,6 +73,12 @@ export const contract = {
   /** Outcome unknown: send the same bytes again, same Message-ID. */
   'outbox:resend': { request: byItem, response: returns<OutboxItem>() },
   'outbox:mark-sent': { request: byItem, response: returns<OutboxItem>() },
+  /** Autosave of the composer; returns the draft's id for the next save. */
+  'drafts:save': { request: savedDraftInput, response: returns<{ id: string; updatedAt: string }>() },
+  'drafts:list': { request: noPayload, response: returns<SavedDraft[]>() },
+  'drafts:remove': { request: z.strictObject({ id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/) }), response: returns<{ removed: string }>() },
+  'settings:get': { request: noPayload, response: returns<Settings>() },
+  'settings:save': { request: settings.partial(), response: returns<Settings>() },
   'sandbox:list': { request: noPayload, response: returns<CaughtMessageSummary[]>() },
   'sandbox:get': { request: bySandboxId, response: returns<CaughtMessage>() },
 } as const;
@@ -70,6 +86,7 @@ export const contract = {
 /** Events main pushes to every window. */
 export const events = {
   'outbox:changed': returns<OutboxItem>(),
+  'outbox:progress': returns<SendProgress>(),
   'sandbox:caught': returns<CaughtMessageSummary>(),
   /** Each doctor phase as it ends, so a progress list can fill in live. */
   'doctor:progress': returns<{ runId: string; phase: TestPhase }>(),

@@ -37,10 +37,40 @@ export const draft = z
 export type Draft = z.output<typeof draft>;
 export type DraftInput = z.input<typeof draft>;
 
+/** A message handed back to the composer (undo, edit, re-open): files that could not be found are named. */
+export interface DraftBack {
+  draft: Draft;
+  missing: string[];
+}
+
 /** What main tells the renderer about an attachment it holds a handle for. */
 export interface AttachmentInfo {
   handle: string;
   name: string;
   size: number;
   contentType: string;
+}
+
+/**
+ * The composer's work in progress, autosaved as typed: recipients are the fields' raw text
+ * (half-typed addresses are fine here; they are checked when the message is sent).
+ */
+export const savedDraftInput = z.strictObject({
+  id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/, { message: 'is not a draft id' }).optional(),
+  accountId: z.string().max(64).default(''),
+  to: headerText(20_000).default(''),
+  cc: headerText(20_000).default(''),
+  bcc: headerText(20_000).default(''),
+  subject: headerText(998).default(''),
+  html: z.string().max(20_000_000).default(''),
+  attachments: z.array(attachmentRef).max(100).default([]),
+});
+export type SavedDraftInput = z.input<typeof savedDraftInput>;
+
+export interface SavedDraft extends Omit<z.output<typeof savedDraftInput>, 'attachments'> {
+  id: string;
+  updatedAt: string;
+  attachments: AttachmentInfo[];
+  /** Files that were attached but can no longer be read (moved or deleted since). */
+  missing: string[];
 }

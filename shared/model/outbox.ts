@@ -23,6 +23,19 @@ export interface RecipientRefusal {
   response: string;
 }
 
+/** How a delivery went, kept with sent mail (the transcript in brief). */
+export interface DeliverySummary {
+  host: string;
+  port: number;
+  security: string;
+  /** when the attempt that delivered it began */
+  at: string;
+  durationMs: number;
+  /** MAIL FROM/RCPT TO, and DATA, as nodemailer timed them */
+  envelopeMs?: number;
+  dataMs?: number;
+}
+
 export interface OutboxItem {
   id: string;
   accountId: string;
@@ -52,4 +65,12 @@ export interface OutboxItem {
   giveUpAt?: string;
   /** Only these recipients are still to be sent to (after a partial delivery). */
   pending?: string[];
+  delivery?: DeliverySummary;
+}
+
+/** Bytes of a message handed to the server so far, while it is sending. */
+export interface SendProgress {
+  id: string;
+  sent: number;
+  size: number;
 }

@@ -26,6 +26,10 @@ export interface FakeElectron {
     headers?: (details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
   };
   app: EventEmitter & { sandboxed: boolean };
+  notifications: Array<{ title: string; body: string }>;
+  powerMonitor: EventEmitter;
+  network: { online: boolean };
+  saveDialogResult: { canceled: boolean; filePath?: string };
 }
 
 export function createFakeElectron(userData: string): FakeElectron {
@@ -33,6 +37,19 @@ export function createFakeElectron(userData: string): FakeElectron {
   const windows: FakeWindowLike[] = [];
   const dialogResult = { canceled: false, filePaths: [] as string[] };
   const sessionCalls: FakeElectron['sessionCalls'] = {};
+  const notifications: FakeElectron['notifications'] = [];
+  const powerMonitor = new EventEmitter();
+  const network = { online: true };
+  const saveDialogResult: FakeElectron['saveDialogResult'] = { canceled: true };
+  class FakeNotification extends EventEmitter {
+    constructor(private readonly opts: { title: string; body: string }) {
+      super();
+    }
+    static isSupported = () => true;
+    show() {
+      notifications.push(this.opts);
+    }
+  }
   class FakeApp extends EventEmitter {
     paths: Record<string, string> = { userData };
     sandboxed = false;
@@ -76,6 +93,9 @@ export function createFakeElectron(userData: string): FakeElectron {
       this.webContents.mainFrame.url = this.loaded;
       return Promise.resolve();
     }
+    isMinimized = () => false;
+    restore = () => undefined;
+    focus = () => undefined;
     loadURL(url: string) {
       this.loaded = url;
       return Promise.resolve();
@@ -86,7 +106,10 @@ export function createFakeElectron(userData: string): FakeElectron {
     app,
     BrowserWindow: FakeWindow,
     ipcMain: { handle: (channel: string, fn: Handler) => handlers.set(channel, fn) },
-    dialog: { showOpenDialog: async () => dialogResult },
+    dialog: { showOpenDialog: async () => dialogResult, showSaveDialog: async () => saveDialogResult },
+    Notification: FakeNotification,
+    powerMonitor,
+    net: { isOnline: () => network.online },
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: FakeElectron['sessionCalls']['permissionRequest']) => (sessionCalls.permissionRequest = fn),
@@ -95,5 +118,5 @@ export function createFakeElectron(userData: string): FakeElectron {
       },
     },
   };
-  return { module, handlers, windows, dialogResult, sessionCalls, app };
+  return { module, handlers, windows, dialogResult, sessionCalls, app, notifications, powerMonitor, network, saveDialogResult };
 }

@@ -61,7 +61,7 @@ describe('undo send', () => {
     expect(item.state).toBe('held');
     clock.advance(5_000);
     const back = await core.outbox.undo(item.id);
-    expect(back).toEqual(d);
+    expect(back).toEqual({ draft: d, missing: [] });
     clock.advance(60_000);
     await core.outbox.idle();
     expect((await core.outbox.list())[0]).toMatchObject({ state: 'cancelled' });

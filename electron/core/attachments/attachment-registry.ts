@@ -85,4 +85,40 @@ export class AttachmentRegistry {
     }
     return entry;
   }
+
+  /** Main-only: what to keep on disk so a saved draft can get its files back after a restart. */
+  remember(handles: string[]): RememberedFile[] {
+    return handles.map((handle) => {
+      const { path, name } = this.resolve(handle);
+      return { handle, path, name };
+    });
+  }
+
+  /**
+   * Give remembered files live handles again: the same handle within this run, a new one after
+   * a restart. A file that is gone is reported by name, never silently dropped.
+   */
+  async restore(files: RememberedFile[]): Promise<{ attachments: AttachmentInfo[]; missing: string[] }> {
+    const attachments: AttachmentInfo[] = [];
+    const missing: string[] = [];
+    for (const file of files) {
+      if (this.byHandle.get(file.handle)?.path === file.path) {
+        attachments.push(this.describe(file.handle));
+        continue;
+      }
+      try {
+        attachments.push(await this.register(file.path));
+      } catch {
+        missing.push(file.name);
+      }
+    }
+    return { attachments, missing };
+  }
+}
+
+/** An attachment as a saved draft remembers it (main-only: it holds the path). */
+export interface RememberedFile {
+  handle: string;
+  path: string;
+  name: string;
 }

@@ -27,3 +27,10 @@ export function parseMailbox(text: string, field: string): Mailbox {
   }
   return { name: only.name ?? '', address };
 }
+
+/** A mailbox as a person would type it back: the name quoted when it holds specials. */
+export function formatMailbox({ name, address }: Mailbox): string {
+  if (!name) return address;
+  const safe = /^[\p{L}\p{N} !#$%&'*+\-/=?^_`{|}~.]+$/u.test(name) && !name.includes('.');
+  return `${safe ? name : `"${name.replace(/["\\]/g, '\\$&')}"`} <${address}>`;
+}

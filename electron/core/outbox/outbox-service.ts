@@ -1,9 +1,11 @@
 import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
-import type { Draft } from '../../../shared/model/draft';
-import { FINAL_STATES, type OutboxItem, type OutboxState, type RecipientRefusal } from '../../../shared/model/outbox';
+import type { Draft, DraftBack } from '../../../shared/model/draft';
+import { FINAL_STATES, type DeliverySummary, type OutboxItem, type OutboxState, type RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore } from '../accounts/account-store';
-import type { AttachmentRegistry } from '../attachments/attachment-registry';
+import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
+import { draftFromEml } from './eml-to-draft';
 import type { Clock } from '../clock';
 import { invalidInput, MailwrightError } from '../errors';
 import type { CoreEvents } from '../events';
@@ -26,13 +28,30 @@ export interface OutboxDeps {
   random?: () => number;
   /** Send due items by itself (the app, browser mode); the CLI sends only what it is asked to. */
   autoRun?: boolean;
+  /**
+   * Called at each durable step of a send. A no-op in the product; the crash-matrix tests kill the
+   * process here to prove that every step is recoverable.
+   */
+  checkpoint?: (step: OutboxCheckpoint) => void;
 }
+
+/** The steps of a send at which a crash must leave the outbox telling the truth. */
+export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
+
 
 interface SendInfo {
   accepted: Array<string | { address: string }>;
   rejected: Array<string | { address: string }>;
   rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
   response: string;
+  envelopeTime?: number;
+  messageTime?: number;
+}
+
+/** The draft beside a waiting message, with its attachments' files (main-only). */
+interface KeptDraft {
+  draft: Draft;
+  files: RememberedFile[];
 }
 
 const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
@@ -127,6 +146,7 @@ export class OutboxService {
       if (err instanceof MailwrightError) throw err;
       throw new MailwrightError('STORAGE_FAILED', `The message could not be written to the outbox: ${(err as Error).message}`, 'Check free disk space and that the data directory is writable.', { cause: err });
     }
+    this.deps.checkpoint?.('built');
     const item: OutboxItem = {
       id,
       accountId: account.id,
@@ -143,9 +163,12 @@ export class OutboxService {
       dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString(),
       giveUpAt: new Date((sendAt ?? created).getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString(),
     };
-    // The draft is kept beside the message while it can still be undone, to give it back exactly.
-    if (item.state === 'held') await writeFileAtomic(store.draftPath(id), JSON.stringify(draft));
+    // The draft is kept beside the message until it starts sending, to give it back exactly on undo
+    // or edit — with the files behind its attachments, so that works after a restart too.
+    const kept: KeptDraft = { draft, files: attachments.remember(draft.attachments.map((a) => a.handle)) };
+    await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
     await store.commit(item);
+    this.deps.checkpoint?.('committed');
     this.deps.events.emit('outbox:changed', item);
     if (this.deps.autoRun) this.wake();
     else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
@@ -155,6 +178,22 @@ export class OutboxService {
   /** Begin sending due items by itself (a long-running process: the app, browser mode). */
   start(): void {
     this.deps.autoRun = true;
+    this.wake();
+  }
+
+  /**
+   * The machine can send again (woke from sleep, back online): what waits for a retry is due now,
+   * rather than at the end of a backoff that was counting a network that was not there.
+   */
+  async retryWaitingNow(why: string): Promise<void> {
+    const now = this.now().getTime();
+    for (const item of await this.deps.store.list()) {
+      if (item.state !== 'retrying' || !item.dueAt || Date.parse(item.dueAt) <= now) continue;
+      await this.exclusive(item.id, async () => {
+        const current = await this.load(item.id);
+        if (current.state === 'retrying') await this.transition(current, { dueAt: new Date(now).toISOString() });
+      }).catch((err: unknown) => this.deps.log(`retrying ${item.id} now (${why}) failed`, err));
+    }
     this.wake();
   }
 
@@ -217,9 +256,11 @@ export class OutboxService {
     const { account } = await transports.resolve(item.accountId).catch(() => ({ account: undefined }));
     const ctx = { host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email };
     const to = item.pending ?? item.recipients;
-    const raw = createReadStream(store.emlPath(item));
+    this.deps.checkpoint?.('sending');
+    const raw = createReadStream(store.emlPath(item)).pipe(this.progressMeter(item));
     let consumed = false;
     raw.once('end', () => (consumed = true));
+    const started = this.now().getTime();
     let info: SendInfo;
     try {
       const { transport } = await transports.forAccount(item.accountId);
@@ -230,10 +271,20 @@ export class OutboxService {
       await this.failed(item, mapped, consumed && !mapped.smtp?.code);
       return;
     }
+    this.deps.checkpoint?.('accepted');
     // The server has the message: from here on nothing may call it failed.
     const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({ address: e.recipient ?? '', ...(e.responseCode ? { code: e.responseCode } : {}), response: e.response ?? '' }));
     const rejected = info.rejected.map(address);
     const accepted = [...new Set([...(item.accepted ?? []), ...info.accepted.map(address)])];
+    const delivery: DeliverySummary = {
+      host: ctx.host,
+      port: ctx.port,
+      security: ctx.security,
+      at: new Date(started).toISOString(),
+      durationMs: this.now().getTime() - started,
+      ...(info.envelopeTime !== undefined ? { envelopeMs: info.envelopeTime } : {}),
+      ...(info.messageTime !== undefined ? { dataMs: info.messageTime } : {}),
+    };
     await this.transition(
       item,
       {
@@ -241,9 +292,28 @@ export class OutboxService {
         accepted,
         rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
         response: info.response,
+        delivery,
       },
       ['error', 'pending'],
     );
+  }
+
+  /** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */
+  private progressMeter(item: OutboxItem): Transform {
+    let sent = 0;
+    let last = 0;
+    const { events, clock } = this.deps;
+    return new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        sent += chunk.length;
+        const now = clock.now().getTime();
+        if (now - last >= 200 || sent >= item.size) {
+          last = now;
+          events.emit('outbox:progress', { id: item.id, sent: Math.min(sent, item.size), size: item.size });
+        }
+        done(null, chunk);
+      },
+    });
   }
 
   /** After a failed attempt: the duplicate window, a retry with backoff, or failed for good. */
@@ -266,16 +336,45 @@ export class OutboxService {
   // ——— what the user can do ———
 
   /** Take a message back during its undo window: it will never be sent, and its draft comes back. */
-  undo(id: string): Promise<Draft> {
+  undo(id: string): Promise<DraftBack> {
     return this.exclusive(id, async () => {
       const item = await this.load(id);
       if (item.state !== 'held') throw invalidInput(item.state === 'sending' || item.state === 'sent' ? 'Too late to undo: the message is already on its way.' : 'Only a message in its undo window can be undone.', 'The outbox shows what happened to it.');
-      const draft = await readJsonFile<Draft>(this.deps.store.draftPath(id));
-      await this.transition(item, { state: 'cancelled' }, ['dueAt']);
-      await this.deps.store.dropDraft(id);
-      if (!draft) throw new MailwrightError('STORAGE_FAILED', 'The message was cancelled, but its draft could not be read back.', 'Its text is still in the outbox item’s .eml file.');
-      return draft;
+      return this.takeBack(item);
     });
+  }
+
+  /** Stop a message that has not gone out and return it to the composer, as it was written. */
+  edit(id: string): Promise<DraftBack> {
+    return this.exclusive(id, async () => {
+      const item = await this.load(id);
+      if (!(['held', 'scheduled', 'retrying', 'failed'] as OutboxState[]).includes(item.state)) throw invalidInput(`Cannot edit a message that is ${item.state}.`, 'Re-open it as a new draft instead.');
+      return this.takeBack(item);
+    });
+  }
+
+  /** Cancel first (durably: it can never go out after this), then hand the draft back. */
+  private async takeBack(item: OutboxItem): Promise<DraftBack> {
+    const kept = await readJsonFile<KeptDraft>(this.deps.store.draftPath(item.id)).catch(() => undefined);
+    const back = kept?.draft ? await this.reattach(kept) : { draft: await this.fromEml(item), missing: [] };
+    await this.transition(item, { state: 'cancelled' }, ['dueAt']);
+    await this.deps.store.dropDraft(item.id);
+    return back;
+  }
+
+  /** The kept draft with live attachment handles (the same ones within this run); files gone since are named. */
+  private async reattach({ draft, files }: KeptDraft): Promise<DraftBack> {
+    const { attachments, missing } = await this.deps.attachments.restore(files);
+    return { draft: { ...draft, attachments: attachments.map((a) => ({ handle: a.handle })) }, missing };
+  }
+
+  private fromEml(item: OutboxItem): Promise<Draft> {
+    return draftFromEml(this.emlPath(item), item, this.deps.store.filesDirFor(item.id), this.deps.attachments);
+  }
+
+  /** Any message (sent ones too) as a new draft; the item itself is left as it is. */
+  async reopen(id: string): Promise<DraftBack> {
+    return { draft: await this.fromEml(await this.load(id)), missing: [] };
   }
 
   private act(id: string, allowed: readonly OutboxState[], what: string, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {

@@ -17,8 +17,10 @@ export class OutboxStore {
   readonly outboxDir: string;
   readonly sentDir: string;
   readonly tmpDir: string;
+  private readonly reopenedDir: string;
 
   constructor(dataDir: string) {
+    this.reopenedDir = join(dataDir, 'reopened');
     this.outboxDir = join(dataDir, 'outbox');
     this.sentDir = join(dataDir, 'sent');
     this.tmpDir = join(this.outboxDir, 'tmp');
@@ -36,6 +38,11 @@ export class OutboxStore {
   /** The draft kept while a message can still be undone. */
   draftPath(id: string) {
     return join(this.outboxDir, `${id}.draft.json`);
+  }
+
+  /** A fresh folder for the attachments of a message opened again as a draft. */
+  filesDirFor(id: string): string {
+    return join(this.reopenedDir, `${id}-${randomBytes(4).toString('hex')}`);
   }
 
   async dropDraft(id: string): Promise<void> {

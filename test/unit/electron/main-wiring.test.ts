@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import type { OutboxItem } from '../../../shared/model/outbox';
+import { SANDBOX_ACCOUNT_ID } from '../../../electron/core/accounts/account-store';
 import { createFakeElectron } from '../../helpers/fake-electron';
 
 const dataDir = await fs.mkdtemp('/tmp/mw-wiring-');
@@ -91,5 +93,36 @@ describe('the Electron composition root (faked electron module)', () => {
   it('forwards core events to the window', async () => {
     started.core.events.emit('sandbox:caught', { id: 'x', receivedAt: '', envelopeFrom: '', envelopeTo: [], subject: 's', from: '', size: 1 });
     expect(window().webContents.sent).toContainEqual([wireName('sandbox:caught'), expect.objectContaining({ id: 'x' })]);
+  });
+
+  it('notifies once when a message fails, and not when the user turned it off', async () => {
+    const item = { id: 'n1', subject: 'Report', state: 'sending', error: undefined } as unknown as OutboxItem;
+    const failed = { ...item, state: 'failed', error: { code: 'AUTH_FAILED', message: 'The server refused the login.', hint: '' } } as OutboxItem;
+    started.core.events.emit('outbox:changed', item);
+    started.core.events.emit('outbox:changed', failed);
+    started.core.events.emit('outbox:changed', failed); // a second save in the same state is not news
+    await vi.waitFor(() => expect(fake.notifications).toHaveLength(1));
+    expect(fake.notifications[0]).toEqual({ title: 'Message not sent', body: 'Report — The server refused the login.' });
+    await started.core.settings.save({ notifyFailures: false });
+    started.core.events.emit('outbox:changed', { ...failed, id: 'n2' });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(fake.notifications).toHaveLength(1);
+  });
+
+  it('retries waiting mail at once on wake from sleep and when the network comes back', async () => {
+    const spy = vi.spyOn(started.core.outbox, 'retryWaitingNow').mockResolvedValue();
+    fake.powerMonitor.emit('resume');
+    expect(spy).toHaveBeenCalledWith('woke from sleep');
+    spy.mockRestore();
+  });
+
+  it('exports an item through the native save dialog: the renderer learns only the file name', async () => {
+    const sent = await started.core.handlers['outbox:enqueue']({ accountId: SANDBOX_ACCOUNT_ID, to: ['b@example.test'], cc: [], bcc: [], subject: 'Export me', text: 'body', attachments: [] });
+    const target = join(dataDir, 'exported.eml');
+    fake.saveDialogResult.canceled = false;
+    fake.saveDialogResult.filePath = target;
+    const r = (await fake.handlers.get(wireName('outbox:export'))!(ownEvent(), { id: sent.id })) as { ok: true; value: Record<string, unknown> };
+    expect(r.value).toEqual({ fileName: 'exported.eml', saved: true });
+    expect(await fs.readFile(target, 'utf8')).toMatch(/Subject: Export me[\s\S]*body/);
   });
 });

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { SavedDraft } from '../../../shared/model/draft';
+import type { savedDraftInput } from '../../../shared/model/draft';
+import type { z } from 'zod';
+import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
+import type { Clock } from '../clock';
+import { invalidInput, storageFailed } from '../errors';
+import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+
+type DraftFields = z.output<typeof savedDraftInput>;
+
+/** A draft on disk: the composer's fields, and the files behind its attachment handles (main-only). */
+interface DraftFile extends Omit<DraftFields, 'attachments'> {
+  id: string;
+  updatedAt: string;
+  files: RememberedFile[];
+}
+
+/**
+ * Unsent drafts, one atomic JSON file each in drafts/, so the composer can reopen them after
+ * a restart or a crash. Attachments are remembered by path here and handed back as fresh handles.
+ */
+export class DraftStore {
+  private readonly dir: string;
+
+  constructor(dataDir: string, private readonly deps: { attachments: AttachmentRegistry; clock: Clock }) {
+    this.dir = join(dataDir, 'drafts');
+  }
+
+  private path(id: string) {
+    return join(this.dir, `${id}.json`);
+  }
+
+  async save(input: DraftFields): Promise<{ id: string; updatedAt: string }> {
+    const id = input.id ?? `d_${randomBytes(12).toString('base64url')}`;
+    const { attachments, ...fields } = input;
+    const file: DraftFile = { ...fields, id, updatedAt: this.deps.clock.now().toISOString(), files: this.deps.attachments.remember(attachments.map((a) => a.handle)) };
+    try {
+      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
+      await writeFileAtomic(this.path(id), JSON.stringify(file));
+    } catch (err) {
+      throw storageFailed('the draft', err);
+    }
+    return { id, updatedAt: file.updatedAt };
+  }
+
+  /** Every saved draft, newest first, with live attachment handles. */
+  async list(): Promise<SavedDraft[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const files = await Promise.all(names.filter((n) => /^d_[A-Za-z0-9_-]+\.json$/.test(n)).map((n) => readJsonFile<DraftFile>(join(this.dir, n)).catch(() => undefined)));
+    const drafts: SavedDraft[] = [];
+    for (const file of files) {
+      if (!file?.id) continue;
+      const { files: remembered, ...fields } = file;
+      drafts.push({ ...fields, ...(await this.deps.attachments.restore(remembered ?? [])) });
+    }
+    return drafts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!/^d_[A-Za-z0-9_-]+$/.test(id)) throw invalidInput('That is not a draft id.');
+    await fs.rm(this.path(id), { force: true });
+  }
+}

@@ -1,0 +1,47 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser, type AddressObject } from 'mailparser';
+import type { Draft } from '../../../shared/model/draft';
+import type { OutboxItem } from '../../../shared/model/outbox';
+import type { AttachmentRegistry } from '../attachments/attachment-registry';
+import { formatMailbox } from '../message/addresses';
+
+const mailboxes = (field: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).filter((m) => m.address).map((m) => formatMailbox({ name: m.name ?? '', address: m.address! }));
+
+/** A file name from a message, made safe to create on any system. */
+const safeFileName = (name: string | undefined) => (name ?? '').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120) || 'attachment';
+
+/**
+ * A new draft from the exact bytes of a queued or sent message (edit, re-open as new). Its
+ * attachments are copied out of the message into `filesDir` and registered like picked files;
+ * Bcc comes back from the envelope, the only place it was kept.
+ */
+export async function draftFromEml(emlPath: string, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<Draft> {
+  const parsed = await simpleParser(await fs.readFile(emlPath));
+  const to = mailboxes(parsed.to);
+  const cc = mailboxes(parsed.cc);
+  const visible = new Set([...to, ...cc].map((m) => (/<([^>]+)>$/.exec(m)?.[1] ?? m).toLowerCase()));
+  const bcc = item.recipients.filter((r) => !visible.has(r.toLowerCase()));
+  const files = parsed.attachments.filter((a) => a.contentDisposition !== 'inline' || !a.cid);
+  await fs.mkdir(filesDir, { recursive: true, mode: 0o700 });
+  const attachments = [];
+  for (const [i, a] of files.entries()) {
+    // One folder per file keeps each original name, even when two attachments share it.
+    const path = join(filesDir, String(i + 1), safeFileName(a.filename));
+    await fs.mkdir(join(filesDir, String(i + 1)), { mode: 0o700 });
+    await fs.writeFile(path, a.content, { mode: 0o600 });
+    attachments.push({ handle: (await registry.register(path)).handle });
+  }
+  const replyTo = mailboxes(parsed.replyTo)[0];
+  return {
+    accountId: item.accountId,
+    to,
+    cc,
+    bcc,
+    subject: parsed.subject ?? '',
+    ...(parsed.html ? { html: parsed.html } : { text: parsed.text ?? '' }),
+    ...(replyTo ? { replyTo } : {}),
+    attachments,
+  };
+}

@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { DEFAULT_SETTINGS, settings as settingsSchema, type Settings } from '../../../shared/model/settings';
+import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import { storageFailed } from '../errors';
+
+/**
+ * The user's preferences in settings.json. A missing or damaged file (or one from an older
+ * version) falls back field by field to the defaults: preferences are never a reason not to start.
+ */
+export class SettingsStore {
+  private readonly path: string;
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, 'settings.json');
+  }
+
+  async get(): Promise<Settings> {
+    const stored = (await readJsonFile<Record<string, unknown>>(this.path).catch(() => undefined)) ?? {};
+    const merged: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+    for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof Settings>) {
+      if (settingsSchema.shape[key].safeParse(stored[key]).success) merged[key] = stored[key];
+    }
+    return merged as Settings;
+  }
+
+  async save(change: Partial<Settings>): Promise<Settings> {
+    const next = { ...(await this.get()), ...change };
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(next, null, 1));
+    } catch (err) {
+      throw storageFailed('the settings', err);
+    }
+    return next;
+  }
+}

@@ -1,0 +1,180 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/core';
+import { createCore } from '../../electron/core/core';
+import { draft as draftSchema, savedDraftInput, type DraftInput } from '../../shared/model/draft';
+import type { OutboxItem, OutboxState, SendProgress } from '../../shared/model/outbox';
+import { FakeClock } from '../helpers/fake-clock';
+import { MemorySecretStore } from '../helpers/memory-secret-store';
+import { startTestSmtp, type TestSmtpOptions, type TestSmtpServer } from '../helpers/smtp-server';
+import { tempDir } from '../helpers/temp-dir';
+
+// Taking messages back to the composer (edit, re-open), drafts that survive restarts, settings,
+// and the outbox's reactions to the machine waking up — against real SMTP servers.
+const open: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+});
+
+async function setup(opts: { dir?: string; clock?: FakeClock } = {}) {
+  const clock = opts.clock ?? new FakeClock();
+  const dir = opts.dir ?? tempDir();
+  const core = await createCore({ dataDir: dir, clock, autoRun: true, random: () => 0.5, secrets: new MemorySecretStore() });
+  open.push(core);
+  return { core, clock, dir };
+}
+
+async function smtp(opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> {
+  const s = await startTestSmtp({ mode: 'plain', ...opts });
+  open.push(s);
+  return s;
+}
+
+const account = (core: Core, port: number) => core.handlers['accounts:save']({ name: 'Plain', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port, security: 'none' });
+const draft = (accountId: string, extra: Partial<DraftInput> = {}) => draftSchema.parse({ accountId, to: ['Bob <bob@example.test>'], subject: 'Hello', text: 'body', ...extra });
+
+async function reaches(core: Core, id: string, states: OutboxState[]): Promise<OutboxItem> {
+  const end = Date.now() + 20_000;
+  for (;;) {
+    const item = (await core.outbox.list()).find((i) => i.id === id);
+    if (item && states.includes(item.state)) return item;
+    if (Date.now() > end) throw new Error(`item is ${item?.state}; wanted ${states.join('/')}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function attachmentFile(dir: string, name: string, content: string) {
+  const path = join(dir, name);
+  await fs.writeFile(path, content);
+  return path;
+}
+
+describe('edit and re-open', () => {
+  it('edit of a scheduled message cancels it durably and returns the draft as written, across a restart', async () => {
+    const clock = new FakeClock();
+    const first = await setup({ clock });
+    const s = await smtp();
+    const acc = await account(first.core, s.port);
+    const file = await attachmentFile(first.dir, 'notes.txt', 'attached text');
+    const [att] = await Promise.all([first.core.attachments.register(file)]);
+    const d = draft(acc.id, { html: '<p>Später</p>', bcc: ['hidden@example.test'], attachments: [{ handle: att!.handle }], options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } });
+    const item = await first.core.outbox.enqueue(d);
+    await first.core.close();
+
+    const { core } = await setup({ clock, dir: first.dir }); // a new run: the old handle means nothing now
+    const back = await core.handlers['outbox:edit']({ id: item.id });
+    expect(back.missing).toEqual([]);
+    expect({ ...back.draft, attachments: [] }).toEqual({ ...d, attachments: [] });
+    expect(back.draft.attachments).toHaveLength(1);
+    expect(core.attachments.describe(back.draft.attachments[0]!.handle)).toMatchObject({ name: 'notes.txt', size: 13 });
+    expect((await core.outbox.list())[0]!.state).toBe('cancelled');
+    clock.advance(7200_000);
+    await core.outbox.idle();
+    expect(s.sessions).toBe(0); // an edited message is never sent by the scheduler
+  });
+
+  it('a file removed since it was attached is named, not silently dropped', async () => {
+    const { core, dir } = await setup();
+    const s = await smtp();
+    const acc = await account(core, s.port);
+    const file = await attachmentFile(dir, 'gone.pdf', '%PDF');
+    const att = await core.attachments.register(file);
+    const item = await core.outbox.enqueue(draft(acc.id, { attachments: [{ handle: att.handle }], options: { undoSeconds: 30 } }));
+    await fs.rm(file);
+    const { core: second } = await setup({ dir }); // the restart forgets the handle; the file is gone too
+    const back = await second.outbox.edit(item.id);
+    expect(back.missing).toEqual(['gone.pdf']);
+    expect(back.draft.attachments).toEqual([]);
+  });
+
+  it('re-open a sent message as a new draft: text, recipients, Bcc and attachments come back; the item stays sent', async () => {
+    const { core, dir } = await setup();
+    const s = await smtp();
+    const acc = await account(core, s.port);
+    const file = await attachmentFile(dir, 'Bericht März.txt', 'zahlen');
+    const att = await core.attachments.register(file);
+    const item = await core.outbox.enqueue(draft(acc.id, { subject: 'Zahlen für März', html: '<p>Hallo <b>Bob</b></p>', cc: ['"Lee, Carol" <carol@example.test>'], bcc: ['hidden@example.test'], attachments: [{ handle: att.handle }] }));
+    await reaches(core, item.id, ['sent']);
+    await fs.rm(file); // the original may be gone: the message itself holds the bytes
+
+    const { draft: back } = await core.handlers['outbox:reopen']({ id: item.id });
+    expect(back).toMatchObject({ accountId: acc.id, subject: 'Zahlen für März', to: ['Bob <bob@example.test>'], cc: ['"Lee, Carol" <carol@example.test>'], bcc: ['hidden@example.test'] });
+    expect(back.html).toContain('<b>Bob</b>');
+    const info = core.attachments.describe(back.attachments[0]!.handle);
+    expect(info.name).toBe('Bericht März.txt');
+    expect(await fs.readFile(core.attachments.resolve(info.handle).path, 'utf8')).toBe('zahlen');
+    expect((await core.outbox.list())[0]!.state).toBe('sent');
+    // And it goes out again as a new message, with a new Message-ID.
+    const again = await core.outbox.enqueue(draftSchema.parse(back));
+    await reaches(core, again.id, ['sent']);
+    expect(again.messageId).not.toBe(item.messageId);
+    expect([...s.received[1]!.to].sort()).toEqual(['bob@example.test', 'carol@example.test', 'hidden@example.test']);
+  });
+
+  it('edit is refused for a message that is already sent', async () => {
+    const { core } = await setup();
+    const s = await smtp();
+    const item = await core.outbox.enqueue(draft((await account(core, s.port)).id));
+    await reaches(core, item.id, ['sent']);
+    await expect(core.outbox.edit(item.id)).rejects.toMatchObject({ info: { code: 'INVALID_INPUT' } });
+  });
+});
+
+describe('sent history and progress', () => {
+  it('a sent item keeps the server, the reply and timings; progress counts the bytes up to the size', async () => {
+    const { core } = await setup();
+    const s = await smtp();
+    const acc = await account(core, s.port);
+    const progress: SendProgress[] = [];
+    core.events.on('outbox:progress', (p) => progress.push(p));
+    const item = await core.outbox.enqueue(draft(acc.id, { text: 'x'.repeat(300_000) }));
+    const sent = await reaches(core, item.id, ['sent']);
+    expect(sent.delivery).toMatchObject({ host: '127.0.0.1', port: s.port, security: 'none' });
+    expect(sent.response).toMatch(/^250/);
+    expect(progress.at(-1)).toEqual({ id: item.id, sent: item.size, size: item.size });
+    expect(progress.every((p, i) => i === 0 || p.sent >= progress[i - 1]!.sent)).toBe(true);
+  });
+});
+
+describe('drafts and settings', () => {
+  it('a saved draft comes back after a restart with its attachments as live handles', async () => {
+    const first = await setup();
+    const file = await attachmentFile(first.dir, 'plan.txt', 'the plan');
+    const att = await first.core.attachments.register(file);
+    const saved = await first.core.handlers['drafts:save'](savedDraftInput.parse({ to: 'bob@exa', subject: 'Half-typed', html: '<p>draft</p>', attachments: [{ handle: att.handle }] }));
+    await first.core.handlers['drafts:save'](savedDraftInput.parse({ id: saved.id, to: 'bob@example.test', subject: 'Half-typed', html: '<p>draft 2</p>', attachments: [{ handle: att.handle }] }));
+    await first.core.close();
+
+    const { core } = await setup({ dir: first.dir });
+    const [back, ...rest] = await core.handlers['drafts:list'](undefined);
+    expect(rest).toEqual([]);
+    expect(back).toMatchObject({ id: saved.id, to: 'bob@example.test', html: '<p>draft 2</p>', missing: [] });
+    expect(back!.attachments).toEqual([{ handle: expect.stringMatching(/^att_/), name: 'plan.txt', size: 8, contentType: 'text/plain' }]);
+    expect(JSON.stringify(back)).not.toContain(first.dir); // the renderer never learns a path
+    await core.handlers['drafts:remove']({ id: saved.id });
+    expect(await core.handlers['drafts:list'](undefined)).toEqual([]);
+  });
+
+  it('settings default to a 10 s undo window and survive a damaged file', async () => {
+    const { core, dir } = await setup();
+    expect(await core.handlers['settings:get'](undefined)).toEqual({ undoSeconds: 10, notifyFailures: true });
+    await core.handlers['settings:save']({ undoSeconds: 30 });
+    expect((await core.handlers['settings:get'](undefined)).undoSeconds).toBe(30);
+    await fs.writeFile(join(dir, 'settings.json'), '{"undoSeconds": 7, "notifyFailures": false}');
+    expect(await core.handlers['settings:get'](undefined)).toEqual({ undoSeconds: 10, notifyFailures: false });
+  });
+});
+
+describe('waking up', () => {
+  it('retryWaitingNow makes a waiting retry go out at once instead of at the end of its backoff', async () => {
+    const { core, clock } = await setup();
+    const s = await smtp({ failFirst: 1 });
+    const item = await core.outbox.enqueue(draft((await account(core, s.port)).id));
+    const waiting = await reaches(core, item.id, ['retrying']);
+    expect(Date.parse(waiting.dueAt!)).toBeGreaterThan(clock.now().getTime());
+    await core.outbox.retryWaitingNow('back online');
+    const sent = await reaches(core, item.id, ['sent']);
+    expect(sent.attempts).toBe(2);
+  });
+});

@@ -19,6 +19,8 @@ export interface TestSmtpOptions {
   refuseSender?: [number, string];
   /** reply to the end of DATA */
   dataReply?: [number, string];
+  /** replies to the end of the 1st, 2nd, … DATA (e.g. two 451s, then behave as usual) */
+  dataReplies?: Array<[number, string]>;
   size?: number;
   /** read the whole message, then never answer the final dot (the duplicate window) */
   stallAfterData?: boolean;
@@ -30,14 +32,26 @@ export interface TestSmtpOptions {
   noAuth?: boolean;
   /** another certificate than the default self-signed one */
   tlsCert?: { key: string; cert: string };
+  /** called when a client connects, before the greeting; the greeting waits for a returned promise */
+  onConnect?: () => void | Promise<void>;
+  /** called as a message body arrives, with its bytes so far; a returned promise stops the reading until it settles */
+  onDataBytes?: (bytes: number) => void | Promise<void>;
+  /** called once a whole message (up to the final dot) is in `bodies`, before it is answered */
+  onMessage?: (message: Received) => void;
 }
 
 export interface TestSmtpServer {
   port: number;
   received: Received[];
+  /** every message read up to the final dot, whatever the server then answered */
+  bodies: Received[];
   sessions: number;
   /** how many DATA commands the server accepted */
   dataCommands: number;
+  /** how many MAIL FROM commands (mail transactions) the server saw */
+  transactions: number;
+  /** connections still open (a client that died is counted until the server has read all it sent) */
+  openConnections: number;
   close(): Promise<void>;
 }
 
@@ -47,6 +61,7 @@ const smtpError = ([code, text]: [number, string]) => Object.assign(new Error(te
 export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServer> {
   const { key, cert } = opts.tlsCert ?? (await selfSignedCert());
   const received: Received[] = [];
+  const bodies: Received[] = [];
   const state = { sessions: 0, dataCommands: 0, transactions: 0 };
   const options: SMTPServerOptions = {
     secure: opts.mode === 'tls',
@@ -60,7 +75,9 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
     allowInsecureAuth: opts.mode === 'plain',
     onConnect: (_session, callback) => {
       state.sessions++;
-      callback();
+      const wait = opts.onConnect?.();
+      if (wait) void wait.then(() => callback(), callback);
+      else callback();
     },
     onAuth: (auth, _session, callback) => {
       if (opts.users && opts.users[auth.username ?? ''] === auth.password) return callback(null, { user: auth.username });
@@ -76,19 +93,32 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       callback(refusal ? smtpError(refusal) : undefined);
     },
     onData: (stream, session, callback) => {
-      state.dataCommands++;
+      const nth = state.dataCommands++;
       const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
+      let bytes = 0;
+      stream.on('data', (c: Buffer) => {
+        chunks.push(c);
+        bytes += c.length;
+        const wait = opts.onDataBytes?.(bytes);
+        if (wait) {
+          stream.pause();
+          void wait.finally(() => stream.resume());
+        }
+      });
       stream.on('end', async () => {
-        if (opts.stallAfterData) return;
-        if (opts.dataReply) return callback(smtpError(opts.dataReply));
         const raw = Buffer.concat(chunks);
-        received.push({
+        const message: Received = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           parsed: await simpleParser(raw),
-        });
+        };
+        bodies.push(message);
+        opts.onMessage?.(message);
+        if (opts.stallAfterData) return;
+        const reply = opts.dataReplies?.[nth] ?? opts.dataReply;
+        if (reply) return callback(smtpError(reply));
+        received.push(message);
         callback();
       });
     },
@@ -99,11 +129,18 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
   return {
     port: (server.server.address() as AddressInfo).port,
     received,
+    bodies,
     get sessions() {
       return state.sessions;
     },
     get dataCommands() {
       return state.dataCommands;
+    },
+    get transactions() {
+      return state.transactions;
+    },
+    get openConnections() {
+      return server.connections.size;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -257,7 +257,8 @@ export class OutboxService {
     const ctx = { host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email };
     const to = item.pending ?? item.recipients;
     this.deps.checkpoint?.('sending');
-    const raw = createReadStream(store.emlPath(item)).pipe(this.progressMeter(item));
+    const file = createReadStream(store.emlPath(item));
+    const raw = file.pipe(this.progressMeter(item));
     let consumed = false;
     raw.once('end', () => (consumed = true));
     const started = this.now().getTime();
@@ -268,6 +269,7 @@ export class OutboxService {
     } catch (err) {
       const mapped = mapSmtpError(err, ctx).info;
       raw.destroy();
+      file.destroy(); // pipe() does not pass the destroy upstream: close the file too
       await this.failed(item, mapped, consumed && !mapped.smtp?.code);
       return;
     }

@@ -141,7 +141,8 @@ export class OutboxStore {
     const ids = new Set(items.map((i) => i.id));
     for (const name of await fs.readdir(this.outboxDir)) {
       if (name.endsWith('.claim')) await fs.rm(join(this.outboxDir, name), { force: true }); // claims of the crashed process
-      const m = /^(.+)\.eml$/.exec(name);
+      // A message, or the draft kept beside it, whose sidecar was never committed: it was never queued.
+      const m = /^(.+)\.(?:eml|draft\.json)$/.exec(name);
       if (m && !ids.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
     }
     const interrupted: OutboxItem[] = [];

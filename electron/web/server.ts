@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join } from 'node:path';
+import { basename, join, relative, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { EVENT_NAMES } from '../../shared/ipc/contract';
 import type { Core } from '../core/core';
@@ -58,10 +58,21 @@ export function safeName(raw: string): string {
  * `POST /api/<channel>` runs a contract channel; `GET /api/events` streams the contract's events;
  * `POST /api/upload` stores a file the user chose in the browser and returns its handle.
  */
+/**
+ * Files uploaded in earlier runs are kept only while a saved draft or a waiting message still
+ * refers to them; the rest (sent, discarded) are removed.
+ */
+async function pruneUploads(uploads: string, needed: string[]): Promise<void> {
+  const keep = new Set(needed.filter((p) => p.startsWith(uploads + sep)).map((p) => relative(uploads, p).split(sep)[0]));
+  for (const dir of await fs.readdir(uploads).catch(() => [] as string[])) {
+    if (!keep.has(dir)) await fs.rm(join(uploads, dir), { recursive: true, force: true });
+  }
+}
+
 export async function startWebServer(core: Core, opts: { rendererDir: string; port?: number }): Promise<WebServer> {
   const token = randomBytes(24).toString('base64url');
   const uploads = join(core.dataDir, 'uploads');
-  await fs.rm(uploads, { recursive: true, force: true });
+  await pruneUploads(uploads, [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())]);
   // Known once the port is: the guard checks Host and Origin against it.
   const state: { guard?: RequestGuard } = {};
   const streams = new Set<ServerResponse>();

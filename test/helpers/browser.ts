@@ -47,8 +47,13 @@ export function serve(dataDir: string): Promise<Served> {
         process: child,
         stop: () =>
           new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
             child.once('exit', () => done());
-            process.kill(-child.pid!, 'SIGTERM');
+            try {
+              process.kill(-child.pid!, 'SIGTERM');
+            } catch {
+              done(); // already gone
+            }
           }),
       });
     });

@@ -59,6 +59,13 @@ export class DraftStore {
     return drafts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }
 
+  /** The files saved drafts still need (browser mode keeps its uploads for them). */
+  async rememberedPaths(): Promise<string[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const files = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readJsonFile<DraftFile>(join(this.dir, n)).catch(() => undefined)));
+    return files.flatMap((f) => f?.files?.map((r) => r.path) ?? []);
+  }
+
   async remove(id: string): Promise<void> {
     if (!/^d_[A-Za-z0-9_-]+$/.test(id)) throw invalidInput('That is not a draft id.');
     await fs.rm(this.path(id), { force: true });

@@ -405,6 +405,16 @@ export class OutboxService {
   resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
   markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
 
+  /** The files the drafts kept beside waiting messages still need (for edit after a restart). */
+  async rememberedPaths(): Promise<string[]> {
+    const paths: string[] = [];
+    for (const item of await this.deps.store.list()) {
+      const kept = await readJsonFile<KeptDraft>(this.deps.store.draftPath(item.id)).catch(() => undefined);
+      paths.push(...(kept?.files?.map((f) => f.path) ?? []));
+    }
+    return paths;
+  }
+
   /** Where an item's exact bytes are (for export). */
   emlPath(item: OutboxItem): string {
     return this.deps.store.emlPath(item);

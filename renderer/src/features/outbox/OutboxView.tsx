@@ -1,12 +1,16 @@
 import { useEffect, useState } from 'react';
 import type { Account } from '../../../../shared/model/account';
-import type { OutboxItem, OutboxState } from '../../../../shared/model/outbox';
+import type { DraftBack } from '../../../../shared/model/draft';
+import type { OutboxItem, OutboxState, SendProgress } from '../../../../shared/model/outbox';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { formatBytes, formatTime } from '../../lib/format';
+import { secondsLeft, useNow } from '../../lib/useNow';
+import { GROUPS, groupOf } from './groups';
+import { ItemActions } from './ItemActions';
 
 const STATE_LABEL: Record<OutboxState, string> = {
-  held: 'Sending soon (undo possible)',
+  held: 'Sending soon',
   retrying: 'Will retry',
   cancelled: 'Cancelled',
   scheduled: 'Scheduled',
@@ -17,26 +21,30 @@ const STATE_LABEL: Record<OutboxState, string> = {
   'outcome-unknown': 'Outcome unknown',
 };
 
-/** Every message with its state, live: items change in place as main reports them. */
-export function OutboxView({ accounts }: { accounts: Account[] }) {
+const SECURITY_LABEL: Record<string, string> = { tls: 'TLS', starttls: 'STARTTLS', none: 'no encryption' };
+
+const byNewest = (a: OutboxItem, b: OutboxItem) => b.createdAt.localeCompare(a.createdAt);
+
+/** Every message grouped by what it needs, live: items change in place as main reports them. */
+export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft: (back: DraftBack, note: string) => void }) {
   const [items, setItems] = useState<OutboxItem[]>();
+  const [progress, setProgress] = useState<Record<string, SendProgress>>({});
   const [error, setError] = useState<string>();
+  const [notice, setNotice] = useState<string>();
 
   useEffect(() => {
     let alive = true;
-    const off = api().on('outbox:changed', (item) =>
-      setItems((list) => {
-        const rest = (list ?? []).filter((i) => i.id !== item.id);
-        return [item, ...rest].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-      }),
-    );
+    const offChanged = api().on('outbox:changed', (item) => setItems((list) => [item, ...(list ?? []).filter((i) => i.id !== item.id)].sort(byNewest)));
+    const offProgress = api().on('outbox:progress', (p) => setProgress((all) => ({ ...all, [p.id]: p })));
     void api()['outbox:list']().then((r) => alive && (r.ok ? setItems((live) => merge(r.value, live)) : setError(r.error.message)));
     return () => {
       alive = false;
-      off();
+      offChanged();
+      offProgress();
     };
   }, []);
 
+  const now = useNow(!!items?.some((i) => i.state === 'held'));
   const accountName = (id: string) => accounts.find((a) => a.id === id)?.name ?? 'removed account';
   return (
     <section className="view" aria-label="Outbox">
@@ -44,42 +52,91 @@ export function OutboxView({ accounts }: { accounts: Account[] }) {
         <h1>Outbox</h1>
         <span className="muted">Messages waiting, sending and sent</span>
       </header>
-      {error && <p role="alert">{error}</p>}
+      {error && (
+        <p role="alert" className="notice notice-bad">
+          {error}
+        </p>
+      )}
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       {items && items.length === 0 && <div className="empty">Nothing sent yet. Messages you send appear here with their delivery state.</div>}
-      <ul className="outbox-list" aria-label="Outbox messages">
-        {items?.map((item) => (
-          <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={`${item.subject || '(no subject)'}: ${STATE_LABEL[item.state]}`}>
-            <div className="outbox-main">
-              <span className={`badge badge-${item.state}`}>{STATE_LABEL[item.state]}</span>
-              <span className="outbox-subject">{item.subject || '(no subject)'}</span>
-              <span className="muted outbox-time">{formatTime(item.updatedAt)}</span>
-            </div>
-            <div className="muted outbox-meta">
-              to {item.recipients.join(', ')} · via {accountName(item.accountId)} · {formatBytes(item.size)}
-              {item.attempts > 1 ? ` · ${item.attempts} attempts` : ''}
-            </div>
-            {item.overdue && (
-              <div className="outbox-overdue" role="note">
-                This became due while Mailwright was not running. Send it now, reschedule or cancel it.
-              </div>
-            )}
-            {item.dueAt && !item.overdue && (item.state === 'held' || item.state === 'scheduled' || item.state === 'retrying') && (
-              <div className="muted small">
-                {item.state === 'retrying' ? 'Next attempt' : 'Goes out'} {formatTime(item.dueAt)}
-              </div>
-            )}
-            {item.response && !item.error && <div className="outbox-response">Server: <code>{item.response}</code></div>}
-            {item.rejected && item.rejected.length > 0 && (
-              <div className="outbox-rejected">
-                Not delivered to: {item.rejected.map((r) => `${r.address}${r.response ? ` (${r.response})` : ''}`).join('; ')}
-              </div>
-            )}
-            {item.error && <ErrorBox error={item.error} />}
-            <ItemActions item={item} onError={setError} />
-          </li>
-        ))}
-      </ul>
+      {GROUPS.map((group) => {
+        const members = items?.filter((i) => groupOf(i) === group.id) ?? [];
+        if (!members.length) return null;
+        return (
+          <section key={group.id} className="outbox-group" aria-label={group.title}>
+            <h2>
+              {group.title} <span className="muted">({members.length})</span>
+            </h2>
+            {group.note && <p className="muted small">{group.note}</p>}
+            <ul className="outbox-list">
+              {members.map((item) => (
+                <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={`${item.subject || '(no subject)'}: ${STATE_LABEL[item.state]}`}>
+                  <div className="outbox-main">
+                    <span className={`badge badge-${item.state}`}>{STATE_LABEL[item.state]}</span>
+                    <span className="outbox-subject">{item.subject || '(no subject)'}</span>
+                    <span className="muted outbox-time">{formatTime(item.updatedAt)}</span>
+                  </div>
+                  <div className="muted outbox-meta">
+                    to {item.recipients.join(', ')} · via {accountName(item.accountId)} · {formatBytes(item.size)}
+                    {item.attempts > 1 ? ` · ${item.attempts} attempts` : ''}
+                  </div>
+                  <ItemStatus item={item} progress={progress[item.id]} now={now} />
+                  {item.error && <ErrorBox error={item.error} />}
+                  <ItemActions item={item} onError={setError} onNotice={setNotice} onDraft={onDraft} />
+                </li>
+              ))}
+            </ul>
+          </section>
+        );
+      })}
     </section>
+  );
+}
+
+/** The one line that says where an item stands: countdown, time, progress, or how it went. */
+function ItemStatus({ item, progress, now }: { item: OutboxItem; progress?: SendProgress; now: number }) {
+  if (item.overdue && (item.state === 'held' || item.state === 'scheduled')) {
+    return (
+      <div className="outbox-overdue" role="note">
+        This was due {item.dueAt ? formatTime(item.dueAt) : ''} while Mailwright was not running. Send it now, reschedule or cancel it.
+      </div>
+    );
+  }
+  if (item.state === 'held') return <div className="outbox-countdown">Goes out in {secondsLeft(item.dueAt, now)} s — Undo brings it back to the composer.</div>;
+  if (item.state === 'scheduled' && item.dueAt) return <div className="muted small">Goes out {formatTime(item.dueAt)}</div>;
+  if (item.state === 'retrying' && item.dueAt) return <div className="muted small">Next attempt {formatTime(item.dueAt)}{item.giveUpAt ? ` · gives up after ${formatTime(item.giveUpAt)}` : ''}</div>;
+  if (item.state === 'sending') {
+    const sent = progress?.sent ?? 0;
+    return (
+      <div className="outbox-progress">
+        <progress max={item.size} value={sent} aria-label={`Sent ${formatBytes(sent)} of ${formatBytes(item.size)}`} />
+        <span className="muted small">
+          {formatBytes(sent)} of {formatBytes(item.size)}
+        </span>
+      </div>
+    );
+  }
+  return (
+    <>
+      {item.response && !item.error && (
+        <div className="outbox-response">
+          Server: <code>{item.response}</code>
+        </div>
+      )}
+      {item.delivery && (
+        <div className="muted small">
+          Delivered through {item.delivery.host}:{item.delivery.port} ({SECURITY_LABEL[item.delivery.security] ?? item.delivery.security}) at {formatTime(item.delivery.at)} in {(item.delivery.durationMs / 1000).toFixed(1)} s
+          {item.accepted?.length ? ` · accepted for ${item.accepted.join(', ')}` : ''}
+        </div>
+      )}
+      {item.rejected && item.rejected.length > 0 && (
+        <div className="outbox-rejected">Not delivered to: {item.rejected.map((r) => `${r.address}${r.response ? ` (${r.response})` : ''}`).join('; ')}</div>
+      )}
+    </>
   );
 }
 
@@ -87,36 +144,5 @@ export function OutboxView({ accounts }: { accounts: Account[] }) {
 function merge(fromDisk: OutboxItem[], live: OutboxItem[] | undefined): OutboxItem[] {
   const byId = new Map(fromDisk.map((i) => [i.id, i]));
   for (const i of live ?? []) byId.set(i.id, i);
-  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-}
-
-type Action = [label: string, run: () => Promise<{ ok: boolean; error?: { message: string } }>];
-
-/** What can be done with an item in its state; every action is checked again in main. */
-function ItemActions({ item, onError }: { item: OutboxItem; onError: (message: string) => void }) {
-  const id = { id: item.id };
-  const actions: Action[] = [];
-  if (item.state === 'held') actions.push(['Undo', () => api()['outbox:undo'](id)]);
-  if (item.state === 'held' || item.state === 'scheduled' || item.state === 'retrying') actions.push(['Send now', () => api()['outbox:send-now'](id)]);
-  if (item.state === 'failed' || item.state === 'partially-delivered') actions.push([item.state === 'failed' ? 'Retry' : 'Retry the refused', () => api()['outbox:retry'](id)]);
-  if (item.state === 'outcome-unknown') actions.push(['Resend', () => api()['outbox:resend'](id)], ['Mark as sent', () => api()['outbox:mark-sent'](id)]);
-  if (['held', 'scheduled', 'retrying', 'failed', 'outcome-unknown'].includes(item.state)) actions.push(['Cancel', () => api()['outbox:cancel'](id)]);
-  if (!actions.length) return null;
-  return (
-    <div className="outbox-actions">
-      {actions.map(([label, run]) => (
-        <button
-          key={label}
-          className="btn btn-small"
-          aria-label={`${label}: ${item.subject || '(no subject)'}`}
-          onClick={async () => {
-            const r = await run();
-            if (!r.ok) onError(r.error?.message ?? 'The action failed.');
-          }}
-        >
-          {label}
-        </button>
-      ))}
-    </div>
-  );
+  return [...byId.values()].sort(byNewest);
 }

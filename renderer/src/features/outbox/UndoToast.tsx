@@ -1,0 +1,59 @@
+import { useEffect, useState } from 'react';
+import type { DraftBack } from '../../../../shared/model/draft';
+import type { OutboxItem } from '../../../../shared/model/outbox';
+import { api } from '../../lib/api';
+import { secondsLeft, useNow } from '../../lib/useNow';
+
+/**
+ * After Send: what happens to the message, with Undo while it is held. Follows the item live,
+ * and goes away a few seconds after it is on its way (or at once when closed).
+ */
+export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; onUndone: (back: DraftBack) => void; onClose: () => void }) {
+  const [item, setItem] = useState(queued);
+  const [problem, setProblem] = useState<string>();
+  const now = useNow(item.state === 'held');
+  useEffect(() => api().on('outbox:changed', (changed) => changed.id === queued.id && setItem(changed)), [queued.id]);
+  const done = item.state !== 'held' && item.state !== 'sending';
+  useEffect(() => {
+    if (!done) return;
+    const timer = setTimeout(onClose, 5000);
+    return () => clearTimeout(timer);
+  }, [done, onClose]);
+
+  const undo = async () => {
+    const r = await api()['outbox:undo']({ id: item.id });
+    if (r.ok) onUndone(r.value);
+    else setProblem(r.error.message);
+  };
+  const text =
+    item.state === 'held'
+      ? `Sending in ${secondsLeft(item.dueAt, now)} s`
+      : item.state === 'scheduled'
+        ? item.dueAt && Date.parse(item.dueAt) > Date.now() + 60_000
+          ? `Scheduled for ${new Date(item.dueAt).toLocaleString()}`
+          : 'Sending…'
+        : item.state === 'sending'
+          ? 'Sending…'
+          : item.state === 'sent'
+            ? 'Sent'
+            : item.state === 'retrying'
+              ? 'Not sent yet: it will be retried (see the outbox)'
+              : item.state === 'cancelled'
+                ? 'Not sent'
+                : 'Not sent: see the outbox';
+  return (
+    <div className="toast" role="status" aria-label="Message status">
+      <span className="toast-text">
+        <strong>{item.subject || '(no subject)'}</strong> — {problem ?? text}
+      </span>
+      {item.state === 'held' && !problem && (
+        <button type="button" className="btn btn-small toast-undo" onClick={() => void undo()}>
+          Undo
+        </button>
+      )}
+      <button type="button" className="btn btn-quiet btn-small" aria-label="Close" onClick={onClose}>
+        ×
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,155 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serve, type Served } from '../helpers/browser';
+import { cli } from '../helpers/cli';
+import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+
+// The outbox as a user meets it, in Chromium through the real `mailwright serve`: undo send,
+// send later, a failing server and a retry, drafts that survive a restart, export.
+const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
+let served: Served;
+let browser: Browser;
+let page: Page;
+let smtp: TestSmtpServer;
+let dataDir: string;
+let accountId: string;
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const field = (label: string) => page.getByLabel(label, { exact: true });
+
+async function open(url: string) {
+  page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(url);
+  await page.getByLabel('From').locator(`option[value="${accountId}"]`).waitFor({ state: 'attached' });
+  await page.getByLabel('From').selectOption(accountId);
+}
+
+beforeAll(async () => {
+  await fs.mkdir(SHOTS, { recursive: true });
+  dataDir = await fs.mkdtemp('/tmp/mw-e2e-outbox-');
+  // The first message's DATA is refused for good; after that the server is "fixed".
+  smtp = await startTestSmtp({ mode: 'plain', dataReplies: [[554, '5.7.1 Rejected: looks like spam']] });
+  const added = await cli(['--data-dir', dataDir, '--json', 'account', 'add', 'Office', '--email', 'ana@example.test', '--host', '127.0.0.1', '--port', String(smtp.port), '--security', 'none']);
+  expect(added.code, added.stderr).toBe(0);
+  accountId = (added.json.account as { id: string }).id;
+  served = await serve(dataDir);
+  browser = await launchChromium();
+  await open(served.url);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  await smtp?.close();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the outbox in Chromium', () => {
+  it('undo send: the toast counts down, Undo brings the exact draft back and nothing is sent', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    expect(await page.getByLabel('Undo send').inputValue()).toBe('10'); // the default
+    await page.getByLabel('Undo send').selectOption('30');
+    await shot('10-settings');
+
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await field('To').fill('Bob <bob@example.test>');
+    await page.getByRole('button', { name: 'Cc / Bcc' }).click();
+    await field('Cc').fill('carol@example.test');
+    await field('Subject').fill('Quarterly numbers');
+    await page.getByLabel('Message body').click();
+    await page.keyboard.type('See the ');
+    await page.getByRole('button', { name: 'Bold' }).click();
+    await page.keyboard.type('attached sheet');
+    await page.getByTestId('file-input').setInputFiles({ name: 'q3.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+    await expect.poll(() => page.getByLabel('Attachments').textContent()).toContain('q3.csv');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const toast = page.getByRole('status', { name: 'Message status' });
+    await expect.poll(() => toast.textContent()).toMatch(/Quarterly numbers — Sending in (30|29|28) s/);
+    const group = page.getByRole('region', { name: 'Sending soon' });
+    await expect.poll(() => group.getByRole('listitem').textContent()).toMatch(/Goes out in \d+ s/);
+    await shot('11-undo-toast');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+
+    await expect.poll(() => field('Subject').inputValue()).toBe('Quarterly numbers');
+    expect(await field('To').inputValue()).toBe('Bob <bob@example.test>');
+    expect(await field('Cc').inputValue()).toBe('carol@example.test');
+    expect(await page.getByLabel('Message body').innerHTML()).toContain('<strong>attached sheet</strong>');
+    expect(await page.getByLabel('Attachments').textContent()).toContain('q3.csv');
+    await expect.poll(() => page.getByRole('status').first().textContent()).toContain('was not sent');
+    await shot('12-undone-back-in-composer');
+    await page.getByRole('button', { name: 'Outbox' }).click();
+    await expect.poll(() => page.getByRole('region', { name: 'Cancelled' }).textContent()).toContain('Quarterly numbers');
+    expect(smtp.dataCommands).toBe(0);
+  });
+
+  it('a draft is autosaved and comes back after the app restarts', async () => {
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await expect.poll(() => page.getByText(/Draft saved/).count(), { timeout: 10_000 }).toBe(1);
+    await served.stop();
+    await page.close();
+    served = await serve(dataDir);
+    await open(served.url);
+    await expect.poll(() => field('Subject').inputValue()).toBe('Quarterly numbers');
+    expect(await field('To').inputValue()).toBe('Bob <bob@example.test>');
+    expect(await page.getByLabel('Message body').innerHTML()).toContain('<strong>attached sheet</strong>');
+    expect(await page.getByLabel('Attachments').textContent()).toContain('q3.csv');
+    expect(await page.getByRole('status').first().textContent()).toMatch(/unsent draft .* is back/);
+    await shot('13-draft-restored');
+  }, 60_000);
+
+  it('send later: presets, the running-app note, and the item in the Scheduled group', async () => {
+    await page.getByRole('button', { name: 'Send later…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send later' });
+    await expect.poll(() => dialog.textContent()).toMatch(/Tomorrow morning.*Monday morning|Tomorrow morning/);
+    expect(await dialog.textContent()).toMatch(/only while it is running/);
+    await shot('14-send-later');
+    await dialog.getByRole('button', { name: /Tomorrow morning/ }).click();
+    const scheduled = page.getByRole('region', { name: 'Scheduled' });
+    await expect.poll(() => scheduled.textContent()).toContain('Quarterly numbers');
+    expect(await scheduled.textContent()).toMatch(/Goes out .*8:00/);
+    expect(await scheduled.textContent()).toMatch(/only while Mailwright is running/);
+    await shot('15-outbox-scheduled');
+    // Edit takes it out of the schedule and back to the composer.
+    await scheduled.getByRole('button', { name: 'Edit: Quarterly numbers' }).click();
+    await expect.poll(() => field('Subject').inputValue()).toBe('Quarterly numbers');
+    expect(await page.getByLabel('Attachments').textContent()).toContain('q3.csv');
+    expect(smtp.dataCommands).toBe(0);
+  });
+
+  it('a failing server shows the error, hint and reply; Retry succeeds once the server is fixed; export gives the exact bytes', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByLabel('Undo send').selectOption('0');
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const attention = page.getByRole('region', { name: 'Needs your attention' });
+    await expect.poll(() => attention.textContent(), { timeout: 20_000 }).toContain('Rejected: looks like spam');
+    expect(await attention.textContent()).toMatch(/SERVER_PERMANENT/);
+    expect((await attention.locator('.error-hint').textContent())?.length).toBeGreaterThan(10);
+    await shot('16-outbox-failed');
+    await attention.getByRole('button', { name: 'Retry: Quarterly numbers' }).click();
+    const sent = page.getByRole('region', { name: 'Sent' });
+    await expect.poll(() => sent.textContent(), { timeout: 20_000 }).toContain('Quarterly numbers');
+    expect(await sent.textContent()).toMatch(/2 attempts/);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0]!.parsed.attachments[0]!.filename).toBe('q3.csv');
+    await shot('17-outbox-sent-after-retry');
+
+    const download = page.waitForEvent('download');
+    await sent.getByRole('button', { name: 'Export .eml: Quarterly numbers' }).click();
+    const file = await (await download).path();
+    expect((await fs.readFile(file)).equals(smtp.received[0]!.raw)).toBe(true);
+  }, 60_000);
+
+  it('re-opens a sent message as a new draft', async () => {
+    await page.getByRole('region', { name: 'Sent' }).getByRole('button', { name: 'Open as new draft: Quarterly numbers' }).click();
+    await expect.poll(() => field('Subject').inputValue()).toBe('Quarterly numbers');
+    expect(await field('Cc').inputValue()).toBe('carol@example.test');
+    expect(await page.getByLabel('Attachments').textContent()).toContain('q3.csv');
+  });
+});

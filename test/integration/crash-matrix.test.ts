@@ -139,7 +139,8 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
   it('after the message is written to outbox/tmp (built): recovery removes it; it was never queued', async () => {
     const c = await crashSend({ crashAt: 'built' });
     expect(c.reported).toBe(''); // the send never said "queued", let alone "sent"
-    expect(Object.keys(c.disk)).toEqual([`outbox/tmp/${c.id}.eml`]); // no sidecar: not committed
+    // No sidecar: not committed. The dead builder's claim is left; recovery sees its owner is gone.
+    expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, `outbox/tmp/${c.id}.eml`]);
 
     const { items, disk } = await restart(c);
     expect(items).toEqual([]);
@@ -150,7 +151,7 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
   it('just before the commit, the kept draft written too: recovery removes both; it was never queued', async () => {
     const c = await crashSend({ crashAt: 'before-commit' });
     expect(c.reported).toBe('');
-    expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.draft.json`, `outbox/tmp/${c.id}.eml`]);
+    expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, `outbox/${c.id}.draft.json`, `outbox/tmp/${c.id}.eml`]);
 
     const { items, disk } = await restart(c);
     expect(items).toEqual([]);
@@ -162,7 +163,7 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     const c = await crashSend({ crashAt: 'committed' });
     expect(c.reported).toBe('');
     const files = [`outbox/${c.id}.draft.json`, `outbox/${c.id}.eml`, `outbox/${c.id}.json`]; // the draft is kept until it starts sending
-    expect(Object.keys(c.disk).sort()).toEqual(files);
+    expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, ...files].sort()); // killed before it let go of its claim
     expect(c.disk[`outbox/${c.id}.json`]).toMatchObject({ state: 'scheduled', attempts: 0 });
 
     const { items, disk } = await restart(c);

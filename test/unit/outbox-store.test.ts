@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,5 +55,33 @@ describe('OutboxStore', () => {
     expect(await fs.readdir(store.tmpDir)).toEqual([]);
     expect((await fs.readdir(store.outboxDir)).sort()).toEqual([`${mid.id}.eml`, `${mid.id}.json`, 'tmp'].sort());
     expect((await fs.readdir(store.sentDir)).sort()).toEqual([`${done.id}.eml`, `${done.id}.json`]);
+  });
+
+  it('recover() leaves another live process\'s work alone: its claimed send, its message being built, its young temp files', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const sending = await committed(store, 'sending');
+      await fs.writeFile(join(store.outboxDir, `${sending.id}.claim`), String(other.pid));
+      const building = item(store);
+      await fs.writeFile(join(store.outboxDir, `${building.id}.claim`), String(other.pid));
+      await fs.writeFile(store.tmpPath(building.id), 'half'); // being built by the other process
+      const young = join(store.outboxDir, `.${sending.id}.json.0123456789ab.tmp`);
+      const old = join(store.sentDir, '.x.json.ba9876543210.tmp');
+      await fs.writeFile(young, '{');
+      await fs.writeFile(old, '{');
+      const longAgo = new Date(Date.now() - 3600_000);
+      await fs.utimes(old, longAgo, longAgo);
+
+      const { interrupted } = await new OutboxStore(dir).recover();
+      expect(interrupted).toEqual([]);
+      expect(await fs.readdir(store.tmpDir)).toEqual([`${building.id}.eml`]);
+      expect(await fs.readdir(store.outboxDir)).toEqual(expect.arrayContaining([`${sending.id}.claim`, `${building.id}.claim`, `.${sending.id}.json.0123456789ab.tmp`]));
+      expect(await fs.readdir(store.sentDir)).toEqual([]);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });

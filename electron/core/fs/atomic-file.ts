@@ -56,3 +56,16 @@ export async function readJsonFile<T>(path: string, onCorrupt?: (movedTo: string
     return undefined;
   }
 }
+
+/**
+ * Remove what crashed writers left in `dir`: the `.NAME.HEX.tmp` files of writeFileAtomic. Only
+ * files older than `olderThanMs`: a younger one may belong to another live process writing now.
+ */
+export async function removeStaleTemps(dir: string, now: number, olderThanMs: number): Promise<void> {
+  for (const name of await fs.readdir(dir).catch(() => [] as string[])) {
+    if (!/^\..+\.[0-9a-f]{12}\.tmp$/.test(name)) continue;
+    const path = join(dir, name);
+    const stat = await fs.stat(path).catch(() => undefined);
+    if (stat?.isFile() && now - stat.mtimeMs > olderThanMs) await fs.rm(path, { force: true });
+  }
+}

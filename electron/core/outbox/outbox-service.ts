@@ -3,7 +3,7 @@ import { Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Draft, DraftBack } from '../../../shared/model/draft';
 import { FINAL_STATES, type DeliverySummary, type OutboxItem, type OutboxState, type RecipientRefusal } from '../../../shared/model/outbox';
-import type { AccountStore } from '../accounts/account-store';
+import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import { draftFromEml } from './eml-to-draft';
 import type { Clock } from '../clock';
@@ -130,7 +130,7 @@ export class OutboxService {
   }
 
   async enqueue(draft: Draft): Promise<OutboxItem> {
-    const { store, accounts, attachments } = this.deps;
+    const { store, accounts } = this.deps;
     const account = await accounts.getStored(draft.accountId);
     draftMailboxes(draft); // refuse bad addresses before anything is written
     await store.init();
@@ -139,6 +139,23 @@ export class OutboxService {
     const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
     if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput('The chosen send time is in the past.', 'Pick a time in the future, or send now.');
     const id = store.newId(created);
+    // Claimed while it is built, so another process's start-up repair leaves its files alone.
+    const release = await store.claim(id);
+    let item: OutboxItem;
+    try {
+      item = await this.build(draft, account, id, created, undo, sendAt);
+    } finally {
+      await release?.();
+    }
+    this.deps.events.emit('outbox:changed', item);
+    if (this.deps.autoRun) this.wake();
+    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
+    return item;
+  }
+
+  /** Build the message once, keep its draft, and commit it: from here it exists for everyone. */
+  private async build(draft: Draft, account: StoredAccount, id: string, created: Date, undo: number, sendAt: Date | undefined): Promise<OutboxItem> {
+    const { store, attachments } = this.deps;
     let built;
     try {
       built = await buildMessageFile(draft, account, attachments, store.tmpPath(id), created);
@@ -169,9 +186,6 @@ export class OutboxService {
     await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
     await store.commit(item);
     this.deps.checkpoint?.('committed');
-    this.deps.events.emit('outbox:changed', item);
-    if (this.deps.autoRun) this.wake();
-    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
     return item;
   }
 

@@ -3,7 +3,10 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { storageFailed } from '../errors';
-import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
+
+/** How old an atomic write's temp file must be before start-up repair takes it for a crash's leftover. */
+const STALE_MS = 5 * 60_000;
 import { alive } from '../fs/process-lock';
 
 /**
@@ -136,19 +139,31 @@ export class OutboxStore {
    */
   async recover(): Promise<{ interrupted: OutboxItem[] }> {
     await this.init();
-    for (const name of await fs.readdir(this.tmpDir)) await fs.rm(join(this.tmpDir, name), { force: true });
+    // Claims of processes still running are their live work (a CLI send next to the app), not the crash's.
+    const liveClaims = new Set<string>();
+    for (const name of await fs.readdir(this.outboxDir)) {
+      const claim = /^(.+)\.claim$/.exec(name);
+      if (!claim) continue;
+      const owner = Number(await fs.readFile(join(this.outboxDir, name), 'utf8').catch(() => ''));
+      if (owner && owner !== process.pid && alive(owner)) liveClaims.add(claim[1]!);
+      else await fs.rm(join(this.outboxDir, name), { force: true });
+    }
+    for (const name of await fs.readdir(this.tmpDir)) {
+      if (!liveClaims.has(name.replace(/\.eml$/, ''))) await fs.rm(join(this.tmpDir, name), { force: true });
+    }
     const items = await this.readDir(this.outboxDir);
     const ids = new Set(items.map((i) => i.id));
     for (const name of await fs.readdir(this.outboxDir)) {
-      if (name.endsWith('.claim')) await fs.rm(join(this.outboxDir, name), { force: true }); // claims of the crashed process
       // A message, or the draft kept beside it, whose sidecar was never committed: it was never queued.
       const m = /^(.+)\.(?:eml|draft\.json)$/.exec(name);
-      if (m && !ids.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
+      if (m && !ids.has(m[1]!) && !liveClaims.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
     }
+    // Leftovers of atomic writes; young ones may be another process's write in progress.
+    for (const dir of [this.outboxDir, this.sentDir]) await removeStaleTemps(dir, Date.now(), STALE_MS);
     const interrupted: OutboxItem[] = [];
     for (const item of items) {
       if (item.state === 'sent') await this.finishMove(item.id);
-      else if (item.state === 'sending') interrupted.push(item);
+      else if (item.state === 'sending' && !liveClaims.has(item.id)) interrupted.push(item);
     }
     return { interrupted };
   }

@@ -147,7 +147,10 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
     async close() {
       unsubscribe.forEach((off) => off());
       for (const res of streams) res.end();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // An open tab keeps idle keep-alive connections (and reconnects its event stream): drop them, or stopping waits on the browser.
+      server.closeAllConnections();
+      await closed;
     },
   };
 }

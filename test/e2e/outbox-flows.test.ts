@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serve, type Served } from '../helpers/browser';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
+import { hangUpServer } from '../helpers/tcp-servers';
 
 // The outbox as a user meets it, in Chromium through the real `mailwright serve`: undo send,
 // send later, a failing server and a retry, drafts that survive a restart, export.
@@ -152,4 +153,33 @@ describe('the outbox in Chromium', () => {
     expect(await field('Cc').inputValue()).toBe('carol@example.test');
     expect(await page.getByLabel('Attachments').textContent()).toContain('q3.csv');
   });
+
+  it('outcome unknown: the user is told, Resend sends the same message again, Mark as sent settles it', async () => {
+    const dropper = await hangUpServer('after-dot'); // takes the whole message, then hangs up before answering
+    const added = await cli(['--data-dir', dataDir, '--json', 'account', 'add', 'Dropper', '--email', 'ana@example.test', '--host', '127.0.0.1', '--port', String(dropper.port), '--security', 'none']);
+    try {
+      await page.reload();
+      await page.getByLabel('From').locator(`option[value="${(added.json.account as { id: string }).id}"]`).waitFor({ state: 'attached' });
+      await page.getByLabel('From').selectOption((added.json.account as { id: string }).id);
+      await field('To').fill('dana@example.test');
+      await field('Subject').fill('Did it arrive?');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const attention = page.getByRole('region', { name: 'Needs your attention' });
+      const item = attention.getByRole('listitem', { name: /Did it arrive\?: Outcome unknown/ });
+      await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
+      expect(await item.textContent()).toMatch(/answer never came \(the connection to 127.0.0.1:\d+ was lost\): the server may have it.*OUTCOME_UNKNOWN/);
+      expect(dropper.dots).toBe(1);
+      await expect.poll(() => page.getByRole('status', { name: 'Message status' }).textContent()).toMatch(/May not have arrived/);
+      await shot('18-outbox-outcome-unknown');
+
+      await item.getByRole('button', { name: 'Resend: Did it arrive?' }).click();
+      await expect.poll(() => dropper.dots, { timeout: 20_000 }).toBe(2); // sent again on request only
+      await expect.poll(() => attention.getByRole('listitem', { name: /Did it arrive\?: Outcome unknown/ }).count(), { timeout: 20_000 }).toBe(1);
+      await attention.getByRole('button', { name: 'Mark as sent: Did it arrive?' }).click();
+      await expect.poll(() => page.getByRole('region', { name: 'Sent' }).textContent()).toContain('Did it arrive?');
+      expect(dropper.dots).toBe(2);
+    } finally {
+      await dropper.close();
+    }
+  }, 60_000);
 });

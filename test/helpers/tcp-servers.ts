@@ -50,3 +50,44 @@ sys.stdin.read()
   });
   return { port, close: async () => void py.stdin!.end() };
 }
+
+export type HangUpWhen = 'mid-data' | 'after-dot';
+
+/**
+ * A hand-written SMTP server that accepts the envelope and then hangs up inside DATA: while the
+ * body is still arriving (`mid-data`), or right after the final dot, before any reply (`after-dot`).
+ */
+export async function hangUpServer(when: HangUpWhen): Promise<Listening & { sessions: number; datas: number; dots: number; bodyBytes: number }> {
+  const seen = { sessions: 0, datas: 0, dots: 0, bodyBytes: 0 };
+  const server = await scriptedServer((socket) => {
+    seen.sessions++;
+    socket.write('220 hangup ESMTP\r\n');
+    let buffer = '';
+    let inData = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (inData) {
+        seen.bodyBytes += chunk.length;
+        const tail = buffer + chunk.toString('latin1');
+        buffer = tail.slice(-4);
+        if (tail.includes('\r\n.\r\n')) seen.dots++;
+        if (tail.includes('\r\n.\r\n') || (when === 'mid-data' && seen.bodyBytes > 64 * 1024)) socket.destroy();
+        return;
+      }
+      buffer += chunk.toString('latin1');
+      let i;
+      while ((i = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, i);
+        buffer = buffer.slice(i + 2);
+        if (/^EHLO/i.test(line)) socket.write('250-hangup\r\n250 8BITMIME\r\n');
+        else if (/^DATA/i.test(line)) {
+          seen.datas++;
+          socket.write('354 go ahead\r\n');
+          inData = true;
+          buffer = '\r\n'; // a dot on the very first line still ends the message
+          return;
+        } else socket.write('250 OK\r\n');
+      }
+    });
+  });
+  return Object.assign(seen, { port: server.port, close: server.close });
+}

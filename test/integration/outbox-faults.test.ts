@@ -11,7 +11,7 @@ import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
 import { MemorySecretStore } from '../helpers/memory-secret-store';
 import { startTestSmtp, type TestSmtpOptions } from '../helpers/smtp-server';
-import { scriptedServer, type Listening } from '../helpers/tcp-servers';
+import { hangUpServer, type HangUpWhen, scriptedServer, type Listening } from '../helpers/tcp-servers';
 import { tempDir } from '../helpers/temp-dir';
 
 // The fault matrix: one delivery attempt against a real loopback server that misbehaves in one
@@ -70,43 +70,10 @@ async function settle(core: Core) {
   await core.outbox.idle();
 }
 
-/**
- * A hand-written SMTP server that accepts the envelope and then hangs up inside DATA: while the
- * body is still arriving (`mid-data`), or right after the final dot, before any reply (`after-dot`).
- */
-async function hangUp(when: 'mid-data' | 'after-dot') {
-  const seen = { sessions: 0, datas: 0, dots: 0, bodyBytes: 0 };
-  const server = await scripted((socket) => {
-    seen.sessions++;
-    socket.write('220 hangup ESMTP\r\n');
-    let buffer = '';
-    let inData = false;
-    socket.on('data', (chunk: Buffer) => {
-      if (inData) {
-        seen.bodyBytes += chunk.length;
-        const tail = buffer + chunk.toString('latin1');
-        buffer = tail.slice(-4);
-        if (tail.includes('\r\n.\r\n')) seen.dots++;
-        if (tail.includes('\r\n.\r\n') || (when === 'mid-data' && seen.bodyBytes > 64 * 1024)) socket.destroy();
-        return;
-      }
-      buffer += chunk.toString('latin1');
-      let i;
-      while ((i = buffer.indexOf('\r\n')) >= 0) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 2);
-        if (/^EHLO/i.test(line)) socket.write('250-hangup\r\n250 8BITMIME\r\n');
-        else if (/^DATA/i.test(line)) {
-          seen.datas++;
-          socket.write('354 go ahead\r\n');
-          inData = true;
-          buffer = '\r\n'; // a dot on the very first line still ends the message
-          return;
-        } else socket.write('250 OK\r\n');
-      }
-    });
-  });
-  return Object.assign(seen, { port: server.port });
+async function hangUp(when: HangUpWhen) {
+  const server = await hangUpServer(when);
+  open.push(server);
+  return server;
 }
 
 interface Row {

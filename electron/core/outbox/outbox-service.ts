@@ -335,7 +335,7 @@ export class OutboxService {
   /** After a failed attempt: the duplicate window, a retry with backoff, or failed for good. */
   private async failed(item: OutboxItem, error: ErrorInfo, afterWholeMessage: boolean): Promise<void> {
     if (afterWholeMessage) {
-      const unknown = new MailwrightError('OUTCOME_UNKNOWN', `The connection was lost after the whole message was sent, before ${error.message.replace(/\.$/, '')}: the server may have it.`, 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.').info;
+      const unknown = new MailwrightError('OUTCOME_UNKNOWN', `The whole message went out, but the server's answer never came (${error.message.charAt(0).toLowerCase()}${error.message.slice(1).replace(/\.$/, '')}): the server may have it.`, 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.').info;
       await this.transition(item, { state: 'outcome-unknown', error: unknown });
       return;
     }

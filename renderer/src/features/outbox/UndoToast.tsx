@@ -12,7 +12,16 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
   const [item, setItem] = useState(queued);
   const [problem, setProblem] = useState<string>();
   const now = useNow(item.state === 'held');
-  useEffect(() => api().on('outbox:changed', (changed) => changed.id === queued.id && setItem(changed)), [queued.id]);
+  useEffect(() => {
+    const newer = (a: OutboxItem, b: OutboxItem) => (b.updatedAt > a.updatedAt ? b : a);
+    const off = api().on('outbox:changed', (changed) => changed.id === queued.id && setItem((now) => newer(now, changed)));
+    // What happened before this subscription began (a fast server answers before the toast is up).
+    void api()['outbox:list']().then((r) => {
+      const current = r.ok ? r.value.find((i) => i.id === queued.id) : undefined;
+      if (current) setItem((now) => newer(now, current));
+    });
+    return off;
+  }, [queued.id]);
   const done = item.state !== 'held' && item.state !== 'sending';
   useEffect(() => {
     if (!done) return;
@@ -40,7 +49,11 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
               ? 'Not sent yet: it will be retried (see the outbox)'
               : item.state === 'cancelled'
                 ? 'Not sent'
-                : 'Not sent: see the outbox';
+                : item.state === 'outcome-unknown'
+                  ? 'May not have arrived: see the outbox'
+                  : item.state === 'partially-delivered'
+                    ? 'Not delivered to everyone: see the outbox'
+                    : 'Not sent: see the outbox';
   return (
     <div className="toast" role="status" aria-label="Message status">
       <span className="toast-text">

@@ -30,7 +30,8 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     const report = await runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
     if (accountId) {
       const failed = report.phases.find((p) => p.status === 'failed');
-      await accounts.recordTest(accountId, { at: new Date().toISOString(), ok: report.ok, ...(failed ? { failedPhase: failed.name, code: failed.code } : {}) });
+      const maxSize = report.capabilities?.size;
+      await accounts.recordTest(accountId, { at: new Date().toISOString(), ok: report.ok, ...(failed ? { failedPhase: failed.name, code: failed.code } : {}), ...(maxSize ? { maxSize } : {}) });
     }
     return report;
   };

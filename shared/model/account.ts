@@ -52,4 +52,6 @@ export interface LastTest {
   ok: boolean;
   failedPhase?: string;
   code?: string;
+  /** The largest message the server said it accepts (SIZE in its EHLO), when it said. */
+  maxSize?: number;
 }

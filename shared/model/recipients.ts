@@ -20,3 +20,10 @@ export function splitRecipients(text: string): string[] {
   if (current.trim()) out.push(current.trim());
   return out;
 }
+
+/** Name and address of one typed mailbox, leniently (for checks and chips; main parses strictly). */
+export function mailboxParts(text: string): { name: string; address: string } {
+  const angle = /^(.*)<([^<>]*)>\s*$/.exec(text.trim());
+  if (!angle) return { name: '', address: text.trim() };
+  return { name: angle[1]!.trim().replace(/^"(.*)"$/, '$1').replace(/\\(.)/g, '$1'), address: angle[2]!.trim() };
+}

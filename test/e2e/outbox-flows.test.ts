@@ -183,3 +183,43 @@ describe('the outbox in Chromium', () => {
     }
   }, 60_000);
 });
+
+describe('checks before sending', () => {
+  it('asks about an empty subject, a mentioned attachment and a greeting for someone else; fixes work; Send anyway sends', async () => {
+    await page.reload();
+    await page.getByLabel('From').locator(`option[value="${accountId}"]`).waitFor({ state: 'attached' });
+    await page.getByLabel('From').selectOption(accountId);
+    await field('To').fill('Bob <bob@example.test>');
+    await field('Cc').fill('');
+    await field('Subject').fill('');
+    await page.getByLabel('Message body').click();
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('Hi Carol,\nthe contract is attached.');
+    for (const chip of await page.getByRole('button', { name: /^Remove / }).all()) await chip.click();
+    const before = smtp.received.length;
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+    const dialog = page.getByRole('dialog', { name: 'Before sending' });
+    await expect.poll(() => dialog.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-check')))).toEqual(['empty-subject', 'attachment-mentioned', 'greeting-not-a-recipient']);
+    expect(await dialog.textContent()).toMatch(/says “attached”.*names Carol/);
+    await shot('19-pre-send-checks');
+    await dialog.getByRole('button', { name: 'Add a subject' }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('subject');
+    await field('Subject').fill('Contract');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => dialog.locator('li').count()).toBe(2);
+    await dialog.getByRole('button', { name: 'Send anyway' }).click();
+    await expect.poll(() => smtp.received.length, { timeout: 20_000 }).toBe(before + 1);
+    expect(smtp.received.at(-1)!.parsed.subject).toBe('Contract');
+
+    // No recipients at all: nothing to send anyway.
+    await page.getByRole('button', { name: 'Compose' }).click();
+    await field('Subject').fill('Nobody');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => dialog.textContent()).toContain('no recipients');
+    expect(await dialog.getByRole('button', { name: 'Send anyway' }).count()).toBe(0);
+    await page.keyboard.press('Escape');
+    expect(await dialog.count()).toBe(0);
+  }, 60_000);
+});
+

@@ -166,6 +166,18 @@ describe('drafts and settings', () => {
   });
 });
 
+describe('the server\'s size limit', () => {
+  it('a settings test keeps the SIZE the server advertised, for the composer to warn against', async () => {
+    const { core } = await setup();
+    const s = await smtp({ size: 1_048_576 });
+    const acc = await account(core, s.port);
+    const report = await core.handlers['accounts:test']({ id: acc.id });
+    expect(report.ok).toBe(true);
+    const [saved] = (await core.handlers['accounts:list'](undefined)).filter((a) => a.id === acc.id);
+    expect(saved!.lastTest).toMatchObject({ ok: true, maxSize: 1_048_576 });
+  });
+});
+
 describe('waking up', () => {
   it('retryWaitingNow makes a waiting retry go out at once instead of at the end of its backoff', async () => {
     const { core, clock } = await setup();

@@ -44,9 +44,11 @@ export function useAttachmentPicker({ onAdd, onError }: Pick<Props, 'onAdd' | 'o
   return { pick, fileInput };
 }
 
-export function AttachmentList({ items, onRemove }: Pick<Props, 'items' | 'onRemove'>) {
+/** The files, and what the message will weigh once encoded, against what the server accepts. */
+export function AttachmentList({ items, onRemove, encodedTotal, sizeLimit }: Pick<Props, 'items' | 'onRemove'> & { encodedTotal: number; sizeLimit: number }) {
   if (!items.length) return null;
   const total = items.reduce((n, a) => n + a.size, 0);
+  const tooLarge = encodedTotal > sizeLimit;
   return (
     <div className="attachments" aria-label="Attachments">
       <ul>
@@ -61,8 +63,13 @@ export function AttachmentList({ items, onRemove }: Pick<Props, 'items' | 'onRem
         ))}
       </ul>
       <span className="muted">
-        {items.length} file{items.length > 1 ? 's' : ''}, {formatBytes(total)}
+        {items.length} file{items.length > 1 ? 's' : ''}, {formatBytes(total)} · the message will be about {formatBytes(encodedTotal)} encoded
       </span>
+      {tooLarge && (
+        <span className="size-warning" role="alert">
+          Larger than the server accepts ({formatBytes(sizeLimit)}): it will probably be refused. Share large files by link instead.
+        </span>
+      )}
     </div>
   );
 }

@@ -5,13 +5,16 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { AttachmentInfo, DraftBack, SavedDraft } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
-import { splitRecipients } from '../../../../shared/model/recipients';
+import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
+import { preSendChecks, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
+import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { PaperclipIcon } from '../../lib/icons';
 import { AttachmentList, useAttachmentPicker } from './Attachments';
 import { DraftsMenu } from './DraftsMenu';
+import { PreSendDialog, type Fix } from './PreSendDialog';
 import { SendLater } from './SendLater';
 import { Toolbar } from './Toolbar';
 import { useDraftAutosave } from './useDraftAutosave';
@@ -45,6 +48,7 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
   const [notice, setNotice] = useState<string>();
   const [sending, setSending] = useState(false);
   const [laterOpen, setLaterOpen] = useState(false);
+  const [checks, setChecks] = useState<{ issues: PreSendIssue[]; sendAt?: Date }>();
   const [bodyVersion, setBodyVersion] = useState(0);
   const [savedAt, setSavedAt] = useState<string>();
 
@@ -130,8 +134,25 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     setNotice(undefined);
   };
 
-  const send = async (sendAt?: Date) => {
+  const from = accounts.find((a) => a.id === accountId);
+  const sizeLimit = from?.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
+  const estimate = () => estimateMessageSize({ html: html(), text: editor?.getText({ blockSeparator: '\n' }) ?? '', attachmentSizes: attachments.map((a) => a.size) });
+
+  const fix = (what: Fix) => {
+    setChecks(undefined);
+    if (what === 'recipients') document.getElementById('to')?.focus();
+    else if (what === 'subject') document.getElementById('subject')?.focus();
+    else if (what === 'attach') void pick();
+  };
+
+  const send = async (sendAt?: Date, checked = false) => {
     if (sending || !editor) return;
+    if (!checked) {
+      const recipients = [to, cc, bcc].flatMap(splitRecipients).map(mailboxParts);
+      const issues = preSendChecks({ recipients, subject, text: editor.getText({ blockSeparator: '\n' }), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
+      if (issues.length) return setChecks({ issues, sendAt });
+    }
+    setChecks(undefined);
     setError(undefined);
     setSending(true);
     const r = await api()['outbox:enqueue']({
@@ -161,7 +182,6 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     }
   };
 
-  const from = accounts.find((a) => a.id === accountId);
   return (
     <section className="composer" aria-label="New message" onKeyDown={onKeyDown}>
       <header className="view-header">
@@ -224,7 +244,8 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
         </div>
         {editor && <Toolbar editor={editor} />}
         <EditorContent editor={editor} className="editor" />
-        <AttachmentList items={attachments} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
+        <AttachmentList items={attachments} encodedTotal={attachments.length ? estimate() : 0} sizeLimit={sizeLimit} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
+        {checks && <PreSendDialog issues={checks.issues} sizeLimit={sizeLimit} onFix={fix} onSendAnyway={() => void send(checks.sendAt, true)} onClose={() => setChecks(undefined)} />}
         {error && <ErrorBox error={error} />}
         {laterOpen && <SendLater onPick={(at) => void send(at)} onClose={() => setLaterOpen(false)} />}
         <footer className="composer-actions">

@@ -204,7 +204,7 @@ describe('checks before sending', () => {
     expect(await dialog.textContent()).toMatch(/says “attached”.*names Carol/);
     await shot('19-pre-send-checks');
     await dialog.getByRole('button', { name: 'Add a subject' }).click();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('subject');
+    await expect.poll(() => field('Subject').evaluate((el) => el === el.ownerDocument.activeElement)).toBe(true);
     await field('Subject').fill('Contract');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => dialog.locator('li').count()).toBe(2);

@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // test/dom/ declares its own environment (jsdom) per file.
     environment: 'node',
     // A guard against hangs, not a speed check: many tests start real servers and child processes,
     // and a fresh CI machine compiles everything cold.

@@ -1,6 +1,6 @@
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { AttachmentInfo, DraftBack, SavedDraft } from '../../../../shared/model/draft';
@@ -12,6 +12,7 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { PaperclipIcon } from '../../lib/icons';
+import { sanitizePastedHtml } from '../../lib/sanitize-paste';
 import { AttachmentList, useAttachmentPicker } from './Attachments';
 import { DraftsMenu } from './DraftsMenu';
 import { PreSendDialog, type Fix } from './PreSendDialog';
@@ -54,7 +55,11 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
 
   const editor = useEditor({
     extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } })],
-    editorProps: { attributes: { 'aria-label': 'Message body', 'aria-multiline': 'true', role: 'textbox', class: 'editor-body' } },
+    editorProps: {
+      attributes: { 'aria-label': 'Message body', 'aria-multiline': 'true', role: 'textbox', class: 'editor-body' },
+      // Pasted HTML is cleaned before the editor's schema sees it: no scripts, handlers, styles or remote images.
+      transformPastedHTML: sanitizePastedHtml,
+    },
     immediatelyRender: true,
     onUpdate: () => setBodyVersion((v) => v + 1),
   });
@@ -72,6 +77,8 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     const empty = !to.trim() && !cc.trim() && !bcc.trim() && !subject.trim() && !fields.html && !attachments.length;
     return empty ? undefined : fields;
   };
+  const latestSnapshot = useRef(snapshot);
+  latestSnapshot.current = snapshot;
   const onSaved = useCallback((at: string) => setSavedAt(at), []);
   const autosave = useDraftAutosave(snapshot, [accountId, to, cc, bcc, subject, attachments, bodyVersion], onSaved);
 
@@ -101,6 +108,8 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     setRestored(true);
     void api()['drafts:list']().then(async (r) => {
       if (!r.ok || !r.value.length) return;
+      // Never over what the user has begun to type meanwhile: the drafts stay in the Drafts menu.
+      if (latestSnapshot.current()) return setNotice(`You have ${r.value.length} unsent draft${r.value.length > 1 ? 's' : ''}: open one from Drafts.`);
       const newest = r.value[0]!;
       await autosave.adopt(newest.id);
       await fill(newest);

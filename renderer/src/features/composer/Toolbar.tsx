@@ -12,6 +12,13 @@ export function Toolbar({ editor }: { editor: Editor }) {
     selector: ({ editor: e }) => ({
       bold: e.isActive('bold'),
       italic: e.isActive('italic'),
+      underline: e.isActive('underline'),
+      strike: e.isActive('strike'),
+      code: e.isActive('code'),
+      quote: e.isActive('blockquote'),
+      heading: ([1, 2, 3] as const).find((level) => e.isActive('heading', { level })) ?? 0,
+      canUndo: e.can().undo(),
+      canRedo: e.can().redo(),
       bullet: e.isActive('bulletList'),
       ordered: e.isActive('orderedList'),
       link: e.isActive('link'),
@@ -32,26 +39,51 @@ export function Toolbar({ editor }: { editor: Editor }) {
     setLinkOpen(false);
   };
 
-  const button = (label: string, glyph: ReactNode, active: boolean, run: () => void, shortcut?: string) => (
-    <button type="button" className="tool" aria-label={label} title={shortcut ? `${label} (${shortcut})` : label} aria-pressed={active} onMouseDown={(e) => e.preventDefault()} onClick={run}>
+  const button = (label: string, glyph: ReactNode, active: boolean | undefined, run: () => void, shortcut?: string, disabled = false) => (
+    <button type="button" className="tool" aria-label={label} title={shortcut ? `${label} (${shortcut})` : label} aria-pressed={active} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
       {glyph}
     </button>
   );
+  const chain = () => editor.chain().focus();
 
   return (
     <div className="toolbar-wrap">
       <div className="toolbar" role="toolbar" aria-label="Formatting">
-        {button('Bold', 'B', state.bold, () => editor.chain().focus().toggleBold().run(), 'Ctrl+B')}
-        {button('Italic', 'I', state.italic, () => editor.chain().focus().toggleItalic().run(), 'Ctrl+I')}
+        <select
+          className="tool-select"
+          aria-label="Paragraph style"
+          value={state.heading}
+          onChange={(e) => {
+            const level = Number(e.target.value) as 0 | 1 | 2 | 3;
+            if (level === 0) chain().setParagraph().run();
+            else chain().setHeading({ level }).run();
+          }}
+        >
+          <option value={0}>Text</option>
+          <option value={1}>Heading 1</option>
+          <option value={2}>Heading 2</option>
+          <option value={3}>Heading 3</option>
+        </select>
         <span className="tool-sep" aria-hidden="true" />
-        {button('Bulleted list', '•', state.bullet, () => editor.chain().focus().toggleBulletList().run())}
-        {button('Numbered list', '1.', state.ordered, () => editor.chain().focus().toggleOrderedList().run())}
+        {button('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+        {button('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
+        {button('Underline', <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
+        {button('Strikethrough', <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
+        {button('Code', '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
+        <span className="tool-sep" aria-hidden="true" />
+        {button('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
+        {button('Numbered list', '1.', state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}
+        {button('Quote', '❝', state.quote, () => chain().toggleBlockquote().run(), 'Ctrl+Shift+B')}
+        {button('Horizontal line', '―', undefined, () => chain().setHorizontalRule().run())}
         <span className="tool-sep" aria-hidden="true" />
         {button('Link', <LinkIcon />, state.link, () => {
           setHref(state.href);
           setLinkError('');
           setLinkOpen((o) => !o);
         })}
+        <span className="tool-sep" aria-hidden="true" />
+        {button('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z', !state.canUndo)}
+        {button('Redo', '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z', !state.canRedo)}
       </div>
       {linkOpen && (
         <div className="link-row">

@@ -8,6 +8,7 @@ import type { OutboxItem } from '../../../../shared/model/outbox';
 import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
 import { preSendChecks, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
 import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
+import { textToHtml } from '../../../../shared/model/text';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { formatTime } from '../../lib/format';
@@ -34,8 +35,6 @@ interface Props {
   onQueued: (item: OutboxItem) => void;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
-const textToHtml = (text: string) => text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('');
 
 export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
   const [accountId, setAccountId] = useState('');

@@ -2,7 +2,7 @@
 // in the composer, so they are tested exhaustively and run the same everywhere.
 import { DEFAULT_SIZE_LIMIT } from './message-size';
 
-export type PreSendCheckId = 'no-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large';
+export type PreSendCheckId = 'no-recipients' | 'many-visible-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large';
 
 export interface PreSendIssue {
   id: PreSendCheckId;
@@ -14,6 +14,8 @@ export interface PreSendIssue {
 
 export interface PreSendInput {
   recipients: Array<{ name: string; address: string }>;
+  /** how many of them are in To and Cc, where every recipient sees them all */
+  visibleCount?: number;
   subject: string;
   /** the body as plain text */
   text: string;
@@ -34,6 +36,9 @@ const GREETINGS = /^(?:hi|hello|hey|dear|good (?:morning|afternoon|evening)|hola
 
 // "Hi all", "Dear Sir", "Hola equipo", "Привет всем": greetings that name no one.
 const NOBODY = new Set(['all', 'everyone', 'everybody', 'team', 'folks', 'guys', 'there', 'sir', 'madam', 'colleagues', 'friends', 'todos', 'todas', 'equipo', 'señor', 'señora', 'señores', 'amigos', 'colegas', 'всем', 'все', 'коллеги', 'друзья', 'команда']);
+
+/** Above this many addresses in To and Cc, everyone's address goes to everyone: Bcc is usually meant. */
+export const MAX_VISIBLE = 15;
 
 /** Letters only, lower case, accents folded: "José" and "jose" are the same name. */
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -77,6 +82,7 @@ function isRecipient(name: string, recipients: PreSendInput['recipients']): bool
 export function preSendChecks(m: PreSendInput): PreSendIssue[] {
   const issues: PreSendIssue[] = [];
   if (!m.recipients.length) issues.push({ id: 'no-recipients', blocking: true });
+  if ((m.visibleCount ?? 0) > MAX_VISIBLE) issues.push({ id: 'many-visible-recipients', blocking: false, detail: String(m.visibleCount) });
   if (!m.subject.trim()) issues.push({ id: 'empty-subject', blocking: false });
   const word = m.attachmentCount === 0 ? mentionedAttachment(m.text) : undefined;
   if (word) issues.push({ id: 'attachment-mentioned', blocking: false, detail: word });

@@ -222,6 +222,16 @@ describe('checks before sending', () => {
     expect(await dialog.getByRole('button', { name: 'Send anyway' }).count()).toBe(0);
     await page.keyboard.press('Escape');
     expect(await dialog.count()).toBe(0);
+
+    // Sixteen people in To would each see every address: one click moves them all to Bcc.
+    const crowd = Array.from({ length: 16 }, (_, i) => `p${i}@example.test`);
+    await field('To').fill(crowd.join(', '));
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => dialog.textContent()).toContain('16 people will each see');
+    await dialog.getByRole('button', { name: 'Move them to Bcc' }).click();
+    expect(await field('To').inputValue()).toBe('');
+    expect(await field('Bcc').inputValue()).toBe(crowd.join(', '));
+    await field('Bcc').fill('');
   }, 60_000);
 
   it('a rich paste keeps its structure and nothing that runs or fetches; the toolbar formats and undoes', async () => {

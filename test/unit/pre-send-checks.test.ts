@@ -11,6 +11,12 @@ describe('pre-send checks', () => {
     expect(ids({})).toEqual([]);
   });
 
+  it('more than 15 addresses in To and Cc suggests Bcc; 15 do not', () => {
+    const many = Array.from({ length: 16 }, (_, i) => ({ name: '', address: `p${i}@example.test` }));
+    expect(preSendChecks({ ...base, text: 'Hello everyone', recipients: many, visibleCount: 16 })).toEqual([{ id: 'many-visible-recipients', blocking: false, detail: '16' }]);
+    expect(ids({ text: 'Hello everyone', recipients: many, visibleCount: 15 })).toEqual([]);
+  });
+
   it('no recipients blocks; an empty subject only asks', () => {
     expect(preSendChecks({ ...base, recipients: [] })).toEqual([{ id: 'no-recipients', blocking: true }]);
     expect(preSendChecks({ ...base, subject: '   ' })).toEqual([{ id: 'empty-subject', blocking: false }]);

@@ -151,13 +151,21 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     if (what === 'recipients') document.getElementById('to')?.focus();
     else if (what === 'subject') document.getElementById('subject')?.focus();
     else if (what === 'attach') void pick();
+    else if (what === 'bcc') {
+      // Everyone moves to Bcc, so no recipient learns the others' addresses.
+      setBcc([to, cc, bcc].flatMap(splitRecipients).join(', '));
+      setTo('');
+      setCc('');
+      setShowCopies(true);
+    }
   };
 
   const send = async (sendAt?: Date, checked = false) => {
     if (sending || !editor) return;
     if (!checked) {
       const recipients = [to, cc, bcc].flatMap(splitRecipients).map(mailboxParts);
-      const issues = preSendChecks({ recipients, subject, text: editor.getText({ blockSeparator: '\n' }), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
+      const visibleCount = [to, cc].flatMap(splitRecipients).length;
+      const issues = preSendChecks({ recipients, visibleCount, subject, text: editor.getText({ blockSeparator: '\n' }), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
       if (issues.length) return setChecks({ issues, sendAt });
     }
     setChecks(undefined);

@@ -2,10 +2,11 @@ import { useEffect, useRef } from 'react';
 import type { PreSendCheckId, PreSendIssue } from '../../../../shared/model/pre-send-checks';
 import { formatBytes } from '../../lib/format';
 
-export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments';
+export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments' | 'bcc';
 
 const TEXT: Record<PreSendCheckId, { say: (i: PreSendIssue, limit: number) => string; fix: [Fix, string] }> = {
   'no-recipients': { say: () => 'The message has no recipients.', fix: ['recipients', 'Add recipients'] },
+  'many-visible-recipients': { say: (i) => `${i.detail} people will each see everyone’s address in To and Cc.`, fix: ['bcc', 'Move them to Bcc'] },
   'empty-subject': { say: () => 'The subject is empty.', fix: ['subject', 'Add a subject'] },
   'attachment-mentioned': { say: (i) => `The text says “${i.detail}”, but nothing is attached.`, fix: ['attach', 'Attach files'] },
   'greeting-not-a-recipient': { say: (i) => `The greeting names ${i.detail}, who is not among the recipients.`, fix: ['recipients', 'Check recipients'] },

@@ -9,6 +9,9 @@ export class FakeClock implements Clock {
   setTimer = (fn: () => void, ms: number) => {
     const id = this.next++;
     this.timers.push({ at: this.time + ms, fn, id });
+    // Already due (set after the test moved time past it): fire soon, as a real timer would,
+    // instead of waiting for an advance that will not come.
+    if (ms <= 0) setImmediate(() => this.fireDue());
     return id;
   };
   clearTimer = (id: unknown) => {
@@ -17,6 +20,10 @@ export class FakeClock implements Clock {
   /** Move time forward, firing the timers that come due on the way. */
   advance(ms: number) {
     this.time += ms;
+    this.fireDue();
+  }
+
+  private fireDue() {
     const due = this.timers.filter((t) => t.at <= this.time);
     this.timers = this.timers.filter((t) => t.at > this.time);
     for (const t of due) t.fn();

@@ -245,8 +245,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .action(
       run(async (id: string, file: string) => {
         const c = await getCore();
-        const item = (await call(c, 'outbox:list', undefined)).find((i) => i.id === id);
-        if (!item) throw new CliFailure(new MailwrightError('INVALID_INPUT', `There is no outbox item "${id}".`, 'Run `mailwright outbox list`.').info);
+        const item = await call(c, 'outbox:get', { id });
         await copyFile(c.outbox.emlPath(item), file);
         return output.success({ id, file }, [`Wrote ${file}`]);
       }),

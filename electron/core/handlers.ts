@@ -74,6 +74,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     'attachments:describe': async ({ handle }) => attachments.describe(handle),
     'outbox:enqueue': (draft) => outbox.enqueue(draft),
     'outbox:list': () => outbox.list(),
+    'outbox:get': ({ id }) => outbox.get(id),
     'outbox:undo': ({ id }) => outbox.undo(id),
     'outbox:cancel': ({ id }) => outbox.cancel(id),
     'outbox:send-now': ({ id }) => outbox.sendNow(id),
@@ -84,8 +85,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     'outbox:edit': ({ id }) => outbox.edit(id),
     'outbox:reopen': ({ id }) => outbox.reopen(id),
     'outbox:export': async ({ id }) => {
-      const item = (await outbox.list()).find((i) => i.id === id);
-      if (!item) throw invalidInput(`There is no outbox item "${id}".`, 'Pick an item from the outbox list.');
+      const item = await outbox.get(id);
       const fileName = emlFileName(item.subject);
       if (!host.saveFile) return { fileName, saved: false, base64: (await fs.readFile(outbox.emlPath(item))).toString('base64') };
       const target = await host.saveFile(fileName);

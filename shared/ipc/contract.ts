@@ -54,6 +54,7 @@ export const contract = {
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
+  'outbox:get': { request: byItem, response: returns<OutboxItem>() },
   /** Take a message back during its undo window; returns the exact draft. */
   'outbox:undo': { request: byItem, response: returns<DraftBack>() },
   /** Stop a message that has not gone out (held, scheduled, retrying, failed) and return it to the composer. */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { SavedDraft } from '../../../shared/model/draft';
-import type { savedDraftInput } from '../../../shared/model/draft';
+import type { SavedDraft, savedDraftInput } from '../../../shared/model/draft';
 import type { z } from 'zod';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
@@ -46,13 +45,17 @@ export class DraftStore {
     return { id, updatedAt: file.updatedAt };
   }
 
-  /** Every saved draft, newest first, with live attachment handles. */
-  async list(): Promise<SavedDraft[]> {
+  /** The draft files as stored (an unreadable one is skipped: readJsonFile moves it aside). */
+  private async readAll(): Promise<DraftFile[]> {
     const names = await fs.readdir(this.dir).catch(() => [] as string[]);
     const files = await Promise.all(names.filter((n) => /^d_[A-Za-z0-9_-]+\.json$/.test(n)).map((n) => readJsonFile<DraftFile>(join(this.dir, n)).catch(() => undefined)));
+    return files.filter((f): f is DraftFile => !!f?.id);
+  }
+
+  /** Every saved draft, newest first, with live attachment handles. */
+  async list(): Promise<SavedDraft[]> {
     const drafts: SavedDraft[] = [];
-    for (const file of files) {
-      if (!file?.id) continue;
+    for (const file of await this.readAll()) {
       const { files: remembered, ...fields } = file;
       drafts.push({ ...fields, ...(await this.deps.attachments.restore(remembered ?? [])) });
     }
@@ -61,9 +64,7 @@ export class DraftStore {
 
   /** The files saved drafts still need (browser mode keeps its uploads for them). */
   async rememberedPaths(): Promise<string[]> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const files = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readJsonFile<DraftFile>(join(this.dir, n)).catch(() => undefined)));
-    return files.flatMap((f) => f?.files?.map((r) => r.path) ?? []);
+    return (await this.readAll()).flatMap((f) => f.files?.map((r) => r.path) ?? []);
   }
 
   async remove(id: string): Promise<void> {

@@ -421,12 +421,8 @@ export class OutboxService {
 
   /** The files the drafts kept beside waiting messages still need (for edit after a restart). */
   async rememberedPaths(): Promise<string[]> {
-    const paths: string[] = [];
-    for (const item of await this.deps.store.list()) {
-      const kept = await readJsonFile<KeptDraft>(this.deps.store.draftPath(item.id)).catch(() => undefined);
-      paths.push(...(kept?.files?.map((f) => f.path) ?? []));
-    }
-    return paths;
+    const kept = await Promise.all((await this.deps.store.keptDraftPaths()).map((p) => readJsonFile<KeptDraft>(p).catch(() => undefined)));
+    return kept.flatMap((k) => k?.files?.map((f) => f.path) ?? []);
   }
 
   /** Where an item's exact bytes are (for export). */
@@ -436,6 +432,11 @@ export class OutboxService {
 
   list(): Promise<OutboxItem[]> {
     return this.deps.store.list();
+  }
+
+  /** One item, wherever it lives (outbox or sent); an unknown id is the caller's mistake. */
+  get(id: string): Promise<OutboxItem> {
+    return this.load(id);
   }
 
   /** Resolve once an item is no longer waiting for its first attempt (the CLI's `send` waits on this). */

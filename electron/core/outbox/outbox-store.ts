@@ -48,6 +48,12 @@ export class OutboxStore {
     return join(this.reopenedDir, `${id}-${randomBytes(4).toString('hex')}`);
   }
 
+  /** Every draft kept beside a waiting message. */
+  async keptDraftPaths(): Promise<string[]> {
+    const names = await fs.readdir(this.outboxDir).catch(() => [] as string[]);
+    return names.filter((n) => n.endsWith('.draft.json')).map((n) => join(this.outboxDir, n));
+  }
+
   async dropDraft(id: string): Promise<void> {
     await fs.rm(this.draftPath(id), { force: true });
   }

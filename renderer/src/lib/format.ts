@@ -6,3 +6,6 @@ export function formatBytes(n: number): string {
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 export const formatTime = (iso: string) => timeFormat.format(new Date(iso));
+
+/** A Date as the value of an <input type="datetime-local">, in local time. */
+export const datetimeLocalValue = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

@@ -11,6 +11,7 @@ const dataDir = await fs.mkdtemp('/tmp/mw-wiring-');
 const fake = createFakeElectron(dataDir);
 vi.mock('electron', () => fake.module);
 const { startApp } = await import('../../../electron/main/app');
+const { retryOnWake } = await import('../../../electron/main/outbox/wake-triggers');
 
 const outDir = '/opt/mailwright/out/main';
 const appUrl = pathToFileURL('/opt/mailwright/out/renderer/index.html').href;
@@ -114,6 +115,19 @@ describe('the Electron composition root (faked electron module)', () => {
     fake.powerMonitor.emit('resume');
     expect(spy).toHaveBeenCalledWith('woke from sleep');
     spy.mockRestore();
+
+    // The network state is polled (main has no "online" event): only going from offline to online retries.
+    const reasons: string[] = [];
+    const stop = retryOnWake({ retryWaitingNow: async (why) => void reasons.push(why) }, 5);
+    const polls = () => new Promise((r) => setTimeout(r, 30));
+    await polls();
+    expect(reasons).toEqual([]); // online all along
+    fake.network.online = false;
+    await polls();
+    fake.network.online = true;
+    await polls();
+    stop();
+    expect(reasons).toEqual(['back online']);
   });
 
   it('exports an item through the native save dialog: the renderer learns only the file name', async () => {

@@ -1,6 +1,6 @@
 import { EditorContent, useEditor } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { AttachmentInfo, DraftBack, SavedDraft } from '../../../../shared/model/draft';
@@ -145,6 +145,8 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
   const from = accounts.find((a) => a.id === accountId);
   const sizeLimit = from?.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
   const estimate = () => estimateMessageSize({ html: html(), text: editor?.getText({ blockSeparator: '\n' }) ?? '', attachmentSizes: attachments.map((a) => a.size) });
+  // Serialising the body is not free: only again when the body or the files changed, not on every keystroke in a field.
+  const encodedTotal = useMemo(() => (attachments.length ? estimate() : 0), [attachments, bodyVersion]);
 
   const fix = (what: Fix) => {
     setChecks(undefined);
@@ -260,7 +262,7 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
         </div>
         {editor && <Toolbar editor={editor} />}
         <EditorContent editor={editor} className="editor" />
-        <AttachmentList items={attachments} encodedTotal={attachments.length ? estimate() : 0} sizeLimit={sizeLimit} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
+        <AttachmentList items={attachments} encodedTotal={encodedTotal} sizeLimit={sizeLimit} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
         {checks && <PreSendDialog issues={checks.issues} sizeLimit={sizeLimit} onFix={fix} onSendAnyway={() => void send(checks.sendAt, true)} onClose={() => setChecks(undefined)} />}
         {error && <ErrorBox error={error} />}
         {laterOpen && <SendLater onPick={(at) => void send(at)} onClose={() => setLaterOpen(false)} />}

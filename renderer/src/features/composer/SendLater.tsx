@@ -1,15 +1,14 @@
 import { useState } from 'react';
 import { sendLaterPresets } from '../../../../shared/model/send-later';
+import { datetimeLocalValue } from '../../lib/format';
 
 const dayTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
 
-/** A datetime-local value for a Date, in local time. */
-const localInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 /** Pick when the message goes out: three presets, or any date and time. */
 export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onClose: () => void }) {
   const [now] = useState(() => new Date());
-  const [custom, setCustom] = useState(() => localInput(new Date(now.getTime() + 3600_000)));
+  const [custom, setCustom] = useState(() => datetimeLocalValue(new Date(now.getTime() + 3600_000)));
   const chosen = custom ? new Date(custom) : undefined;
   const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > Date.now();
   return (
@@ -24,7 +23,7 @@ export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onC
       </div>
       <div className="send-later-custom">
         <label htmlFor="send-at">Date and time</label>
-        <input id="send-at" type="datetime-local" value={custom} min={localInput(now)} onChange={(e) => setCustom(e.target.value)} />
+        <input id="send-at" type="datetime-local" value={custom} min={datetimeLocalValue(now)} onChange={(e) => setCustom(e.target.value)} />
         <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => chosen && onPick(chosen)}>
           Schedule
         </button>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { api } from '../../lib/api';
+import { datetimeLocalValue } from '../../lib/format';
 
 type Reply = { ok: true } | { ok: false; error: { message: string } };
 type Action = [label: string, run: () => Promise<Reply>];
@@ -17,12 +18,11 @@ function download(fileName: string, base64: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-const localInput = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 /** What can be done with an item in its state; every action is checked again in main. */
 export function ItemActions({ item, onError, onNotice, onDraft }: { item: OutboxItem; onError: (m: string) => void; onNotice: (m: string) => void; onDraft: (back: DraftBack, note: string) => void }) {
   const [rescheduling, setRescheduling] = useState(false);
-  const [at, setAt] = useState(() => localInput(new Date(Date.now() + 3600_000)));
+  const [at, setAt] = useState(() => datetimeLocalValue(new Date(Date.now() + 3600_000)));
   const id = { id: item.id };
   const toComposer = (run: () => Promise<{ ok: true; value: DraftBack } | { ok: false; error: { message: string } }>, note: string) => async (): Promise<Reply> => {
     const r = await run();

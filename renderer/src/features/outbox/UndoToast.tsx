@@ -1,8 +1,21 @@
 import { useEffect, useState } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
-import type { OutboxItem } from '../../../../shared/model/outbox';
+import type { OutboxItem, OutboxState } from '../../../../shared/model/outbox';
 import { api } from '../../lib/api';
 import { secondsLeft, useNow } from '../../lib/useNow';
+
+/** What the toast says once the message is no longer in its undo window. */
+const TOAST_TEXT: Record<OutboxState, string> = {
+  held: 'Sending…',
+  scheduled: 'Sending…',
+  sending: 'Sending…',
+  sent: 'Sent',
+  retrying: 'Not sent yet: it will be retried (see the outbox)',
+  cancelled: 'Not sent',
+  'outcome-unknown': 'May not have arrived: see the outbox',
+  'partially-delivered': 'Not delivered to everyone: see the outbox',
+  failed: 'Not sent: see the outbox',
+};
 
 /**
  * After Send: what happens to the message, with Undo while it is held. Follows the item live,
@@ -16,10 +29,7 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
     const newer = (a: OutboxItem, b: OutboxItem) => (b.updatedAt > a.updatedAt ? b : a);
     const off = api().on('outbox:changed', (changed) => changed.id === queued.id && setItem((now) => newer(now, changed)));
     // What happened before this subscription began (a fast server answers before the toast is up).
-    void api()['outbox:list']().then((r) => {
-      const current = r.ok ? r.value.find((i) => i.id === queued.id) : undefined;
-      if (current) setItem((now) => newer(now, current));
-    });
+    void api()['outbox:get']({ id: queued.id }).then((r) => r.ok && setItem((now) => newer(now, r.value)));
     return off;
   }, [queued.id]);
   const done = item.state !== 'held' && item.state !== 'sending';
@@ -34,26 +44,8 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
     if (r.ok) onUndone(r.value);
     else setProblem(r.error.message);
   };
-  const text =
-    item.state === 'held'
-      ? `Sending in ${secondsLeft(item.dueAt, now)} s`
-      : item.state === 'scheduled'
-        ? item.dueAt && Date.parse(item.dueAt) > Date.now() + 60_000
-          ? `Scheduled for ${new Date(item.dueAt).toLocaleString()}`
-          : 'Sending…'
-        : item.state === 'sending'
-          ? 'Sending…'
-          : item.state === 'sent'
-            ? 'Sent'
-            : item.state === 'retrying'
-              ? 'Not sent yet: it will be retried (see the outbox)'
-              : item.state === 'cancelled'
-                ? 'Not sent'
-                : item.state === 'outcome-unknown'
-                  ? 'May not have arrived: see the outbox'
-                  : item.state === 'partially-delivered'
-                    ? 'Not delivered to everyone: see the outbox'
-                    : 'Not sent: see the outbox';
+  const later = item.state === 'scheduled' && !!item.dueAt && Date.parse(item.dueAt) > Date.now() + 60_000;
+  const text = item.state === 'held' ? `Sending in ${secondsLeft(item.dueAt, now)} s` : later ? `Scheduled for ${new Date(item.dueAt!).toLocaleString()}` : TOAST_TEXT[item.state];
   return (
     <div className="toast" role="status" aria-label="Message status">
       <span className="toast-text">

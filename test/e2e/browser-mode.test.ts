@@ -6,14 +6,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../helpers/certs';
 import { cli } from '../helpers/cli';
-import { launchChromium, serve, type Served } from '../helpers/browser';
+import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { fillAccountForm } from '../helpers/ui';
 
 // The real UI on the real core, in Debian's Chromium through browser mode: a newcomer adds an
 // account against a real STARTTLS + AUTH server, writes a formatted message with an attachment,
 // sends it and watches it arrive — by clicking alone.
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PASSWORD = `ui-${randomBytes(6).toString('hex')}`;
 let served: Served;
 let browser: Browser;
@@ -21,19 +20,14 @@ let page: Page;
 let smtp: TestSmtpServer;
 let dataDir: string;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 
 beforeAll(async () => {
-  await fs.mkdir(SHOTS, { recursive: true });
   dataDir = await fs.mkdtemp('/tmp/mw-e2e-');
   smtp = await startTestSmtp({ mode: 'starttls', users: { ana: PASSWORD } });
   served = await serve(dataDir);
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1200, height: 820 } });
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  await page.goto(served.url);
+  page = await openApp(browser, served.url);
 }, 60_000);
 
 afterAll(async () => {

@@ -1,15 +1,13 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serve, type Served } from '../helpers/browser';
+import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { hangUpServer } from '../helpers/tcp-servers';
 
 // The outbox as a user meets it, in Chromium through the real `mailwright serve`: undo send,
 // send later, a failing server and a retry, drafts that survive a restart, export.
-const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 let served: Served;
 let browser: Browser;
 let page: Page;
@@ -17,21 +15,16 @@ let smtp: TestSmtpServer;
 let dataDir: string;
 let accountId: string;
 
-const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name: string) => screenshot(page, name);
 const field = (label: string) => page.getByLabel(label, { exact: true });
 
 async function open(url: string) {
-  page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  await page.goto(url);
+  page = await openApp(browser, url);
   await page.getByLabel('From').locator(`option[value="${accountId}"]`).waitFor({ state: 'attached' });
   await page.getByLabel('From').selectOption(accountId);
 }
 
 beforeAll(async () => {
-  await fs.mkdir(SHOTS, { recursive: true });
   dataDir = await fs.mkdtemp('/tmp/mw-e2e-outbox-');
   // The first message's DATA is refused for good; after that the server is "fixed".
   smtp = await startTestSmtp({ mode: 'plain', dataReplies: [[554, '5.7.1 Rejected: looks like spam']] });
@@ -258,11 +251,30 @@ describe('checks before sending', () => {
     // one undo step in ProseMirror, so pause as a person would between pasting and restyling.)
     await page.waitForTimeout(600);
     await body.getByRole('heading', { name: 'Plan' }).click();
+    // The style menu follows the caret; choosing Text while it still shows Text would change nothing.
+    await expect.poll(() => page.getByLabel('Paragraph style').inputValue()).toBe('2');
     await page.getByLabel('Paragraph style').selectOption('0');
     await expect.poll(() => body.innerHTML()).not.toContain('<h2>');
     await page.getByRole('button', { name: 'Undo', exact: true }).click();
     await expect.poll(() => body.innerHTML()).toContain('<h2>Plan</h2>');
     await shot('20-composer-pasted');
+  });
+
+  it('saved drafts that arrive after the user began typing do not overwrite what was typed', async () => {
+    // Hold the drafts list back until the user has typed (a slow disk, a big drafts folder).
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const draftsList = (url: URL) => decodeURIComponent(url.pathname) === '/api/drafts:list';
+    await page.route(draftsList, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload();
+    await field('Subject').fill('Typed first');
+    release();
+    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/unsent drafts?: open one from Drafts/);
+    expect(await field('Subject').inputValue()).toBe('Typed first');
+    await page.unroute(draftsList);
   });
 });
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { mailwrightCommand } from './cli';
 
 export const CHROMIUM = process.env.MAILWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -12,6 +13,23 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
   });
+}
+
+/** Open the app in a new page: a desktop-sized window, downloads allowed, and any page error fails the test. */
+export async function openApp(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(url);
+  return page;
+}
+
+/** Screenshots of each screen, for a person to look at: test-results/screenshots/NAME.png. */
+export function screenshot(page: Page, name: string) {
+  const dir = join(process.cwd(), 'test-results', 'screenshots');
+  mkdirSync(dir, { recursive: true });
+  return page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
 
 export interface Served {

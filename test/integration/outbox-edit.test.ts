@@ -1,48 +1,16 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/core';
-import { createCore } from '../../electron/core/core';
+import { describe, expect, it } from 'vitest';
 import { draft as draftSchema, savedDraftInput, type DraftInput } from '../../shared/model/draft';
-import type { OutboxItem, OutboxState, SendProgress } from '../../shared/model/outbox';
+import type { SendProgress } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
-import { MemorySecretStore } from '../helpers/memory-secret-store';
-import { startTestSmtp, type TestSmtpOptions, type TestSmtpServer } from '../helpers/smtp-server';
-import { tempDir } from '../helpers/temp-dir';
+import { outboxHarness, reaches, saveAccount, testDraft } from '../helpers/outbox-harness';
 
 // Taking messages back to the composer (edit, re-open), drafts that survive restarts, settings,
 // and the outbox's reactions to the machine waking up — against real SMTP servers.
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-async function setup(opts: { dir?: string; clock?: FakeClock } = {}) {
-  const clock = opts.clock ?? new FakeClock();
-  const dir = opts.dir ?? tempDir();
-  const core = await createCore({ dataDir: dir, clock, autoRun: true, random: () => 0.5, secrets: new MemorySecretStore() });
-  open.push(core);
-  return { core, clock, dir };
-}
-
-async function smtp(opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> {
-  const s = await startTestSmtp({ mode: 'plain', ...opts });
-  open.push(s);
-  return s;
-}
-
-const account = (core: Core, port: number) => core.handlers['accounts:save']({ name: 'Plain', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port, security: 'none' });
-const draft = (accountId: string, extra: Partial<DraftInput> = {}) => draftSchema.parse({ accountId, to: ['Bob <bob@example.test>'], subject: 'Hello', text: 'body', ...extra });
-
-async function reaches(core: Core, id: string, states: OutboxState[]): Promise<OutboxItem> {
-  const end = Date.now() + 20_000;
-  for (;;) {
-    const item = (await core.outbox.list()).find((i) => i.id === id);
-    if (item && states.includes(item.state)) return item;
-    if (Date.now() > end) throw new Error(`item is ${item?.state}; wanted ${states.join('/')}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { setup, smtp } = outboxHarness();
+/** Named recipients, to see names come back when a message is reopened. */
+const draft = (accountId: string, extra: Partial<DraftInput> = {}) => testDraft(accountId, { to: ['Bob <bob@example.test>'], ...extra });
 
 async function attachmentFile(dir: string, name: string, content: string) {
   const path = join(dir, name);
@@ -55,7 +23,7 @@ describe('edit and re-open', () => {
     const clock = new FakeClock();
     const first = await setup({ clock });
     const s = await smtp();
-    const acc = await account(first.core, s.port);
+    const acc = await saveAccount(first.core, s.port);
     const file = await attachmentFile(first.dir, 'notes.txt', 'attached text');
     const [att] = await Promise.all([first.core.attachments.register(file)]);
     const d = draft(acc.id, { html: '<p>Später</p>', bcc: ['hidden@example.test'], attachments: [{ handle: att!.handle }], options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } });
@@ -77,7 +45,7 @@ describe('edit and re-open', () => {
   it('a file removed since it was attached is named, not silently dropped', async () => {
     const { core, dir } = await setup();
     const s = await smtp();
-    const acc = await account(core, s.port);
+    const acc = await saveAccount(core, s.port);
     const file = await attachmentFile(dir, 'gone.pdf', '%PDF');
     const att = await core.attachments.register(file);
     const item = await core.outbox.enqueue(draft(acc.id, { attachments: [{ handle: att.handle }], options: { undoSeconds: 30 } }));
@@ -91,7 +59,7 @@ describe('edit and re-open', () => {
   it('re-open a sent message as a new draft: text, recipients, Bcc and attachments come back; the item stays sent', async () => {
     const { core, dir } = await setup();
     const s = await smtp();
-    const acc = await account(core, s.port);
+    const acc = await saveAccount(core, s.port);
     const file = await attachmentFile(dir, 'Bericht März.txt', 'zahlen');
     const att = await core.attachments.register(file);
     const item = await core.outbox.enqueue(draft(acc.id, { subject: 'Zahlen für März', html: '<p>Hallo <b>Bob</b></p>', cc: ['"Lee, Carol" <carol@example.test>'], bcc: ['hidden@example.test'], attachments: [{ handle: att.handle }] }));
@@ -115,7 +83,7 @@ describe('edit and re-open', () => {
   it('edit is refused for a message that is already sent', async () => {
     const { core } = await setup();
     const s = await smtp();
-    const item = await core.outbox.enqueue(draft((await account(core, s.port)).id));
+    const item = await core.outbox.enqueue(draft((await saveAccount(core, s.port)).id));
     await reaches(core, item.id, ['sent']);
     await expect(core.outbox.edit(item.id)).rejects.toMatchObject({ info: { code: 'INVALID_INPUT' } });
   });
@@ -125,7 +93,7 @@ describe('sent history and progress', () => {
   it('a sent item keeps the server, the reply and timings; progress counts the bytes up to the size', async () => {
     const { core } = await setup();
     const s = await smtp();
-    const acc = await account(core, s.port);
+    const acc = await saveAccount(core, s.port);
     const progress: SendProgress[] = [];
     core.events.on('outbox:progress', (p) => progress.push(p));
     const item = await core.outbox.enqueue(draft(acc.id, { text: 'x'.repeat(300_000) }));
@@ -170,7 +138,7 @@ describe('the server\'s size limit', () => {
   it('a settings test keeps the SIZE the server advertised, for the composer to warn against', async () => {
     const { core } = await setup();
     const s = await smtp({ size: 1_048_576 });
-    const acc = await account(core, s.port);
+    const acc = await saveAccount(core, s.port);
     const report = await core.handlers['accounts:test']({ id: acc.id });
     expect(report.ok).toBe(true);
     const [saved] = (await core.handlers['accounts:list'](undefined)).filter((a) => a.id === acc.id);
@@ -182,7 +150,7 @@ describe('waking up', () => {
   it('retryWaitingNow makes a waiting retry go out at once instead of at the end of its backoff', async () => {
     const { core, clock } = await setup();
     const s = await smtp({ failFirst: 1 });
-    const item = await core.outbox.enqueue(draft((await account(core, s.port)).id));
+    const item = await core.outbox.enqueue(draft((await saveAccount(core, s.port)).id));
     const waiting = await reaches(core, item.id, ['retrying']);
     expect(Date.parse(waiting.dueAt!)).toBeGreaterThan(clock.now().getTime());
     await core.outbox.retryWaitingNow('back online');

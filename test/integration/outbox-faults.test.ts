@@ -1,66 +1,22 @@
 import { promises as fs } from 'node:fs';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core';
-import { createCore } from '../../electron/core/core';
-import { backoffMs, type RetryPolicy } from '../../electron/core/outbox/retry-policy';
+import { backoffMs } from '../../electron/core/outbox/retry-policy';
 import type { ErrorCode } from '../../shared/errors';
-import type { DraftInput } from '../../shared/model/draft';
-import { draft as draftSchema } from '../../shared/model/draft';
-import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import { FakeClock } from '../helpers/fake-clock';
-import { MemorySecretStore } from '../helpers/memory-secret-store';
-import { startTestSmtp, type TestSmtpOptions } from '../helpers/smtp-server';
+import type { OutboxState } from '../../shared/model/outbox';
+import { noJitter, outboxHarness, saveAccount, TEST_RETRY, testDraft, until } from '../helpers/outbox-harness';
 import { hangUpServer, type HangUpWhen, scriptedServer, type Listening } from '../helpers/tcp-servers';
-import { tempDir } from '../helpers/temp-dir';
 
 // The fault matrix: one delivery attempt against a real loopback server that misbehaves in one
 // particular way, and the outbox state, attempt count and error it must end with.
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-const RETRY: RetryPolicy = { baseMs: 30_000, maxMs: 30 * 60_000, lifetimeMs: 24 * 3600_000, jitter: 0.2 };
-const random = () => 0.5; // no jitter: the backoff is exactly what the policy says
-const backoff = (attempt: number) => backoffMs(attempt, RETRY, random);
-
-async function setup() {
-  const clock = new FakeClock();
-  // The fake keychain is fine here: these accounts have no password.
-  const core = await createCore({ dataDir: tempDir(), clock, autoRun: true, retry: RETRY, random, secrets: new MemorySecretStore() });
-  open.push(core);
-  return { core, clock };
-}
-
-async function smtp(opts: Partial<TestSmtpOptions> = {}) {
-  const s = await startTestSmtp({ mode: 'plain', ...opts });
-  open.push(s);
-  return s;
-}
+const { setup, smtp, track } = outboxHarness();
+const backoff = (attempt: number) => backoffMs(attempt, TEST_RETRY, noJitter);
 
 async function scripted(script: (socket: Socket) => void): Promise<Listening> {
-  const s = await scriptedServer(script);
-  open.push(s);
-  return s;
+  return track(await scriptedServer(script));
 }
 
-async function account(core: Core, port: number) {
-  return core.handlers['accounts:save']({ name: 'Faulty', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port, security: 'none' });
-}
-
-const draft = (accountId: string, extra: Partial<DraftInput> = {}) => draftSchema.parse({ accountId, to: ['bob@example.test'], subject: 'Hello', text: 'body', ...extra });
-
-/** Wait until an item satisfies a condition, reading it back from disk. */
-async function until(core: Core, id: string, ok: (item: OutboxItem) => boolean, what: string, ms = 30_000): Promise<OutboxItem> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const item = (await core.outbox.list()).find((i) => i.id === id);
-    if (item && ok(item)) return item;
-    if (Date.now() > end) throw new Error(`item ${id} is ${item?.state} after ${item?.attempts} attempts; wanted ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const BUSY: readonly OutboxState[] = ['scheduled', 'sending'];
 /** The outcome of attempt number `n`, whatever it is. */
 const attemptEnded = (core: Core, id: string, n: number) => until(core, id, (i) => i.attempts >= n && !BUSY.includes(i.state), `attempt ${n} to end`);
@@ -70,11 +26,7 @@ async function settle(core: Core) {
   await core.outbox.idle();
 }
 
-async function hangUp(when: HangUpWhen) {
-  const server = await hangUpServer(when);
-  open.push(server);
-  return server;
-}
+const hangUp = async (when: HangUpWhen) => track(await hangUpServer(when));
 
 interface Row {
   fault: string;
@@ -106,15 +58,15 @@ describe('one attempt against a faulty server', () => {
   it.each(rows)('$fault → $state ($code)', async ({ server, state, code, reply }) => {
     const { core, clock } = await setup();
     const s = await server();
-    const acc = await account(core, s.port);
-    const item = await core.outbox.enqueue(draft(acc.id));
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     const done = await attemptEnded(core, item.id, 1);
     expect(done).toMatchObject({ state, attempts: 1, error: { code } });
     if (reply) expect(done.error?.smtp).toMatchObject({ code: reply[0], response: expect.stringMatching(reply[1]) });
     if (state === 'retrying') expect(Date.parse(done.dueAt!)).toBe(clock.now().getTime() + backoff(1));
     else expect(done.dueAt).toBeUndefined();
     // Nothing more happens by itself: not before the retry is due, and never after a permanent failure.
-    clock.advance(state === 'retrying' ? backoff(1) - 1 : RETRY.lifetimeMs);
+    clock.advance(state === 'retrying' ? backoff(1) - 1 : TEST_RETRY.lifetimeMs);
     await settle(core);
     expect((await core.outbox.list())[0]).toMatchObject({ state, attempts: 1 });
   });
@@ -136,8 +88,8 @@ describe('a connection lost inside DATA', () => {
   ])('$when → $state', async ({ when, state, code, dotsSeen, attemptsAnHourLater }) => {
     const { core, clock } = await setup();
     const server = await hangUp(when);
-    const acc = await account(core, server.port);
-    const item = await core.outbox.enqueue(draft(acc.id, { text: big }));
+    const acc = await saveAccount(core, server.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id, { text: big }));
     const done = await attemptEnded(core, item.id, 1);
     expect(server).toMatchObject({ datas: 1, dots: dotsSeen });
     if (when === 'mid-data') expect(server.bodyBytes).toBeLessThan(item.size);
@@ -160,8 +112,8 @@ describe('recipients and recovery', () => {
     const everyone = ['a@example.test', 'b@example.test', 'c@example.test', 'd@example.test'];
     const refusals: Record<string, [number, string]> = { 'b@example.test': [550, '5.1.1 No such user'], 'd@example.test': [550, '5.2.1 Mailbox disabled'] };
     const s = await smtp({ refuseRcpt: refusals }); // read at each RCPT: emptied below, the mailboxes come back
-    const acc = await account(core, s.port);
-    const item = await core.outbox.enqueue(draft(acc.id, { to: everyone }));
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id, { to: everyone }));
     const partial = await attemptEnded(core, item.id, 1);
     expect(partial).toMatchObject({ state: 'partially-delivered', attempts: 1 });
     expect(partial.accepted?.sort()).toEqual(['a@example.test', 'c@example.test']);
@@ -182,8 +134,8 @@ describe('recipients and recovery', () => {
   it('two temporary failures, then the server recovers → sent on attempt 3, the same message every time', async () => {
     const { core, clock } = await setup();
     const s = await smtp({ dataReplies: [[451, '4.3.0 Queue full, try later'], [451, '4.3.0 Queue full, try later']] });
-    const acc = await account(core, s.port);
-    const item = await core.outbox.enqueue(draft(acc.id));
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     for (const attempt of [1, 2]) {
       const failed = await attemptEnded(core, item.id, attempt);
       expect(failed).toMatchObject({ state: 'retrying', attempts: attempt, error: { code: 'SERVER_TEMPORARY', smtp: { code: 451 } } });

@@ -1,62 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Core } from '../../electron/core/core';
-import { createCore } from '../../electron/core/core';
-import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import type { DraftInput } from '../../shared/model/draft';
-import { draft as draftSchema } from '../../shared/model/draft';
+import { describe, expect, it } from 'vitest';
+import type { OutboxItem } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
-import { startTestSmtp, type TestSmtpOptions, type TestSmtpServer } from '../helpers/smtp-server';
 import { scriptedServer } from '../helpers/tcp-servers';
-import { tempDir } from '../helpers/temp-dir';
-import { MemorySecretStore } from '../helpers/memory-secret-store';
+import { outboxHarness, reaches, saveAccount, TEST_RETRY, testDraft, until } from '../helpers/outbox-harness';
 
 // The outbox state machine against real SMTP servers, with time under the test's control.
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-
-const RETRY = { baseMs: 30_000, maxMs: 30 * 60_000, lifetimeMs: 24 * 3600_000, jitter: 0.2 };
-
-async function setup(opts: { dir?: string; clock?: FakeClock; autoRun?: boolean; retry?: typeof RETRY } = {}) {
-  const clock = opts.clock ?? new FakeClock();
-  const dir = opts.dir ?? tempDir();
-  // The fake keychain is fine here: these accounts have no password; the keychain has its own real tests.
-  const core = await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: opts.retry ?? RETRY, random: () => 0.5, secrets: new MemorySecretStore() });
-  open.push(core);
-  return { core, clock, dir };
-}
-
-async function smtp(opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> {
-  const s = await startTestSmtp({ mode: 'plain', ...opts });
-  open.push(s);
-  return s;
-}
-
-async function account(core: Core, port: number, name = 'Plain') {
-  return core.handlers['accounts:save']({ name, email: 'ana@example.test', displayName: '', host: '127.0.0.1', port, security: 'none' });
-}
-
-const draft = (accountId: string, extra: Partial<DraftInput> = {}) => draftSchema.parse({ accountId, to: ['bob@example.test'], subject: 'Hello', text: 'body', ...extra });
-
-/** Wait until an item satisfies a condition, reading it back from disk. */
-async function until(core: Core, id: string, ok: (item: OutboxItem) => boolean, what: string, ms = 20_000): Promise<OutboxItem> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const item = (await core.outbox.list()).find((i) => i.id === id);
-    if (item && ok(item)) return item;
-    if (Date.now() > end) throw new Error(`item ${id} is ${item?.state} after ${item?.attempts} attempts; wanted ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-const reaches = (core: Core, id: string, states: OutboxState[]) => until(core, id, (i) => states.includes(i.state), states.join('/'));
+const { setup, smtp, track } = outboxHarness();
 
 describe('undo send', () => {
   it('holds the message for the undo window, and undo gives back the exact draft and sends nothing', async () => {
     const { core, clock } = await setup();
     const s = await smtp();
-    const acc = await account(core, s.port);
-    const d = draft(acc.id, { subject: 'Отменить?', html: '<p>Hola <b>Ana</b></p>', cc: ['c@example.test'], options: { undoSeconds: 10 } });
+    const acc = await saveAccount(core, s.port);
+    const d = testDraft(acc.id, { subject: 'Отменить?', html: '<p>Hola <b>Ana</b></p>', cc: ['c@example.test'], options: { undoSeconds: 10 } });
     const item = await core.outbox.enqueue(d);
     expect(item.state).toBe('held');
     clock.advance(5_000);
@@ -72,8 +28,8 @@ describe('undo send', () => {
     for (let round = 0; round < 6; round++) {
       const { core, clock } = await setup();
       const s = await smtp();
-      const acc = await account(core, s.port);
-      const item = await core.outbox.enqueue(draft(acc.id, { options: { undoSeconds: 5 } }));
+      const acc = await saveAccount(core, s.port);
+      const item = await core.outbox.enqueue(testDraft(acc.id, { options: { undoSeconds: 5 } }));
       clock.advance(5_000); // due now: the scheduler starts the send…
       if (round % 2) await new Promise((r) => setImmediate(r)); // …sometimes a tick before the undo
       const undo = core.outbox.undo(item.id).then(() => 'undone', () => 'too late');
@@ -97,9 +53,9 @@ describe('send later', () => {
     const clock = new FakeClock();
     const first = await setup({ clock });
     const s = await smtp();
-    const acc = await account(first.core, s.port);
+    const acc = await saveAccount(first.core, s.port);
     const at = new Date(clock.now().getTime() + 3600_000);
-    const item = await first.core.outbox.enqueue(draft(acc.id, { options: { sendAt: at.toISOString() } }));
+    const item = await first.core.outbox.enqueue(testDraft(acc.id, { options: { sendAt: at.toISOString() } }));
     expect(item).toMatchObject({ state: 'scheduled', dueAt: at.toISOString() });
     await first.core.close();
 
@@ -118,11 +74,11 @@ describe('send later', () => {
     const clock = new FakeClock();
     const first = await setup({ clock });
     const s = await smtp();
-    const acc = await account(first.core, s.port);
+    const acc = await saveAccount(first.core, s.port);
     const at = new Date(clock.now().getTime() + 60_000).toISOString();
-    const a = await first.core.outbox.enqueue(draft(acc.id, { subject: 'A', options: { sendAt: at } }));
-    const b = await first.core.outbox.enqueue(draft(acc.id, { subject: 'B', options: { sendAt: at } }));
-    const c = await first.core.outbox.enqueue(draft(acc.id, { subject: 'C', options: { sendAt: at } }));
+    const a = await first.core.outbox.enqueue(testDraft(acc.id, { subject: 'A', options: { sendAt: at } }));
+    const b = await first.core.outbox.enqueue(testDraft(acc.id, { subject: 'B', options: { sendAt: at } }));
+    const c = await first.core.outbox.enqueue(testDraft(acc.id, { subject: 'C', options: { sendAt: at } }));
     await first.core.close();
 
     clock.advance(3600_000);
@@ -144,8 +100,8 @@ describe('retries', () => {
   it('backs off 30 s then 60 s, and succeeds when the server recovers, with the same Message-ID', async () => {
     const { core, clock } = await setup();
     const s = await smtp({ failFirst: 2 });
-    const acc = await account(core, s.port);
-    const item = await core.outbox.enqueue(draft(acc.id));
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     const first = await reaches(core, item.id, ['retrying']);
     expect(first.error?.code).toBe('SERVER_TEMPORARY');
     expect(Date.parse(first.dueAt!) - clock.now().getTime()).toBe(30_000); // random 0.5 → no jitter
@@ -162,10 +118,10 @@ describe('retries', () => {
 
   it('gives up after the lifetime and says so', async () => {
     // A 10-minute lifetime: 30 s, 60 s, 2 min, 4 min, then the next wait would pass it.
-    const { core, clock } = await setup({ retry: { ...RETRY, lifetimeMs: 10 * 60_000 } });
+    const { core, clock } = await setup({ retry: { ...TEST_RETRY, lifetimeMs: 10 * 60_000 } });
     const s = await smtp({ failFirst: 1000 });
-    const acc = await account(core, s.port);
-    const item = await core.outbox.enqueue(draft(acc.id));
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     let now = await until(core, item.id, (i) => i.state === 'retrying' || i.state === 'failed', 'a first outcome');
     while (now.state === 'retrying') {
       const attempts = now.attempts;
@@ -181,10 +137,10 @@ describe('retries', () => {
     const { core } = await setup();
     const bad = await smtp({ refuseRcpt: { 'bob@example.test': [550, '5.1.1 No such user'] } });
     const good = await smtp();
-    const a = await account(core, bad.port, 'Bad');
-    const b = await account(core, good.port, 'Good');
-    const poison = await core.outbox.enqueue(draft(a.id));
-    const fine = await core.outbox.enqueue(draft(b.id));
+    const a = await saveAccount(core, bad.port, 'Bad');
+    const b = await saveAccount(core, good.port, 'Good');
+    const poison = await core.outbox.enqueue(testDraft(a.id));
+    const fine = await core.outbox.enqueue(testDraft(b.id));
     expect((await reaches(core, poison.id, ['failed'])).attempts).toBe(1);
     expect((await reaches(core, fine.id, ['sent'])).attempts).toBe(1);
   });
@@ -192,19 +148,17 @@ describe('retries', () => {
 
 describe('storage faults', () => {
   it('a disk that fails when an attempt starts is logged, sends nothing, and does not take the process down', async () => {
-    const clock = new FakeClock();
     const logged: string[] = [];
-    const core = await createCore({ dataDir: tempDir(), clock, autoRun: true, secrets: new MemorySecretStore(), log: (m) => logged.push(m) });
-    open.push(core);
+    const { core } = await setup({ log: (m) => logged.push(m) });
     const s = await smtp();
-    const acc = await account(core, s.port);
+    const acc = await saveAccount(core, s.port);
     const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
     const save = store.save.bind(store);
     store.save = async (item) => {
       if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       return save(item);
     };
-    const item = await core.outbox.enqueue(draft(acc.id));
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     await until(core, item.id, () => logged.some((m) => m.includes(item.id)), 'the failure to be logged');
     await core.outbox.idle();
     expect((await core.outbox.list())[0]).toMatchObject({ state: 'scheduled' }); // never marked sending, never sent
@@ -217,8 +171,8 @@ describe('partial delivery and the duplicate window', () => {
     const { core } = await setup();
     const server = await smtp(); // accepts everyone
     const flaky = await smtp({ refuseRcpt: { 'carol@example.test': [550, '5.2.1 Mailbox disabled'] } });
-    const acc2 = await account(core, flaky.port, 'Flaky');
-    const item = await core.outbox.enqueue(draft(acc2.id, { to: ['bob@example.test', 'carol@example.test'] }));
+    const acc2 = await saveAccount(core, flaky.port, 'Flaky');
+    const item = await core.outbox.enqueue(testDraft(acc2.id, { to: ['bob@example.test', 'carol@example.test'] }));
     const partial = await reaches(core, item.id, ['partially-delivered']);
     expect(partial.accepted).toEqual(['bob@example.test']);
     expect(partial.rejected).toEqual([{ address: 'carol@example.test', code: 550, response: expect.stringContaining('Mailbox disabled') }]);
@@ -262,9 +216,9 @@ describe('partial delivery and the duplicate window', () => {
         }
       });
     });
-    open.push(dropper);
-    const acc = await account(core, dropper.port);
-    const item = await core.outbox.enqueue(draft(acc.id));
+    track(dropper);
+    const acc = await saveAccount(core, dropper.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
     const unknown = await reaches(core, item.id, ['outcome-unknown', 'retrying', 'failed']);
     expect(unknown.state).toBe('outcome-unknown');
     expect(unknown.error?.code).toBe('OUTCOME_UNKNOWN');

@@ -4,7 +4,17 @@
  * Main parses each piece strictly; this only finds the pieces.
  */
 export function splitRecipients(text: string): string[] {
-  const out: string[] = [];
+  const { complete, rest } = splitTyped(text);
+  return rest.trim() ? [...complete, rest.trim()] : complete;
+}
+
+/**
+ * The same split for text being typed: the pieces a separator has closed, and the one still open
+ * (so typing "a@x, b" makes a@x a recipient and leaves "b" to finish). The open one keeps its
+ * trailing space: the person is in the middle of typing "Jane Doe".
+ */
+export function splitTyped(text: string): { complete: string[]; rest: string } {
+  const complete: string[] = [];
   let current = '';
   let quoted = false;
   let angle = 0;
@@ -13,12 +23,11 @@ export function splitRecipients(text: string): string[] {
     else if (!quoted && ch === '<') angle++;
     else if (!quoted && ch === '>') angle = Math.max(0, angle - 1);
     if ((ch === ',' || ch === ';' || ch === '\n') && !quoted && angle === 0) {
-      if (current.trim()) out.push(current.trim());
+      if (current.trim()) complete.push(current.trim());
       current = '';
     } else current += ch;
   }
-  if (current.trim()) out.push(current.trim());
-  return out;
+  return { complete, rest: current.trimStart() };
 }
 
 /** Name and address of one typed mailbox, leniently (for checks and chips; main parses strictly). */

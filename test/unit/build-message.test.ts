@@ -94,11 +94,28 @@ describe('parseMailbox', () => {
     ['a@example.test', 'a@example.test', ''],
     ['Ivan <ivan@пример.рф>', 'ivan@пример.рф', 'Ivan'],
     ['"Doe, John" <john@example.test>', 'john@example.test', 'Doe, John'],
+    ['"Doe, Jane; QA" <jane@example.test>', 'jane@example.test', 'Doe, Jane; QA'],
+    ['"a@b"@example.test', '"a@b"@example.test', ''],
+    ['Ivan <ivan@пример.рф>', 'ivan@пример.рф', 'Ivan'],
+    ['bücher@bücher.de', 'bücher@bücher.de', ''],
   ])('parses %s', (text, address, name) => {
     expect(parseMailbox(text, 'To')).toEqual({ address, name });
   });
 
-  it.each(['not an address', 'a@', '@b.test', 'a@b.test, c@d.test', 'a b@c.test', 'a@-b.test'])('refuses %s', (text) => {
+  it.each(['not an address', 'a@', '@b.test', 'a@b.test, c@d.test', 'a b@c.test', 'a@-b.test', 'a@b.test c@d.test'])('refuses %s', (text) => {
     expect(() => parseMailbox(text, 'To')).toThrow(/To:/);
+  });
+
+  it.each([
+    ['a b@c.test', /To: "a b@c.test" is not a valid email address: has a space — put a name in quotes before <b@c.test>/],
+    ['a@b.test c@d.test', /To: "a@b.test c@d.test" holds two addresses/],
+  ])('refuses %s as INVALID_INPUT with the reason the composer shows', (text, message) => {
+    let thrown: unknown;
+    try {
+      parseMailbox(text, 'To');
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ info: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
   });
 });

@@ -18,6 +18,8 @@ describe('layer rules', () => {
     ['renderer/src/x.ts', "import { createCore } from '../../electron/core/core'; export const x = createCore;"],
     ['electron/core/x.ts', "import { app } from 'electron'; export const x = app;"],
     ['electron/cli/x.ts', "import { registerIpc } from '../main/ipc/register'; export const x = registerIpc;"],
+    ['shared/x.ts', "import nodemailer from 'nodemailer'; export const x = nodemailer;"],
+    ['shared/x.ts', "import MailComposer from 'nodemailer/lib/mail-composer'; export const x = MailComposer;"],
   ])('%s: refuses %s', async (file, code) => {
     expect(await errorsFor(file, code)).toBeGreaterThan(0);
   });
@@ -26,6 +28,7 @@ describe('layer rules', () => {
     ['renderer/src/x.ts', "import { contract } from '../../shared/ipc/contract'; export const x = contract;"],
     ['electron/core/x.ts', "import { readFile } from 'node:fs'; export const x = readFile;"],
     ['electron/main/x.ts', "import { app } from 'electron'; export const x = app;"],
+    ['shared/x.ts', "import addressparser from 'nodemailer/lib/addressparser'; export const x = addressparser;"],
   ])('%s: allows %s', async (file, code) => {
     expect(await errorsFor(file, code)).toBe(0);
   });

@@ -4,7 +4,7 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { Draft } from '../../../shared/model/draft';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
-import { formatMailbox } from '../message/addresses';
+import { formatMailbox } from '../../../shared/model/mailbox';
 
 const mailboxes = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).filter((m) => m.address).map((m) => formatMailbox({ name: m.name ?? '', address: m.address! }));

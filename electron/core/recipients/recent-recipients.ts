@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { Mailbox } from '../../../shared/model/mailbox';
+import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+
+/** One address the user has sent to: how often, when last, and the name it last went with. */
+interface Recent extends Mailbox {
+  uses: number;
+  lastUsed: string;
+}
+
+interface RecentFile {
+  version: 1;
+  recipients: Recent[];
+}
+
+export interface RecentRecipientsOptions {
+  dataDir: string;
+  /** Addresses kept at most; the least used, least recent go first. */
+  cap?: number;
+  now?: () => Date;
+  onCorrupt?: (movedTo: string, err: Error) => void;
+}
+
+/** Lower case without accents, so "jose" finds "José" and "ZOE" finds "Zoë". */
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** More uses first; among equals, the most recent. */
+const byRank = (a: Recent, b: Recent) => b.uses - a.uses || b.lastUsed.localeCompare(a.lastUsed);
+
+/**
+ * Recently used recipients in `recent-recipients.json`, for the composer's suggestions. Kept on this
+ * machine only; a damaged file is moved aside and the list starts again, as suggestions are never
+ * a reason to fail.
+ */
+export class RecentRecipients {
+  private readonly path: string;
+  private readonly cap: number;
+  private writing: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: RecentRecipientsOptions) {
+    this.path = join(opts.dataDir, 'recent-recipients.json');
+    this.cap = opts.cap ?? 500;
+  }
+
+  private async read(): Promise<Recent[]> {
+    const data = await readJsonFile<RecentFile>(this.path, this.opts.onCorrupt);
+    return Array.isArray(data?.recipients) ? data.recipients.filter((r) => typeof r?.address === 'string' && typeof r.uses === 'number') : [];
+  }
+
+  /** Count one more use of each mailbox (one message's To, Cc and Bcc). Writes are queued so none is lost. */
+  record(mailboxes: Mailbox[]): Promise<void> {
+    const run = this.writing.then(async () => {
+      const list = await this.read();
+      const at = (this.opts.now?.() ?? new Date()).toISOString();
+      const seen = new Set<string>();
+      for (const { name, address } of mailboxes) {
+        const key = address.toLowerCase();
+        if (seen.has(key)) continue; // twice in one message is one use
+        seen.add(key);
+        const known = list.find((r) => r.address.toLowerCase() === key);
+        if (known) Object.assign(known, { uses: known.uses + 1, lastUsed: at, name: name || known.name });
+        else list.push({ name, address, uses: 1, lastUsed: at });
+      }
+      const kept = list.sort(byRank).slice(0, this.cap);
+      await writeFileAtomic(this.path, JSON.stringify({ version: 1, recipients: kept } satisfies RecentFile));
+    });
+    this.writing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Up to `limit` recipients whose address, or a word of whose name, starts with the query; best ranked first. */
+  async suggest(query: string, limit = 8): Promise<Mailbox[]> {
+    const q = fold(query.trim());
+    if (!q) return [];
+    // The whole name or address, or any word of either ("smith" finds john.smith@example.com).
+    const words = (r: Recent) => [fold(r.name), fold(r.address), ...fold(`${r.name} ${r.address}`).split(/[^\p{L}\p{N}]+/u)];
+    const matches = (r: Recent) => words(r).some((w) => w.startsWith(q));
+    return (await this.read())
+      .filter(matches)
+      .sort(byRank)
+      .slice(0, limit)
+      .map(({ name, address }) => ({ name, address }));
+  }
+}

@@ -3,9 +3,9 @@
 
 export type SendLaterPresetId = 'later-today' | 'tomorrow-morning' | 'monday-morning';
 
+/** The UI names a preset by its id (in the user's language); this says only when it is. */
 export interface SendLaterPreset {
   id: SendLaterPresetId;
-  label: string;
   at: Date;
 }
 
@@ -19,12 +19,12 @@ export function sendLaterPresets(now: Date): SendLaterPreset[] {
   const later = new Date(now.getTime() + 3 * 3600_000);
   if (later.getSeconds() || later.getMilliseconds()) later.setMinutes(later.getMinutes() + 1, 0, 0);
   later.setMinutes(Math.ceil(later.getMinutes() / 30) * 30); // 60 rolls over to the next hour
-  if (later.getDate() === now.getDate() && later.getHours() < 21) presets.push({ id: 'later-today', label: 'Later today', at: later });
+  if (later.getDate() === now.getDate() && later.getHours() < 21) presets.push({ id: 'later-today', at: later });
   const tomorrow = atLocal(now, 1, MORNING_HOUR);
-  presets.push({ id: 'tomorrow-morning', label: 'Tomorrow morning', at: tomorrow });
+  presets.push({ id: 'tomorrow-morning', at: tomorrow });
   // Monday (day 1) of next week; skipped when it is the same as "tomorrow morning".
   const daysToMonday = ((8 - now.getDay()) % 7) || 7;
   const monday = atLocal(now, daysToMonday, MORNING_HOUR);
-  if (monday.getTime() !== tomorrow.getTime()) presets.push({ id: 'monday-morning', label: 'Monday morning', at: monday });
+  if (monday.getTime() !== tomorrow.getTime()) presets.push({ id: 'monday-morning', at: monday });
   return presets;
 }

@@ -15,9 +15,13 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Open the app in a new page: a desktop-sized window, downloads allowed, and any page error fails the test. */
-export async function openApp(browser: Browser, url: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true });
+/**
+ * Open the app in a new page: a desktop-sized window, downloads allowed, and any page error fails
+ * the test. The browser's language is English unless `locale` says otherwise, so the app's
+ * "system" language (and what the tests read) does not depend on the machine's.
+ */
+export async function openApp(browser: Browser, url: string, { locale = 'en-US' }: { locale?: string } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true, locale });
   page.on('pageerror', (e) => {
     throw e;
   });

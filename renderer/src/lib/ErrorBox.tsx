@@ -1,17 +1,24 @@
 import type { ErrorInfo } from '../../../shared/errors';
+import { useT } from './i18n';
 
-/** A failure as the user should see it: what happened, what to change, and what the server said. */
+/**
+ * A failure as the user should see it: what happened (a title in the user's language, by code),
+ * what to change, and what the server said. The message and hint come from main in English for now.
+ */
 export function ErrorBox({ error, title }: { error: ErrorInfo; title?: string }) {
+  const { t } = useT();
   return (
     <div className="error-box" role="alert">
       <div className="error-title">
-        {title ?? error.message} <code className="error-code">{error.code}</code>
+        {title ?? t(`error.title.${error.code}`)} <code className="error-code">{error.code}</code>
       </div>
-      {title && <div>{error.message}</div>}
-      <div className="error-hint">{error.hint}</div>
+      <div>{error.message}</div>
+      <div className="error-hint">
+        <span className="error-hint-lead">{t('error.whatToDo')}</span> {error.hint}
+      </div>
       {error.smtp?.response && (
         <div className="error-server">
-          Server said: <code>{error.smtp.response}</code>
+          {t('error.serverSaid')} <code>{error.smtp.response}</code>
         </div>
       )}
       {error.details &&

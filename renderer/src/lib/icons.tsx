@@ -13,3 +13,12 @@ export const LinkIcon = () => (
     <path d="M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7.1 7.1l1.7-1.7" />
   </svg>
 );
+
+/** Drawn, not the text "1.": visible text in a button must be part of its name (WCAG 2.5.3), and "1." is not "Numbered list". */
+export const NumberedListIcon = () => (
+  <svg {...base}>
+    <path d="M10 6h11M10 12h11M10 18h11" />
+    <path d="M4 5l1.5-1v5" />
+    <path d="M3.5 14.5a1.5 1.5 0 0 1 3 0c0 1.5-3 2-3 4h3" strokeWidth={1.6} />
+  </svg>
+);

@@ -5,9 +5,11 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account, AccountInput, Security } from '../../../../shared/model/account';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
+import { useT } from '../../lib/i18n';
+import { useEscapeToClose } from '../../lib/useEscapeToClose';
 import { TestResult } from './TestResult';
 
-const SOURCE_LABEL: Record<DiscoveredSettings['source'], string> = { preset: 'Known provider', autoconfig: 'Provider’s settings file', srv: 'DNS SRV record', mx: 'Mail host', probe: 'Answered a probe' };
+// Where a proposal came from is named by the catalogue's account.source.<source>.
 
 // The usual pairs: choosing one fills in the other until the user sets security by hand.
 const SECURITY_FOR_PORT: Record<number, Security> = { 465: 'tls', 587: 'starttls', 25: 'starttls' };
@@ -20,6 +22,8 @@ interface Props {
 
 /** Add or edit an SMTP account. The password goes to main (and on to the keychain) and never comes back. */
 export function AccountForm({ account, onSaved, onCancel }: Props) {
+  useEscapeToClose(onCancel); // as Cancel: nothing typed here is saved
+  const { t } = useT();
   const [name, setName] = useState(account?.name ?? '');
   const [displayName, setDisplayName] = useState(account?.displayName ?? '');
   const [email, setEmail] = useState(account?.email ?? '');
@@ -104,28 +108,28 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   };
 
   return (
-    <form className="card account-form" onSubmit={save} aria-label={account ? `Edit ${account.name}` : 'Add account'}>
-      <h2>{account ? `Edit “${account.name}”` : 'Add an SMTP account'}</h2>
+    <form className="card account-form" onSubmit={save} aria-label={account ? t('accounts.editNamed', { name: account.name }) : t('accounts.add')}>
+      <h2>{account ? t('account.form.editTitle', { name: account.name }) : t('account.form.addTitle')}</h2>
       <div className="form-grid">
         <label>
-          Account name
-          <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="Work" />
+          {t('account.form.name')}
+          <input value={name} onChange={(e) => setName(e.target.value)} required placeholder={t('account.form.namePlaceholder')} />
         </label>
         <label>
-          Your name
-          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder="Ana Núñez" />
+          {t('account.form.displayName')}
+          <input value={displayName} onChange={(e) => setDisplayName(e.target.value)} placeholder={t('account.form.displayNamePlaceholder')} />
         </label>
         <div className="form-field span-2">
           <label>
-            Email address
+            {t('account.form.email')}
             <input aria-describedby={describedBy('email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required placeholder="ana@example.com" />
           </label>
           {hintFor('email')}
         </div>
         {proposals && (
-          <div className="span-2 proposals" role="group" aria-label="Suggested settings">
+          <div className="span-2 proposals" role="group" aria-label={t('account.form.suggested')}>
             {proposals.length === 0 ? (
-              <span className="muted small">No settings found for this address: ask your provider for its SMTP server, port and security.</span>
+              <span className="muted small">{t('account.form.noSuggestions')}</span>
             ) : (
               proposals.map((p) => (
                 <div key={`${p.host}:${p.port}:${p.security}`} className="proposal">
@@ -134,15 +138,15 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
                       {p.host}:{p.port}
                     </strong>{' '}
                     <span className="muted">{p.security.toUpperCase()}</span>
-                    <span className="badge proposal-source">{SOURCE_LABEL[p.source]}: {p.from}</span>
+                    <span className="badge proposal-source">{t(`account.source.${p.source}`)}: {p.from}</span>
                     {p.notes?.map((n) => (
                       <div key={n} className="small muted">
                         {n}
                       </div>
                     ))}
                   </div>
-                  <button type="button" className="btn btn-small" onClick={() => applyProposal(p)} aria-label={`Use ${p.host}:${p.port}`}>
-                    Use
+                  <button type="button" className="btn btn-small" onClick={() => applyProposal(p)} aria-label={t('account.form.useNamed', { server: `${p.host}:${p.port}` })}>
+                    {t('account.form.use')}
                   </button>
                 </div>
               ))
@@ -151,14 +155,14 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
         )}
         <div className="form-field span-2">
           <label>
-            SMTP server
+            {t('account.form.host')}
             <input aria-describedby={describedBy('host')} value={host} onChange={(e) => setHost(e.target.value)} required placeholder="smtp.example.com" autoCapitalize="off" spellCheck={false} />
           </label>
           {hintFor('host')}
         </div>
         <div className="form-field">
           <label>
-            Port
+            {t('account.form.port')}
             <input aria-describedby={describedBy('port')}
               inputMode="numeric"
               value={port}
@@ -174,7 +178,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
         </div>
         <div className="form-field">
           <label>
-            Security
+            {t('account.form.security')}
             <select aria-describedby={describedBy('security')}
               value={security}
               onChange={(e) => {
@@ -182,64 +186,64 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
                 setSecurityTouched(true);
               }}
             >
-              <option value="starttls">STARTTLS (usually 587)</option>
-              <option value="tls">TLS (usually 465)</option>
-              <option value="none">None (not encrypted)</option>
+              <option value="starttls">{t('account.form.security.starttls')}</option>
+              <option value="tls">{t('account.form.security.tls')}</option>
+              <option value="none">{t('account.form.security.none')}</option>
             </select>
           </label>
           {hintFor('security')}
         </div>
         <div className="form-field">
           <label>
-            User name
-            <input aria-describedby={describedBy('username')} value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} placeholder="often your email address" />
+            {t('account.form.username')}
+            <input aria-describedby={describedBy('username')} value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" spellCheck={false} placeholder={t('account.form.usernamePlaceholder')} />
           </label>
           {hintFor('username')}
         </div>
         <div className="form-field">
           <label>
-            Password
+            {t('account.form.password')}
             <input
               type="password"
               value={password}
               onChange={(e) => setPassword(e.target.value)}
               autoComplete="new-password"
-              placeholder={account?.hasPassword ? 'stored in keychain — type to replace' : ''}
+              placeholder={account?.hasPassword ? t('account.form.passwordStored') : ''}
               aria-describedby={[account?.hasPassword ? 'password-note' : '', describedBy('password') ?? ''].filter(Boolean).join(' ') || undefined}
             />
           </label>
           {account?.hasPassword && (
             <span id="password-note" className="field-note">
-              Changing the server, user name or certificate, or turning encryption off, forgets the stored password.
+              {t('account.form.passwordNote')}
             </span>
           )}
           {hintFor('password')}
         </div>
         <div className="form-field span-2">
           <label>
-            Trusted certificate (SHA-256, only for servers with a self-signed certificate)
+            {t('account.form.pin')}
             <input aria-describedby={describedBy('pinnedCertSha256')} value={pin} onChange={(e) => setPin(e.target.value)} spellCheck={false} placeholder="AB:CD:…" className="mono" />
           </label>
           {hintFor('pinnedCertSha256')}
           {failed?.code === 'CERT_UNTRUSTED' && typeof failed.details?.presentedSha256 === 'string' && (
             <button type="button" className="btn btn-small" onClick={() => setPin(String(failed.details!.presentedSha256))}>
-              Trust exactly this certificate ({String(failed.details.presentedSha256).slice(0, 23)}…)
+              {t('account.form.trustThis', { fingerprint: String(failed.details.presentedSha256).slice(0, 23) })}
             </button>
           )}
         </div>
       </div>
       {test && <TestResult report={test.report} running={test.running} />}
-      {error && <ErrorBox error={error} title="The account was not saved" />}
+      {error && <ErrorBox error={error} title={t('account.form.notSaved')} />}
       <div className="form-actions">
         <button type="button" className="btn" onClick={() => void runTest()} disabled={test?.running || !host || !email}>
-          {test?.running ? 'Testing…' : 'Test settings'}
+          {test?.running ? t('accounts.testing') : t('account.form.test')}
         </button>
         <span className="grow" />
         <button type="button" className="btn btn-quiet" onClick={onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="submit" className="btn btn-primary" disabled={saving}>
-          {saving ? 'Saving…' : 'Save account'}
+          {saving ? t('account.form.saving') : t('account.form.save')}
         </button>
       </div>
     </form>

@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import type { SavedDraft } from '../../../../shared/model/draft';
 import { api } from '../../lib/api';
-import { formatTime } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 
 /** The other unsent drafts kept on disk, to open one instead of what is in the composer (which is saved first). */
 export function DraftsMenu({ currentId, onOpen }: { currentId: () => string | undefined; onOpen: (d: SavedDraft) => void }) {
+  const { t, time } = useT();
   const [drafts, setDrafts] = useState<SavedDraft[]>();
   const others = drafts?.filter((d) => d.id !== currentId());
   return (
@@ -13,11 +14,18 @@ export function DraftsMenu({ currentId, onOpen }: { currentId: () => string | un
       onToggle={(e) => {
         if ((e.currentTarget as HTMLDetailsElement).open) void api()['drafts:list']().then((r) => r.ok && setDrafts(r.value));
       }}
+      onKeyDown={(e) => {
+        // Esc closes the list and leaves the focus on its button, as a menu does.
+        if (e.key !== 'Escape' || !e.currentTarget.open) return;
+        e.preventDefault();
+        e.currentTarget.open = false;
+        e.currentTarget.querySelector('summary')?.focus();
+      }}
     >
-      <summary className="btn btn-small">Drafts</summary>
+      <summary className="btn btn-small">{t('drafts.button')}</summary>
       <div className="card drafts-popup">
-        {others && !others.length && <p className="muted small">No other drafts.</p>}
-        <ul aria-label="Saved drafts">
+        {others && !others.length && <p className="muted small">{t('drafts.none')}</p>}
+        <ul aria-label={t('drafts.list')}>
           {others?.map((d) => (
             <li key={d.id}>
               <button
@@ -28,9 +36,9 @@ export function DraftsMenu({ currentId, onOpen }: { currentId: () => string | un
                   onOpen(d);
                 }}
               >
-                <span className="draft-subject">{d.subject || '(no subject)'}</span>
+                <span className="draft-subject">{d.subject || t('common.noSubject')}</span>
                 <span className="muted small">
-                  {d.to || 'no recipients yet'} · {formatTime(d.updatedAt)}
+                  {d.to || t('drafts.noRecipients')} · {time(d.updatedAt)}
                 </span>
               </button>
             </li>

@@ -1,35 +1,55 @@
 import { useEffect, useRef } from 'react';
 import type { PreSendCheckId, PreSendIssue } from '../../../../shared/model/pre-send-checks';
-import { formatBytes } from '../../lib/format';
+import { useT, type I18n } from '../../lib/i18n';
+import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
 export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments' | 'bcc';
 
-const TEXT: Record<PreSendCheckId, { say: (i: PreSendIssue, limit: number) => string; fix: [Fix, string] }> = {
-  'no-recipients': { say: () => 'The message has no recipients.', fix: ['recipients', 'Add recipients'] },
-  'many-visible-recipients': { say: (i) => `${i.detail} people will each see everyone’s address in To and Cc.`, fix: ['bcc', 'Move them to Bcc'] },
-  'empty-subject': { say: () => 'The subject is empty.', fix: ['subject', 'Add a subject'] },
-  'attachment-mentioned': { say: (i) => `The text says “${i.detail}”, but nothing is attached.`, fix: ['attach', 'Attach files'] },
-  'greeting-not-a-recipient': { say: (i) => `The greeting names ${i.detail}, who is not among the recipients.`, fix: ['recipients', 'Check recipients'] },
-  'too-large': { say: (_i, limit) => `The message is larger than the server accepts (${formatBytes(limit)}): it will probably be refused.`, fix: ['attachments', 'Review attachments'] },
+// What each check's fix button does; its label is the catalogue's presend.<id>.fix.
+const FIX: Record<PreSendCheckId, Fix> = {
+  'no-recipients': 'recipients',
+  'many-visible-recipients': 'bcc',
+  'empty-subject': 'subject',
+  'attachment-mentioned': 'attach',
+  'greeting-not-a-recipient': 'recipients',
+  'too-large': 'attachments',
 };
+
+/** The issue in words, with what the check found (the count, the word, the name, the limit). */
+function say({ t, bytes }: I18n, issue: PreSendIssue, limit: number): string {
+  switch (issue.id) {
+    case 'many-visible-recipients':
+      return t('presend.many-visible-recipients', { count: Number(issue.detail) });
+    case 'attachment-mentioned':
+      return t('presend.attachment-mentioned', { word: issue.detail ?? '' });
+    case 'greeting-not-a-recipient':
+      return t('presend.greeting-not-a-recipient', { name: issue.detail ?? '' });
+    case 'too-large':
+      return t('presend.too-large', { limit: bytes(limit) });
+    default:
+      return t(`presend.${issue.id}`);
+  }
+}
 
 /** What a careful colleague would ask before the message leaves, each with a one-click fix. */
 export function PreSendDialog({ issues, sizeLimit, onFix, onSendAnyway, onClose }: { issues: PreSendIssue[]; sizeLimit: number; onFix: (fix: Fix) => void; onSendAnyway: () => void; onClose: () => void }) {
+  const i18n = useT();
+  const { t } = i18n;
+  useEscapeToClose(onClose);
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
   const blocked = issues.some((i) => i.blocking);
   return (
-    <div className="dialog-backdrop" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="dialog-backdrop">
       <div className="dialog card" role="dialog" aria-modal="true" aria-labelledby="presend-title">
-        <h2 id="presend-title">Before sending</h2>
+        <h2 id="presend-title">{t('presend.title')}</h2>
         <ul className="presend-issues">
           {issues.map((issue, n) => {
-            const { say, fix } = TEXT[issue.id];
             return (
               <li key={issue.id} data-check={issue.id}>
-                <span>{say(issue, sizeLimit)}</span>
-                <button ref={n === 0 ? first : undefined} type="button" className="btn btn-small" onClick={() => onFix(fix[0])}>
-                  {fix[1]}
+                <span>{say(i18n, issue, sizeLimit)}</span>
+                <button ref={n === 0 ? first : undefined} type="button" className="btn btn-small" onClick={() => onFix(FIX[issue.id])}>
+                  {t(`presend.${issue.id}.fix`)}
                 </button>
               </li>
             );
@@ -37,11 +57,11 @@ export function PreSendDialog({ issues, sizeLimit, onFix, onSendAnyway, onClose 
         </ul>
         <div className="form-actions">
           <button type="button" className="btn" onClick={onClose}>
-            Back to editing
+            {t('presend.back')}
           </button>
           {!blocked && (
             <button type="button" className="btn btn-primary" onClick={onSendAnyway}>
-              Send anyway
+              {t('presend.sendAnyway')}
             </button>
           )}
         </div>

@@ -1,40 +1,43 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { sendLaterPresets } from '../../../../shared/model/send-later';
 import { datetimeLocalValue } from '../../lib/format';
+import { useT } from '../../lib/i18n';
+import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
-const dayTime = new Intl.DateTimeFormat(undefined, { weekday: 'short', hour: 'numeric', minute: '2-digit' });
 
 
 /** Pick when the message goes out: three presets, or any date and time. */
 export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onClose: () => void }) {
+  const { t, rich, dayTime } = useT();
   const [now] = useState(() => new Date());
   const [custom, setCustom] = useState(() => datetimeLocalValue(new Date(now.getTime() + 3600_000)));
   const chosen = custom ? new Date(custom) : undefined;
   const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > Date.now();
+  useEscapeToClose(onClose);
+  // Opened from a button or a shortcut: the keyboard starts on the first preset.
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
   return (
-    <div className="send-later card" role="dialog" aria-label="Send later" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+    <div className="send-later card" role="dialog" aria-label={t('sendLater.label')}>
       <div className="send-later-presets">
-        {sendLaterPresets(now).map((p) => (
-          <button key={p.id} type="button" className="btn preset" onClick={() => onPick(p.at)}>
-            <span>{p.label}</span>
-            <span className="muted">{dayTime.format(p.at)}</span>
+        {sendLaterPresets(now).map((p, n) => (
+          <button key={p.id} ref={n === 0 ? first : undefined} type="button" className="btn preset" onClick={() => onPick(p.at)}>
+            <span>{t(`sendLater.${p.id}`)}</span>
+            <span className="muted">{dayTime(p.at)}</span>
           </button>
         ))}
       </div>
       <div className="send-later-custom">
-        <label htmlFor="send-at">Date and time</label>
+        <label htmlFor="send-at">{t('sendLater.dateTime')}</label>
         <input id="send-at" type="datetime-local" value={custom} min={datetimeLocalValue(now)} onChange={(e) => setCustom(e.target.value)} />
         <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => chosen && onPick(chosen)}>
-          Schedule
+          {t('sendLater.schedule')}
         </button>
         <button type="button" className="btn btn-quiet" onClick={onClose}>
-          Close
+          {t('common.close')}
         </button>
       </div>
-      <p className="muted small send-later-note">
-        Mailwright sends scheduled mail only while it is running (the app, <code>mailwright serve</code> or <code>mailwright outbox run</code>). Mail that
-        comes due while it is closed waits for you to choose when it starts again.
-      </p>
+      <p className="muted small send-later-note">{rich('sendLater.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>
     </div>
   );
 }

@@ -1,7 +1,8 @@
 import type { Editor } from '@tiptap/react';
 import { useEditorState } from '@tiptap/react';
 import { useState, type ReactNode } from 'react';
-import { LinkIcon } from '../../lib/icons';
+import { useT } from '../../lib/i18n';
+import { LinkIcon, NumberedListIcon } from '../../lib/icons';
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 
@@ -25,6 +26,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
       href: (e.getAttributes('link').href as string | undefined) ?? '',
     }),
   });
+  const { t } = useT();
   const [linkOpen, setLinkOpen] = useState(false);
   const [href, setHref] = useState('');
   const [linkError, setLinkError] = useState('');
@@ -32,15 +34,15 @@ export function Toolbar({ editor }: { editor: Editor }) {
   const applyLink = () => {
     const value = href.trim();
     if (!SAFE_LINK.test(value)) {
-      setLinkError('Links must start with https://, http:// or mailto:');
+      setLinkError(t('toolbar.unsafeLink'));
       return;
     }
     editor.chain().focus().extendMarkRange('link').setLink({ href: value }).run();
     setLinkOpen(false);
   };
 
-  const button = (label: string, glyph: ReactNode, active: boolean | undefined, run: () => void, shortcut?: string, disabled = false) => (
-    <button type="button" className="tool" aria-label={label} title={shortcut ? `${label} (${shortcut})` : label} aria-pressed={active} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
+  const button = (label: string, glyph: ReactNode, active: boolean | undefined, run: () => void, shortcut?: string, disabled = false, className = '') => (
+    <button type="button" className={`tool ${className}`.trim()} aria-label={label} title={shortcut ? t('toolbar.withShortcut', { label, shortcut }) : label} aria-pressed={active} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
       {glyph}
     </button>
   );
@@ -48,10 +50,10 @@ export function Toolbar({ editor }: { editor: Editor }) {
 
   return (
     <div className="toolbar-wrap">
-      <div className="toolbar" role="toolbar" aria-label="Formatting">
+      <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
         <select
           className="tool-select"
-          aria-label="Paragraph style"
+          aria-label={t('toolbar.style')}
           value={state.heading}
           onChange={(e) => {
             const level = Number(e.target.value) as 0 | 1 | 2 | 3;
@@ -59,39 +61,39 @@ export function Toolbar({ editor }: { editor: Editor }) {
             else chain().setHeading({ level }).run();
           }}
         >
-          <option value={0}>Text</option>
-          <option value={1}>Heading 1</option>
-          <option value={2}>Heading 2</option>
-          <option value={3}>Heading 3</option>
+          <option value={0}>{t('toolbar.style.text')}</option>
+          <option value={1}>{t('toolbar.style.heading', { level: 1 })}</option>
+          <option value={2}>{t('toolbar.style.heading', { level: 2 })}</option>
+          <option value={3}>{t('toolbar.style.heading', { level: 3 })}</option>
         </select>
         <span className="tool-sep" aria-hidden="true" />
-        {button('Bold', 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
-        {button('Italic', 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
-        {button('Underline', <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
-        {button('Strikethrough', <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
-        {button('Code', '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
+        {button(t('toolbar.bold'), 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+        {button(t('toolbar.italic'), 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I', false, 'tool-italic')}
+        {button(t('toolbar.underline'), <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
+        {button(t('toolbar.strike'), <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
+        {button(t('toolbar.code'), '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
         <span className="tool-sep" aria-hidden="true" />
-        {button('Bulleted list', '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
-        {button('Numbered list', '1.', state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}
-        {button('Quote', '❝', state.quote, () => chain().toggleBlockquote().run(), 'Ctrl+Shift+B')}
-        {button('Horizontal line', '―', undefined, () => chain().setHorizontalRule().run())}
+        {button(t('toolbar.bullets'), '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
+        {button(t('toolbar.numbers'), <NumberedListIcon />, state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}
+        {button(t('toolbar.quote'), '❝', state.quote, () => chain().toggleBlockquote().run(), 'Ctrl+Shift+B')}
+        {button(t('toolbar.rule'), '―', undefined, () => chain().setHorizontalRule().run())}
         <span className="tool-sep" aria-hidden="true" />
-        {button('Link', <LinkIcon />, state.link, () => {
+        {button(t('toolbar.link'), <LinkIcon />, state.link, () => {
           setHref(state.href);
           setLinkError('');
           setLinkOpen((o) => !o);
         })}
         <span className="tool-sep" aria-hidden="true" />
-        {button('Undo', '↶', undefined, () => chain().undo().run(), 'Ctrl+Z', !state.canUndo)}
-        {button('Redo', '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z', !state.canRedo)}
+        {button(t('toolbar.undo'), '↶', undefined, () => chain().undo().run(), 'Ctrl+Z', !state.canUndo)}
+        {button(t('toolbar.redo'), '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z', !state.canRedo)}
       </div>
       {linkOpen && (
         <div className="link-row">
           <label>
-            <span className="sr-only">Link address</span>
+            <span className="sr-only">{t('toolbar.linkAddress')}</span>
             <input
               autoFocus
-              aria-label="Link address"
+              aria-label={t('toolbar.linkAddress')}
               placeholder="https://example.com"
               value={href}
               onChange={(e) => setHref(e.target.value)}
@@ -105,11 +107,11 @@ export function Toolbar({ editor }: { editor: Editor }) {
             />
           </label>
           <button type="button" className="btn" onClick={applyLink}>
-            Apply link
+            {t('toolbar.applyLink')}
           </button>
           {state.link && (
             <button type="button" className="btn btn-quiet" onClick={() => (editor.chain().focus().extendMarkRange('link').unsetLink().run(), setLinkOpen(false))}>
-              Remove link
+              {t('toolbar.removeLink')}
             </button>
           )}
           {linkError && <span className="field-error">{linkError}</span>}

@@ -1,11 +1,14 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { api } from '../../lib/api';
 import { datetimeLocalValue } from '../../lib/format';
+import { useT } from '../../lib/i18n';
+import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
 type Reply = { ok: true } | { ok: false; error: { message: string } };
-type Action = [label: string, run: () => Promise<Reply>];
+/** An action by its id; its label is the catalogue's outbox.action.<id>. */
+type Action = [id: 'undo' | 'send-now' | 'retry' | 'retry-refused' | 'resend' | 'mark-sent' | 'reschedule' | 'edit' | 'cancel' | 'reopen' | 'export', run: () => Promise<Reply>];
 
 const WAITING = ['held', 'scheduled', 'retrying'];
 
@@ -18,9 +21,15 @@ function download(fileName: string, base64: string) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/** The new-time row: Esc keeps the time as it is, like "Keep as is". */
+function Reschedule({ onClose, children }: { onClose: () => void; children: ReactNode }) {
+  useEscapeToClose(onClose);
+  return <div className="reschedule">{children}</div>;
+}
 
 /** What can be done with an item in its state; every action is checked again in main. */
 export function ItemActions({ item, onError, onNotice, onDraft }: { item: OutboxItem; onError: (m: string) => void; onNotice: (m: string) => void; onDraft: (back: DraftBack, note: string) => void }) {
+  const { t } = useT();
   const [rescheduling, setRescheduling] = useState(false);
   const [at, setAt] = useState(() => datetimeLocalValue(new Date(Date.now() + 3600_000)));
   const id = { id: item.id };
@@ -30,49 +39,49 @@ export function ItemActions({ item, onError, onNotice, onDraft }: { item: Outbox
     return r;
   };
   const actions: Action[] = [];
-  if (item.state === 'held') actions.push(['Undo', toComposer(() => api()['outbox:undo'](id), 'The message was not sent: here it is again.')]);
-  if (WAITING.includes(item.state)) actions.push(['Send now', () => api()['outbox:send-now'](id)]);
-  if (item.state === 'failed' || item.state === 'partially-delivered') actions.push([item.state === 'failed' ? 'Retry' : 'Retry the refused', () => api()['outbox:retry'](id)]);
-  if (item.state === 'outcome-unknown') actions.push(['Resend', () => api()['outbox:resend'](id)], ['Mark as sent', () => api()['outbox:mark-sent'](id)]);
+  if (item.state === 'held') actions.push(['undo', toComposer(() => api()['outbox:undo'](id), t('outbox.note.undone'))]);
+  if (WAITING.includes(item.state)) actions.push(['send-now', () => api()['outbox:send-now'](id)]);
+  if (item.state === 'failed' || item.state === 'partially-delivered') actions.push([item.state === 'failed' ? 'retry' : 'retry-refused', () => api()['outbox:retry'](id)]);
+  if (item.state === 'outcome-unknown') actions.push(['resend', () => api()['outbox:resend'](id)], ['mark-sent', () => api()['outbox:mark-sent'](id)]);
   if ([...WAITING, 'failed'].includes(item.state)) {
-    actions.push(['Reschedule', async () => (setRescheduling(true), { ok: true })]);
-    actions.push(['Edit', toComposer(() => api()['outbox:edit'](id), 'The message was taken out of the outbox for editing; send it again when ready.')]);
+    actions.push(['reschedule', async () => (setRescheduling(true), { ok: true })]);
+    actions.push(['edit', toComposer(() => api()['outbox:edit'](id), t('outbox.note.edit'))]);
   }
-  if ([...WAITING, 'failed', 'outcome-unknown'].includes(item.state)) actions.push(['Cancel', () => api()['outbox:cancel'](id)]);
-  if (!WAITING.includes(item.state) && item.state !== 'sending') actions.push(['Open as new draft', toComposer(() => api()['outbox:reopen'](id), 'A copy of the message, as a new draft.')]);
+  if ([...WAITING, 'failed', 'outcome-unknown'].includes(item.state)) actions.push(['cancel', () => api()['outbox:cancel'](id)]);
+  if (!WAITING.includes(item.state) && item.state !== 'sending') actions.push(['reopen', toComposer(() => api()['outbox:reopen'](id), t('outbox.note.reopen'))]);
   if (item.state !== 'sending')
     actions.push([
-      'Export .eml',
+      'export',
       async () => {
         const r = await api()['outbox:export'](id);
         if (r.ok && r.value.base64) download(r.value.fileName, r.value.base64);
-        else if (r.ok && r.value.saved) onNotice(`Saved as ${r.value.fileName}.`);
+        else if (r.ok && r.value.saved) onNotice(t('outbox.savedAs', { file: r.value.fileName }));
         return r;
       },
     ]);
 
-  const label = item.subject || '(no subject)';
+  const label = item.subject || t('common.noSubject');
   return (
     <>
       <div className="outbox-actions">
-        {actions.map(([name, run]) => (
+        {actions.map(([action, run]) => (
           <button
-            key={name}
+            key={action}
             className="btn btn-small"
-            aria-label={`${name}: ${label}`}
+            aria-label={t('outbox.actionLabel', { action: t(`outbox.action.${action}`), subject: label })}
             onClick={async () => {
               const r = await run();
               if (!r.ok) onError(r.error.message);
             }}
           >
-            {name}
+            {t(`outbox.action.${action}`)}
           </button>
         ))}
       </div>
       {rescheduling && (
-        <div className="reschedule">
+        <Reschedule onClose={() => setRescheduling(false)}>
           <label>
-            New time <input type="datetime-local" value={at} aria-label={`New time: ${label}`} onChange={(e) => setAt(e.target.value)} />
+            {t('outbox.newTime')} <input type="datetime-local" value={at} aria-label={t('outbox.newTimeLabel', { subject: label })} onChange={(e) => setAt(e.target.value)} />
           </label>
           <button
             className="btn btn-small btn-primary"
@@ -83,12 +92,12 @@ export function ItemActions({ item, onError, onNotice, onDraft }: { item: Outbox
               else setRescheduling(false);
             }}
           >
-            Save time
+            {t('outbox.saveTime')}
           </button>
           <button className="btn btn-small btn-quiet" onClick={() => setRescheduling(false)}>
-            Keep as is
+            {t('outbox.keepAsIs')}
           </button>
-        </div>
+        </Reschedule>
       )}
     </>
   );

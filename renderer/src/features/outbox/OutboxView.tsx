@@ -1,32 +1,22 @@
 import { useEffect, useState } from 'react';
 import type { Account } from '../../../../shared/model/account';
 import type { DraftBack } from '../../../../shared/model/draft';
-import type { OutboxItem, OutboxState, SendProgress } from '../../../../shared/model/outbox';
+import type { OutboxItem, SendProgress } from '../../../../shared/model/outbox';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
-import { formatBytes, formatTime } from '../../lib/format';
+import { useT, type I18n } from '../../lib/i18n';
 import { secondsLeft, useNow } from '../../lib/useNow';
 import { GROUPS, groupOf } from './groups';
 import { ItemActions } from './ItemActions';
 
-const STATE_LABEL: Record<OutboxState, string> = {
-  held: 'Sending soon',
-  retrying: 'Will retry',
-  cancelled: 'Cancelled',
-  scheduled: 'Scheduled',
-  sending: 'Sending…',
-  sent: 'Sent',
-  'partially-delivered': 'Partly delivered',
-  failed: 'Failed',
-  'outcome-unknown': 'Outcome unknown',
-};
-
-const SECURITY_LABEL: Record<string, string> = { tls: 'TLS', starttls: 'STARTTLS', none: 'no encryption' };
+// State names are the catalogue's outbox.state.<state>; security names other than "none" are protocol names.
+const securityLabel = (t: I18n['t'], security: string) => (security === 'none' ? t('outbox.security.none') : security.toUpperCase());
 
 const byNewest = (a: OutboxItem, b: OutboxItem) => b.createdAt.localeCompare(a.createdAt);
 
 /** Every message grouped by what it needs, live: items change in place as main reports them. */
 export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft: (back: DraftBack, note: string) => void }) {
+  const { t, rich, time, bytes } = useT();
   const [items, setItems] = useState<OutboxItem[]>();
   const [progress, setProgress] = useState<Record<string, SendProgress>>({});
   const [error, setError] = useState<string>();
@@ -45,12 +35,12 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
   }, []);
 
   const now = useNow(!!items?.some((i) => i.state === 'held'));
-  const accountName = (id: string) => accounts.find((a) => a.id === id)?.name ?? 'removed account';
+  const accountName = (id: string) => accounts.find((a) => a.id === id)?.name ?? t('outbox.removedAccount');
   return (
-    <section className="view" aria-label="Outbox">
+    <section className="view" aria-label={t('nav.outbox')}>
       <header className="view-header">
-        <h1>Outbox</h1>
-        <span className="muted">Messages waiting, sending and sent</span>
+        <h1>{t('nav.outbox')}</h1>
+        <span className="muted">{t('outbox.subtitle')}</span>
       </header>
       {error && (
         <p role="alert" className="notice notice-bad">
@@ -62,27 +52,27 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
           {notice}
         </p>
       )}
-      {items && items.length === 0 && <div className="empty">Nothing sent yet. Messages you send appear here with their delivery state.</div>}
+      {items && items.length === 0 && <div className="empty">{t('outbox.empty')}</div>}
       {GROUPS.map((group) => {
         const members = items?.filter((i) => groupOf(i) === group.id) ?? [];
         if (!members.length) return null;
         return (
-          <section key={group.id} className="outbox-group" aria-label={group.title}>
+          <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)}>
             <h2>
-              {group.title} <span className="muted">({members.length})</span>
+              {t(`outbox.group.${group.id}`)} <span className="muted">({members.length})</span>
             </h2>
-            {group.note && <p className="muted small">{group.note}</p>}
+            {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
             <ul className="outbox-list">
               {members.map((item) => (
-                <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={`${item.subject || '(no subject)'}: ${STATE_LABEL[item.state]}`}>
+                <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: t(`outbox.state.${item.state}`) })}>
                   <div className="outbox-main">
-                    <span className={`badge badge-${item.state}`}>{STATE_LABEL[item.state]}</span>
-                    <span className="outbox-subject">{item.subject || '(no subject)'}</span>
-                    <span className="muted outbox-time">{formatTime(item.updatedAt)}</span>
+                    <span className={`badge badge-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>
+                    <span className="outbox-subject">{item.subject || t('common.noSubject')}</span>
+                    <span className="muted outbox-time">{time(item.updatedAt)}</span>
                   </div>
                   <div className="muted outbox-meta">
-                    to {item.recipients.join(', ')} · via {accountName(item.accountId)} · {formatBytes(item.size)}
-                    {item.attempts > 1 ? ` · ${item.attempts} attempts` : ''}
+                    {t('outbox.meta', { recipients: item.recipients.join(', '), account: accountName(item.accountId), size: bytes(item.size) })}
+                    {item.attempts > 1 ? ` · ${t('outbox.attempts', { count: item.attempts })}` : ''}
                   </div>
                   <ItemStatus item={item} progress={progress[item.id]} now={now} />
                   {item.error && <ErrorBox error={item.error} />}
@@ -99,23 +89,24 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
 
 /** The one line that says where an item stands: countdown, time, progress, or how it went. */
 function ItemStatus({ item, progress, now }: { item: OutboxItem; progress?: SendProgress; now: number }) {
+  const { t, time, bytes } = useT();
   if (item.overdue && (item.state === 'held' || item.state === 'scheduled')) {
     return (
       <div className="outbox-overdue" role="note">
-        This was due {item.dueAt ? formatTime(item.dueAt) : ''} while Mailwright was not running. Send it now, reschedule or cancel it.
+        {t('outbox.overdue', { time: item.dueAt ? time(item.dueAt) : '' })}
       </div>
     );
   }
-  if (item.state === 'held') return <div className="outbox-countdown">Goes out in {secondsLeft(item.dueAt, now)} s — Undo brings it back to the composer.</div>;
-  if (item.state === 'scheduled' && item.dueAt) return <div className="muted small">Goes out {formatTime(item.dueAt)}</div>;
-  if (item.state === 'retrying' && item.dueAt) return <div className="muted small">Next attempt {formatTime(item.dueAt)}{item.giveUpAt ? ` · gives up after ${formatTime(item.giveUpAt)}` : ''}</div>;
+  if (item.state === 'held') return <div className="outbox-countdown">{t('outbox.countdown', { seconds: secondsLeft(item.dueAt, now) })}</div>;
+  if (item.state === 'scheduled' && item.dueAt) return <div className="muted small">{t('outbox.goesOut', { time: time(item.dueAt) })}</div>;
+  if (item.state === 'retrying' && item.dueAt) return <div className="muted small">{t('outbox.nextAttempt', { time: time(item.dueAt) })}{item.giveUpAt ? ` · ${t('outbox.givesUp', { time: time(item.giveUpAt) })}` : ''}</div>;
   if (item.state === 'sending') {
     const sent = progress?.sent ?? 0;
     return (
       <div className="outbox-progress">
-        <progress max={item.size} value={sent} aria-label={`Sent ${formatBytes(sent)} of ${formatBytes(item.size)}`} />
+        <progress max={item.size} value={sent} aria-label={t('outbox.progressLabel', { sent: bytes(sent), total: bytes(item.size) })} />
         <span className="muted small">
-          {formatBytes(sent)} of {formatBytes(item.size)}
+          {t('outbox.progress', { sent: bytes(sent), total: bytes(item.size) })}
         </span>
       </div>
     );
@@ -124,17 +115,17 @@ function ItemStatus({ item, progress, now }: { item: OutboxItem; progress?: Send
     <>
       {item.response && !item.error && (
         <div className="outbox-response">
-          Server: <code>{item.response}</code>
+          {t('outbox.server')} <code>{item.response}</code>
         </div>
       )}
       {item.delivery && (
         <div className="muted small">
-          Delivered through {item.delivery.host}:{item.delivery.port} ({SECURITY_LABEL[item.delivery.security] ?? item.delivery.security}) at {formatTime(item.delivery.at)} in {(item.delivery.durationMs / 1000).toFixed(1)} s
-          {item.accepted?.length ? ` · accepted for ${item.accepted.join(', ')}` : ''}
+          {t('outbox.delivered', { server: `${item.delivery.host}:${item.delivery.port}`, security: securityLabel(t, item.delivery.security), time: time(item.delivery.at), seconds: Math.round(item.delivery.durationMs / 100) / 10 })}
+          {item.accepted?.length ? ` · ${t('outbox.acceptedFor', { recipients: item.accepted.join(', ') })}` : ''}
         </div>
       )}
       {item.rejected && item.rejected.length > 0 && (
-        <div className="outbox-rejected">Not delivered to: {item.rejected.map((r) => `${r.address}${r.response ? ` (${r.response})` : ''}`).join('; ')}</div>
+        <div className="outbox-rejected">{t('outbox.notDeliveredTo', { list: item.rejected.map((r) => `${r.address}${r.response ? ` (${r.response})` : ''}`).join('; ') })}</div>
       )}
     </>
   );

@@ -1,27 +1,30 @@
 import { useEffect, useState } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem, OutboxState } from '../../../../shared/model/outbox';
+import type { MessageKey } from '../../../../shared/i18n/types';
 import { api } from '../../lib/api';
+import { useT } from '../../lib/i18n';
 import { secondsLeft, useNow } from '../../lib/useNow';
 
-/** What the toast says once the message is no longer in its undo window. */
-const TOAST_TEXT: Record<OutboxState, string> = {
-  held: 'Sending…',
-  scheduled: 'Sending…',
-  sending: 'Sending…',
-  sent: 'Sent',
-  retrying: 'Not sent yet: it will be retried (see the outbox)',
-  cancelled: 'Not sent',
-  'outcome-unknown': 'May not have arrived: see the outbox',
-  'partially-delivered': 'Not delivered to everyone: see the outbox',
-  failed: 'Not sent: see the outbox',
-};
+/** What the toast says once the message is no longer in its undo window (keys of the catalogue). */
+const TOAST_TEXT = {
+  held: 'toast.sending',
+  scheduled: 'toast.sending',
+  sending: 'toast.sending',
+  sent: 'toast.sent',
+  retrying: 'toast.retrying',
+  cancelled: 'toast.cancelled',
+  'outcome-unknown': 'toast.outcome-unknown',
+  'partially-delivered': 'toast.partially-delivered',
+  failed: 'toast.failed',
+} as const satisfies Record<OutboxState, MessageKey>;
 
 /**
  * After Send: what happens to the message, with Undo while it is held. Follows the item live,
  * and goes away a few seconds after it is on its way (or at once when closed).
  */
 export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; onUndone: (back: DraftBack) => void; onClose: () => void }) {
+  const { t, time } = useT();
   const [item, setItem] = useState(queued);
   const [problem, setProblem] = useState<string>();
   const now = useNow(item.state === 'held');
@@ -45,18 +48,18 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
     else setProblem(r.error.message);
   };
   const later = item.state === 'scheduled' && !!item.dueAt && Date.parse(item.dueAt) > Date.now() + 60_000;
-  const text = item.state === 'held' ? `Sending in ${secondsLeft(item.dueAt, now)} s` : later ? `Scheduled for ${new Date(item.dueAt!).toLocaleString()}` : TOAST_TEXT[item.state];
+  const text = item.state === 'held' ? t('toast.sendingIn', { seconds: secondsLeft(item.dueAt, now) }) : later ? t('toast.scheduledFor', { time: time(item.dueAt!) }) : t(TOAST_TEXT[item.state]);
   return (
-    <div className="toast" role="status" aria-label="Message status">
+    <div className="toast" role="status" aria-label={t('toast.label')}>
       <span className="toast-text">
-        <strong>{item.subject || '(no subject)'}</strong> — {problem ?? text}
+        <strong>{item.subject || t('common.noSubject')}</strong> — {problem ?? text}
       </span>
       {item.state === 'held' && !problem && (
         <button type="button" className="btn btn-small toast-undo" onClick={() => void undo()}>
-          Undo
+          {t('common.undo')}
         </button>
       )}
-      <button type="button" className="btn btn-quiet btn-small" aria-label="Close" onClick={onClose}>
+      <button type="button" className="btn btn-quiet btn-small" aria-label={t('common.close')} onClick={onClose}>
         ×
       </button>
     </div>

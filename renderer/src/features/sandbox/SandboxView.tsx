@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../../shared/model/sandbox';
 import { api } from '../../lib/api';
-import { formatTime } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 import { MessagePreview } from './MessagePreview';
 
 /** Messages caught by the embedded sandbox server: what a recipient's client would receive. */
 export function SandboxView() {
+  const { t, time } = useT();
   const [list, setList] = useState<CaughtMessageSummary[]>();
   const [selected, setSelected] = useState<CaughtMessage>();
   const [error, setError] = useState<string>();
@@ -22,27 +23,27 @@ export function SandboxView() {
   }, []);
 
   return (
-    <section className="view sandbox" aria-label="Sandbox">
+    <section className="view sandbox" aria-label={t('nav.sandbox')}>
       <header className="view-header">
-        <h1>Sandbox</h1>
-        <span className="muted">Mail sent with the Sandbox account is caught here, never delivered</span>
+        <h1>{t('nav.sandbox')}</h1>
+        <span className="muted">{t('sandbox.subtitle')}</span>
       </header>
       {error && <p role="alert">{error}</p>}
       <div className="split">
-        <ul className="message-list" aria-label="Caught messages">
-          {list?.length === 0 && <li className="empty">No messages yet. Send one from the Sandbox account to preview it here.</li>}
+        <ul className="message-list" aria-label={t('sandbox.list')}>
+          {list?.length === 0 && <li className="empty">{t('sandbox.empty')}</li>}
           {list?.map((m) => (
             <li key={m.id}>
               <button className="message-row" aria-current={selected?.id === m.id ? 'true' : undefined} onClick={() => void open(m.id)}>
-                <span className="message-subject">{m.subject || '(no subject)'}</span>
+                <span className="message-subject">{m.subject || t('common.noSubject')}</span>
                 <span className="muted message-meta">
-                  {m.envelopeTo.join(', ')} · {formatTime(m.receivedAt)}
+                  {m.envelopeTo.join(', ')} · {time(m.receivedAt)}
                 </span>
               </button>
             </li>
           ))}
         </ul>
-        <div className="split-main">{selected ? <MessagePreview message={selected} /> : <div className="empty">Select a message to see it as delivered.</div>}</div>
+        <div className="split-main">{selected ? <MessagePreview message={selected} /> : <div className="empty">{t('sandbox.select')}</div>}</div>
       </div>
     </section>
   );

@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { AccountInput } from '../../shared/model/account';
 import { FINAL_STATES } from '../../shared/model/outbox';
-import { parseMailto } from '../../shared/model/mailto';
-import { textToHtml } from '../../shared/model/text';
 import { createCore, type Core } from '../core/core';
+import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
 import { startWebServer } from '../web/server';
@@ -212,10 +211,9 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .exitOverride()
     .action(
       run(async (url: string) => {
-        const parsed = parseMailto(url);
-        if (!parsed) throw new CliFailure(new MailwrightError('INVALID_INPUT', `"${url}" is not a mailto: link.`, "Pass a URL that starts with mailto:, quoted for the shell.").info);
-        const saved = await call(await getCore(), 'drafts:save', { to: parsed.to.join(', '), cc: parsed.cc.join(', '), bcc: parsed.bcc.join(', '), subject: parsed.subject, html: textToHtml(parsed.body) });
-        return output.success({ draft: saved.id }, [`Saved as a draft: Mailwright opens it in the composer, to review and send.`]);
+        const saved = await draftFromMailto((await getCore()).handlers, url);
+        if (!saved.ok) throw new CliFailure(saved.error);
+        return output.success({ draft: saved.value.id }, [`Saved as a draft: Mailwright opens it in the composer, to review and send.`]);
       }),
     );
   const outbox = program.command('outbox').description('the outbox and sent messages').exitOverride();

@@ -50,6 +50,15 @@ describe.skipIf(!binary)('the desktop app in Electron', () => {
     expect(await page.evaluate(() => Object.keys((globalThis as unknown as { mailwright: object }).mailwright).includes('outbox:enqueue'))).toBe(true);
   });
 
+  it('carries out the application menu’s commands in the page', async () => {
+    // A menu cannot be clicked by a test: click its items from the main process, as Electron would.
+    const click = (id: string) => electronApp.evaluate(({ Menu }, itemId) => Menu.getApplicationMenu()!.getMenuItemById(itemId)!.click(), id);
+    await click('show-outbox');
+    await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Outbox' }).isVisible()).toBe(true);
+    await click('new-message');
+    await expect.poll(() => page.getByRole('region', { name: 'New message' }).isVisible()).toBe(true);
+  });
+
   it('adds an account, composes with bold text and an attachment, sends, and the server gets it', async () => {
     await page.getByRole('button', { name: 'Accounts' }).click();
     await page.getByRole('button', { name: 'Add account' }).click();

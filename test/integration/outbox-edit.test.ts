@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { draft as draftSchema, savedDraftInput, type DraftInput } from '../../shared/model/draft';
 import type { SendProgress } from '../../shared/model/outbox';
+import { DEFAULT_SETTINGS } from '../../shared/model/settings';
 import { FakeClock } from '../helpers/fake-clock';
 import { outboxHarness, reaches, saveAccount, testDraft } from '../helpers/outbox-harness';
 
@@ -126,11 +127,12 @@ describe('drafts and settings', () => {
 
   it('settings default to a 10 s undo window and survive a damaged file', async () => {
     const { core, dir } = await setup();
-    expect(await core.handlers['settings:get'](undefined)).toEqual({ undoSeconds: 10, notifyFailures: true });
+    // Other fields are other features' (theme, language, mailto:...): this test is about these two.
+    expect(await core.handlers['settings:get'](undefined)).toEqual({ ...DEFAULT_SETTINGS, undoSeconds: 10, notifyFailures: true });
     await core.handlers['settings:save']({ undoSeconds: 30 });
     expect((await core.handlers['settings:get'](undefined)).undoSeconds).toBe(30);
     await fs.writeFile(join(dir, 'settings.json'), '{"undoSeconds": 7, "notifyFailures": false}');
-    expect(await core.handlers['settings:get'](undefined)).toEqual({ undoSeconds: 10, notifyFailures: false });
+    expect(await core.handlers['settings:get'](undefined)).toEqual({ ...DEFAULT_SETTINGS, undoSeconds: 10, notifyFailures: false });
   });
 });
 

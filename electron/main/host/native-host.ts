@@ -1,9 +1,8 @@
 // The desktop's native dialogs, offered to the core as HostCapabilities. Paths enter only here,
 // chosen by the user in a dialog main opened; the renderer gets handles or file names back.
-import { BrowserWindow, dialog } from 'electron';
+import { dialog } from 'electron';
 import type { HostCapabilities } from '../../core/handlers';
-
-const parentWindow = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+import { activeWindow as parentWindow } from '../windows/active-window';
 
 export const nativeHost: HostCapabilities = {
   pickFiles: async () => {

@@ -1,0 +1,20 @@
+// A mailto: link (RFC 6068) becomes a saved draft, never a sent message: `mailwright compose` and
+// the desktop app's mailto: handler both come through here, so both read a link the same way.
+import type { Result } from '../../../shared/errors';
+import { parseMailto } from '../../../shared/model/mailto';
+import { textToHtml } from '../../../shared/model/text';
+import { MailwrightError } from '../errors';
+import type { Handlers } from '../handlers';
+import { invokeChannel } from '../invoke';
+
+/**
+ * Parse the link and save its to, cc, bcc, subject and body as a draft; every other header is
+ * ignored (see parseMailto). The link comes from outside (the OS, another process), so the draft
+ * goes through the contract's door and its schema like anything the renderer sends.
+ */
+export async function draftFromMailto(handlers: Handlers, url: string): Promise<Result<{ id: string }>> {
+  const parsed = parseMailto(url);
+  if (!parsed) return { ok: false, error: new MailwrightError('INVALID_INPUT', `"${url.slice(0, 200)}" is not a mailto: link.`, 'Pass a URL that starts with mailto: (quoted, on a command line).').info };
+  const saved = await invokeChannel(handlers, 'drafts:save', { to: parsed.to.join(', '), cc: parsed.cc.join(', '), bcc: parsed.bcc.join(', '), subject: parsed.subject, html: textToHtml(parsed.body) });
+  return saved.ok ? { ok: true, value: { id: (saved.value as { id: string }).id } } : saved;
+}

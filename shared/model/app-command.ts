@@ -1,0 +1,20 @@
+/** The screens of the app, in the order of the sidebar (and of the View menu's Ctrl+1…5). */
+export const VIEWS = ['compose', 'outbox', 'sandbox', 'accounts', 'settings'] as const;
+export type View = (typeof VIEWS)[number];
+
+/**
+ * A command from outside the page: the application menu, a keyboard shortcut, or a mailto: link
+ * that main turned into a saved draft. Menu and shortcuts send the same commands, so each
+ * command has one implementation in the renderer.
+ */
+export type AppCommand =
+  | { kind: 'new-message' }
+  | { kind: 'attach' }
+  | { kind: 'send' }
+  | { kind: 'send-later' }
+  | { kind: 'show'; view: View }
+  /** A draft saved in main (from a mailto: link) to open in a composer. */
+  | { kind: 'open-draft'; id: string };
+
+/** The commands the composer carries out (the others are the app's). */
+export type ComposerCommand = Extract<AppCommand, { kind: 'new-message' | 'attach' | 'send' | 'send-later' | 'open-draft' }>;

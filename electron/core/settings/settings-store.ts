@@ -9,6 +9,7 @@ import { storageFailed } from '../errors';
  */
 export class SettingsStore {
   private readonly path: string;
+  private readonly listeners = new Set<(saved: Settings) => void>();
 
   constructor(dataDir: string) {
     this.path = join(dataDir, 'settings.json');
@@ -30,6 +31,13 @@ export class SettingsStore {
     } catch (err) {
       throw storageFailed('the settings', err);
     }
+    for (const listener of this.listeners) listener(next);
     return next;
+  }
+
+  /** Called after each save (a host applies what it must, e.g. the native theme); returns unsubscribe. */
+  onSaved(listener: (saved: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { basename, join, relative, sep } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { EVENT_NAMES } from '../../shared/ipc/contract';
 import type { Core } from '../core/core';
 import { invokeChannel } from '../core/invoke';
+import { pruneUploads, storeUpload } from '../core/attachments/uploads';
 import { CSP } from '../core/csp';
 import { RequestGuard } from './request-guard';
 import { serveStatic } from './static-files';
@@ -47,32 +45,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : undefined;
 }
 
-/** A file name the user's browser sent: keep the name, lose any path or control character. */
-export function safeName(raw: string): string {
-  const name = basename(raw.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '').trim().slice(0, 200);
-  return name === '' || name === '.' || name === '..' ? 'attachment' : name;
-}
-
 /**
  * Browser mode: the built renderer and the contract's handlers over HTTP on 127.0.0.1 only.
  * `POST /api/<channel>` runs a contract channel; `GET /api/events` streams the contract's events;
  * `POST /api/upload` stores a file the user chose in the browser and returns its handle.
  */
-/**
- * Files uploaded in earlier runs are kept only while a saved draft or a waiting message still
- * refers to them; the rest (sent, discarded) are removed.
- */
-async function pruneUploads(uploads: string, needed: string[]): Promise<void> {
-  const keep = new Set(needed.filter((p) => p.startsWith(uploads + sep)).map((p) => relative(uploads, p).split(sep)[0]));
-  for (const dir of await fs.readdir(uploads).catch(() => [] as string[])) {
-    if (!keep.has(dir)) await fs.rm(join(uploads, dir), { recursive: true, force: true });
-  }
-}
-
 export async function startWebServer(core: Core, opts: { rendererDir: string; port?: number }): Promise<WebServer> {
   const token = randomBytes(24).toString('base64url');
-  const uploads = join(core.dataDir, 'uploads');
-  await pruneUploads(uploads, [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())]);
+  await pruneUploads(core);
   // Known once the port is: the guard checks Host and Origin against it.
   const state: { guard?: RequestGuard } = {};
   const streams = new Set<ServerResponse>();
@@ -107,13 +87,10 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
     if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.', hint: '' } });
 
     if (url.pathname === '/api/upload') {
-      const name = safeName(url.searchParams.get('name') ?? '');
       const length = Number(req.headers['content-length'] ?? NaN);
       if (!(length >= 0) || length > MAX_UPLOAD) return send(res, 413, { ok: false, error: { code: 'MESSAGE_TOO_LARGE', message: 'The file is too large to attach here.', hint: 'Attachments are limited to 200 MB.' } });
-      const dir = join(uploads, randomBytes(9).toString('base64url'));
-      await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-      await pipeline(req, createWriteStream(join(dir, name), { mode: 0o600 }));
-      return send(res, 200, { ok: true, value: await core.attachments.register(join(dir, name)) });
+      const path = await storeUpload(core.dataDir, url.searchParams.get('name') ?? '', req);
+      return send(res, 200, { ok: true, value: await core.attachments.register(path) });
     }
 
     const channel = decodeURIComponent(url.pathname.slice('/api/'.length));

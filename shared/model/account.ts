@@ -45,6 +45,8 @@ export interface Account {
   hasPassword: boolean | null;
   /** The last settings test of this account (saving never requires one). */
   lastTest?: LastTest;
+  /** HTML added below messages from this account after the "-- " line (the text part gets it as text). */
+  signature?: string;
 }
 
 export interface LastTest {

@@ -9,31 +9,34 @@ export type AttachmentRef = z.infer<typeof attachmentRef>;
 
 const recipients = z.array(mailboxText).max(500, { message: 'at most 500 recipients per field' });
 
-export const draft = z
-  .strictObject({
-    accountId: z.string().min(1).max(64),
-    to: recipients.default([]),
-    cc: recipients.default([]),
-    bcc: recipients.default([]),
-    replyTo: mailboxText.optional(),
-    subject: headerText(998).default(''),
-    /** The body as HTML; the plain-text alternative is generated from it. */
-    html: z.string().max(20_000_000).optional(),
-    /** A plain-text body; used as is when there is no HTML. */
-    text: z.string().max(20_000_000).optional(),
-    attachments: z.array(attachmentRef).max(100).default([]),
-    /** When to send: after an undo window, or at a chosen time (send later). Default: now. */
-    options: z
-      .strictObject({
-        sendAt: z.iso.datetime({ offset: true }).optional(),
-        undoSeconds: z.union([z.literal(0), z.literal(5), z.literal(10), z.literal(20), z.literal(30)]).optional(),
-      })
-      .optional(),
-  })
-  .refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, {
-    message: 'needs at least one recipient',
-    path: ['to'],
-  });
+/** A message as the composer hands it over; `draft` adds the rule that someone must receive it. */
+export const draftFields = z.strictObject({
+  accountId: z.string().min(1).max(64),
+  to: recipients.default([]),
+  cc: recipients.default([]),
+  bcc: recipients.default([]),
+  replyTo: mailboxText.optional(),
+  subject: headerText(998).default(''),
+  /** The body as HTML; the plain-text alternative is generated from it. Images as data: URLs become inline (cid:) parts. */
+  html: z.string().max(20_000_000).optional(),
+  /** A plain-text body; used as is when there is no HTML. */
+  text: z.string().max(20_000_000).optional(),
+  attachments: z.array(attachmentRef).max(100).default([]),
+  /** Add the From account's signature below the body, after the standard "-- " line. */
+  signature: z.boolean().optional(),
+  /** When to send: after an undo window, or at a chosen time (send later). Default: now. */
+  options: z
+    .strictObject({
+      sendAt: z.iso.datetime({ offset: true }).optional(),
+      undoSeconds: z.union([z.literal(0), z.literal(5), z.literal(10), z.literal(20), z.literal(30)]).optional(),
+    })
+    .optional(),
+});
+
+export const draft = draftFields.refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, {
+  message: 'needs at least one recipient',
+  path: ['to'],
+});
 export type Draft = z.output<typeof draft>;
 export type DraftInput = z.input<typeof draft>;
 
@@ -61,8 +64,13 @@ export const savedDraftInput = z.strictObject({
   to: headerText(20_000).default(''),
   cc: headerText(20_000).default(''),
   bcc: headerText(20_000).default(''),
+  replyTo: headerText(2_000).default(''),
   subject: headerText(998).default(''),
+  /** HTML with a generated text part, or plain text only (then `text` is the body). */
+  format: z.enum(['html', 'plain']).default('html'),
   html: z.string().max(20_000_000).default(''),
+  text: z.string().max(20_000_000).default(''),
+  signature: z.boolean().default(true),
   attachments: z.array(attachmentRef).max(100).default([]),
 });
 export type SavedDraftInput = z.input<typeof savedDraftInput>;

@@ -1,3 +1,5 @@
+import type { MessageView } from './message-view';
+
 /** A message caught by the embedded sandbox SMTP server, for preview. */
 export interface CaughtMessageSummary {
   id: string;
@@ -9,10 +11,4 @@ export interface CaughtMessageSummary {
   size: number;
 }
 
-export interface CaughtMessage extends CaughtMessageSummary {
-  headers: Array<{ key: string; value: string }>;
-  html?: string;
-  text?: string;
-  attachments: Array<{ filename?: string; contentType: string; size: number; contentId?: string }>;
-  raw: string;
-}
+export interface CaughtMessage extends CaughtMessageSummary, MessageView {}

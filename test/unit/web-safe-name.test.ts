@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeName } from '../../electron/web/server';
+import { safeName } from '../../electron/core/attachments/uploads';
 
 describe('safeName (browser-mode upload names)', () => {
   it.each([

@@ -13,6 +13,8 @@ interface AccountsFile {
   version: 1;
   defaultAccountId: string;
   accounts: StoredAccount[];
+  /** The built-in Sandbox account is not in `accounts`, but it may have a signature. */
+  sandboxSignature?: string;
 }
 
 export const SANDBOX_ACCOUNT_ID = 'sandbox';
@@ -95,7 +97,9 @@ export class AccountStore {
 
   private async all(): Promise<{ accounts: StoredAccount[]; defaultId: string }> {
     const file = await this.read();
-    const accounts = [sandboxAccount(this.deps.sandboxPort()), ...file.accounts];
+    const sandbox = sandboxAccount(this.deps.sandboxPort());
+    if (file.sandboxSignature) sandbox.signature = file.sandboxSignature;
+    const accounts = [sandbox, ...file.accounts];
     const defaultId = accounts.some((a) => a.id === file.defaultAccountId) ? file.defaultAccountId : SANDBOX_ACCOUNT_ID;
     return { accounts, defaultId };
   }
@@ -153,6 +157,7 @@ export class AccountStore {
         security: input.security,
       };
       if (input.username) stored.username = input.username;
+      if (previous?.signature) stored.signature = previous.signature;
       // A test result speaks of the settings it ran with; an edit to where or how we connect makes it stale.
       if (previous?.lastTest && previous.host === stored.host && previous.port === stored.port && previous.security === stored.security && previous.username === stored.username) stored.lastTest = previous.lastTest;
       const pin = input.pinnedCertSha256 === undefined && index >= 0 ? file.accounts[index]!.pinnedCertSha256 : input.pinnedCertSha256;
@@ -185,6 +190,21 @@ export class AccountStore {
     await this.update(async (file) => {
       if (id !== SANDBOX_ACCOUNT_ID && !file.accounts.some((a) => a.id === id)) throw invalidInput(`There is no account with id "${id}".`);
       file.defaultAccountId = id;
+    });
+    return this.get(id);
+  }
+
+  /** Set (or, with an empty string, remove) the signature of any account, the Sandbox included. */
+  async setSignature(id: string, html: string): Promise<Account> {
+    await this.update((file) => {
+      const value = html.trim() ? html : undefined;
+      if (id === SANDBOX_ACCOUNT_ID) file.sandboxSignature = value;
+      else {
+        const account = file.accounts.find((a) => a.id === id);
+        if (!account) throw invalidInput(`There is no account with id "${id}".`);
+        if (value) account.signature = value;
+        else delete account.signature;
+      }
     });
     return this.get(id);
   }

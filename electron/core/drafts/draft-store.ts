@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import type { SavedDraft, savedDraftInput } from '../../../shared/model/draft';
+import { savedDraftInput, type SavedDraft } from '../../../shared/model/draft';
 import type { z } from 'zod';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
@@ -21,6 +21,8 @@ interface DraftFile extends Omit<DraftFields, 'attachments'> {
  * Unsent drafts, one atomic JSON file each in drafts/, so the composer can reopen them after
  * a restart or a crash. Attachments are remembered by path here and handed back as fresh handles.
  */
+const DEFAULTS = savedDraftInput.parse({});
+
 export class DraftStore {
   private readonly dir: string;
 
@@ -57,7 +59,8 @@ export class DraftStore {
     const drafts: SavedDraft[] = [];
     for (const file of await this.readAll()) {
       const { files: remembered, ...fields } = file;
-      drafts.push({ ...fields, ...(await this.deps.attachments.restore(remembered ?? [])) });
+      // A draft saved by an older version lacks the newer fields: they take their defaults.
+      drafts.push({ ...DEFAULTS, ...fields, ...(await this.deps.attachments.restore(remembered ?? [])) });
     }
     return drafts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   }

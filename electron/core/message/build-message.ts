@@ -11,6 +11,8 @@ import { parseMailbox, type Mailbox } from './addresses';
 export interface Sender {
   displayName: string;
   email: string;
+  /** HTML, added when the draft asks for it. */
+  signature?: string;
 }
 
 export interface BuiltMessage {
@@ -23,6 +25,49 @@ export interface BuiltMessage {
 /** The plain-text alternative of an HTML body: readable, links kept, images left out. */
 export const textFromHtml = (html: string) =>
   htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+
+/** A signature as text: each paragraph is a line of its own (name, title, phone), not a block apart. */
+export const signatureText = (html: string) =>
+  htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] });
+
+/** The signature separator of RFC 3676 (dash, dash, space): mail readers recognise and fold what follows. */
+const SIG_SEPARATOR = '-- ';
+
+/** The bodies that will be sent: the HTML (if any) and its text part, each with the signature when asked. */
+export function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string): { html?: string; text: string } {
+  const html = d.html && d.html.trim() ? d.html : undefined;
+  const sig = d.signature && signatureHtml?.trim() ? signatureHtml : undefined;
+  const text = html ? textFromHtml(html) : (d.text ?? '');
+  if (!sig) return { html, text };
+  return {
+    html: html && `${html}<div class="mailwright-signature"><p>${SIG_SEPARATOR}</p>${sig}</div>`,
+    text: `${text.replace(/\s+$/, '')}\n\n${SIG_SEPARATOR}\n${signatureText(sig)}`,
+  };
+}
+
+// An image the composer embedded (pasted or dropped) travels as a data: URL in the HTML; on the
+// wire it becomes a related part that the HTML points to by cid:, as mail clients expect.
+const IMG_TAG = /<img\b[^>]*>/gi;
+const DATA_SRC = /(\ssrc=")data:(image\/(?:png|jpeg|gif|webp));base64,([A-Za-z0-9+/=]+)"/i;
+/** The composer keeps a pasted or dropped file's name as the image's alt text. */
+const FILE_ALT = /\salt="([^"/\\]{1,120}\.(?:png|jpe?g|gif|webp))"/i;
+
+type InlinePart = { cid: string; filename: string; content: Buffer; contentType: string };
+
+/** Move data: images out of the HTML into inline parts; the HTML then refers to them by cid:. */
+export function inlineImages(html: string, domain: string): { html: string; parts: InlinePart[] } {
+  const parts: InlinePart[] = [];
+  const out = html.replace(IMG_TAG, (tag) => {
+    const src = DATA_SRC.exec(tag);
+    if (!src) return tag;
+    const [, attr, contentType, data] = src as unknown as [string, string, string, string];
+    const cid = `${randomUUID()}@${domain}`;
+    const filename = FILE_ALT.exec(tag)?.[1] ?? `image-${parts.length + 1}.${contentType.split('/')[1]!.replace('jpeg', 'jpg')}`;
+    parts.push({ cid, contentType, content: Buffer.from(data, 'base64'), filename });
+    return tag.replace(DATA_SRC, `${attr}cid:${cid}"`);
+  });
+  return { html: out, parts };
+}
 
 /** Parse and check every address of a draft before anything is written or sent. */
 export function draftMailboxes(d: Draft) {
@@ -54,7 +99,8 @@ export async function buildMessageFile(
   const domain = sender.email.split('@')[1] || 'mailwright.invalid';
   const messageId = `<${randomUUID()}@${domain}>`;
   const from = { name: sender.displayName, address: sender.email };
-  const html = d.html && d.html.trim() ? d.html : undefined;
+  const bodies = messageBodies(d, sender.signature);
+  const inline = bodies.html ? inlineImages(bodies.html, domain) : { html: undefined, parts: [] };
 
   const composer = new MailComposer({
     from,
@@ -65,9 +111,12 @@ export async function buildMessageFile(
     subject: d.subject,
     messageId,
     date: now,
-    html,
-    text: html ? textFromHtml(html) : (d.text ?? ''),
-    attachments: files.map((f) => ({ filename: f.name, path: f.path, contentType: f.contentType })),
+    html: inline.html,
+    text: bodies.text,
+    attachments: [
+      ...files.map((f) => ({ filename: f.name, path: f.path, contentType: f.contentType })),
+      ...inline.parts.map((p) => ({ ...p, contentDisposition: 'inline' as const })),
+    ],
     // Content comes from our own draft and registry only; never let a value make nodemailer open a file or URL.
     disableFileAccess: false,
     disableUrlAccess: true,

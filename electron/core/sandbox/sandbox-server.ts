@@ -3,11 +3,10 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import libmime from 'libmime';
-import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../shared/model/sandbox';
 import { invalidInput } from '../errors';
+import { readMessage } from '../message/read-message';
 import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import type { SandboxEndpoint } from '../smtp/transport-factory';
 
@@ -80,14 +79,14 @@ export class SandboxServer implements SandboxEndpoint {
     }
     await fs.rename(tmp, path);
     await fsyncDir(this.dir);
-    const parsed = await simpleParser(await fs.readFile(path));
+    const parsed = await readMessage(await fs.readFile(path));
     const summary: CaughtMessageSummary = {
       id,
       receivedAt: new Date().toISOString(),
       envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       envelopeTo: session.envelope.rcptTo.map((r) => r.address),
-      subject: parsed.subject ?? '',
-      from: parsed.from?.text ?? '',
+      subject: parsed.subject,
+      from: parsed.from,
       size: (await fs.stat(path)).size,
     };
     await writeFileAtomic(join(this.dir, `${id}.json`), JSON.stringify(summary));
@@ -108,23 +107,7 @@ export class SandboxServer implements SandboxEndpoint {
   async get(id: string): Promise<CaughtMessage> {
     const summary = await readJsonFile<CaughtMessageSummary>(join(this.dir, `${id}.json`));
     if (!summary) throw invalidInput(`There is no caught message "${id}".`, 'Pick a message from the sandbox list.');
-    const raw = await fs.readFile(join(this.dir, `${id}.eml`));
-    const parsed = await simpleParser(raw);
-    const message: CaughtMessage = {
-      ...summary,
-      // Decoded for reading (RFC 2047 encoded-words become text); the raw source keeps the encoding.
-      headers: parsed.headerLines.map((h) => ({ key: h.key, value: libmime.decodeWords(h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()) })),
-      attachments: parsed.attachments.map((a) => {
-        const info: CaughtMessage['attachments'][number] = { contentType: a.contentType, size: a.size };
-        if (a.filename) info.filename = a.filename;
-        if (a.contentId) info.contentId = a.contentId;
-        return info;
-      }),
-      raw: raw.toString('utf8'),
-    };
-    if (typeof parsed.html === 'string') message.html = parsed.html;
-    if (parsed.text) message.text = parsed.text;
-    return message;
+    return { ...summary, ...(await readMessage(await fs.readFile(join(this.dir, `${id}.eml`)))) };
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,41 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { basename, join, relative, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Core } from '../core';
+
+// Files that reach main as bytes rather than as a path the user picked in a native dialog:
+// chosen in a browser (browser mode), or dropped/pasted into the composer. Each is kept under
+// uploads/<random>/<name>, so the registry can hand out a handle like for any other file.
+
+/** A file name from outside: keep the name, lose any path or control character. */
+export function safeName(raw: string): string {
+  const name = basename(raw.replace(/\\/g, '/')).replace(/\p{Cc}/gu, '').trim().slice(0, 200);
+  return name === '' || name === '.' || name === '..' ? 'attachment' : name;
+}
+
+export const uploadsDir = (dataDir: string) => join(dataDir, 'uploads');
+
+/** Write the bytes (a buffer or a stream) as a new upload; returns its path. */
+export async function storeUpload(dataDir: string, rawName: string, bytes: Buffer | Readable): Promise<string> {
+  const dir = join(uploadsDir(dataDir), randomBytes(9).toString('base64url'));
+  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = join(dir, safeName(rawName));
+  if (Buffer.isBuffer(bytes)) await fs.writeFile(path, bytes, { mode: 0o600 });
+  else await pipeline(bytes, createWriteStream(path, { mode: 0o600 }));
+  return path;
+}
+
+/**
+ * Uploads from earlier runs are kept only while a saved draft or a waiting message still
+ * refers to them; the rest (sent, discarded) are removed.
+ */
+export async function pruneUploads(core: Pick<Core, 'dataDir' | 'drafts' | 'outbox'>): Promise<void> {
+  const needed = [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())];
+  const uploads = uploadsDir(core.dataDir);
+  const keep = new Set(needed.filter((p) => p.startsWith(uploads + sep)).map((p) => relative(uploads, p).split(sep)[0]));
+  for (const dir of await fs.readdir(uploads).catch(() => [] as string[])) {
+    if (!keep.has(dir)) await fs.rm(join(uploads, dir), { recursive: true, force: true });
+  }
+}

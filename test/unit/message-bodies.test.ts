@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { draft } from '../../shared/model/draft';
+import { AttachmentRegistry } from '../../electron/core/attachments/attachment-registry';
+import { buildMessageFile, inlineImages, messageBodies } from '../../electron/core/message/build-message';
+import { tempDir } from '../helpers/temp-dir';
+
+const SIG = '<p><strong>Ana Núñez</strong></p><p>Acme · <a href="https://acme.test">acme.test</a></p>';
+const sender = { displayName: 'Ana', email: 'ana@example.test', signature: SIG };
+
+async function build(fields: Record<string, unknown>) {
+  const dir = tempDir();
+  const path = join(dir, 'out.eml');
+  const built = await buildMessageFile(draft.parse({ accountId: 'x', to: ['bob@example.test'], subject: 'Hi', ...fields }), sender, new AttachmentRegistry(), path, new Date());
+  const raw = await fs.readFile(path);
+  return { built, raw, parsed: await simpleParser(raw, { keepCidLinks: true }) };
+}
+
+describe('signatures', () => {
+  it('adds the signature after a "-- " line in both parts when the draft asks for it', async () => {
+    const { parsed } = await build({ html: '<p>Hello Bob</p>', signature: true });
+    expect(parsed.html).toContain('<p>-- </p><p><strong>Ana Núñez</strong></p>');
+    // The text part has the RFC 3676 separator on a line of its own, then the signature as text.
+    expect(parsed.text).toMatch(/Hello Bob\n\n-- \nAna Núñez\n/);
+    expect((parsed.text ?? '').split('\n-- \n')).toHaveLength(2);
+  });
+
+  it('plain-text messages get the signature as text, and no HTML part at all', async () => {
+    const { parsed, raw } = await build({ text: 'Hello Bob,\nsee you.', signature: true });
+    expect(parsed.html).toBeFalsy();
+    expect(raw.toString()).not.toMatch(/text\/html/i);
+    // Each paragraph of the signature is a line of its own in text.
+    expect(parsed.text).toMatch(/^Hello Bob,\nsee you\.\n\n-- \nAna Núñez\nAcme · acme\.test/);
+  });
+
+  it('leaves the signature out when the draft does not ask for it, or the account has none', () => {
+    expect(messageBodies({ html: '<p>x</p>', signature: false }, SIG).text).not.toContain('-- ');
+    expect(messageBodies({ html: '<p>x</p>', signature: true }, '  ').text).not.toContain('-- ');
+    expect(messageBodies({ html: '<p>x</p>', signature: true }, undefined).html).toBe('<p>x</p>');
+  });
+});
+
+describe('inline images', () => {
+  const png = randomBytes(2048);
+  const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
+
+  it('sends a data: image as a related inline part that the HTML refers to by cid:', async () => {
+    const { parsed, raw } = await build({ html: `<p>Look:</p><img src="${dataUrl}" alt="chart"><p>done</p>` });
+    expect(raw.toString()).toMatch(/multipart\/related/i);
+    expect(raw.toString()).not.toContain('data:image/png');
+    const image = parsed.attachments.find((a) => a.contentType === 'image/png');
+    expect(image?.content.equals(png)).toBe(true);
+    expect(image?.contentDisposition).toBe('inline');
+    expect(image?.related).toBe(true);
+    expect(parsed.html).toContain(`src="cid:${image?.contentId?.replace(/[<>]/g, '')}"`);
+    // The text part does not carry the image.
+    expect(parsed.text).not.toMatch(/base64|cid:/);
+  });
+
+  it('leaves other data: URLs (SVG can hold script) and remote images alone', () => {
+    const svg = '<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=">';
+    const remote = '<img src="https://example.test/a.png">';
+    expect(inlineImages(svg + remote, 'example.test')).toEqual({ html: svg + remote, parts: [] });
+  });
+
+  it('gives each image its own part and name', () => {
+    const { html, parts } = inlineImages(`<img src="${dataUrl}"><p>and</p><img alt="x" src="data:image/jpeg;base64,AAAA"><img src="${dataUrl}" alt="Screenshot 2026-11-22.png">`, 'example.test');
+    expect(parts.map((p) => [p.filename, p.contentType])).toEqual([
+      ['image-1.png', 'image/png'],
+      ['image-2.jpg', 'image/jpeg'],
+      ['Screenshot 2026-11-22.png', 'image/png'],
+    ]);
+    expect(new Set(parts.map((p) => p.cid)).size).toBe(3);
+    expect(html).toContain('alt="Screenshot 2026-11-22.png"');
+    for (const p of parts) expect(html).toContain(`cid:${p.cid}`);
+  });
+});

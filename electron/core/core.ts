@@ -13,6 +13,7 @@ import { ProcessLock } from './fs/process-lock';
 import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
 import { DraftStore } from './drafts/draft-store';
+import { RecentRecipients } from './recipients/recent-recipients';
 import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
 
@@ -40,6 +41,7 @@ export interface Core {
   outbox: OutboxService;
   drafts: DraftStore;
   settings: SettingsStore;
+  recipients: RecentRecipients;
   handlers: Handlers;
   close(): Promise<void>;
 }
@@ -75,6 +77,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     outbox,
     drafts: new DraftStore(opts.dataDir, { attachments, clock }),
     settings: new SettingsStore(opts.dataDir),
+    recipients: new RecentRecipients({ dataDir: opts.dataDir, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
     handlers: undefined as unknown as Handlers,
     async close() {
       await outbox.close();

@@ -1,12 +1,16 @@
 import { promises as fs } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
+import { draftMailboxes } from './message/build-message';
 import { passwordWouldTravelElsewhere } from './accounts/account-store';
 import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
 import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
 import { sendTestMessage } from './smtp/doctor/send-test';
+import { signatureText, textFromHtml } from './message/build-message';
+import { previewMessage } from './message/preview-message';
+import { storeUpload } from './attachments/uploads';
 
 /** A file name from a subject, safe on every system. */
 const emlFileName = (subject: string) => `${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim().slice(0, 80) || 'message'}.eml`;
@@ -25,7 +29,7 @@ export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promis
 
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
 export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
-  const { accounts, transports, outbox, sandbox, attachments, events, drafts, settings } = core;
+  const { accounts, transports, outbox, sandbox, attachments, events, drafts, settings, recipients } = core;
   const doctor = async (input: DoctorInput, runId?: string, accountId?: string) => {
     const report = await runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
     if (accountId) {
@@ -48,6 +52,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       return { removed: id };
     },
     'accounts:set-default': ({ id }) => accounts.setDefault(id),
+    'accounts:set-signature': ({ id, html }) => accounts.setSignature(id, html),
     'accounts:test': async ({ id, rcpt, sendTestTo, runId }) => {
       const { account, password } = await transports.resolve(id);
       return doctor({ ...account, password, rcpt, sendTestTo }, runId, id);
@@ -72,7 +77,15 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       return Promise.all(paths.map((p) => attachments.register(p)));
     },
     'attachments:describe': async ({ handle }) => attachments.describe(handle),
-    'outbox:enqueue': (draft) => outbox.enqueue(draft),
+    'attachments:add': async ({ name, base64 }) => attachments.register(await storeUpload(core.dataDir, name, Buffer.from(base64, 'base64'))),
+    'outbox:enqueue': async (draft) => {
+      const item = await outbox.enqueue(draft);
+      // Every queued message (composer, browser mode and CLI alike) teaches the suggestions its
+      // recipients; the message is already safe in the outbox, so a failure here must not undo that.
+      const { to, cc, bcc } = draftMailboxes(draft);
+      await recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
+      return item;
+    },
     'outbox:list': () => outbox.list(),
     'outbox:get': ({ id }) => outbox.get(id),
     'outbox:undo': ({ id }) => outbox.undo(id),
@@ -99,9 +112,12 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       await drafts.remove(id);
       return { removed: id };
     },
+    'message:preview': (d) => previewMessage(d, { accounts, attachments, dir: join(core.dataDir, 'previews'), now: () => new Date() }),
+    'message:to-text': async ({ html, signature }) => ({ text: signature ? signatureText(html) : textFromHtml(html) }),
     'settings:get': () => settings.get(),
     'settings:save': (change) => settings.save(change),
     'sandbox:list': () => sandbox.list(),
     'sandbox:get': ({ id }) => sandbox.get(id),
+    'recipients:suggest': ({ query }) => recipients.suggest(query),
   };
 }

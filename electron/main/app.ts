@@ -5,12 +5,17 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { wireName, EVENT_NAMES } from '../../shared/ipc/contract';
 import { createCore, type Core } from '../core/core';
+import { pruneUploads } from '../core/attachments/uploads';
 import { ownFrameCheck, registerIpc } from './ipc/register';
 import { hardenContents, hardenSession } from './security/harden';
 import { createMainWindow } from './windows/main-window';
 import { nativeHost } from './host/native-host';
 import { notifyFailures } from './outbox/failure-notifications';
 import { retryOnWake } from './outbox/wake-triggers';
+import { installMenu } from './menu';
+import { followMailtoSetting, openMailtoLink, receiveMailtoLinks } from './mailto-links';
+import { bringToFront } from './windows/active-window';
+import { followThemeSetting } from './appearance/native-theme';
 
 const log = (message: string, err?: unknown) => console.error(`[mailwright] ${message}`, err ?? '');
 
@@ -23,9 +28,16 @@ export function appUrlCheck(dir: string, devUrl = process.env.ELECTRON_RENDERER_
   return (url: string) => url.split('#')[0] === index || (!!devUrl && new URL(url).origin === new URL(devUrl).origin);
 }
 
-export async function startApp(dir: string): Promise<{ core: Core; window: BrowserWindow }> {
+/** Resolves with nothing when another instance already runs: it got our command line (a mailto: link) and we quit. */
+export async function startApp(dir: string): Promise<{ core: Core; window: BrowserWindow } | undefined> {
   // Tests and power users may point the app at another data directory, as the CLI allows.
   if (process.env.MAILWRIGHT_DATA_DIR) app.setPath('userData', process.env.MAILWRIGHT_DATA_DIR);
+  // One instance per data directory (the lock is keyed on userData, so after setPath).
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return undefined;
+  }
+  const mailtoLinks = receiveMailtoLinks(process.argv);
   const isAppUrl = appUrlCheck(dir);
   app.enableSandbox();
   app.on('web-contents-created', (_e, contents) => hardenContents(contents, isAppUrl));
@@ -44,16 +56,20 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
     core.events.on(name, (payload) => windows().forEach((wc) => wc.send(wireName(name), payload)));
   }
   await core.sandbox.ensureStarted();
+  // Files dropped into a composer in an earlier run that no draft or waiting message still needs.
+  await pruneUploads(core);
 
+  await followThemeSetting(core.settings); // before the window, so it opens in the right theme
   const window = createMainWindow(dir);
-  notifyFailures(core, () => {
-    if (window.isMinimized()) window.restore();
-    window.focus();
-  });
+  installMenu();
+  notifyFailures(core, () => bringToFront(window));
+  const stopFollowingMailto = await followMailtoSetting(core.settings, log);
+  mailtoLinks.deliverTo((url) => void openMailtoLink(core, window, url, log));
   const stopWakeTriggers = retryOnWake(core.outbox);
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => {
     stopWakeTriggers();
+    stopFollowingMailto();
     void core.close();
   });
   return { core, window };

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Account } from '../../shared/model/account';
+import type { AppCommand, ComposerCommand, View } from '../../shared/model/app-command';
 import type { DraftBack } from '../../shared/model/draft';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/model/settings';
@@ -9,16 +10,17 @@ import { OutboxView } from './features/outbox/OutboxView';
 import { UndoToast } from './features/outbox/UndoToast';
 import { SandboxView } from './features/sandbox/SandboxView';
 import { SettingsView } from './features/settings/SettingsView';
-import { api } from './lib/api';
+import { api, isBrowserMode } from './lib/api';
+import { I18nProvider, useLanguage } from './lib/i18n';
+import { useShortcuts } from './lib/shortcuts';
 
-type View = 'compose' | 'outbox' | 'sandbox' | 'accounts' | 'settings';
-
-const NAV: Array<{ view: View; label: string; icon: string }> = [
-  { view: 'compose', label: 'Compose', icon: '✎' },
-  { view: 'outbox', label: 'Outbox', icon: '⇪' },
-  { view: 'sandbox', label: 'Sandbox', icon: '◫' },
-  { view: 'accounts', label: 'Accounts', icon: '⚙' },
-  { view: 'settings', label: 'Settings', icon: '☰' },
+// Labels are the catalogue's nav.<view>.
+const NAV: Array<{ view: View; icon: string }> = [
+  { view: 'compose', icon: '✎' },
+  { view: 'outbox', icon: '⇪' },
+  { view: 'sandbox', icon: '◫' },
+  { view: 'accounts', icon: '⚙' },
+  { view: 'settings', icon: '☰' },
 ];
 
 export function App() {
@@ -40,6 +42,10 @@ export function App() {
   }, []);
   useEffect(() => void reloadAccounts(), [reloadAccounts]);
   useEffect(() => void api()['settings:get']().then((r) => r.ok && setSettings(r.value)), []);
+  const i18n = useLanguage(settings.language);
+  const { t } = i18n;
+  // The stylesheet reads this attribute; 'system' leaves the choice to prefers-color-scheme.
+  useEffect(() => document.documentElement.setAttribute('data-theme', settings.theme), [settings.theme]);
 
   /** A message back in the composer (undo, edit, re-open as new). */
   const toComposer = useCallback((back: DraftBack, note: string) => {
@@ -49,46 +55,60 @@ export function App() {
   }, []);
   const closeToast = useCallback(() => setToast(undefined), []);
 
+  // Menu, shortcuts and mailto: links ask for the same commands; `key` makes a repeated command new.
+  const [command, setCommand] = useState<{ command: ComposerCommand; key: number }>();
+  const onCommand = useCallback((c: AppCommand) => {
+    if (c.kind === 'show') return setView(c.view);
+    setCommand((prev) => ({ command: c, key: (prev?.key ?? 0) + 1 }));
+    setView('compose');
+  }, []);
+  useEffect(() => api().on('app:command', onCommand), [onCommand]);
+  // The desktop window has the menu's accelerators; only browser mode needs the page to listen for keys.
+  useShortcuts(onCommand, isBrowserMode());
+
   if (fatal) {
     return (
       <div className="fatal" role="alert">
-        <h1>Mailwright cannot start</h1>
+        <h1>{t('app.cannotStart')}</h1>
         <p>{fatal}</p>
       </div>
     );
   }
   return (
-    <div className="app">
-      <nav className="sidebar" aria-label="Main">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true">✉</span> Mailwright
-        </div>
-        {NAV.map((n) => (
-          <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)}>
-            <span className="nav-icon" aria-hidden="true">{n.icon}</span>
-            {n.label}
-          </button>
-        ))}
-      </nav>
-      <main className="content">
-        {/* The composer stays mounted so a half-written message survives a look at the outbox. */}
-        <div hidden={view !== 'compose'} className="view">
-          <Composer
-            accounts={accounts}
-            undoSeconds={settings.undoSeconds}
-            incoming={incoming}
-            onQueued={(item) => {
-              setToast(item);
-              setView('outbox');
-            }}
-          />
-        </div>
-        {view === 'outbox' && <OutboxView accounts={accounts} onDraft={toComposer} />}
-        {view === 'sandbox' && <SandboxView />}
-        {view === 'accounts' && <AccountsView accounts={accounts} onChanged={reloadAccounts} />}
-        {view === 'settings' && <SettingsView settings={settings} onChanged={setSettings} />}
-      </main>
-      {toast && <UndoToast key={toast.id} queued={toast} onUndone={(back) => toComposer(back, 'The message was not sent: here it is again.')} onClose={closeToast} />}
-    </div>
+    <I18nProvider value={i18n}>
+      <div className="app">
+        <nav className="sidebar" aria-label={t('nav.label')}>
+          <div className="brand">
+            <span className="brand-mark" aria-hidden="true">✉</span> Mailwright
+          </div>
+          {NAV.map((n) => (
+            <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)}>
+              <span className="nav-icon" aria-hidden="true">{n.icon}</span>
+              {t(`nav.${n.view}`)}
+            </button>
+          ))}
+        </nav>
+        <main className="content">
+          {/* The composer stays mounted so a half-written message survives a look at the outbox. */}
+          <div hidden={view !== 'compose'} className="view">
+            <Composer
+              accounts={accounts}
+              undoSeconds={settings.undoSeconds}
+              incoming={incoming}
+              command={command}
+              onQueued={(item) => {
+                setToast(item);
+                setView('outbox');
+              }}
+            />
+          </div>
+          {view === 'outbox' && <OutboxView accounts={accounts} onDraft={toComposer} />}
+          {view === 'sandbox' && <SandboxView />}
+          {view === 'accounts' && <AccountsView accounts={accounts} onChanged={reloadAccounts} />}
+          {view === 'settings' && <SettingsView settings={settings} onChanged={setSettings} />}
+        </main>
+        {toast && <UndoToast key={toast.id} queued={toast} onUndone={(back) => toComposer(back, t('outbox.note.undone'))} onClose={closeToast} />}
+      </div>
+    </I18nProvider>
   );
 }

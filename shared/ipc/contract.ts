@@ -3,12 +3,15 @@
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
 import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
-import { draft, savedDraftInput, type AttachmentInfo, type DraftBack, type SavedDraft } from '../model/draft';
+import { draft, draftFields, savedDraftInput, type AttachmentInfo, type DraftBack, type SavedDraft } from '../model/draft';
 import { settings, type Settings } from '../model/settings';
+import type { AppCommand } from '../model/app-command';
 import type { OutboxItem, SendProgress } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
+import type { DeliveredPreview } from '../model/message-view';
 import type { DiscoveredSettings } from '../model/discovery';
 import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
+import type { Mailbox } from '../model/mailbox';
 import { fingerprintSha256, headerText, mailboxText } from '../model/text';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
@@ -18,6 +21,8 @@ export interface Returns<T> {
 const returns = <T>(): Returns<T> => ({});
 
 const noPayload = z.undefined();
+/** Bytes sent over IPC as base64: about 36 MB of file. Larger files go through the native picker (or browser mode's upload). */
+export const MAX_ADDED_BASE64 = 48 * 1024 * 1024;
 const byId = z.strictObject({ id: accountId });
 const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const byHandle = z.strictObject({ handle: z.string().max(80) });
@@ -43,6 +48,8 @@ export const contract = {
   'accounts:save': { request: accountInput, response: returns<Account>() },
   'accounts:remove': { request: byId, response: returns<{ removed: string }>() },
   'accounts:set-default': { request: byId, response: returns<Account>() },
+  /** The account's signature as HTML (empty removes it); the Sandbox account may have one too. */
+  'accounts:set-signature': { request: z.strictObject({ id: accountId, html: z.string().max(200_000) }), response: returns<Account>() },
   /** The SMTP doctor on a saved account: connect, TLS, login, MAIL FROM/RCPT TO; nothing is sent unless asked. */
   'accounts:test': { request: z.strictObject({ id: accountId, ...doctorOptions }), response: returns<ConnectionTestReport>() },
   /** The SMTP doctor on settings as typed (the stored password is used when none is typed and accountId is given). */
@@ -52,6 +59,8 @@ export const contract = {
   'accounts:discover': { request: z.strictObject({ email: mailboxText }), response: returns<DiscoveredSettings[]>() },
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
+  /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
+  'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
   'outbox:get': { request: byItem, response: returns<OutboxItem>() },
@@ -78,10 +87,16 @@ export const contract = {
   'drafts:save': { request: savedDraftInput, response: returns<{ id: string; updatedAt: string }>() },
   'drafts:list': { request: noPayload, response: returns<SavedDraft[]>() },
   'drafts:remove': { request: z.strictObject({ id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/) }), response: returns<{ removed: string }>() },
+  /** The draft built exactly as it would be sent (recipients may still be missing), for "preview as delivered". */
+  'message:preview': { request: draftFields, response: returns<DeliveredPreview>() },
+  /** The plain text an HTML body (or a signature) becomes: the same conversion as the text part of a sent message. */
+  'message:to-text': { request: z.strictObject({ html: z.string().max(20_000_000), signature: z.boolean().optional() }), response: returns<{ text: string }>() },
   'settings:get': { request: noPayload, response: returns<Settings>() },
   'settings:save': { request: settings.partial(), response: returns<Settings>() },
   'sandbox:list': { request: noPayload, response: returns<CaughtMessageSummary[]>() },
   'sandbox:get': { request: bySandboxId, response: returns<CaughtMessage>() },
+  /** Recently used recipients whose name or address starts with what is typed (at most 8, best first). */
+  'recipients:suggest': { request: z.strictObject({ query: z.string().max(200) }), response: returns<Mailbox[]>() },
 } as const;
 
 /** Events main pushes to every window. */
@@ -91,6 +106,8 @@ export const events = {
   'sandbox:caught': returns<CaughtMessageSummary>(),
   /** Each doctor phase as it ends, so a progress list can fill in live. */
   'doctor:progress': returns<{ runId: string; phase: TestPhase }>(),
+  /** The application menu, a shortcut or a mailto: link asks the page to do something. */
+  'app:command': returns<AppCommand>(),
 } as const;
 
 export type Channel = keyof typeof contract;

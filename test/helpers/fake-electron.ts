@@ -15,6 +15,15 @@ export interface FakeWindowLike {
   webContents: FakeWebContentsLike;
 }
 type Handler = (event: unknown, payload: unknown) => unknown;
+export interface FakeMenuItem {
+  id?: string;
+  label?: string;
+  role?: string;
+  type?: string;
+  accelerator?: string;
+  click?: () => void;
+  submenu?: FakeMenuItem[];
+}
 export interface FakeElectron {
   module: Record<string, unknown>;
   handlers: Map<string, Handler>;
@@ -25,11 +34,15 @@ export interface FakeElectron {
     permissionCheck?: () => boolean;
     headers?: (details: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void;
   };
-  app: EventEmitter & { sandboxed: boolean };
+  app: EventEmitter & { sandboxed: boolean; quits: number; lockHeld: boolean; protocols: Set<string> };
+  /** The template of the application menu main installed, as given to Menu.buildFromTemplate. */
+  menu: { template?: FakeMenuItem[] };
+  messageBoxes: Array<{ title: string; detail: string }>;
   notifications: Array<{ title: string; body: string }>;
   powerMonitor: EventEmitter;
   network: { online: boolean };
   saveDialogResult: { canceled: boolean; filePath?: string };
+  nativeTheme: { themeSource: string };
 }
 
 export function createFakeElectron(userData: string): FakeElectron {
@@ -41,6 +54,7 @@ export function createFakeElectron(userData: string): FakeElectron {
   const powerMonitor = new EventEmitter();
   const network = { online: true };
   const saveDialogResult: FakeElectron['saveDialogResult'] = { canceled: true };
+  const nativeTheme = { themeSource: 'unset' };
   class FakeNotification extends EventEmitter {
     constructor(private readonly opts: { title: string; body: string }) {
       super();
@@ -63,7 +77,18 @@ export function createFakeElectron(userData: string): FakeElectron {
       this.sandboxed = true;
     }
     whenReady = () => Promise.resolve();
-    quit = () => undefined;
+    quits = 0;
+    quit = () => void this.quits++;
+    isPackaged = false;
+    name = 'Mailwright';
+    /** Whether this process gets the single-instance lock (false: another instance runs). */
+    lockHeld = true;
+    requestSingleInstanceLock = () => this.lockHeld;
+    /** The schemes the system currently opens with this app. */
+    protocols = new Set<string>();
+    setAsDefaultProtocolClient = (scheme: string) => (this.protocols.add(scheme), true);
+    removeAsDefaultProtocolClient = (scheme: string) => this.protocols.delete(scheme);
+    isDefaultProtocolClient = (scheme: string) => this.protocols.has(scheme);
   }
   const app = new FakeApp();
 
@@ -77,6 +102,7 @@ export function createFakeElectron(userData: string): FakeElectron {
     send(channel: string, payload: unknown) {
       this.sent.push([channel, payload]);
     }
+    isLoading = () => false;
   }
   class FakeWindow extends EventEmitter {
     webContents = new FakeWebContents();
@@ -102,14 +128,35 @@ export function createFakeElectron(userData: string): FakeElectron {
     }
   }
 
+  const menu: FakeElectron['menu'] = {};
+  const messageBoxes: FakeElectron['messageBoxes'] = [];
+  const findItem = (items: FakeMenuItem[] | undefined, id: string): FakeMenuItem | undefined => {
+    for (const item of items ?? []) {
+      const found = item.id === id ? item : findItem(item.submenu, id);
+      if (found) return found;
+    }
+    return undefined;
+  };
   const module = {
     app,
+    Menu: {
+      buildFromTemplate: (template: FakeMenuItem[]) => ({ template, getMenuItemById: (id: string) => findItem(template, id) }),
+      setApplicationMenu: (built: { template: FakeMenuItem[] }) => (menu.template = built.template),
+    },
     BrowserWindow: FakeWindow,
     ipcMain: { handle: (channel: string, fn: Handler) => handlers.set(channel, fn) },
-    dialog: { showOpenDialog: async () => dialogResult, showSaveDialog: async () => saveDialogResult },
+    dialog: {
+      showOpenDialog: async () => dialogResult,
+      showSaveDialog: async () => saveDialogResult,
+      showMessageBox: async (...args: unknown[]) => {
+        messageBoxes.push(args.at(-1) as { title: string; detail: string });
+        return { response: 0 };
+      },
+    },
     Notification: FakeNotification,
     powerMonitor,
     net: { isOnline: () => network.online },
+    nativeTheme,
     session: {
       defaultSession: {
         setPermissionRequestHandler: (fn: FakeElectron['sessionCalls']['permissionRequest']) => (sessionCalls.permissionRequest = fn),
@@ -118,5 +165,5 @@ export function createFakeElectron(userData: string): FakeElectron {
       },
     },
   };
-  return { module, handlers, windows, dialogResult, sessionCalls, app, notifications, powerMonitor, network, saveDialogResult };
+  return { module, handlers, windows, dialogResult, sessionCalls, app, notifications, powerMonitor, network, saveDialogResult, nativeTheme, menu, messageBoxes };
 }

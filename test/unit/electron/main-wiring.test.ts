@@ -15,10 +15,10 @@ const { retryOnWake } = await import('../../../electron/main/outbox/wake-trigger
 
 const outDir = '/opt/mailwright/out/main';
 const appUrl = pathToFileURL('/opt/mailwright/out/renderer/index.html').href;
-let started: Awaited<ReturnType<typeof startApp>>;
+let started: NonNullable<Awaited<ReturnType<typeof startApp>>>;
 
 beforeAll(async () => {
-  started = await startApp(outDir);
+  started = (await startApp(outDir))!;
 });
 afterAll(async () => {
   await started.core.close();
@@ -128,6 +128,14 @@ describe('the Electron composition root (faked electron module)', () => {
     await polls();
     stop();
     expect(reasons).toEqual(['back online']);
+  });
+
+  it('sets the native theme from the theme setting at start and on each change', async () => {
+    expect(fake.nativeTheme.themeSource).toBe('system');
+    await fake.handlers.get(wireName('settings:save'))!(ownEvent(), { theme: 'dark' });
+    expect(fake.nativeTheme.themeSource).toBe('dark');
+    await fake.handlers.get(wireName('settings:save'))!(ownEvent(), { theme: 'light' });
+    expect(fake.nativeTheme.themeSource).toBe('light');
   });
 
   it('exports an item through the native save dialog: the renderer learns only the file name', async () => {

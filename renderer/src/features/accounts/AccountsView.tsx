@@ -4,9 +4,10 @@ import type { Account } from '../../../../shared/model/account';
 import type { ConnectionTestReport } from '../../../../shared/model/connection-test';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
-import { formatTime } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 import { AccountForm } from './AccountForm';
-import { TestResult } from './TestResult';
+import { SignatureEditor } from './SignatureEditor';
+import { phaseLabel, TestResult } from './TestResult';
 
 interface Props {
   accounts: Account[];
@@ -14,9 +15,11 @@ interface Props {
 }
 
 export function AccountsView({ accounts, onChanged }: Props) {
+  const { t, time } = useT();
   const [editing, setEditing] = useState<Account | 'new'>();
   const [tests, setTests] = useState<Record<string, ConnectionTestReport | 'running'>>({});
   const [error, setError] = useState<ErrorInfo>();
+  const [signing, setSigning] = useState<string>();
 
   const act = async (work: Promise<{ ok: boolean; error?: ErrorInfo }>) => {
     const r = await work;
@@ -38,11 +41,11 @@ export function AccountsView({ accounts, onChanged }: Props) {
   };
 
   return (
-    <section className="view" aria-label="Accounts">
+    <section className="view" aria-label={t('nav.accounts')}>
       <header className="view-header">
-        <h1>Accounts</h1>
+        <h1>{t('nav.accounts')}</h1>
         <button className="btn btn-primary" onClick={() => setEditing('new')}>
-          Add account
+          {t('accounts.add')}
         </button>
       </header>
       {error && <ErrorBox error={error} />}
@@ -57,7 +60,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
           }}
         />
       )}
-      <ul className="account-list" aria-label="Account list">
+      <ul className="account-list" aria-label={t('accounts.list')}>
         {accounts.map((a) => {
           const report = tests[a.id];
           return (
@@ -65,49 +68,69 @@ export function AccountsView({ accounts, onChanged }: Props) {
               <div className="account-main">
                 <div>
                   <div className="account-name">
-                    {a.name} {a.isDefault && <span className="badge badge-default">Default</span>}
+                    {a.name} {a.isDefault && <span className="badge badge-default">{t('accounts.default')}</span>}
                   </div>
                   <div className="muted">
                     {a.displayName ? `${a.displayName} <${a.email}>` : a.email}
                   </div>
                   {a.lastTest && !report && (
                     <div className={`small last-test ${a.lastTest.ok ? 'ok' : 'bad'}`}>
-                      Last test {formatTime(a.lastTest.at)}: {a.lastTest.ok ? 'all phases passed' : `failed at ${a.lastTest.failedPhase} (${a.lastTest.code})`}
+                      {a.lastTest.ok ? t('accounts.lastTest.passed', { time: time(a.lastTest.at) }) : t('accounts.lastTest.failed', { time: time(a.lastTest.at), phase: phaseLabel(t, a.lastTest.failedPhase ?? ''), code: a.lastTest.code ?? '' })}
                     </div>
                   )}
                   <div className="muted small">
                     {a.kind === 'sandbox'
-                      ? 'Built in: catches mail locally for preview'
-                      : `${a.host}:${a.port} · ${a.security.toUpperCase()}${a.username ? ` · ${a.username}` : ''}${a.username ? (a.hasPassword ? ' · password in keychain' : a.hasPassword === null ? ' · keychain unavailable' : ' · no password') : ''}${a.pinnedCertSha256 ? ' · pinned certificate' : ''}`}
+                      ? t('accounts.sandbox')
+                      : [
+                          `${a.host}:${a.port}`,
+                          a.security.toUpperCase(),
+                          a.username,
+                          a.username && t(a.hasPassword ? 'accounts.passwordInKeychain' : a.hasPassword === null ? 'accounts.keychainUnavailable' : 'accounts.noPassword'),
+                          a.pinnedCertSha256 && t('accounts.pinnedCertificate'),
+                        ]
+                          .filter(Boolean)
+                          .join(' · ')}
                   </div>
                 </div>
                 <div className="account-actions">
-                  <button className="btn btn-small" onClick={() => void test(a)} disabled={report === 'running'} aria-label={`Test ${a.name}`}>
-                    {report === 'running' ? 'Testing…' : 'Test'}
+                  <button className="btn btn-small" onClick={() => void test(a)} disabled={report === 'running'} aria-label={t('accounts.testNamed', { name: a.name })}>
+                    {report === 'running' ? t('accounts.testing') : t('accounts.test')}
+                  </button>
+                  <button className="btn btn-small btn-quiet" onClick={() => setSigning(a.id)} aria-expanded={signing === a.id} aria-label={`Signature of ${a.name}`}>
+                    Signature
                   </button>
                   {!a.isDefault && (
-                    <button className="btn btn-small btn-quiet" onClick={() => void act(api()['accounts:set-default']({ id: a.id }))} aria-label={`Make ${a.name} the default`}>
-                      Make default
+                    <button className="btn btn-small btn-quiet" onClick={() => void act(api()['accounts:set-default']({ id: a.id }))} aria-label={t('accounts.makeDefaultNamed', { name: a.name })}>
+                      {t('accounts.makeDefault')}
                     </button>
                   )}
                   {a.kind === 'smtp' && (
                     <>
-                      <button className="btn btn-small btn-quiet" onClick={() => setEditing(a)} aria-label={`Edit ${a.name}`}>
-                        Edit
+                      <button className="btn btn-small btn-quiet" onClick={() => setEditing(a)} aria-label={t('accounts.editNamed', { name: a.name })}>
+                        {t('common.edit')}
                       </button>
                       <button
                         className="btn btn-small btn-danger"
-                        aria-label={`Remove ${a.name}`}
+                        aria-label={t('accounts.removeNamed', { name: a.name })}
                         onClick={() => {
-                          if (confirm(`Remove the account “${a.name}”? Its password is deleted from the keychain.`)) void act(api()['accounts:remove']({ id: a.id }));
+                          if (confirm(t('accounts.removeConfirm', { name: a.name }))) void act(api()['accounts:remove']({ id: a.id }));
                         }}
                       >
-                        Remove
+                        {t('accounts.remove')}
                       </button>
                     </>
                   )}
                 </div>
               </div>
+              {signing === a.id && (
+                <SignatureEditor
+                  account={a}
+                  onDone={async (saved) => {
+                    setSigning(undefined);
+                    if (saved) await onChanged();
+                  }}
+                />
+              )}
               {report && report !== 'running' && <TestResult report={report} />}
             </li>
           );

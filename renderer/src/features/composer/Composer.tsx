@@ -1,8 +1,11 @@
 import { EditorContent, useEditor } from '@tiptap/react';
+import Image from '@tiptap/extension-image';
 import StarterKit from '@tiptap/starter-kit';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
+import type { ComposerCommand } from '../../../../shared/model/app-command';
+import type { DeliveredPreview } from '../../../../shared/model/message-view';
 import type { AttachmentInfo, DraftBack, SavedDraft } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
@@ -14,10 +17,14 @@ import { api } from '../../lib/api';
 import { formatTime } from '../../lib/format';
 import { PaperclipIcon } from '../../lib/icons';
 import { sanitizePastedHtml } from '../../lib/sanitize-paste';
-import { AttachmentList, useAttachmentPicker } from './Attachments';
+import { AttachmentList, readDataUrl, useAttachmentPicker } from './Attachments';
+import { DeliveredPreviewDialog } from './DeliveredPreviewDialog';
+import { useDropZones } from './DropZones';
+import { SignatureBlock } from './SignatureBlock';
 import { DraftsMenu } from './DraftsMenu';
 import { PreSendDialog, type Fix } from './PreSendDialog';
 import { SendLater } from './SendLater';
+import { RecipientField } from './RecipientField';
 import { Toolbar } from './Toolbar';
 import { useDraftAutosave } from './useDraftAutosave';
 
@@ -32,15 +39,44 @@ interface Props {
   accounts: Account[];
   undoSeconds: number;
   incoming?: Incoming;
+  /** From the menu, a shortcut or a mailto: link; `key` makes each one new. */
+  command?: { command: ComposerCommand; key: number };
   onQueued: (item: OutboxItem) => void;
 }
 
+type Format = 'html' | 'plain';
 
-export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
+/** Images pasted or dropped into the text are embedded; larger ones are better sent as attachments. */
+const MAX_INLINE_IMAGE = 5 * 1024 * 1024;
+const isInlineImage = (f: File) => /^image\/(png|jpeg|gif|webp)$/.test(f.type) && f.size <= MAX_INLINE_IMAGE;
+
+/** What the composer holds, as a saved draft or a message handed back stores it. */
+interface Fields {
+  accountId?: string;
+  to: string;
+  cc: string;
+  bcc: string;
+  replyTo: string;
+  subject: string;
+  format: Format;
+  html: string;
+  text: string;
+  signature: boolean;
+  attachments: AttachmentInfo[];
+}
+const EMPTY: Fields = { to: '', cc: '', bcc: '', replyTo: '', subject: '', format: 'html', html: '', text: '', signature: true, attachments: [] };
+
+
+export function Composer({ accounts, undoSeconds, incoming, command, onQueued }: Props) {
   const [accountId, setAccountId] = useState('');
   const [to, setTo] = useState('');
   const [cc, setCc] = useState('');
   const [bcc, setBcc] = useState('');
+  const [replyTo, setReplyTo] = useState('');
+  const [format, setFormat] = useState<Format>('html');
+  const [plainText, setPlainText] = useState('');
+  const [signature, setSignature] = useState(true);
+  const [preview, setPreview] = useState<DeliveredPreview>();
   const [showCopies, setShowCopies] = useState(false);
   const [subject, setSubject] = useState('');
   const [attachments, setAttachments] = useState<AttachmentInfo[]>([]);
@@ -53,11 +89,18 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
   const [savedAt, setSavedAt] = useState<string>();
 
   const editor = useEditor({
-    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } })],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } }), Image.configure({ allowBase64: true })],
     editorProps: {
       attributes: { 'aria-label': 'Message body', 'aria-multiline': 'true', role: 'textbox', class: 'editor-body' },
       // Pasted HTML is cleaned before the editor's schema sees it: no scripts, handlers, styles or remote images.
       transformPastedHTML: sanitizePastedHtml,
+      // A pasted image (a screenshot) goes into the text; other pasted files are attached.
+      handlePaste: (_view, event) => {
+        const files = [...(event.clipboardData?.files ?? [])];
+        if (!files.length) return false;
+        void insertRef.current(files, true);
+        return true;
+      },
     },
     immediatelyRender: true,
     onUpdate: () => setBodyVersion((v) => v + 1),
@@ -70,20 +113,21 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     setAccountId(accounts.find((a) => a.isDefault)?.id ?? accounts[0]?.id ?? '');
   }, [accounts, accountId, fromPicked]);
 
-  const html = () => (!editor || editor.isEmpty ? '' : editor.getHTML());
+  const html = () => (format === 'plain' || !editor || editor.isEmpty ? '' : editor.getHTML());
+  const bodyText = () => (format === 'plain' ? plainText : (editor?.getText({ blockSeparator: '\n' }) ?? ''));
   const snapshot = () => {
-    const fields = { accountId, to, cc, bcc, subject, html: html(), attachments: attachments.map((a) => ({ handle: a.handle })) };
-    const empty = !to.trim() && !cc.trim() && !bcc.trim() && !subject.trim() && !fields.html && !attachments.length;
+    const fields = { accountId, to, cc, bcc, replyTo, subject, format, html: html(), text: format === 'plain' ? plainText : '', signature, attachments: attachments.map((a) => ({ handle: a.handle })) };
+    const empty = !to.trim() && !cc.trim() && !bcc.trim() && !replyTo.trim() && !subject.trim() && !fields.html && !fields.text.trim() && !attachments.length;
     return empty ? undefined : fields;
   };
   const latestSnapshot = useRef(snapshot);
   latestSnapshot.current = snapshot;
   const onSaved = useCallback((at: string) => setSavedAt(at), []);
-  const autosave = useDraftAutosave(snapshot, [accountId, to, cc, bcc, subject, attachments, bodyVersion], onSaved);
+  const autosave = useDraftAutosave(snapshot, [accountId, to, cc, bcc, replyTo, subject, format, plainText, signature, attachments, bodyVersion], onSaved);
 
   /** Put a message into the fields (a saved draft, or one handed back from the outbox). */
   const fill = useCallback(
-    async (d: { accountId?: string; to: string; cc: string; bcc: string; subject: string; html: string; attachments: AttachmentInfo[] }) => {
+    async (d: Fields) => {
       if (d.accountId && accounts.some((a) => a.id === d.accountId)) {
         setAccountId(d.accountId);
         setFromPicked(true);
@@ -91,10 +135,14 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
       setTo(d.to);
       setCc(d.cc);
       setBcc(d.bcc);
-      setShowCopies(!!(d.cc || d.bcc));
+      setReplyTo(d.replyTo);
+      setShowCopies(!!(d.cc || d.bcc || d.replyTo));
       setSubject(d.subject);
       setAttachments(d.attachments);
-      editor?.commands.setContent(d.html || '', { emitUpdate: false });
+      setFormat(d.format);
+      setPlainText(d.text);
+      setSignature(d.signature);
+      editor?.commands.setContent(d.format === 'html' ? d.html || '' : '', { emitUpdate: false });
       setError(undefined);
     },
     [accounts, editor],
@@ -111,7 +159,7 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
       if (latestSnapshot.current()) return setNotice(`You have ${r.value.length} unsent draft${r.value.length > 1 ? 's' : ''}: open one from Drafts.`);
       const newest = r.value[0]!;
       await autosave.adopt(newest.id);
-      await fill(newest);
+      await fill({ ...EMPTY, ...newest });
       setSavedAt(newest.updatedAt);
       setNotice(`Your unsent draft from ${formatTime(newest.updatedAt)} is back.${newest.missing.length ? ` These files could not be found and need attaching again: ${newest.missing.join(', ')}.` : ''}`);
     });
@@ -126,27 +174,90 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
       await autosave.adopt(undefined);
       const d = incoming.back.draft;
       const infos = await Promise.all(d.attachments.map((a) => api()['attachments:describe']({ handle: a.handle })));
-      await fill({ accountId: d.accountId, to: d.to.join(', '), cc: d.cc.join(', '), bcc: d.bcc.join(', '), subject: d.subject, html: d.html ?? (d.text ? textToHtml(d.text) : ''), attachments: infos.flatMap((r) => (r.ok ? [r.value] : [])) });
+      const plain = !d.html?.trim() && !!d.text;
+      await fill({
+        accountId: d.accountId,
+        to: d.to.join(', '),
+        cc: d.cc.join(', '),
+        bcc: d.bcc.join(', '),
+        replyTo: d.replyTo ?? '',
+        subject: d.subject,
+        format: plain ? 'plain' : 'html',
+        html: d.html ?? '',
+        text: plain ? (d.text ?? '') : '',
+        signature: !!d.signature,
+        attachments: infos.flatMap((r) => (r.ok ? [r.value] : [])),
+      });
       const missing = [...incoming.back.missing, ...infos.flatMap((r) => (r.ok ? [] : ['an attachment']))];
       setNotice(`${incoming.note}${missing.length ? ` These files could not be found and need attaching again: ${missing.join(', ')}.` : ''}`);
       setSavedAt(undefined); // saved as a new draft a moment later, like any change
     })();
   }, [incoming, seen, editor, autosave, fill]);
 
-  const { pick, fileInput } = useAttachmentPicker({ onAdd: (added) => setAttachments((list) => [...list, ...added]), onError: setError });
+  const { pick, addFiles, fileInput } = useAttachmentPicker({ onAdd: (added) => setAttachments((list) => [...list, ...added]), onError: setError });
+
+  /** Files dropped or pasted: images into the text when asked (and the format allows), the rest attached. */
+  const insertFiles = async (files: File[], inline: boolean) => {
+    const images = inline && format === 'html' ? files.filter(isInlineImage) : [];
+    for (const image of images) editor?.chain().focus().setImage({ src: await readDataUrl(image), alt: image.name }).run();
+    const rest = files.filter((f) => !images.includes(f));
+    if (inline && rest.some((f) => f.type.startsWith('image/'))) setNotice(format === 'plain' ? 'Plain-text messages cannot show images: they were attached instead.' : 'Images over 5 MB were attached instead of inserted in the text.');
+    if (rest.length) await addFiles(rest);
+  };
+  const insertRef = useRef(insertFiles);
+  insertRef.current = insertFiles;
+  const drop = useDropZones((files, inline) => void insertFiles(files, inline));
+
+  // Commands from the menu, a shortcut or a mailto: link, each carried out once.
+  const [doneCommand, setDoneCommand] = useState<number>();
+  useEffect(() => {
+    if (!command || command.key === doneCommand || !editor) return;
+    setDoneCommand(command.key);
+    const c = command.command;
+    if (c.kind === 'attach') void pick();
+    else if (c.kind === 'send') void send();
+    else if (c.kind === 'send-later') setLaterOpen(true);
+    else if (c.kind === 'new-message') void startNew();
+    else if (c.kind === 'open-draft')
+      void api()['drafts:list']().then((r) => {
+        const d = r.ok ? r.value.find((x) => x.id === c.id) : undefined;
+        if (d) void openDraft(d);
+      });
+  });
+
+  /** HTML ↔ plain text: plain shows the text exactly as main will generate it; back to HTML keeps paragraphs and line breaks. */
+  const switchFormat = async (next: Format) => {
+    if (next === format) return;
+    if (next === 'plain') {
+      const source = html();
+      const r = source ? await api()['message:to-text']({ html: source }) : undefined;
+      if (r && !r.ok) return setError(r.error);
+      setPlainText(r?.value.text ?? '');
+    } else editor?.commands.setContent(plainText.trim() ? textToHtml(plainText) : '', { emitUpdate: false });
+    setFormat(next);
+  };
+
+  /** A new, empty message; what was here stays a saved draft (in the Drafts menu). */
+  const startNew = async () => {
+    await autosave.adopt(undefined);
+    await fill(EMPTY);
+    setSavedAt(undefined);
+    setNotice(undefined);
+    document.getElementById('to')?.focus();
+  };
 
   const openDraft = async (d: SavedDraft) => {
     await autosave.adopt(d.id);
-    await fill(d);
+    await fill({ ...EMPTY, ...d });
     setSavedAt(d.updatedAt);
     setNotice(undefined);
   };
 
   const from = accounts.find((a) => a.id === accountId);
   const sizeLimit = from?.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
-  const estimate = () => estimateMessageSize({ html: html(), text: editor?.getText({ blockSeparator: '\n' }) ?? '', attachmentSizes: attachments.map((a) => a.size) });
+  const estimate = () => estimateMessageSize({ html: html(), text: bodyText(), attachmentSizes: attachments.map((a) => a.size) });
   // Serialising the body is not free: only again when the body or the files changed, not on every keystroke in a field.
-  const encodedTotal = useMemo(() => (attachments.length ? estimate() : 0), [attachments, bodyVersion]);
+  const encodedTotal = useMemo(() => (attachments.length ? estimate() : 0), [attachments, bodyVersion, format, plainText]);
 
   const fix = (what: Fix) => {
     setChecks(undefined);
@@ -162,35 +273,54 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
     }
   };
 
+  /** The message as main builds it: what is sent, and what "preview as delivered" shows. */
+  const message = () => ({
+    accountId,
+    to: splitRecipients(to),
+    cc: splitRecipients(cc),
+    bcc: splitRecipients(bcc),
+    ...(replyTo.trim() ? { replyTo: replyTo.trim() } : {}),
+    subject,
+    ...(format === 'plain' ? { text: plainText } : { html: html() }),
+    signature: signature && !!from?.signature,
+    attachments: attachments.map((a) => ({ handle: a.handle })),
+  });
+
+  const showPreview = async () => {
+    setError(undefined);
+    const r = await api()['message:preview'](message());
+    if (r.ok) setPreview(r.value);
+    else setError(r.error);
+  };
+
+  // State updates land on the next render: two sends in one tick (a shortcut and the menu's
+  // accelerator, a double click) would both see `sending` false. The ref sees the first at once.
+  const inFlight = useRef(false);
   const send = async (sendAt?: Date, checked = false) => {
-    if (sending || !editor) return;
+    if (inFlight.current || !editor) return;
     if (!checked) {
       const recipients = [to, cc, bcc].flatMap(splitRecipients).map(mailboxParts);
       const visibleCount = [to, cc].flatMap(splitRecipients).length;
-      const issues = preSendChecks({ recipients, visibleCount, subject, text: editor.getText({ blockSeparator: '\n' }), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
+      const issues = preSendChecks({ recipients, visibleCount, subject, text: bodyText(), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
       if (issues.length) return setChecks({ issues, sendAt });
     }
     setChecks(undefined);
     setError(undefined);
+    inFlight.current = true;
     setSending(true);
-    const r = await api()['outbox:enqueue']({
-      accountId,
-      to: splitRecipients(to),
-      cc: splitRecipients(cc),
-      bcc: splitRecipients(bcc),
-      subject,
-      html: html(),
-      attachments: attachments.map((a) => ({ handle: a.handle })),
-      options: sendAt ? { sendAt: sendAt.toISOString() } : { undoSeconds: undoSeconds as 0 | 5 | 10 | 20 | 30 },
-    });
-    setSending(false);
-    if (!r.ok) return setError(r.error);
-    setLaterOpen(false);
-    await autosave.discard();
-    await fill({ to: '', cc: '', bcc: '', subject: '', html: '', attachments: [] });
-    setNotice(undefined);
-    setSavedAt(undefined);
-    onQueued(r.value);
+    try {
+      const r = await api()['outbox:enqueue']({ ...message(), options: sendAt ? { sendAt: sendAt.toISOString() } : { undoSeconds: undoSeconds as 0 | 5 | 10 | 20 | 30 } });
+      if (!r.ok) return setError(r.error);
+      setLaterOpen(false);
+      await autosave.discard();
+      await fill(EMPTY);
+      setNotice(undefined);
+      setSavedAt(undefined);
+      onQueued(r.value);
+    } finally {
+      inFlight.current = false;
+      setSending(false);
+    }
   };
 
   const onKeyDown = (e: React.KeyboardEvent) => {
@@ -217,7 +347,8 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
           </button>
         </div>
       )}
-      <div className="card composer-card">
+      <div className="card composer-card" {...drop.area}>
+        {drop.overlay}
         <div className="field-row">
           <label htmlFor="from">From</label>
           <select
@@ -237,7 +368,7 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
         </div>
         <div className="field-row">
           <label htmlFor="to">To</label>
-          <input id="to" value={to} onChange={(e) => setTo(e.target.value)} placeholder="name@example.com, Name <other@example.com>" autoComplete="off" />
+          <RecipientField id="to" label="To" value={to} onChange={setTo} placeholder="name@example.com, Name <other@example.com>" />
           {!showCopies && (
             <button type="button" className="btn btn-quiet btn-small" onClick={() => setShowCopies(true)}>
               Cc / Bcc
@@ -248,11 +379,15 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
           <>
             <div className="field-row">
               <label htmlFor="cc">Cc</label>
-              <input id="cc" value={cc} onChange={(e) => setCc(e.target.value)} autoComplete="off" />
+              <RecipientField id="cc" label="Cc" value={cc} onChange={setCc} />
             </div>
             <div className="field-row">
               <label htmlFor="bcc">Bcc</label>
-              <input id="bcc" value={bcc} onChange={(e) => setBcc(e.target.value)} autoComplete="off" />
+              <RecipientField id="bcc" label="Bcc" value={bcc} onChange={setBcc} />
+            </div>
+            <div className="field-row">
+              <label htmlFor="reply-to">Reply-To</label>
+              <RecipientField id="reply-to" label="Reply-To" value={replyTo} onChange={setReplyTo} single />
             </div>
           </>
         )}
@@ -260,18 +395,30 @@ export function Composer({ accounts, undoSeconds, incoming, onQueued }: Props) {
           <label htmlFor="subject">Subject</label>
           <input id="subject" value={subject} onChange={(e) => setSubject(e.target.value)} autoComplete="off" />
         </div>
-        {editor && <Toolbar editor={editor} />}
-        <EditorContent editor={editor} className="editor" />
+        {editor && format === 'html' && <Toolbar editor={editor} />}
+        <div hidden={format !== 'html'}>
+          <EditorContent editor={editor} className="editor" />
+        </div>
+        {format === 'plain' && <textarea className="editor plain-body" aria-label="Message body" value={plainText} onChange={(e) => setPlainText(e.target.value)} spellCheck />}
+        <SignatureBlock account={from} format={format} included={signature} onIncluded={setSignature} />
         <AttachmentList items={attachments} encodedTotal={encodedTotal} sizeLimit={sizeLimit} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
         {checks && <PreSendDialog issues={checks.issues} sizeLimit={sizeLimit} onFix={fix} onSendAnyway={() => void send(checks.sendAt, true)} onClose={() => setChecks(undefined)} />}
         {error && <ErrorBox error={error} />}
         {laterOpen && <SendLater onPick={(at) => void send(at)} onClose={() => setLaterOpen(false)} />}
+        {preview && <DeliveredPreviewDialog preview={preview} onClose={() => setPreview(undefined)} />}
         <footer className="composer-actions">
           {fileInput}
           <button type="button" className="btn" onClick={() => void pick()}>
             <PaperclipIcon /> Attach files
           </button>
+          <select aria-label="Send format" value={format} onChange={(e) => void switchFormat(e.target.value as Format)} title="HTML carries formatting and images, with a plain-text part for every reader; plain text is text only">
+            <option value="html">Rich text (HTML + plain)</option>
+            <option value="plain">Plain text only</option>
+          </select>
           <span className="muted grow">{from?.kind === 'sandbox' ? 'Sandbox: the message is caught locally, not delivered.' : ''}</span>
+          <button type="button" className="btn" onClick={() => void showPreview()} disabled={!accountId}>
+            Preview as delivered
+          </button>
           <button type="button" className="btn" onClick={() => setLaterOpen((o) => !o)} aria-expanded={laterOpen} disabled={sending || !accountId}>
             Send later…
           </button>

@@ -1,19 +1,27 @@
 import { useState } from 'react';
-import type { CaughtMessage } from '../../../../shared/model/sandbox';
+import type { DeliveredPreview } from '../../../../shared/model/message-view';
+import { base64Size } from '../../../../shared/model/message-size';
 import { formatBytes } from '../../lib/format';
 
 // The HTML of a caught message is hostile until proven otherwise: it renders in a frame with
 // every sandbox permission off (no scripts, no forms, no navigation) and a CSP that allows no
-// remote load at all, so a tracking pixel or remote stylesheet is never fetched.
+// remote load at all, so a tracking pixel or remote stylesheet is never fetched. It is drawn on
+// white, as most recipients will see it, whatever the app's theme. The long source views take
+// keyboard focus (tabIndex) so they can be scrolled without a mouse.
 const FRAME_CSP = "default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'; font-src data:";
 const frameDocument = (html: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}"><base target="_blank"><style>body{font:15px/1.5 system-ui,sans-serif;margin:16px;color:#1d2330}</style></head><body>${html}</body></html>`;
+  `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${FRAME_CSP}"><base target="_blank"><style>:root{color-scheme:light;background:#fff}body{font:15px/1.5 system-ui,sans-serif;margin:16px;color:#1d2330}</style></head><body>${html}</body></html>`;
 
-type Tab = 'html' | 'text' | 'headers' | 'raw';
+type Tab = 'both' | 'html' | 'text' | 'headers' | 'raw';
 
-export function MessagePreview({ message }: { message: CaughtMessage }) {
-  const [tab, setTab] = useState<Tab>(message.html ? 'html' : 'text');
+/** A message as it travels: a caught one in the sandbox, or a draft built for "preview as delivered" (which opens on both parts side by side). */
+export function MessagePreview({ message, sideBySide = false }: { message: DeliveredPreview; sideBySide?: boolean }) {
+  const both = sideBySide && !!message.html;
+  const [tab, setTab] = useState<Tab>(both ? 'both' : message.html ? 'html' : 'text');
+  const htmlFrame = (title: string) => <iframe title={title} sandbox="" srcDoc={frameDocument(message.html!)} className="preview-frame" referrerPolicy="no-referrer" />;
+  const textPart = <pre className="preview-text" tabIndex={0}>{message.text ?? '(no text part)'}</pre>;
   const tabs: Array<[Tab, string]> = [
+    ...(both ? [['both', 'HTML and text'] as [Tab, string]] : []),
     ['html', 'HTML'],
     ['text', 'Text'],
     ['headers', 'Headers'],
@@ -32,7 +40,8 @@ export function MessagePreview({ message }: { message: CaughtMessage }) {
               <li key={i} className="chip">
                 <span className="chip-name">{a.filename ?? '(unnamed)'}</span>
                 <span className="chip-meta">
-                  {a.contentType} · {formatBytes(a.size)}
+                  {a.inline ? 'inline · ' : ''}
+                  {a.contentType} · {formatBytes(a.size)} ({formatBytes(base64Size(a.size))} encoded)
                 </span>
               </li>
             ))}
@@ -49,11 +58,17 @@ export function MessagePreview({ message }: { message: CaughtMessage }) {
       <div id="preview-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="preview-panel">
         {tab === 'html' &&
           (message.html ? (
-            <iframe title="HTML part" sandbox="" srcDoc={frameDocument(message.html)} className="preview-frame" referrerPolicy="no-referrer" />
+            htmlFrame('HTML part')
           ) : (
             <p className="muted">This message has no HTML part.</p>
           ))}
-        {tab === 'text' && <pre className="preview-text">{message.text ?? '(no text part)'}</pre>}
+        {tab === 'both' && (
+          <div className="preview-both">
+            {htmlFrame('HTML part, side by side')}
+            {textPart}
+          </div>
+        )}
+        {tab === 'text' && textPart}
         {tab === 'headers' && (
           <table className="headers-table">
             <tbody>
@@ -66,7 +81,7 @@ export function MessagePreview({ message }: { message: CaughtMessage }) {
             </tbody>
           </table>
         )}
-        {tab === 'raw' && <pre className="preview-raw">{message.raw}</pre>}
+        {tab === 'raw' && <pre className="preview-raw" tabIndex={0}>{message.raw}</pre>}
       </div>
     </article>
   );

@@ -1,34 +1,71 @@
-import { UNDO_CHOICES, type Settings } from '../../../../shared/model/settings';
-import { api } from '../../lib/api';
+import { THEME_CHOICES, UNDO_CHOICES, type Settings } from '../../../../shared/model/settings';
+import { LANGUAGE_CHOICES, LANGUAGE_NAMES, pickLanguage } from '../../../../shared/i18n/languages';
+import { api, isBrowserMode } from '../../lib/api';
+import { useT } from '../../lib/i18n';
+
+const THEME_LABELS: Record<Settings['theme'], string> = { system: 'Same as the system', light: 'Light', dark: 'Dark' };
 
 /** The few things a user sets once; each change is saved at once. */
 export function SettingsView({ settings, onChanged }: { settings: Settings; onChanged: (s: Settings) => void }) {
+  const { t } = useT();
   const save = async (change: Partial<Settings>) => {
     const r = await api()['settings:save'](change);
     if (r.ok) onChanged(r.value);
   };
   return (
-    <section className="view" aria-label="Settings">
+    <section className="view" aria-label={t('nav.settings')}>
       <header className="view-header">
-        <h1>Settings</h1>
+        <h1>{t('nav.settings')}</h1>
       </header>
       <div className="card settings-card">
         <div className="setting">
-          <label htmlFor="undo-seconds">Undo send</label>
+          <label htmlFor="undo-seconds">{t('settings.undo')}</label>
           <select id="undo-seconds" value={settings.undoSeconds} onChange={(e) => void save({ undoSeconds: Number(e.target.value) as Settings['undoSeconds'] })}>
             {UNDO_CHOICES.map((s) => (
               <option key={s} value={s}>
-                {s === 0 ? 'Off: send at once' : `${s} seconds`}
+                {s === 0 ? t('settings.undo.off') : t('settings.undo.seconds', { count: s })}
               </option>
             ))}
           </select>
-          <p className="muted small">How long a sent message waits in the outbox, so that Undo can still take it back.</p>
+          <p className="muted small">{t('settings.undo.help')}</p>
         </div>
         <div className="setting">
           <label>
-            <input type="checkbox" checked={settings.notifyFailures} onChange={(e) => void save({ notifyFailures: e.target.checked })} /> Notify me when a message fails
+            <input type="checkbox" checked={settings.notifyFailures} onChange={(e) => void save({ notifyFailures: e.target.checked })} /> {t('settings.notify')}
           </label>
-          <p className="muted small">A desktop notification when a message could not be sent, or may not have arrived.</p>
+          <p className="muted small">{t('settings.notify.help')}</p>
+        </div>
+        <div className="setting">
+          <label htmlFor="language">{t('settings.language')}</label>
+          <select id="language" value={settings.language} onChange={(e) => void save({ language: e.target.value as Settings['language'] })}>
+            {LANGUAGE_CHOICES.map((choice) => (
+              // Each language by its own name, so it can be found whatever the window speaks now.
+              <option key={choice} value={choice} lang={choice === 'system' ? undefined : choice}>
+                {choice === 'system' ? t('settings.language.system', { name: LANGUAGE_NAMES[pickLanguage(navigator.languages)] }) : LANGUAGE_NAMES[choice]}
+              </option>
+            ))}
+          </select>
+          <p className="muted small">{t('settings.language.help')}</p>
+        </div>
+        <div className="setting">
+          <label htmlFor="theme">Appearance</label>
+          <select id="theme" value={settings.theme} onChange={(e) => void save({ theme: e.target.value as Settings['theme'] })}>
+            {THEME_CHOICES.map((t) => (
+              <option key={t} value={t}>
+                {THEME_LABELS[t]}
+              </option>
+            ))}
+          </select>
+          <p className="muted small">Light or dark colours. Messages in the sandbox preview keep the white background a recipient would see.</p>
+        </div>
+        <div className="setting">
+          <label>
+            <input type="checkbox" checked={settings.mailtoHandler} disabled={isBrowserMode()} onChange={(e) => void save({ mailtoHandler: e.target.checked })} /> Open mailto: links with Mailwright
+          </label>
+          <p className="muted small">
+            Makes Mailwright the system’s mail app: an email link clicked in a browser or another app opens here as a new draft, ready to review. Nothing is sent
+            until you press Send. {isBrowserMode() ? 'Only the desktop app can be the system’s mail app; from a terminal, use mailwright compose.' : 'Turning it off hands links back to the system (on Linux, choose another mail app in the system settings).'}
+          </p>
         </div>
       </div>
     </section>

@@ -3,13 +3,23 @@
 // no Node) is the parser because it is the one that writes the headers: what a chip accepts is
 // exactly what gets sent.
 import addressparser from 'nodemailer/lib/addressparser';
+import { translator, type Translate } from '../i18n/translate';
+import type { MessageKey } from '../i18n/types';
 
 export interface Mailbox {
   name: string;
   address: string;
 }
 
-export type MailboxCheck = ({ ok: true } & Mailbox) | { ok: false; reason: string };
+/**
+ * Why a text is not one mailbox, as data: the composer words it in the user's language, main in
+ * English. `value` is the piece the words quote (the address, the local part or the domain).
+ */
+export type MailboxProblem =
+  | { code: 'empty' | 'unclosed-quote' | 'two-addresses' | 'missing-at' | 'nothing-before-at' | 'nothing-after-at' | 'more-than-one-at' }
+  | { code: 'space' | 'needs-quotes' | 'bad-domain'; value: string };
+
+export type MailboxCheck = ({ ok: true } & Mailbox) | { ok: false; problem: MailboxProblem };
 
 // A domain: dot-separated labels of letters and digits (any script: internationalised domains),
 // hyphens inside a label only.
@@ -26,38 +36,49 @@ const addressLikeWords = (text: string) =>
     .split(/[\s<>,;]+/)
     .filter((w) => /[^@]@+[^@]/.test(w)).length;
 
-function checkAddress(address: string): string | undefined {
-  if (!address.includes('@')) return 'missing @';
+function checkAddress(address: string): MailboxProblem | undefined {
+  if (!address.includes('@')) return { code: 'missing-at' };
   const at = address.lastIndexOf('@');
   const local = address.slice(0, at);
   const domain = address.slice(at + 1);
-  if (!local) return 'nothing before the @';
-  if (!domain) return 'nothing after the @';
-  if (local.startsWith('"') && QUOTED_LOCAL.test(local)) return DOMAIN.test(domain) ? undefined : `the domain “${domain}” is not valid`;
-  if (local.includes('@')) return 'has more than one @';
-  if (!LOCAL.test(local)) return `“${local}” before the @ holds characters that need quotes`;
-  if (!DOMAIN.test(domain)) return `the domain “${domain}” is not valid`;
-  return undefined;
+  const badDomain = DOMAIN.test(domain) ? undefined : { code: 'bad-domain' as const, value: domain };
+  if (!local) return { code: 'nothing-before-at' };
+  if (!domain) return { code: 'nothing-after-at' };
+  if (local.startsWith('"') && QUOTED_LOCAL.test(local)) return badDomain;
+  if (local.includes('@')) return { code: 'more-than-one-at' };
+  if (!LOCAL.test(local)) return { code: 'needs-quotes', value: local };
+  return badDomain;
 }
 
 /**
  * One mailbox as typed ("Name <a@b>" or "a@b"), strictly: either its name and address, or why not,
- * in words a person can act on.
+ * precisely enough for words a person can act on (describeMailboxProblem).
  */
 export function checkMailbox(text: string): MailboxCheck {
   const trimmed = text.trim();
-  if (!trimmed) return { ok: false, reason: 'is empty' };
+  if (!trimmed) return { ok: false, problem: { code: 'empty' } };
   // The parser quietly drops a lone quote; the person meant something, so say so instead.
-  if ((trimmed.replace(/\\./g, '').match(/"/g)?.length ?? 0) % 2) return { ok: false, reason: 'has a quote that is not closed' };
+  if ((trimmed.replace(/\\./g, '').match(/"/g)?.length ?? 0) % 2) return { ok: false, problem: { code: 'unclosed-quote' } };
   const parsed = addressparser(trimmed, { flatten: true });
-  if (parsed.length > 1 || addressLikeWords(trimmed) > 1) return { ok: false, reason: 'holds two addresses — put each in its own recipient' };
+  if (parsed.length > 1 || addressLikeWords(trimmed) > 1) return { ok: false, problem: { code: 'two-addresses' } };
   const only = parsed[0];
   const address = only?.address ?? '';
   // "a b@c.test" parses as name "a" + b@c.test: a typo far more often than a name. Names need <…>.
-  if (only?.name && address && !trimmed.includes('<')) return { ok: false, reason: `has a space — put a name in quotes before <${address}>` };
-  const reason = checkAddress(address || trimmed);
-  if (reason) return { ok: false, reason };
+  if (only?.name && address && !trimmed.includes('<')) return { ok: false, problem: { code: 'space', value: address } };
+  const problem = checkAddress(address || trimmed);
+  if (problem) return { ok: false, problem };
   return { ok: true, name: only?.name ?? '', address };
+}
+
+/**
+ * A problem in words that follow the address ("… has a space — put a name in quotes before <b@c>").
+ * English unless given a translator: main's error messages are English; the composer passes its own.
+ * The words live in the catalogues (mailbox.problem.*), so English is written once.
+ */
+export function describeMailboxProblem(problem: MailboxProblem, t: Translate = translator('en')): string {
+  const key: MessageKey = `mailbox.problem.${problem.code}`;
+  // Keys without a {value} ignore it; the compiler cannot tell which key this is, hence the cast.
+  return (t as (k: MessageKey, p: { value: string }) => string)(key, { value: 'value' in problem ? problem.value : '' });
 }
 
 /** A mailbox as a person would type it back: the name quoted when it holds specials. */

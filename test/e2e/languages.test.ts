@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 
 // The language setting in the real UI: Russian and Spanish chosen in Settings, and "system"
-// following the browser's locale. Screenshots: test-results/screenshots/lang-*.png.
+// following the browser's locale. Screenshots: test-results/screenshots/lang-*.png, and the
+// composer in both themes (composer-dark-ru.png, composer-light-en.png).
 let served: Served;
 let browser: Browser;
 let dataDir: string;
@@ -65,7 +66,31 @@ describe('languages', () => {
     await screenshot(page, 'lang-ru-accounts');
     await page.getByRole('button', { name: 'Отмена' }).click();
     await page.getByRole('button', { name: 'Написать' }).click();
+    // The toast of the first message is gone by now, or soon: the screenshots show the composer's footer.
+    await page.getByRole('status', { name: 'Состояние письма' }).waitFor({ state: 'detached', timeout: 10_000 });
+    // The composer speaks Russian: field labels, buttons, the format choice, and why an address is refused.
+    const composer = page.getByRole('region', { name: 'Новое письмо' });
+    expect(await composer.getByRole('heading', { level: 1 }).textContent()).toBe('Новое письмо');
+    expect(await composer.getByLabel('От', { exact: true }).inputValue()).toBe('sandbox');
+    await composer.getByRole('button', { name: 'Копия / Скрытая' }).click();
+    for (const field of ['Кому', 'Копия', 'Скрытая копия', 'Адрес для ответа', 'Тема']) expect(await composer.getByLabel(field, { exact: true }).count(), field).toBe(1);
+    expect(await composer.getByRole('textbox', { name: 'Текст письма' }).count()).toBe(1);
+    expect(await composer.getByRole('button', { name: 'Отправить', exact: true }).count()).toBe(1);
+    expect(await composer.getByRole('button', { name: 'Отправить позже…' }).count()).toBe(1);
+    expect(await composer.getByRole('button', { name: 'Как увидит получатель' }).count()).toBe(1);
+    expect(await composer.getByLabel('Формат отправки').locator('option:checked').textContent()).toBe('Форматированный (HTML + текст)');
+    expect(await composer.textContent()).toContain('Sandbox: письмо останется на компьютере');
+    await composer.getByLabel('Кому', { exact: true }).fill('sam smith@example.test');
+    await composer.getByLabel('Тема', { exact: true }).click(); // leaving the field makes the chip
+    const bad = composer.locator('li[data-invalid]');
+    await expect.poll(() => bad.locator('.recipient-chip-reason').textContent()).toBe('есть пробел — возьмите имя в кавычки перед <smith@example.test>');
+    expect(await bad.getByRole('button').first().getAttribute('aria-label')).toBe('sam smith@example.test, ошибка в адресе');
+    expect(await composer.getByRole('list', { name: 'Получатели в поле «Кому»' }).count()).toBe(1);
+    expect(await composer.textContent()).not.toMatch(/Preview as delivered|Send format|Attach files|Subject|Reply-To/);
     await screenshot(page, 'lang-ru-composer');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'composer-dark-ru');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await page.getByRole('button', { name: 'Настройки' }).click();
     await page.getByLabel('Язык').selectOption('es');
@@ -77,6 +102,13 @@ describe('languages', () => {
     await expect.poll(() => page.getByRole('listitem', { name: 'Languages check: Enviado' }).count()).toBe(1);
     expect(await page.getByRole('region', { name: 'Enviados' }).count()).toBe(1);
     await screenshot(page, 'lang-es-outbox');
+    await page.getByRole('button', { name: 'Redactar' }).click();
+    const redactar = page.getByRole('region', { name: 'Mensaje nuevo' });
+    for (const field of ['De', 'Para', 'CC', 'CCO', 'Responder a', 'Asunto']) expect(await redactar.getByLabel(field, { exact: true }).count(), field).toBe(1);
+    expect(await redactar.getByRole('button', { name: 'Enviar', exact: true }).count()).toBe(1);
+    expect(await redactar.getByLabel('Formato de envío').count()).toBe(1);
+    expect(await redactar.locator('.recipient-chip-reason').textContent()).toBe('tiene un espacio: pon el nombre entre comillas antes de <smith@example.test>');
+    await screenshot(page, 'lang-es-composer');
 
     // The choice is kept in settings.json: a new window opens in Spanish whatever the browser says.
     const again = await openApp(browser, served.url, { locale: 'ru-RU' });
@@ -87,6 +119,14 @@ describe('languages', () => {
     await page.getByRole('button', { name: 'Ajustes' }).click();
     await page.getByLabel('Idioma').selectOption('system');
     await expect.poll(() => sidebar(page).textContent()).toContain('Outbox');
+    // The same composer in English, light: the names the other tests find controls by.
+    await page.getByRole('button', { name: 'Compose' }).click();
+    const compose = page.getByRole('region', { name: 'New message' });
+    for (const field of ['From', 'To', 'Cc', 'Bcc', 'Reply-To', 'Subject']) expect(await compose.getByLabel(field, { exact: true }).count(), field).toBe(1);
+    expect(await compose.getByRole('button', { name: 'Preview as delivered' }).count()).toBe(1);
+    expect(await compose.getByLabel('Send format').count()).toBe(1);
+    expect(await compose.locator('.recipient-chip-reason').textContent()).toBe('has a space — put a name in quotes before <smith@example.test>');
+    await screenshot(page, 'composer-light-en');
     await page.close();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkMailbox, formatMailbox } from '../../shared/model/mailbox';
+import { translator } from '../../shared/i18n/translate';
+import { checkMailbox, describeMailboxProblem, formatMailbox } from '../../shared/model/mailbox';
 
 // The one checker behind the composer's chips and main's refusal: what it accepts, and why it refuses.
 describe('checkMailbox', () => {
@@ -19,25 +20,36 @@ describe('checkMailbox', () => {
   });
 
   it.each([
-    ['', /empty/],
-    ['bob.example.test', /missing @/],
-    ['Jane <jane>', /missing @/],
-    ['not an address', /missing @/],
-    ['a@', /nothing after the @/],
-    ['@b.test', /nothing before the @/],
-    ['a@-b.test', /the domain “-b.test” is not valid/],
-    ['a@b..test', /the domain “b..test” is not valid/],
-    ['a@@b.test', /more than one @/],
-    ['a b@c.test', /has a space — put a name in quotes before <b@c.test>/],
-    ['a@b.test, c@d.test', /holds two addresses/],
-    ['a@b.test c@d.test', /holds two addresses/],
-    ['Jane <jane@x.test> <k@y.test>', /holds two addresses/],
-    ['"open@example.test', /a quote that is not closed/],
-    ['a"b@c.test', /a quote that is not closed/],
-  ])('refuses %s, saying why', (text, reason) => {
+    ['', 'empty', /empty/],
+    ['bob.example.test', 'missing-at', /missing @/],
+    ['Jane <jane>', 'missing-at', /missing @/],
+    ['not an address', 'missing-at', /missing @/],
+    ['a@', 'nothing-after-at', /nothing after the @/],
+    ['@b.test', 'nothing-before-at', /nothing before the @/],
+    ['a@-b.test', 'bad-domain', /the domain “-b.test” is not valid/],
+    ['a@b..test', 'bad-domain', /the domain “b..test” is not valid/],
+    ['a@@b.test', 'more-than-one-at', /more than one @/],
+    ['a(b@c.test', 'needs-quotes', /“a\(b” before the @ holds characters that need quotes/],
+    ['"x y"@-b.test', 'bad-domain', /the domain “-b.test” is not valid/],
+    ['a b@c.test', 'space', /has a space — put a name in quotes before <b@c.test>/],
+    ['a@b.test, c@d.test', 'two-addresses', /holds two addresses/],
+    ['a@b.test c@d.test', 'two-addresses', /holds two addresses/],
+    ['Jane <jane@x.test> <k@y.test>', 'two-addresses', /holds two addresses/],
+    ['"open@example.test', 'unclosed-quote', /a quote that is not closed/],
+    ['a"b@c.test', 'unclosed-quote', /a quote that is not closed/],
+  ])('refuses %s as %s, saying why in English', (text, code, reason) => {
     const checked = checkMailbox(text);
     expect(checked.ok).toBe(false);
-    expect(!checked.ok && checked.reason).toMatch(reason);
+    if (checked.ok) return;
+    expect(checked.problem.code).toBe(code);
+    expect(describeMailboxProblem(checked.problem)).toMatch(reason);
+  });
+
+  it('says why in the composer’s language, quoting the same piece', () => {
+    const checked = checkMailbox('a@-b.test');
+    expect(!checked.ok && describeMailboxProblem(checked.problem, translator('ru'))).toBe('домен «-b.test» указан неверно');
+    const spaced = checkMailbox('a b@c.test');
+    expect(!spaced.ok && describeMailboxProblem(spaced.problem, translator('es'))).toBe('tiene un espacio: pon el nombre entre comillas antes de <b@c.test>');
   });
 
   it('formats a mailbox back so the checker reads the same name and address', () => {

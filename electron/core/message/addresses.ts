@@ -1,4 +1,4 @@
-import { checkMailbox, type Mailbox } from '../../../shared/model/mailbox';
+import { checkMailbox, describeMailboxProblem, type Mailbox } from '../../../shared/model/mailbox';
 import { invalidInput } from '../errors';
 
 export type { Mailbox };
@@ -7,7 +7,8 @@ export type { Mailbox };
 export function parseMailbox(text: string, field: string): Mailbox {
   const checked = checkMailbox(text);
   if (!checked.ok) {
-    const what = checked.reason.startsWith('holds') ? checked.reason : `is not a valid email address: ${checked.reason}`;
+    const reason = describeMailboxProblem(checked.problem);
+    const what = checked.problem.code === 'two-addresses' ? reason : `is not a valid email address: ${reason}`;
     throw invalidInput(`${field}: "${text}" ${what}.`, 'Write each address as name@example.com or "Name <name@example.com>".');
   }
   return { name: checked.name, address: checked.address };

@@ -96,8 +96,8 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   <button className="btn btn-small" onClick={() => void test(a)} disabled={report === 'running'} aria-label={t('accounts.testNamed', { name: a.name })}>
                     {report === 'running' ? t('accounts.testing') : t('accounts.test')}
                   </button>
-                  <button className="btn btn-small btn-quiet" onClick={() => setSigning(a.id)} aria-expanded={signing === a.id} aria-label={`Signature of ${a.name}`}>
-                    Signature
+                  <button className="btn btn-small btn-quiet" onClick={() => setSigning(a.id)} aria-expanded={signing === a.id} aria-label={t('signature.of', { name: a.name })}>
+                    {t('signature.label')}
                   </button>
                   {!a.isDefault && (
                     <button className="btn btn-small btn-quiet" onClick={() => void act(api()['accounts:set-default']({ id: a.id }))} aria-label={t('accounts.makeDefaultNamed', { name: a.name })}>

@@ -5,6 +5,7 @@ import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
+import { useT } from '../../lib/i18n';
 import { sanitizePastedHtml } from '../../lib/sanitize-paste';
 import { Toolbar } from '../composer/Toolbar';
 
@@ -13,12 +14,14 @@ import { Toolbar } from '../composer/Toolbar';
  * below messages from this account after the standard "-- " line (as text in plain-text messages).
  */
 export function SignatureEditor({ account, onDone }: { account: Account; onDone: (saved: boolean) => void }) {
+  const { t } = useT();
   const [error, setError] = useState<ErrorInfo>();
+  const label = t('signature.of', { name: account.name });
   const editor = useEditor({
     extensions: [StarterKit.configure({ heading: false, link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } })],
     content: account.signature ?? '',
     editorProps: {
-      attributes: { 'aria-label': `Signature of ${account.name}`, 'aria-multiline': 'true', role: 'textbox', class: 'editor-body signature-editor' },
+      attributes: { 'aria-label': label, 'aria-multiline': 'true', role: 'textbox', class: 'editor-body signature-editor' },
       transformPastedHTML: sanitizePastedHtml,
     },
     immediatelyRender: true,
@@ -30,8 +33,8 @@ export function SignatureEditor({ account, onDone }: { account: Account; onDone:
     onDone(true);
   };
   return (
-    <div className="signature-form" role="group" aria-label={`Signature of ${account.name}`}>
-      <p className="muted small">Added below each message from {account.name}, after a “-- ” line; plain-text messages get it as text. Leave it empty for none.</p>
+    <div className="signature-form" role="group" aria-label={label}>
+      <p className="muted small">{t('signature.help', { name: account.name })}</p>
       <div className="card">
         {editor && <Toolbar editor={editor} />}
         <EditorContent editor={editor} />
@@ -39,10 +42,10 @@ export function SignatureEditor({ account, onDone }: { account: Account; onDone:
       {error && <ErrorBox error={error} />}
       <div className="form-actions">
         <button type="button" className="btn" onClick={() => onDone(false)}>
-          Cancel
+          {t('common.cancel')}
         </button>
         <button type="button" className="btn btn-primary" onClick={() => void save()}>
-          Save signature
+          {t('signature.save')}
         </button>
       </div>
     </div>

@@ -1,9 +1,10 @@
 import { useRef } from 'react';
 import type { ErrorInfo, Result } from '../../../../shared/errors';
+import type { Translate } from '../../../../shared/i18n/translate';
 import { MAX_ADDED_BASE64 } from '../../../../shared/ipc/contract';
 import type { AttachmentInfo } from '../../../../shared/model/draft';
 import { api, isBrowserMode } from '../../lib/api';
-import { formatBytes } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 
 interface Props {
   items: AttachmentInfo[];
@@ -27,20 +28,25 @@ export const readDataUrl = (file: Blob) =>
 /** Largest file that travels to main as bytes from a drop or paste; bigger ones go through the picker, which passes no bytes. */
 const MAX_DROPPED = (MAX_ADDED_BASE64 / 4) * 3;
 
-/** Hand files the page holds (chosen in the browser, dropped, pasted) to main, which keeps them and returns handles. */
-async function addFile(file: File): Promise<Result<AttachmentInfo>> {
+/**
+ * Hand files the page holds (chosen in the browser, dropped, pasted) to main, which keeps them and
+ * returns handles. The errors made here, before main sees the file, speak the user's language.
+ */
+async function addFile(file: File, t: Translate): Promise<Result<AttachmentInfo>> {
   const extras = api();
   if (extras.upload) return extras.upload(file); // browser mode streams the file
-  if (file.size > MAX_DROPPED) return { ok: false, error: { code: 'MESSAGE_TOO_LARGE', message: `${file.name} is too large to drop here.`, hint: 'Use Attach files to choose it instead.' } };
+  const name = file.name;
+  if (file.size > MAX_DROPPED) return { ok: false, error: { code: 'MESSAGE_TOO_LARGE', message: t('composer.dropTooLarge', { name }), hint: t('composer.dropTooLarge.hint') } };
   try {
-    return await extras['attachments:add']({ name: file.name, base64: await readBase64(file) });
+    return await extras['attachments:add']({ name, base64: await readBase64(file) });
   } catch {
-    return { ok: false, error: { code: 'ATTACHMENT_UNREADABLE', message: `${file.name} could not be read.`, hint: 'Check the file and try again.' } };
+    return { ok: false, error: { code: 'ATTACHMENT_UNREADABLE', message: t('composer.unreadable', { name }), hint: t('composer.unreadable.hint') } };
   }
 }
 
 /** Picking files: the native dialog in Electron (main returns handles), the browser's chooser plus upload in browser mode. */
 export function useAttachmentPicker({ onAdd, onError }: Pick<Props, 'onAdd' | 'onError'>) {
+  const { t } = useT();
   const input = useRef<HTMLInputElement>(null);
   const pick = async () => {
     if (isBrowserMode()) return input.current?.click();
@@ -52,7 +58,7 @@ export function useAttachmentPicker({ onAdd, onError }: Pick<Props, 'onAdd' | 'o
   const addFiles = async (files: File[]) => {
     const added: AttachmentInfo[] = [];
     for (const f of files) {
-      const r = await addFile(f);
+      const r = await addFile(f, t);
       if (r.ok) added.push(r.value);
       else onError(r.error);
     }
@@ -65,7 +71,7 @@ export function useAttachmentPicker({ onAdd, onError }: Pick<Props, 'onAdd' | 'o
       multiple
       hidden
       data-testid="file-input"
-      aria-label="Choose files to attach"
+      aria-label={t('composer.chooseFiles')}
       onChange={(e) => {
         const files = [...(e.target.files ?? [])];
         e.target.value = '';
@@ -78,28 +84,29 @@ export function useAttachmentPicker({ onAdd, onError }: Pick<Props, 'onAdd' | 'o
 
 /** The files, and what the message will weigh once encoded, against what the server accepts. */
 export function AttachmentList({ items, onRemove, encodedTotal, sizeLimit }: Pick<Props, 'items' | 'onRemove'> & { encodedTotal: number; sizeLimit: number }) {
+  const { t, bytes } = useT();
   if (!items.length) return null;
   const total = items.reduce((n, a) => n + a.size, 0);
   const tooLarge = encodedTotal > sizeLimit;
   return (
-    <div className="attachments" aria-label="Attachments">
+    <div className="attachments" aria-label={t('composer.attachments')}>
       <ul>
         {items.map((a) => (
           <li key={a.handle} className="chip">
             <span className="chip-name">{a.name}</span>
-            <span className="chip-meta">{formatBytes(a.size)}</span>
-            <button type="button" className="chip-remove" aria-label={`Remove ${a.name}`} onClick={() => onRemove(a.handle)}>
+            <span className="chip-meta">{bytes(a.size)}</span>
+            <button type="button" className="chip-remove" aria-label={t('composer.removeFile', { name: a.name })} onClick={() => onRemove(a.handle)}>
               ×
             </button>
           </li>
         ))}
       </ul>
       <span className="muted">
-        {items.length} file{items.length > 1 ? 's' : ''}, {formatBytes(total)} · the message will be about {formatBytes(encodedTotal)} encoded
+        {t('composer.attachmentsSummary', { files: t('composer.fileCount', { count: items.length }), size: bytes(total), encoded: bytes(encodedTotal) })}
       </span>
       {tooLarge && (
         <span className="size-warning" role="alert">
-          Larger than the server accepts ({formatBytes(sizeLimit)}): it will probably be refused. Share large files by link instead.
+          {t('composer.tooLarge', { limit: bytes(sizeLimit) })}
         </span>
       )}
     </div>

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import type { DeliveredPreview } from '../../../../shared/model/message-view';
+import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
 import { MessagePreview } from '../sandbox/MessagePreview';
 
@@ -8,6 +9,7 @@ import { MessagePreview } from '../sandbox/MessagePreview';
  * builder), shown in the sandbox's viewer — both parts side by side, headers, parts, raw source.
  */
 export function DeliveredPreviewDialog({ preview, onClose }: { preview: DeliveredPreview; onClose: () => void }) {
+  const { t } = useT();
   useEscapeToClose(onClose);
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
@@ -15,10 +17,10 @@ export function DeliveredPreviewDialog({ preview, onClose }: { preview: Delivere
     <div className="dialog-backdrop">
       <div className="dialog card dialog-wide" role="dialog" aria-modal="true" aria-labelledby="delivered-title">
         <header className="dialog-header">
-          <h2 id="delivered-title">Preview as delivered</h2>
-          <span className="muted small">Exactly what will be sent; the Message-ID and Date are set when it goes out.</span>
+          <h2 id="delivered-title">{t('preview.delivered')}</h2>
+          <span className="muted small">{t('preview.deliveredNote')}</span>
           <button ref={close} type="button" className="btn" onClick={onClose}>
-            Close
+            {t('common.close')}
           </button>
         </header>
         <MessagePreview message={preview} sideBySide />

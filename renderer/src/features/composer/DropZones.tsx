@@ -1,4 +1,5 @@
 import { useState, type DragEvent } from 'react';
+import { useT } from '../../lib/i18n';
 
 const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes('Files');
 const isImage = (item: DataTransferItem) => item.kind === 'file' && /^image\/(png|jpeg|gif|webp)$/.test(item.type);
@@ -8,6 +9,7 @@ const isImage = (item: DataTransferItem) => item.kind === 'file' && /^image\/(pn
  * "as attachments", so the user decides instead of the app guessing; other files are attached.
  */
 export function useDropZones(onDrop: (files: File[], inline: boolean) => void) {
+  const { t } = useT();
   const [dragging, setDragging] = useState<{ images: boolean }>();
   const area = {
     onDragEnter: (e: DragEvent) => {
@@ -37,8 +39,8 @@ export function useDropZones(onDrop: (files: File[], inline: boolean) => void) {
   );
   const overlay = dragging && (
     <div className="drop-overlay" onDragLeave={(e) => !e.currentTarget.contains(e.relatedTarget as Node | null) && setDragging(undefined)} onDrop={(e) => (e.preventDefault(), setDragging(undefined))}>
-      {dragging.images && zone(true, 'Insert in the text', 'Images appear where you write, sent as inline parts')}
-      {zone(false, 'Attach', dragging.images ? 'Images and files go as attachments' : 'Files go as attachments')}
+      {dragging.images && zone(true, t('drop.inline'), t('drop.inline.hint'))}
+      {zone(false, t('drop.attach'), t(dragging.images ? 'drop.attach.imagesHint' : 'drop.attach.hint'))}
     </div>
   );
   return { area, overlay };

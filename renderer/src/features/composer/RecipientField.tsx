@@ -1,12 +1,13 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { checkMailbox, formatMailbox, type Mailbox } from '../../../../shared/model/mailbox';
+import { checkMailbox, describeMailboxProblem, formatMailbox, type Mailbox } from '../../../../shared/model/mailbox';
 import { splitRecipients, splitTyped } from '../../../../shared/model/recipients';
 import { api } from '../../lib/api';
+import { useT } from '../../lib/i18n';
 
 interface Props {
   /** The text input's id, so the field's `<label htmlFor>` names it. */
   id: string;
-  /** The field's name ("To", "Reply-To"), for the chips' list. */
+  /** The field's name as its label shows it ("To", "Reply-To"), for the chips' list and the suggestions. */
   label: string;
   /** Every recipient as the composer keeps them: "A <a@x>, b@y", including the one being typed. */
   value: string;
@@ -31,6 +32,7 @@ const sameRecipient = (text: string) => {
  * "move them to Bcc" need nothing new.
  */
 export function RecipientField({ id, label, value, onChange, single = false, placeholder }: Props) {
+  const { t } = useT();
   const [pending, setPending] = useState('');
   const [suggestions, setSuggestions] = useState<Mailbox[]>([]);
   const [active, setActive] = useState(-1);
@@ -161,12 +163,13 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
   return (
     <div className="recipient-field" onClick={(e) => e.target === e.currentTarget && input.current?.focus()}>
       {chips.length > 0 && (
-        <ul className="recipient-chips" aria-label={`${label} recipients`}>
+        <ul className="recipient-chips" aria-label={t('recipients.list', { field: label })}>
           {chips.map((text, i) => {
             const checked = checkMailbox(text);
             const reasonId = `${uid}-reason-${i}`;
             const shown = checked.ok ? checked.name || checked.address : text;
             const full = checked.ok ? formatMailbox(checked) : text;
+            const problem = checked.ok ? '' : describeMailboxProblem(checked.problem, t);
             return (
               <li key={`${i}-${text}`} className="recipient-chip" data-value={text} data-invalid={checked.ok ? undefined : 'true'}>
                 <button
@@ -176,9 +179,9 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
                   }}
                   className="recipient-chip-text"
                   tabIndex={-1}
-                  aria-label={checked.ok ? full : `${text}, not valid`}
+                  aria-label={checked.ok ? full : t('recipients.invalid', { text })}
                   aria-describedby={checked.ok ? undefined : reasonId}
-                  title={checked.ok ? `${full} — Enter or double-click to edit, Delete to remove` : `${text}: ${checked.reason}`}
+                  title={checked.ok ? t('recipients.editHint', { mailbox: full }) : t('recipients.problem', { text, problem })}
                   onDoubleClick={() => edit(i)}
                   onKeyDown={(e) => onChipKeyDown(e, i)}
                 >
@@ -187,10 +190,10 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
                 </button>
                 {!checked.ok && (
                   <span id={reasonId} className="recipient-chip-reason">
-                    {checked.reason}
+                    {problem}
                   </span>
                 )}
-                <button type="button" className="chip-remove" tabIndex={-1} aria-label={`Remove ${full}`} onClick={() => remove(i)}>
+                <button type="button" className="chip-remove" tabIndex={-1} aria-label={t('recipients.remove', { mailbox: full })} onClick={() => remove(i)}>
                   ×
                 </button>
               </li>
@@ -218,7 +221,7 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
           if (typed) commit([pending]); // what was typed becomes a chip, checked, when the field is left
         }}
       />
-      <ul id={listId} role="listbox" aria-label={`Recent recipients for ${label}`} className="recipient-suggestions" hidden={!open}>
+      <ul id={listId} role="listbox" aria-label={t('recipients.suggestions', { field: label })} className="recipient-suggestions" hidden={!open}>
         {open &&
           suggestions.map((m, i) => (
             <li

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { Account } from '../../../../shared/model/account';
 import { api } from '../../lib/api';
+import { useT } from '../../lib/i18n';
 import { sanitizePastedHtml } from '../../lib/sanitize-paste';
 
 /**
@@ -8,6 +9,7 @@ import { sanitizePastedHtml } from '../../lib/sanitize-paste';
  * send time after the "-- " line, so changing From swaps it and two can never stack up.
  */
 export function SignatureBlock({ account, format, included, onIncluded }: { account?: Account; format: 'html' | 'plain'; included: boolean; onIncluded: (on: boolean) => void }) {
+  const { t } = useT();
   const html = account?.signature ?? '';
   const [text, setText] = useState('');
   useEffect(() => {
@@ -17,9 +19,9 @@ export function SignatureBlock({ account, format, included, onIncluded }: { acco
   }, [format, html]);
   if (!html) return null;
   return (
-    <div className="signature-block" aria-label="Signature">
+    <div className="signature-block" aria-label={t('signature.label')}>
       <label className="signature-toggle">
-        <input type="checkbox" checked={included} onChange={(e) => onIncluded(e.target.checked)} /> Signature of {account!.name}
+        <input type="checkbox" checked={included} onChange={(e) => onIncluded(e.target.checked)} /> {t('signature.of', { name: account!.name })}
       </label>
       {included &&
         (format === 'plain' ? (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { DeliveredPreview } from '../../../../shared/model/message-view';
 import { base64Size } from '../../../../shared/model/message-size';
-import { formatBytes } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 
 // The HTML of a caught message is hostile until proven otherwise: it renders in a frame with
 // every sandbox permission off (no scripts, no forms, no navigation) and a CSP that allows no
@@ -16,39 +16,40 @@ type Tab = 'both' | 'html' | 'text' | 'headers' | 'raw';
 
 /** A message as it travels: a caught one in the sandbox, or a draft built for "preview as delivered" (which opens on both parts side by side). */
 export function MessagePreview({ message, sideBySide = false }: { message: DeliveredPreview; sideBySide?: boolean }) {
+  const { t, bytes } = useT();
   const both = sideBySide && !!message.html;
   const [tab, setTab] = useState<Tab>(both ? 'both' : message.html ? 'html' : 'text');
   const htmlFrame = (title: string) => <iframe title={title} sandbox="" srcDoc={frameDocument(message.html!)} className="preview-frame" referrerPolicy="no-referrer" />;
-  const textPart = <pre className="preview-text" tabIndex={0}>{message.text ?? '(no text part)'}</pre>;
+  const textPart = <pre className="preview-text" tabIndex={0}>{message.text ?? t('preview.noText')}</pre>;
   const tabs: Array<[Tab, string]> = [
-    ...(both ? [['both', 'HTML and text'] as [Tab, string]] : []),
-    ['html', 'HTML'],
-    ['text', 'Text'],
-    ['headers', 'Headers'],
-    ['raw', 'Raw source'],
+    ...(both ? [['both', t('preview.tab.both')] as [Tab, string]] : []),
+    ['html', t('preview.tab.html')],
+    ['text', t('preview.tab.text')],
+    ['headers', t('preview.tab.headers')],
+    ['raw', t('preview.tab.raw')],
   ];
   return (
-    <article className="preview" aria-label="Message preview">
+    <article className="preview" aria-label={t('preview.label')}>
       <header className="preview-header">
-        <h2>{message.subject || '(no subject)'}</h2>
+        <h2>{message.subject || t('common.noSubject')}</h2>
         <div className="muted">
-          From {message.from} · to {message.envelopeTo.join(', ')} · {formatBytes(message.size)}
+          {t('preview.meta', { from: message.from, to: message.envelopeTo.join(', '), size: bytes(message.size) })}
         </div>
         {message.attachments.length > 0 && (
-          <ul className="preview-attachments" aria-label="Attachments in this message">
+          <ul className="preview-attachments" aria-label={t('preview.attachments')}>
             {message.attachments.map((a, i) => (
               <li key={i} className="chip">
-                <span className="chip-name">{a.filename ?? '(unnamed)'}</span>
+                <span className="chip-name">{a.filename ?? t('preview.unnamed')}</span>
                 <span className="chip-meta">
-                  {a.inline ? 'inline · ' : ''}
-                  {a.contentType} · {formatBytes(a.size)} ({formatBytes(base64Size(a.size))} encoded)
+                  {a.inline ? `${t('preview.inline')} · ` : ''}
+                  {a.contentType} · {t('preview.attachmentSize', { size: bytes(a.size), encoded: bytes(base64Size(a.size)) })}
                 </span>
               </li>
             ))}
           </ul>
         )}
       </header>
-      <div className="tabs" role="tablist" aria-label="Message views">
+      <div className="tabs" role="tablist" aria-label={t('preview.views')}>
         {tabs.map(([id, label]) => (
           <button key={id} role="tab" id={`tab-${id}`} aria-selected={tab === id} aria-controls="preview-panel" className="tab" onClick={() => setTab(id)}>
             {label}
@@ -58,13 +59,13 @@ export function MessagePreview({ message, sideBySide = false }: { message: Deliv
       <div id="preview-panel" role="tabpanel" aria-labelledby={`tab-${tab}`} className="preview-panel">
         {tab === 'html' &&
           (message.html ? (
-            htmlFrame('HTML part')
+            htmlFrame(t('preview.htmlPart'))
           ) : (
-            <p className="muted">This message has no HTML part.</p>
+            <p className="muted">{t('preview.noHtml')}</p>
           ))}
         {tab === 'both' && (
           <div className="preview-both">
-            {htmlFrame('HTML part, side by side')}
+            {htmlFrame(t('preview.htmlPartSideBySide'))}
             {textPart}
           </div>
         )}

@@ -3,11 +3,9 @@ import { LANGUAGE_CHOICES, LANGUAGE_NAMES, pickLanguage } from '../../../../shar
 import { api, isBrowserMode } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 
-const THEME_LABELS: Record<Settings['theme'], string> = { system: 'Same as the system', light: 'Light', dark: 'Dark' };
-
 /** The few things a user sets once; each change is saved at once. */
 export function SettingsView({ settings, onChanged }: { settings: Settings; onChanged: (s: Settings) => void }) {
-  const { t } = useT();
+  const { t, rich } = useT();
   const save = async (change: Partial<Settings>) => {
     const r = await api()['settings:save'](change);
     if (r.ok) onChanged(r.value);
@@ -48,23 +46,22 @@ export function SettingsView({ settings, onChanged }: { settings: Settings; onCh
           <p className="muted small">{t('settings.language.help')}</p>
         </div>
         <div className="setting">
-          <label htmlFor="theme">Appearance</label>
+          <label htmlFor="theme">{t('settings.theme')}</label>
           <select id="theme" value={settings.theme} onChange={(e) => void save({ theme: e.target.value as Settings['theme'] })}>
-            {THEME_CHOICES.map((t) => (
-              <option key={t} value={t}>
-                {THEME_LABELS[t]}
+            {THEME_CHOICES.map((theme) => (
+              <option key={theme} value={theme}>
+                {t(`settings.theme.${theme}`)}
               </option>
             ))}
           </select>
-          <p className="muted small">Light or dark colours. Messages in the sandbox preview keep the white background a recipient would see.</p>
+          <p className="muted small">{t('settings.theme.help')}</p>
         </div>
         <div className="setting">
           <label>
-            <input type="checkbox" checked={settings.mailtoHandler} disabled={isBrowserMode()} onChange={(e) => void save({ mailtoHandler: e.target.checked })} /> Open mailto: links with Mailwright
+            <input type="checkbox" checked={settings.mailtoHandler} disabled={isBrowserMode()} onChange={(e) => void save({ mailtoHandler: e.target.checked })} /> {t('settings.mailto')}
           </label>
           <p className="muted small">
-            Makes Mailwright the system’s mail app: an email link clicked in a browser or another app opens here as a new draft, ready to review. Nothing is sent
-            until you press Send. {isBrowserMode() ? 'Only the desktop app can be the system’s mail app; from a terminal, use mailwright compose.' : 'Turning it off hands links back to the system (on Linux, choose another mail app in the system settings).'}
+            {t('settings.mailto.help')} {isBrowserMode() ? rich('settings.mailto.browser', { command: <code>mailwright compose</code> }) : t('settings.mailto.desktop')}
           </p>
         </div>
       </div>

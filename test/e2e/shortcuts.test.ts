@@ -16,7 +16,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await openApp(browser, served.url);
   // The app is up once the Sandbox account fills From.
-  await page.locator('#from option[value="sandbox"]').waitFor({ state: 'attached' });
+  await page.getByLabel('From').locator('option[value="sandbox"]').waitFor({ state: 'attached' });
 }, 60_000);
 
 afterAll(async () => {
@@ -25,6 +25,7 @@ afterAll(async () => {
   if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
 });
 
+/** The composer in front: New message opens another beside it, which stays mounted but hidden. */
 const composer = () => page.getByRole('region', { name: 'New message' });
 const focused = () => page.locator(':focus');
 const focusedText = async () => (await focused().textContent())?.trim();
@@ -40,6 +41,10 @@ describe('keyboard shortcuts in browser mode', () => {
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Accounts' }).isVisible()).toBe(true);
     await page.keyboard.press('Alt+n');
     await expect.poll(() => composer().isVisible()).toBe(true);
+    // It opened beside the first one; close it again for the tests below.
+    const open = page.getByRole('navigation', { name: 'Open messages' });
+    await open.getByRole('button', { name: 'Close New message' }).last().click();
+    await expect.poll(() => open.count()).toBe(0);
   });
 
   it('offers the mailto: setting, which only the desktop app can act on', async () => {
@@ -54,12 +59,15 @@ describe('keyboard shortcuts in browser mode', () => {
 });
 
 describe('composer commands from the keyboard (the composer carries them out as the menu’s)', () => {
-  const field = (label: string) => page.getByLabel(label, { exact: true });
+  const field = (label: string) => page.locator('section.composer:visible').getByLabel(label, { exact: true });
 
-  it('Alt+N starts a new, empty message (what was there stays a draft)', async () => {
+  it('Alt+N opens a new, empty message beside the one being written, which stays a draft', async () => {
     await field('Subject').fill('Scratch');
     await page.keyboard.press('Alt+n');
     await expect.poll(() => field('Subject').inputValue()).toBe('');
+    const open = page.getByRole('navigation', { name: 'Open messages' });
+    await open.getByRole('button', { name: 'Close Scratch' }).click();
+    await expect.poll(() => open.count()).toBe(0);
   });
 
   it('Ctrl+Shift+A opens the file chooser and attaches what is chosen', async () => {
@@ -98,7 +106,7 @@ describe('Esc closes dialogs', () => {
     await page.getByLabel('To', { exact: true }).click();
     await page.keyboard.press('Escape');
     await expect.poll(() => popup.count()).toBe(0);
-    expect(await focused().getAttribute('id')).toBe('to');
+    expect(await focused().getAttribute('id')).toBe(await page.getByLabel('To', { exact: true }).getAttribute('id'));
   });
 
   it('closes the pre-send dialog and returns to Send', async () => {

@@ -11,7 +11,7 @@ const keyOf = (fields: Fields | undefined) => (fields ? JSON.stringify(fields) :
 
 /**
  * Keeps the composer's work on disk: a moment after the last change, when the window is hidden
- * or closed, and before it is replaced. Saves run one at a time, so the first save's id is known
+ * or closed, when the composer is closed, and before it is replaced. Saves run one at a time, so the first save's id is known
  * to the next and one draft never becomes two. Content equal to what was last saved is not saved again.
  */
 export function useDraftAutosave(snapshot: () => Fields | undefined, changeKey: unknown, onSaved: (at: string) => void) {
@@ -58,6 +58,7 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKey: 
       window.removeEventListener('pagehide', flush);
       window.removeEventListener('beforeunload', flush);
       document.removeEventListener('visibilitychange', onHidden);
+      flush(); // the composer was closed: what it held stays a draft
     };
   }, [saveNow]);
 

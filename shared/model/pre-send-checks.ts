@@ -2,7 +2,7 @@
 // in the composer, so they are tested exhaustively and run the same everywhere.
 import { DEFAULT_SIZE_LIMIT } from './message-size';
 
-export type PreSendCheckId = 'no-recipients' | 'many-visible-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large';
+export type PreSendCheckId = 'no-recipients' | 'invalid-recipients' | 'many-visible-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large';
 
 export interface PreSendIssue {
   id: PreSendCheckId;
@@ -14,6 +14,8 @@ export interface PreSendIssue {
 
 export interface PreSendInput {
   recipients: Array<{ name: string; address: string }>;
+  /** Recipients as typed that are not valid addresses (the chips marked red). */
+  invalid?: string[];
   /** how many of them are in To and Cc, where every recipient sees them all */
   visibleCount?: number;
   subject: string;
@@ -82,6 +84,8 @@ function isRecipient(name: string, recipients: PreSendInput['recipients']): bool
 export function preSendChecks(m: PreSendInput): PreSendIssue[] {
   const issues: PreSendIssue[] = [];
   if (!m.recipients.length) issues.push({ id: 'no-recipients', blocking: true });
+  // Main would refuse the message; say so here, where the fix is one click away.
+  if (m.invalid?.length) issues.push({ id: 'invalid-recipients', blocking: true, detail: m.invalid.join(', ') });
   if ((m.visibleCount ?? 0) > MAX_VISIBLE) issues.push({ id: 'many-visible-recipients', blocking: false, detail: String(m.visibleCount) });
   if (!m.subject.trim()) issues.push({ id: 'empty-subject', blocking: false });
   const word = m.attachmentCount === 0 ? mentionedAttachment(m.text) : undefined;

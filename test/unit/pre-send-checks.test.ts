@@ -17,6 +17,11 @@ describe('pre-send checks', () => {
     expect(ids({ text: 'Hello everyone', recipients: many, visibleCount: 15 })).toEqual([]);
   });
 
+  it('a recipient that is not a valid address blocks, naming it; valid ones never do', () => {
+    expect(preSendChecks({ ...base, invalid: ['bob@', 'sam smith@example.test'] })).toEqual([{ id: 'invalid-recipients', blocking: true, detail: 'bob@, sam smith@example.test' }]);
+    expect(ids({ invalid: [] })).toEqual([]);
+  });
+
   it('no recipients blocks; an empty subject only asks', () => {
     expect(preSendChecks({ ...base, recipients: [] })).toEqual([{ id: 'no-recipients', blocking: true }]);
     expect(preSendChecks({ ...base, subject: '   ' })).toEqual([{ id: 'empty-subject', blocking: false }]);

@@ -1,7 +1,7 @@
 import { EditorContent, useEditor } from '@tiptap/react';
 import Image from '@tiptap/extension-image';
 import StarterKit from '@tiptap/starter-kit';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { ComposerCommand } from '../../../../shared/model/app-command';
@@ -10,11 +10,12 @@ import type { AttachmentInfo, DraftBack, SavedDraft } from '../../../../shared/m
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
 import { preSendChecks, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
+import { checkMailbox } from '../../../../shared/model/mailbox';
 import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
 import { textToHtml } from '../../../../shared/model/text';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
-import { formatTime } from '../../lib/format';
+import { useT } from '../../lib/i18n';
 import { PaperclipIcon } from '../../lib/icons';
 import { sanitizePastedHtml } from '../../lib/sanitize-paste';
 import { AttachmentList, readDataUrl, useAttachmentPicker } from './Attachments';
@@ -25,6 +26,7 @@ import { DraftsMenu } from './DraftsMenu';
 import { PreSendDialog, type Fix } from './PreSendDialog';
 import { SendLater } from './SendLater';
 import { RecipientField } from './RecipientField';
+import { TextColor } from './text-color';
 import { Toolbar } from './Toolbar';
 import { useDraftAutosave } from './useDraftAutosave';
 
@@ -41,7 +43,22 @@ interface Props {
   incoming?: Incoming;
   /** From the menu, a shortcut or a mailto: link; `key` makes each one new. */
   command?: { command: ComposerCommand; key: number };
+  /** The first composer of a session brings back the newest unsent draft. */
+  restoreNewest?: boolean;
+  /** A saved draft to open at once (a mailto: link, a draft picked elsewhere). */
+  openDraftId?: string;
+  /** What the app shows for this composer among the open ones. */
+  onInfo?: (info: ComposerInfo) => void;
+  onNew?: () => void;
+  /** Shows the draft where it is already open and says so; true means this composer need not open it. */
+  showOpenDraft?: (draftId: string) => boolean;
   onQueued: (item: OutboxItem) => void;
+}
+
+export interface ComposerInfo {
+  title: string;
+  empty: boolean;
+  draftId?: string;
 }
 
 type Format = 'html' | 'plain';
@@ -67,7 +84,11 @@ interface Fields {
 const EMPTY: Fields = { to: '', cc: '', bcc: '', replyTo: '', subject: '', format: 'html', html: '', text: '', signature: true, attachments: [] };
 
 
-export function Composer({ accounts, undoSeconds, incoming, command, onQueued }: Props) {
+export function Composer({ accounts, undoSeconds, incoming, command, restoreNewest = false, openDraftId, onInfo, onNew, showOpenDraft, onQueued }: Props) {
+  const { t, time, bytes } = useT();
+  // Several composers can be open at once: each one's fields have ids of their own.
+  const uid = useId();
+  const ids = { from: `${uid}from`, to: `${uid}to`, cc: `${uid}cc`, bcc: `${uid}bcc`, replyTo: `${uid}reply-to`, subject: `${uid}subject` };
   const [accountId, setAccountId] = useState('');
   const [to, setTo] = useState('');
   const [cc, setCc] = useState('');
@@ -89,9 +110,9 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
   const [savedAt, setSavedAt] = useState<string>();
 
   const editor = useEditor({
-    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } }), Image.configure({ allowBase64: true })],
+    extensions: [StarterKit.configure({ link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } }), Image.configure({ allowBase64: true }), TextColor],
     editorProps: {
-      attributes: { 'aria-label': 'Message body', 'aria-multiline': 'true', role: 'textbox', class: 'editor-body' },
+      attributes: { 'aria-label': t('composer.body'), 'aria-multiline': 'true', role: 'textbox', class: 'editor-body' },
       // Pasted HTML is cleaned before the editor's schema sees it: no scripts, handlers, styles or remote images.
       transformPastedHTML: sanitizePastedHtml,
       // A pasted image (a screenshot) goes into the text; other pasted files are attached.
@@ -153,17 +174,25 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
   useEffect(() => {
     if (restored || !editor) return;
     setRestored(true);
+    if (!restoreNewest && !openDraftId) return;
     void api()['drafts:list']().then(async (r) => {
       if (!r.ok || !r.value.length) return;
+      if (openDraftId) {
+        const wanted = r.value.find((d) => d.id === openDraftId);
+        return wanted && (await openDraft(wanted));
+      }
       // Never over what the user has begun to type meanwhile: the drafts stay in the Drafts menu.
-      if (latestSnapshot.current()) return setNotice(`You have ${r.value.length} unsent draft${r.value.length > 1 ? 's' : ''}: open one from Drafts.`);
+      if (latestSnapshot.current()) return setNotice(t('composer.draftsWaiting', { count: r.value.length }));
       const newest = r.value[0]!;
       await autosave.adopt(newest.id);
       await fill({ ...EMPTY, ...newest });
       setSavedAt(newest.updatedAt);
-      setNotice(`Your unsent draft from ${formatTime(newest.updatedAt)} is back.${newest.missing.length ? ` These files could not be found and need attaching again: ${newest.missing.join(', ')}.` : ''}`);
+      setNotice(withMissing(t('composer.draftBack', { time: time(newest.updatedAt) }), newest.missing));
     });
-  }, [restored, editor, autosave, fill]);
+  }, [restored, editor, autosave, fill, restoreNewest, openDraftId]);
+
+  /** A notice, followed by the files that must be attached again, if any. */
+  const withMissing = (note: string, missing: string[]) => (missing.length ? `${note} ${t('composer.missingFiles', { files: missing.join(', ') })}` : note);
 
   // A message handed back (undo, edit, re-open as new): it replaces what is here, which is saved first.
   const [seen, setSeen] = useState<number>();
@@ -188,8 +217,8 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
         signature: !!d.signature,
         attachments: infos.flatMap((r) => (r.ok ? [r.value] : [])),
       });
-      const missing = [...incoming.back.missing, ...infos.flatMap((r) => (r.ok ? [] : ['an attachment']))];
-      setNotice(`${incoming.note}${missing.length ? ` These files could not be found and need attaching again: ${missing.join(', ')}.` : ''}`);
+      const missing = [...incoming.back.missing, ...infos.flatMap((r) => (r.ok ? [] : [t('composer.anAttachment')]))];
+      setNotice(withMissing(incoming.note, missing));
       setSavedAt(undefined); // saved as a new draft a moment later, like any change
     })();
   }, [incoming, seen, editor, autosave, fill]);
@@ -201,7 +230,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
     const images = inline && format === 'html' ? files.filter(isInlineImage) : [];
     for (const image of images) editor?.chain().focus().setImage({ src: await readDataUrl(image), alt: image.name }).run();
     const rest = files.filter((f) => !images.includes(f));
-    if (inline && rest.some((f) => f.type.startsWith('image/'))) setNotice(format === 'plain' ? 'Plain-text messages cannot show images: they were attached instead.' : 'Images over 5 MB were attached instead of inserted in the text.');
+    if (inline && rest.some((f) => f.type.startsWith('image/'))) setNotice(format === 'plain' ? t('composer.imagesAttached.plain') : t('composer.imagesAttached.large', { size: bytes(MAX_INLINE_IMAGE) }));
     if (rest.length) await addFiles(rest);
   };
   const insertRef = useRef(insertFiles);
@@ -217,7 +246,6 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
     if (c.kind === 'attach') void pick();
     else if (c.kind === 'send') void send();
     else if (c.kind === 'send-later') setLaterOpen(true);
-    else if (c.kind === 'new-message') void startNew();
     else if (c.kind === 'open-draft')
       void api()['drafts:list']().then((r) => {
         const d = r.ok ? r.value.find((x) => x.id === c.id) : undefined;
@@ -237,21 +265,17 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
     setFormat(next);
   };
 
-  /** A new, empty message; what was here stays a saved draft (in the Drafts menu). */
-  const startNew = async () => {
-    await autosave.adopt(undefined);
-    await fill(EMPTY);
-    setSavedAt(undefined);
-    setNotice(undefined);
-    document.getElementById('to')?.focus();
-  };
-
   const openDraft = async (d: SavedDraft) => {
+    if (showOpenDraft?.(d.id)) return;
     await autosave.adopt(d.id);
     await fill({ ...EMPTY, ...d });
     setSavedAt(d.updatedAt);
     setNotice(undefined);
   };
+
+  // The app lists open messages by subject, and knows which draft each one is.
+  const empty = !snapshot();
+  useEffect(() => onInfo?.({ title: subject.trim(), empty, draftId: autosave.currentId() }), [subject, empty, savedAt]);
 
   const from = accounts.find((a) => a.id === accountId);
   const sizeLimit = from?.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
@@ -261,8 +285,8 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
 
   const fix = (what: Fix) => {
     setChecks(undefined);
-    if (what === 'recipients') document.getElementById('to')?.focus();
-    else if (what === 'subject') document.getElementById('subject')?.focus();
+    if (what === 'recipients') document.getElementById(ids.to)?.focus();
+    else if (what === 'subject') document.getElementById(ids.subject)?.focus();
     else if (what === 'attach') void pick();
     else if (what === 'bcc') {
       // Everyone moves to Bcc, so no recipient learns the others' addresses.
@@ -301,7 +325,8 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
     if (!checked) {
       const recipients = [to, cc, bcc].flatMap(splitRecipients).map(mailboxParts);
       const visibleCount = [to, cc].flatMap(splitRecipients).length;
-      const issues = preSendChecks({ recipients, visibleCount, subject, text: bodyText(), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
+      const invalid = [...[to, cc, bcc].flatMap(splitRecipients), ...(replyTo.trim() ? [replyTo.trim()] : [])].filter((r) => !checkMailbox(r).ok);
+      const issues = preSendChecks({ recipients, invalid, visibleCount, subject, text: bodyText(), attachmentCount: attachments.length, estimatedSize: estimate(), sizeLimit });
       if (issues.length) return setChecks({ issues, sendAt });
     }
     setChecks(undefined);
@@ -331,75 +356,84 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
   };
 
   return (
-    <section className="composer" aria-label="New message" onKeyDown={onKeyDown}>
+    <section className="composer" aria-label={t('composer.title')} onKeyDown={onKeyDown}>
       <header className="view-header">
-        <h1>New message</h1>
+        <h1>{t('composer.title')}</h1>
         <span className="muted small" aria-live="polite">
-          {savedAt ? `Draft saved ${formatTime(savedAt)}` : ''}
+          {savedAt ? t('composer.draftSaved', { time: time(savedAt) }) : ''}
         </span>
-        <DraftsMenu currentId={autosave.currentId} onOpen={(d) => void openDraft(d)} />
+        <div className="view-actions">
+          {onNew && (
+            <button type="button" className="btn btn-small" onClick={onNew} title={t('composer.newTitle')}>
+              + {t('composer.new')}
+            </button>
+          )}
+          <DraftsMenu currentId={autosave.currentId} onOpen={(d) => void openDraft(d)} />
+        </div>
       </header>
       {notice && (
         <div className="notice" role="status">
           {notice}
           <button type="button" className="btn btn-quiet btn-small" onClick={() => setNotice(undefined)}>
-            Dismiss
+            {t('composer.dismiss')}
           </button>
         </div>
       )}
       <div className="card composer-card" {...drop.area}>
         {drop.overlay}
-        <div className="field-row">
-          <label htmlFor="from">From</label>
-          <select
-            id="from"
-            value={accountId}
-            onChange={(e) => {
-              setAccountId(e.target.value);
-              setFromPicked(true);
-            }}
-          >
-            {accounts.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.displayName ? `${a.displayName} <${a.email}>` : a.email} — {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field-row">
-          <label htmlFor="to">To</label>
-          <RecipientField id="to" label="To" value={to} onChange={setTo} placeholder="name@example.com, Name <other@example.com>" />
-          {!showCopies && (
-            <button type="button" className="btn btn-quiet btn-small" onClick={() => setShowCopies(true)}>
-              Cc / Bcc
-            </button>
+        <div className="composer-fields">
+          <div className="field-row">
+            <label htmlFor={ids.from}>{t('composer.from')}</label>
+            <select
+              id={ids.from}
+              value={accountId}
+              onChange={(e) => {
+                setAccountId(e.target.value);
+                setFromPicked(true);
+              }}
+            >
+              {accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {t('composer.fromOption', { sender: a.displayName ? `${a.displayName} <${a.email}>` : a.email, account: a.name })}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field-row">
+            <label htmlFor={ids.to}>{t('composer.to')}</label>
+            <RecipientField id={ids.to} label={t('composer.to')} value={to} onChange={setTo} placeholder={t('composer.toPlaceholder')} />
+            {!showCopies && (
+              <button type="button" className="btn btn-quiet btn-small" onClick={() => setShowCopies(true)}>
+                {t('composer.showCopies')}
+              </button>
+            )}
+          </div>
+          {showCopies && (
+            <>
+              <div className="field-row">
+                <label htmlFor={ids.cc}>{t('composer.cc')}</label>
+                <RecipientField id={ids.cc} label={t('composer.cc')} value={cc} onChange={setCc} />
+              </div>
+              <div className="field-row">
+                <label htmlFor={ids.bcc}>{t('composer.bcc')}</label>
+                <RecipientField id={ids.bcc} label={t('composer.bcc')} value={bcc} onChange={setBcc} />
+              </div>
+              <div className="field-row">
+                <label htmlFor={ids.replyTo}>{t('composer.replyTo')}</label>
+                <RecipientField id={ids.replyTo} label={t('composer.replyTo')} value={replyTo} onChange={setReplyTo} single />
+              </div>
+            </>
           )}
-        </div>
-        {showCopies && (
-          <>
-            <div className="field-row">
-              <label htmlFor="cc">Cc</label>
-              <RecipientField id="cc" label="Cc" value={cc} onChange={setCc} />
-            </div>
-            <div className="field-row">
-              <label htmlFor="bcc">Bcc</label>
-              <RecipientField id="bcc" label="Bcc" value={bcc} onChange={setBcc} />
-            </div>
-            <div className="field-row">
-              <label htmlFor="reply-to">Reply-To</label>
-              <RecipientField id="reply-to" label="Reply-To" value={replyTo} onChange={setReplyTo} single />
-            </div>
-          </>
-        )}
-        <div className="field-row">
-          <label htmlFor="subject">Subject</label>
-          <input id="subject" value={subject} onChange={(e) => setSubject(e.target.value)} autoComplete="off" />
+          <div className="field-row">
+            <label htmlFor={ids.subject}>{t('composer.subject')}</label>
+            <input id={ids.subject} value={subject} onChange={(e) => setSubject(e.target.value)} autoComplete="off" />
+          </div>
         </div>
         {editor && format === 'html' && <Toolbar editor={editor} />}
         <div hidden={format !== 'html'}>
           <EditorContent editor={editor} className="editor" />
         </div>
-        {format === 'plain' && <textarea className="editor plain-body" aria-label="Message body" value={plainText} onChange={(e) => setPlainText(e.target.value)} spellCheck />}
+        {format === 'plain' && <textarea className="editor plain-body" aria-label={t('composer.body')} value={plainText} onChange={(e) => setPlainText(e.target.value)} spellCheck />}
         <SignatureBlock account={from} format={format} included={signature} onIncluded={setSignature} />
         <AttachmentList items={attachments} encodedTotal={encodedTotal} sizeLimit={sizeLimit} onRemove={(h) => setAttachments((list) => list.filter((a) => a.handle !== h))} />
         {checks && <PreSendDialog issues={checks.issues} sizeLimit={sizeLimit} onFix={fix} onSendAnyway={() => void send(checks.sendAt, true)} onClose={() => setChecks(undefined)} />}
@@ -409,22 +443,24 @@ export function Composer({ accounts, undoSeconds, incoming, command, onQueued }:
         <footer className="composer-actions">
           {fileInput}
           <button type="button" className="btn" onClick={() => void pick()}>
-            <PaperclipIcon /> Attach files
+            <PaperclipIcon /> {t('composer.attach')}
           </button>
-          <select aria-label="Send format" value={format} onChange={(e) => void switchFormat(e.target.value as Format)} title="HTML carries formatting and images, with a plain-text part for every reader; plain text is text only">
-            <option value="html">Rich text (HTML + plain)</option>
-            <option value="plain">Plain text only</option>
+          <select aria-label={t('composer.format')} value={format} onChange={(e) => void switchFormat(e.target.value as Format)} title={t('composer.format.help')}>
+            <option value="html">{t('composer.format.html')}</option>
+            <option value="plain">{t('composer.format.plain')}</option>
           </select>
-          <span className="muted grow">{from?.kind === 'sandbox' ? 'Sandbox: the message is caught locally, not delivered.' : ''}</span>
-          <button type="button" className="btn" onClick={() => void showPreview()} disabled={!accountId}>
-            Preview as delivered
-          </button>
-          <button type="button" className="btn" onClick={() => setLaterOpen((o) => !o)} aria-expanded={laterOpen} disabled={sending || !accountId}>
-            Send later…
-          </button>
-          <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={sending || !accountId} title="Send (Ctrl+Enter)">
-            {sending ? 'Sending…' : 'Send'}
-          </button>
+          <div className="composer-send">
+            <button type="button" className="btn" onClick={() => void showPreview()} disabled={!accountId}>
+              {t('preview.delivered')}
+            </button>
+            <button type="button" className="btn" onClick={() => setLaterOpen((o) => !o)} aria-expanded={laterOpen} disabled={sending || !accountId}>
+              {t('composer.sendLater')}
+            </button>
+            <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={sending || !accountId} title={t('composer.sendTitle')}>
+              {sending ? t('composer.sending') : t('composer.send')}
+            </button>
+          </div>
+          {from?.kind === 'sandbox' && <p className="muted small composer-note">{t('composer.sandboxNote')}</p>}
         </footer>
       </div>
     </section>

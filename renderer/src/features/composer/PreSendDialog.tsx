@@ -8,6 +8,7 @@ export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments' | 'bcc';
 // What each check's fix button does; its label is the catalogue's presend.<id>.fix.
 const FIX: Record<PreSendCheckId, Fix> = {
   'no-recipients': 'recipients',
+  'invalid-recipients': 'recipients',
   'many-visible-recipients': 'bcc',
   'empty-subject': 'subject',
   'attachment-mentioned': 'attach',
@@ -18,6 +19,8 @@ const FIX: Record<PreSendCheckId, Fix> = {
 /** The issue in words, with what the check found (the count, the word, the name, the limit). */
 function say({ t, bytes }: I18n, issue: PreSendIssue, limit: number): string {
   switch (issue.id) {
+    case 'invalid-recipients':
+      return t('presend.invalid-recipients', { list: issue.detail ?? '' });
     case 'many-visible-recipients':
       return t('presend.many-visible-recipients', { count: Number(issue.detail) });
     case 'attachment-mentioned':

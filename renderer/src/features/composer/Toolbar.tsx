@@ -3,6 +3,7 @@ import { useEditorState } from '@tiptap/react';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../../lib/i18n';
 import { LinkIcon, NumberedListIcon } from '../../lib/icons';
+import { paletteName, TEXT_COLORS, type TextColorName } from './text-color';
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 
@@ -24,6 +25,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
       ordered: e.isActive('orderedList'),
       link: e.isActive('link'),
       href: (e.getAttributes('link').href as string | undefined) ?? '',
+      color: (paletteName(e.getAttributes('textColor').color as string | undefined) ?? '') as TextColorName | '',
     }),
   });
   const { t } = useT();
@@ -72,6 +74,24 @@ export function Toolbar({ editor }: { editor: Editor }) {
         {button(t('toolbar.underline'), <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
         {button(t('toolbar.strike'), <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
         {button(t('toolbar.code'), '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
+        <select
+          className="tool-select tool-color"
+          aria-label={t('toolbar.color')}
+          value={state.color}
+          style={state.color ? { color: TEXT_COLORS[state.color] } : undefined}
+          onChange={(e) => {
+            const name = e.target.value as TextColorName | '';
+            if (name) chain().setMark('textColor', { color: TEXT_COLORS[name] }).run();
+            else chain().unsetMark('textColor').run();
+          }}
+        >
+          <option value="">{t('toolbar.color.default')}</option>
+          {(Object.keys(TEXT_COLORS) as TextColorName[]).map((name) => (
+            <option key={name} value={name} style={{ color: TEXT_COLORS[name] }}>
+              {t(`toolbar.color.${name}`)}
+            </option>
+          ))}
+        </select>
         <span className="tool-sep" aria-hidden="true" />
         {button(t('toolbar.bullets'), '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
         {button(t('toolbar.numbers'), <NumberedListIcon />, state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}

@@ -159,14 +159,25 @@ describe('browser mode in Chromium', () => {
     await expect.poll(() => page.getByRole('listitem', { name: 'Old' }).count()).toBe(0);
   });
 
-  it('shows a failure with its code, hint and server reply', async () => {
+  it('a file that disappeared before sending is named with its code and hint, and the message stays in the composer', async () => {
     await page.getByRole('button', { name: 'Compose' }).click();
-    await page.getByLabel('To', { exact: true }).fill('not an address');
-    await page.getByLabel('Subject', { exact: true }).fill('bad');
+    await page.getByLabel('To', { exact: true }).fill('bob@example.test, ');
+    await page.getByLabel('Subject', { exact: true }).fill('With a vanishing file');
+    await page.getByTestId('file-input').setInputFiles({ name: 'gone.txt', mimeType: 'text/plain', buffer: Buffer.from('soon gone') });
+    await expect.poll(() => page.getByLabel('Attachments').textContent()).toContain('gone.txt');
+    // The file is removed behind the app's back (moved, deleted by another program).
+    for (const dir of await fs.readdir(join(dataDir, 'uploads'))) await fs.rm(join(dataDir, 'uploads', dir, 'gone.txt'), { force: true });
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/INVALID_INPUT/);
+    const alert = page.locator('.composer').getByRole('alert');
+    await expect.poll(() => alert.textContent()).toMatch(/ATTACHMENT_UNREADABLE.*"gone\.txt" cannot be read: it is no longer there/);
+    // Where main keeps the file is main's business: no path reaches the page.
+    expect(await alert.textContent()).not.toContain(dataDir);
     await shot('6-composer-error');
+    // Nothing was lost: the message is still here to fix.
+    expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe('With a vanishing file');
+    await page.getByRole('button', { name: 'Remove gone.txt' }).click();
     await clearRecipients(page, 'To');
+    await page.getByLabel('Subject', { exact: true }).fill('');
   });
 
   it('sends to the Sandbox and shows the message in the viewer, remote loads blocked', async () => {

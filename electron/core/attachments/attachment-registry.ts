@@ -17,10 +17,19 @@ const TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/** Why a file cannot be read, in words, without its path: paths stay in main, the renderer only knows names. */
+function why(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return 'it is no longer there (moved or deleted)';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission to read it was refused';
+  if (code === 'EISDIR') return 'it is a folder';
+  return code ? `the system said ${code}` : ((cause as Error).message ?? String(cause));
+}
+
 export const unreadable = (name: string, cause?: unknown) =>
   new MailwrightError(
     'ATTACHMENT_UNREADABLE',
-    `The attachment "${name}" cannot be read${cause ? `: ${(cause as Error).message ?? cause}` : ''}.`,
+    `The attachment "${name}" cannot be read${cause ? `: ${why(cause)}` : ''}.`,
     'Check that the file still exists and is readable, or remove it from the message and attach it again.',
     { cause },
   );

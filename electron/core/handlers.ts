@@ -3,12 +3,11 @@ import { basename, join } from 'node:path';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { Core } from './core';
 import { invalidInput } from './errors';
-import { draftMailboxes } from './message/build-message';
 import { passwordWouldTravelElsewhere } from './accounts/account-store';
 import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
 import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
 import { sendTestMessage } from './smtp/doctor/send-test';
-import { signatureText, textFromHtml } from './message/build-message';
+import { draftMailboxes, signatureText, textFromHtml } from './message/build-message';
 import { previewMessage } from './message/preview-message';
 import { storeUpload } from './attachments/uploads';
 

@@ -51,11 +51,12 @@ export async function openMailtoLink(core: Core, window: BrowserWindow, url: str
 const launcher = (): { path?: string; args?: string[] } => (process.defaultApp && process.argv[1] ? { path: process.execPath, args: [resolve(process.argv[1])] } : {});
 
 /**
- * Keep the OS's default mail app in line with the (opt-in) setting: registered when on; when
- * turned off, unregistered only if we are the default, so the user's own choice is never touched.
+ * Keep the OS's default mail app in line with the (opt-in) setting: registered when on; when the
+ * user turns it off, unregistered only if we are the default. With the setting off at start nothing
+ * is touched: a user who chose Mailwright in the system's own settings keeps that choice.
  */
 export async function followMailtoSetting(settings: Core['settings'], log: (message: string, err?: unknown) => void): Promise<() => void> {
-  let applied: boolean | undefined;
+  let applied = false;
   const apply = (on: boolean) => {
     if (on === applied) return; // every settings save calls us; only a change of this one matters
     applied = on;

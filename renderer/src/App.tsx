@@ -5,8 +5,9 @@ import type { DraftBack } from '../../shared/model/draft';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/model/settings';
 import { AccountsView } from './features/accounts/AccountsView';
-import { Composer, type ComposerInfo, type Incoming } from './features/composer/Composer';
+import { Composer } from './features/composer/Composer';
 import { ComposerTabs } from './features/composer/ComposerTabs';
+import { useComposerTabs } from './features/composer/useComposerTabs';
 import { OutboxView } from './features/outbox/OutboxView';
 import { UndoToast } from './features/outbox/UndoToast';
 import { SandboxView } from './features/sandbox/SandboxView';
@@ -31,39 +32,9 @@ export function App() {
   const [fatal, setFatal] = useState<string>();
   const [toast, setToast] = useState<OutboxItem>();
 
-  // Several messages can be open at once, each its own composer and draft; the first one reopens
-  // the newest unsent draft at start.
-  interface Tab extends ComposerInfo {
-    key: number;
-    incoming?: Incoming;
-    openDraftId?: string;
-  }
-  const nextKey = useRef(1);
-  const [tabs, setTabs] = useState<Tab[]>([{ key: 0, title: '', empty: true }]);
-  const [activeTab, setActiveTab] = useState(0);
-  const openTab = useCallback((init: Omit<Tab, 'key' | 'title' | 'empty'> = {}) => {
-    const key = nextKey.current++;
-    setTabs((list) => [...list, { key, title: '', empty: true, ...init }]);
-    setActiveTab(key);
-    setView('compose');
-  }, []);
-  const closeTab = (key: number) => {
-    const rest = tabs.filter((t) => t.key !== key);
-    if (!rest.length) {
-      // Closing the last one leaves a fresh message.
-      const fresh = nextKey.current++;
-      rest.push({ key: fresh, title: '', empty: true });
-    }
-    setTabs(rest);
-    if (key === activeTab || !rest.some((t) => t.key === activeTab)) setActiveTab(rest.at(-1)!.key);
-  };
-  const onInfo = useCallback((key: number, info: ComposerInfo) => setTabs((list) => list.map((t) => (t.key === key ? { ...t, ...info } : t))), []);
-  /** A draft already open in another composer is shown there rather than opened twice (two autosaves would fight). */
-  const showOpenDraft = (draftId: string, from: number) => {
-    const open = tabs.find((t) => t.draftId === draftId && t.key !== from);
-    if (open) setActiveTab(open.key);
-    return !!open;
-  };
+  const showCompose = useCallback(() => setView('compose'), []);
+  const composers = useComposerTabs(showCompose);
+  const handovers = useRef(0);
 
   const reloadAccounts = useCallback(async () => {
     try {
@@ -81,17 +52,14 @@ export function App() {
   // The stylesheet reads this attribute; 'system' leaves the choice to prefers-color-scheme.
   useEffect(() => document.documentElement.setAttribute('data-theme', settings.theme), [settings.theme]);
 
-  /** A message back in a composer (undo, edit, re-open as new): the one in front if it is empty, else a new one. */
+  /** A message back in a composer (undo, edit, re-open as new). */
+  const { deliver, open: openComposer, openDraft, activeNow } = composers;
   const toComposer = useCallback(
     (back: DraftBack, note: string) => {
-      const incoming = { back, note, key: nextKey.current++ };
-      const front = tabs.find((t) => t.key === activeTab);
-      if (front?.empty) setTabs((list) => list.map((t) => (t.key === front.key ? { ...t, incoming } : t)));
-      else openTab({ incoming });
+      deliver({ back, note, key: ++handovers.current });
       setToast(undefined);
-      setView('compose');
     },
-    [tabs, activeTab, openTab],
+    [deliver],
   );
   const closeToast = useCallback(() => setToast(undefined), []);
 
@@ -101,15 +69,12 @@ export function App() {
   const onCommand = useCallback(
     (c: AppCommand) => {
       if (c.kind === 'show') return setView(c.view);
-      if (c.kind === 'new-message') return openTab();
-      if (c.kind === 'open-draft') {
-        const open = tabs.find((t) => t.draftId === c.id);
-        return open ? (setActiveTab(open.key), setView('compose')) : openTab({ openDraftId: c.id });
-      }
-      setCommand((prev) => ({ command: c, key: (prev?.key ?? 0) + 1, tab: activeTab }));
+      if (c.kind === 'new-message') return openComposer();
+      if (c.kind === 'open-draft') return openDraft(c.id);
+      setCommand((prev) => ({ command: c, key: (prev?.key ?? 0) + 1, tab: activeNow() }));
       setView('compose');
     },
-    [tabs, activeTab, openTab],
+    [openComposer, openDraft, activeNow],
   );
   useEffect(() => api().on('app:command', onCommand), [onCommand]);
   // The desktop window has the menu's accelerators; only browser mode needs the page to listen for keys.
@@ -140,9 +105,9 @@ export function App() {
         <main className="content">
           {/* The composers stay mounted so a half-written message survives a look at the outbox. */}
           <div hidden={view !== 'compose'} className="view">
-            {tabs.length > 1 && <ComposerTabs tabs={tabs} active={activeTab} onSelect={setActiveTab} onClose={closeTab} />}
-            {tabs.map((tab) => (
-              <div key={tab.key} hidden={tab.key !== activeTab}>
+            {composers.tabs.length > 1 && <ComposerTabs tabs={composers.tabs} active={composers.active} onSelect={composers.show} onClose={composers.close} />}
+            {composers.tabs.map((tab) => (
+              <div key={tab.key} hidden={tab.key !== composers.active}>
                 <Composer
                   accounts={accounts}
                   undoSeconds={settings.undoSeconds}
@@ -150,14 +115,13 @@ export function App() {
                   openDraftId={tab.openDraftId}
                   incoming={tab.incoming}
                   command={command?.tab === tab.key ? command : undefined}
-                  onInfo={(info) => onInfo(tab.key, info)}
-                  onNew={() => openTab()}
-                  showOpenDraft={(id) => showOpenDraft(id, tab.key)}
+                  onInfo={(info) => composers.report(tab.key, info)}
+                  onNew={() => openComposer()}
+                  showOpenDraft={(id) => composers.showOpenDraft(id, tab.key)}
                   onQueued={(item) => {
                     setToast(item);
                     setView('outbox');
-                    // A second composer is done with once its message is sent; the last one stays, empty.
-                    if (tabs.length > 1) closeTab(tab.key);
+                    composers.sent(tab.key);
                   }}
                 />
               </div>

@@ -16,5 +16,5 @@ export type AppCommand =
   /** A draft saved in main (from a mailto: link) to open in a composer. */
   | { kind: 'open-draft'; id: string };
 
-/** The commands the composer carries out (the others are the app's). */
-export type ComposerCommand = Extract<AppCommand, { kind: 'new-message' | 'attach' | 'send' | 'send-later' | 'open-draft' }>;
+/** The commands the composer in front carries out (the app opens composers and drafts itself). */
+export type ComposerCommand = Extract<AppCommand, { kind: 'attach' | 'send' | 'send-later' }>;

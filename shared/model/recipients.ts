@@ -13,7 +13,7 @@ export function splitRecipients(text: string): string[] {
  * (so typing "a@x, b" makes a@x a recipient and leaves "b" to finish). The open one keeps its
  * trailing space: the person is in the middle of typing "Jane Doe".
  */
-export function splitTyped(text: string): { complete: string[]; rest: string } {
+export function splitTyped(text: string): { complete: string[]; rest: string; closed: boolean } {
   const complete: string[] = [];
   let current = '';
   let quoted = false;
@@ -27,8 +27,14 @@ export function splitTyped(text: string): { complete: string[]; rest: string } {
       current = '';
     } else current += ch;
   }
-  return { complete, rest: current.trimStart() };
+  return { complete, rest: current.trimStart(), closed: !quoted && angle === 0 };
 }
+
+/**
+ * Whether every quote and angle bracket in a piece is closed. Only such a piece can stand between
+ * commas as a recipient: '"Doe' followed by ", x" would swallow what comes after it.
+ */
+export const isClosed = (text: string) => splitTyped(text).closed;
 
 /** Name and address of one typed mailbox, leniently (for checks and chips; main parses strictly). */
 export function mailboxParts(text: string): { name: string; address: string } {

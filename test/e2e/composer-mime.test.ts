@@ -38,6 +38,10 @@ describe('the composer builds correct MIME', () => {
     await sig.click();
     await app.page.keyboard.type('Ana Núñez');
     await app.page.keyboard.press('Enter');
+    // The message toolbar serves the signature too (without headings and colours, which it lacks).
+    const sigTools = app.page.getByRole('group', { name: 'Signature of Office' });
+    expect(await sigTools.getByLabel('Paragraph style').count()).toBe(0);
+    await sigTools.getByRole('button', { name: 'Bold' }).click();
     await app.page.keyboard.type('Acme Ltd');
     await app.page.getByRole('button', { name: 'Save signature' }).click();
     await expect.poll(() => app.page.getByRole('group', { name: 'Signature of Office' }).count()).toBe(0);
@@ -107,6 +111,7 @@ describe('the composer builds correct MIME', () => {
     const withCids = await simpleParser(got.raw, { keepCidLinks: true });
     expect(withCids.html).toContain(`src="cid:${image.contentId!.replace(/[<>]/g, '')}"`);
     expect(got.parsed.html).toMatch(/<strong>the chart<\/strong>/);
+    expect(got.parsed.html).toMatch(/<div class="mailwright-signature"><p>-- <\/p><p>Ana Núñez<\/p><p><strong>Acme Ltd<\/strong><\/p><\/div>/);
     expect(got.parsed.html).toMatch(/<span style="color: (#c0392b|rgb\(192, 57, 43\));?">below<\/span>\./);
     const file = got.parsed.attachments.find((a) => a.filename === 'numbers.csv')!;
     expect(file.content.equals(csv)).toBe(true);

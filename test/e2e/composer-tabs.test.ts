@@ -56,6 +56,20 @@ describe('several messages open at once', () => {
     expect(await field('Subject').inputValue()).toBe('First message');
   });
 
+  it('a message sent from a second composer closes it and leaves no draft behind', async () => {
+    await app.page.keyboard.press('Alt+n');
+    await field('To').fill('zoe@example.test, ');
+    await field('Subject').fill('Sent from the third');
+    await expect.poll(async () => (await drafts()).map((d) => d.subject), { timeout: 10_000 }).toContain('Sent from the third');
+    await front().getByRole('button', { name: 'Send', exact: true }).click();
+    await expect.poll(() => tabs().getByRole('button', { name: /^(First|Second) message$/ }).count()).toBe(2);
+    await app.page.getByRole('button', { name: 'Compose' }).click();
+    expect(await tabs().getByRole('button', { name: 'Sent from the third' }).count()).toBe(0);
+    // Give a late autosave every chance: the sent message must not come back as a draft.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect((await drafts()).map((d) => d.subject).sort()).toEqual(['First message', 'Second message']);
+  });
+
   it('closing a composer keeps its draft; the last one open stays', async () => {
     await tabs().getByRole('button', { name: 'Close Second message' }).click();
     await expect.poll(() => tabs().count()).toBe(0); // one composer left: no list

@@ -81,6 +81,22 @@ describe('edit and re-open', () => {
     expect([...s.received[1]!.to].sort()).toEqual(['bob@example.test', 'carol@example.test', 'hidden@example.test']);
   });
 
+  it('re-open a message sent with a signature: the body comes back without it, and sending again adds it once', async () => {
+    const { core } = await setup();
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    await core.handlers['accounts:set-signature']({ id: acc.id, html: '<p>Ana, Acme</p>' });
+    const item = await core.outbox.enqueue(draft(acc.id, { html: '<p>Body text</p>', signature: true }));
+    await reaches(core, item.id, ['sent']);
+    const { draft: back } = await core.handlers['outbox:reopen']({ id: item.id });
+    expect(back.html).toContain('Body text');
+    expect(back.html).not.toContain('Ana, Acme');
+    expect(back.signature).toBe(true);
+    const again = await core.outbox.enqueue(draftSchema.parse(back));
+    await reaches(core, again.id, ['sent']);
+    expect(s.received[1]!.parsed.text?.match(/Ana, Acme/g)).toHaveLength(1);
+  });
+
   it('edit is refused for a message that is already sent', async () => {
     const { core } = await setup();
     const s = await smtp();

@@ -53,6 +53,15 @@ describe('RecentRecipients', () => {
     expect(file.recipients.map((r: { address: string }) => r.address)).toEqual(['keep@example.test', 'd@example.test', 'c@example.test']);
   });
 
+  it('a new address gets in even when every kept one was used more often', async () => {
+    const dir = tempDir();
+    const store = new RecentRecipients({ dataDir: dir, cap: 2, now: clockFrom(0) });
+    for (let i = 0; i < 2; i++) await store.record([{ name: '', address: 'a@example.test' }, { name: '', address: 'b@example.test' }]);
+    await store.record([{ name: 'New', address: 'new@example.test' }]);
+    const file = JSON.parse(await fs.readFile(join(dir, 'recent-recipients.json'), 'utf8'));
+    expect(file.recipients.map((r: { address: string }) => r.address).sort()).toEqual(['a@example.test', 'new@example.test']);
+  });
+
   it('loses no use when records overlap', async () => {
     const store = new RecentRecipients({ dataDir: tempDir() });
     await Promise.all(Array.from({ length: 5 }, () => store.record([{ name: 'Same', address: 'same@example.test' }])));

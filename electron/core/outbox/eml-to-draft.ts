@@ -9,6 +9,9 @@ import { formatMailbox } from '../../../shared/model/mailbox';
 const mailboxes = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).filter((m) => m.address).map((m) => formatMailbox({ name: m.name ?? '', address: m.address! }));
 
+/** Where main added the account's signature (build-message.ts): the rest of the HTML is the signature. */
+const ADDED_SIGNATURE = /<div class="mailwright-signature">[\s\S]*$/;
+
 /** A file name from a message, made safe to create on any system. */
 const safeFileName = (name: string | undefined) => (name ?? '').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120) || 'attachment';
 
@@ -34,13 +37,16 @@ export async function draftFromEml(emlPath: string, item: OutboxItem, filesDir: 
     attachments.push({ handle: (await registry.register(path)).handle });
   }
   const replyTo = mailboxes(parsed.replyTo)[0];
+  // A signature main added comes back as the account's own (it may have changed), not as text in
+  // the body: otherwise sending again would carry it twice.
+  const html = parsed.html ? parsed.html.replace(ADDED_SIGNATURE, '') : undefined;
   return {
     accountId: item.accountId,
     to,
     cc,
     bcc,
     subject: parsed.subject ?? '',
-    ...(parsed.html ? { html: parsed.html } : { text: parsed.text ?? '' }),
+    ...(html !== undefined ? { html, signature: html !== parsed.html } : { text: parsed.text ?? '' }),
     ...(replyTo ? { replyTo } : {}),
     attachments,
   };

@@ -61,7 +61,11 @@ export class RecentRecipients {
         if (known) Object.assign(known, { uses: known.uses + 1, lastUsed: at, name: name || known.name });
         else list.push({ name, address, uses: 1, lastUsed: at });
       }
-      const kept = list.sort(byRank).slice(0, this.cap);
+      // Full: the least used and longest unused go, never one this message just used (a new
+      // address has one use, and would otherwise never get in once every entry has two).
+      const fresh = list.filter((r) => seen.has(r.address.toLowerCase()));
+      const older = list.filter((r) => !seen.has(r.address.toLowerCase())).sort(byRank);
+      const kept = [...fresh, ...older].slice(0, Math.max(this.cap, fresh.length)).sort(byRank);
       await writeFileAtomic(this.path, JSON.stringify({ version: 1, recipients: kept } satisfies RecentFile));
     });
     this.writing = run.catch(() => undefined);

@@ -89,6 +89,16 @@ describe('mailto: links in the desktop app', () => {
     expect(fake.app.protocols.has('mailto')).toBe(false);
   });
 
+  it('leaves a default the user chose in the system alone when the setting is off at start', async () => {
+    const dir = await fs.mkdtemp('/tmp/mw-menu-setting-');
+    fake.app.protocols.add('mailto'); // chosen in the OS's own settings
+    const stop = await followMailtoSetting(new SettingsStore(dir), () => {});
+    expect(fake.app.protocols.has('mailto')).toBe(true);
+    stop();
+    fake.app.protocols.clear();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
   it('reflects a setting that is already on when the app starts', async () => {
     const dir = await fs.mkdtemp('/tmp/mw-menu-setting-');
     const settings = new SettingsStore(dir);

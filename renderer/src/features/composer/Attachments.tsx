@@ -94,7 +94,9 @@ export function AttachmentList({ items, onRemove, encodedTotal, sizeLimit }: Pic
         {items.map((a) => (
           <li key={a.handle} className="chip">
             <span className="chip-name">{a.name}</span>
-            <span className="chip-meta">{bytes(a.size)}</span>
+            <span className="chip-meta" title={a.contentType}>
+              {a.contentType.split('/')[1]?.replace(/^x-/, '').slice(0, 12)} · {bytes(a.size)}
+            </span>
             <button type="button" className="chip-remove" aria-label={t('composer.removeFile', { name: a.name })} onClick={() => onRemove(a.handle)}>
               ×
             </button>

@@ -136,11 +136,9 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
 
   const html = () => (format === 'plain' || !editor || editor.isEmpty ? '' : editor.getHTML());
   const bodyText = () => (format === 'plain' ? plainText : (editor?.getText({ blockSeparator: '\n' }) ?? ''));
-  const snapshot = () => {
-    const fields = { accountId, to, cc, bcc, replyTo, subject, format, html: html(), text: format === 'plain' ? plainText : '', signature, attachments: attachments.map((a) => ({ handle: a.handle })) };
-    const empty = !to.trim() && !cc.trim() && !bcc.trim() && !replyTo.trim() && !subject.trim() && !fields.html && !fields.text.trim() && !attachments.length;
-    return empty ? undefined : fields;
-  };
+  /** Nothing written yet: cheap (no serialising of the body), so it can run at every render. */
+  const isEmpty = () => !to.trim() && !cc.trim() && !bcc.trim() && !replyTo.trim() && !subject.trim() && !attachments.length && (format === 'plain' ? !plainText.trim() : (editor?.isEmpty ?? true));
+  const snapshot = () => (isEmpty() ? undefined : { accountId, to, cc, bcc, replyTo, subject, format, html: html(), text: format === 'plain' ? plainText : '', signature, attachments: attachments.map((a) => ({ handle: a.handle })) });
   const latestSnapshot = useRef(snapshot);
   latestSnapshot.current = snapshot;
   const onSaved = useCallback((at: string) => setSavedAt(at), []);
@@ -184,6 +182,8 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
       // Never over what the user has begun to type meanwhile: the drafts stay in the Drafts menu.
       if (latestSnapshot.current()) return setNotice(t('composer.draftsWaiting', { count: r.value.length }));
       const newest = r.value[0]!;
+      // A mailto: link at start may have opened it in another composer already.
+      if (showOpenDraft?.(newest.id)) return;
       await autosave.adopt(newest.id);
       await fill({ ...EMPTY, ...newest });
       setSavedAt(newest.updatedAt);
@@ -246,11 +246,6 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
     if (c.kind === 'attach') void pick();
     else if (c.kind === 'send') void send();
     else if (c.kind === 'send-later') setLaterOpen(true);
-    else if (c.kind === 'open-draft')
-      void api()['drafts:list']().then((r) => {
-        const d = r.ok ? r.value.find((x) => x.id === c.id) : undefined;
-        if (d) void openDraft(d);
-      });
   });
 
   /** HTML ↔ plain text: plain shows the text exactly as main will generate it; back to HTML keeps paragraphs and line breaks. */
@@ -274,7 +269,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
   };
 
   // The app lists open messages by subject, and knows which draft each one is.
-  const empty = !snapshot();
+  const empty = isEmpty();
   useEffect(() => onInfo?.({ title: subject.trim(), empty, draftId: autosave.currentId() }), [subject, empty, savedAt]);
 
   const from = accounts.find((a) => a.id === accountId);

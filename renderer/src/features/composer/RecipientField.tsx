@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { checkMailbox, describeMailboxProblem, formatMailbox, type Mailbox } from '../../../../shared/model/mailbox';
-import { splitRecipients, splitTyped } from '../../../../shared/model/recipients';
+import { isClosed, splitRecipients, splitTyped } from '../../../../shared/model/recipients';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 
@@ -59,8 +59,12 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
   /** Make chips of these texts; `rest` stays in the input. A recipient already here is not added twice. */
   const commit = (texts: string[], rest = '') => {
     const known = new Set(chips.map(sameRecipient));
-    const added = texts.map((t) => t.trim()).filter((t) => t && !known.has(sameRecipient(t)) && !!known.add(sameRecipient(t)));
-    emit(single ? added.slice(-1) : [...chips, ...added], rest);
+    const pieces = texts.map((t) => t.trim()).filter(Boolean);
+    // A piece with an open quote or bracket stays in the input to be finished: as a chip it would
+    // swallow whatever is typed after it (the value is one comma-separated string).
+    const unfinished = single ? [] : pieces.filter((t) => !isClosed(t));
+    const added = pieces.filter((t) => !unfinished.includes(t) && !known.has(sameRecipient(t)) && !!known.add(sameRecipient(t)));
+    emit(single ? added.slice(-1) : [...chips, ...added], [...unfinished, rest].filter(Boolean).join(' '));
     setSuggestions([]);
   };
   const remove = (index: number) => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Account } from '../../../../shared/model/account';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
@@ -17,6 +17,8 @@ export function SignatureBlock({ account, format, included, onIncluded }: { acco
     // The text version comes from main's own converter: what is shown is what is sent.
     void api()['message:to-text']({ html, signature: true }).then((r) => r.ok && setText(r.value.text));
   }, [format, html]);
+  // The user's own signature, cleaned like a paste before it is drawn in the page (once per change, not per render).
+  const clean = useMemo(() => (html ? sanitizePastedHtml(html) : ''), [html]);
   if (!html) return null;
   return (
     <div className="signature-block" aria-label={t('signature.label')}>
@@ -27,8 +29,7 @@ export function SignatureBlock({ account, format, included, onIncluded }: { acco
         (format === 'plain' ? (
           <pre className="signature-text">{`-- \n${text}`}</pre>
         ) : (
-          // The user's own signature, cleaned like a paste before it is drawn in the page.
-          <div className="signature-html" dangerouslySetInnerHTML={{ __html: `<p>-- </p>${sanitizePastedHtml(html)}` }} />
+          <div className="signature-html" dangerouslySetInnerHTML={{ __html: `<p>-- </p>${clean}` }} />
         ))}
     </div>
   );

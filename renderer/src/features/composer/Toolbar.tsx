@@ -49,49 +49,55 @@ export function Toolbar({ editor }: { editor: Editor }) {
     </button>
   );
   const chain = () => editor.chain().focus();
+  // The same toolbar serves editors with fewer features (a signature has no headings or colours).
+  const has = { heading: !!editor.schema.nodes.heading, color: !!editor.schema.marks.textColor };
 
   return (
     <div className="toolbar-wrap">
       <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
-        <select
-          className="tool-select"
-          aria-label={t('toolbar.style')}
-          value={state.heading}
-          onChange={(e) => {
-            const level = Number(e.target.value) as 0 | 1 | 2 | 3;
-            if (level === 0) chain().setParagraph().run();
-            else chain().setHeading({ level }).run();
-          }}
-        >
-          <option value={0}>{t('toolbar.style.text')}</option>
-          <option value={1}>{t('toolbar.style.heading', { level: 1 })}</option>
-          <option value={2}>{t('toolbar.style.heading', { level: 2 })}</option>
-          <option value={3}>{t('toolbar.style.heading', { level: 3 })}</option>
-        </select>
+        {has.heading && (
+          <select
+            className="tool-select"
+            aria-label={t('toolbar.style')}
+            value={state.heading}
+            onChange={(e) => {
+              const level = Number(e.target.value) as 0 | 1 | 2 | 3;
+              if (level === 0) chain().setParagraph().run();
+              else chain().setHeading({ level }).run();
+            }}
+          >
+            <option value={0}>{t('toolbar.style.text')}</option>
+            <option value={1}>{t('toolbar.style.heading', { level: 1 })}</option>
+            <option value={2}>{t('toolbar.style.heading', { level: 2 })}</option>
+            <option value={3}>{t('toolbar.style.heading', { level: 3 })}</option>
+          </select>
+        )}
         <span className="tool-sep" aria-hidden="true" />
         {button(t('toolbar.bold'), 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
         {button(t('toolbar.italic'), 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I', false, 'tool-italic')}
         {button(t('toolbar.underline'), <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
         {button(t('toolbar.strike'), <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
         {button(t('toolbar.code'), '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
-        <select
-          className="tool-select tool-color"
-          aria-label={t('toolbar.color')}
-          value={state.color}
-          style={state.color ? { color: TEXT_COLORS[state.color] } : undefined}
-          onChange={(e) => {
-            const name = e.target.value as TextColorName | '';
-            if (name) chain().setMark('textColor', { color: TEXT_COLORS[name] }).run();
-            else chain().unsetMark('textColor').run();
-          }}
-        >
-          <option value="">{t('toolbar.color.default')}</option>
-          {(Object.keys(TEXT_COLORS) as TextColorName[]).map((name) => (
-            <option key={name} value={name} style={{ color: TEXT_COLORS[name] }}>
-              {t(`toolbar.color.${name}`)}
-            </option>
-          ))}
-        </select>
+        {has.color && (
+          <select
+            className="tool-select tool-color"
+            aria-label={t('toolbar.color')}
+            value={state.color}
+            style={state.color ? { color: TEXT_COLORS[state.color] } : undefined}
+            onChange={(e) => {
+              const name = e.target.value as TextColorName | '';
+              if (name) chain().setMark('textColor', { color: TEXT_COLORS[name] }).run();
+              else chain().unsetMark('textColor').run();
+            }}
+          >
+            <option value="">{t('toolbar.color.default')}</option>
+            {(Object.keys(TEXT_COLORS) as TextColorName[]).map((name) => (
+              <option key={name} value={name} style={{ color: TEXT_COLORS[name] }}>
+                {t(`toolbar.color.${name}`)}
+              </option>
+            ))}
+          </select>
+        )}
         <span className="tool-sep" aria-hidden="true" />
         {button(t('toolbar.bullets'), '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
         {button(t('toolbar.numbers'), <NumberedListIcon />, state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}

@@ -14,7 +14,7 @@ const keyOf = (fields: Fields | undefined) => (fields ? JSON.stringify(fields) :
  * or closed, when the composer is closed, and before it is replaced. Saves run one at a time, so the first save's id is known
  * to the next and one draft never becomes two. Content equal to what was last saved is not saved again.
  */
-export function useDraftAutosave(snapshot: () => Fields | undefined, changeKey: unknown, onSaved: (at: string) => void) {
+export function useDraftAutosave(snapshot: () => Fields | undefined, changeKeys: unknown[], onSaved: (at: string) => void) {
   const id = useRef<string | undefined>(undefined);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const lastSaved = useRef('');
@@ -46,7 +46,8 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKey: 
     if (keyOf(latest.current()) === lastSaved.current) return;
     const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [changeKey, saveNow]);
+    // One dependency per field: the effect runs when one of them changed, not at every render.
+  }, [...changeKeys, saveNow]);
 
   useEffect(() => {
     const flush = () => void saveNow();
@@ -74,10 +75,12 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKey: 
       },
       /** The message was queued: its draft is done with, and the composer is empty again. */
       async discard() {
+        // What the composer holds right now was sent: no later flush (the composer closing before
+        // it shows its empty fields) may save it again as a new draft.
+        lastSaved.current = keyOf(latest.current());
         await chain.current;
         if (id.current) await api()['drafts:remove']({ id: id.current });
         id.current = undefined;
-        lastSaved.current = '';
       },
     }),
     [saveNow],

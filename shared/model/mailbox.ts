@@ -28,6 +28,7 @@ const DOMAIN = new RegExp(`^(?:${LABEL}\\.)*${LABEL}$`, 'u');
 // An unquoted local part: no spaces, brackets or other specials (Unicode letters are fine, RFC 6532).
 const LOCAL = /^[^\s@<>()[\],;:"\\]+$/u;
 const QUOTED_LOCAL = /^"(?:[^"\\\r\n]|\\.)+"$/;
+const QUOTED_ADDRESS = /^"(?:[^"\\\r\n]|\\.)+"@[^\s@"<>]+$/;
 
 /** How many pieces of the text look like an address once quoted names are left out. */
 const addressLikeWords = (text: string) =>
@@ -62,7 +63,12 @@ export function checkMailbox(text: string): MailboxCheck {
   const parsed = addressparser(trimmed, { flatten: true });
   if (parsed.length > 1 || addressLikeWords(trimmed) > 1) return { ok: false, problem: { code: 'two-addresses' } };
   const only = parsed[0];
-  const address = only?.address ?? '';
+  // The parser quietly rewrites some quoted local parts when they are not in <…>: `"."@x` becomes
+  // `.@x` (not an address) and `" a"@x` becomes `"a"@x` (another mailbox). What is sent must be
+  // what was typed, so a quoted local part is taken exactly as typed.
+  const open = trimmed.lastIndexOf('<');
+  const typed = (open >= 0 ? trimmed.slice(open + 1, trimmed.indexOf('>', open) >>> 0) : trimmed).trim();
+  const address = QUOTED_ADDRESS.test(typed) ? typed : (only?.address ?? '');
   // "a b@c.test" parses as name "a" + b@c.test: a typo far more often than a name. Names need <…>.
   if (only?.name && address && !trimmed.includes('<')) return { ok: false, problem: { code: 'space', value: address } };
   const problem = checkAddress(address || trimmed);

@@ -30,7 +30,8 @@ export function parseMailto(url: string): MailtoDraft | undefined {
     const value = decode(eq < 0 ? '' : pair.slice(eq + 1));
     if (name === 'to' || name === 'cc' || name === 'bcc') draft[name].push(...splitRecipients(value));
     // Header fields take one line: a CR or LF in a subject would let a link add headers.
-    else if (name === 'subject' && !draft.subject) draft.subject = value.replace(/[\r\n]+/g, ' ');
+    // NUL, DEL and other control characters are dropped, or the schema would refuse the whole link.
+    else if (name === 'subject' && !draft.subject) draft.subject = value.replace(/[\r\n]+/g, ' ').replace(/[^\P{Cc}\t]/gu, '');
     else if (name === 'body' && !draft.body) draft.body = value.replace(/\r\n/g, '\n');
   }
   return draft;

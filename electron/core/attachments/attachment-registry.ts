@@ -44,7 +44,9 @@ export class AttachmentRegistry {
 
   /** Called by trusted code only (a dialog result, a CLI argument). */
   async register(path: string): Promise<AttachmentInfo> {
-    const name = basename(path);
+    // A file name may hold CR, LF, DEL… (Linux allows them): MIME encodes them, but they would
+    // reach the recipient's file name as is. Drop control characters, as uploads' safeName does.
+    const name = basename(path).replace(/\p{Cc}/gu, '') || 'attachment';
     let stat;
     try {
       stat = await fs.stat(path);

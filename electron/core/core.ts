@@ -64,7 +64,15 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint });
   // Only one process repairs the outbox after a crash; the others must not touch its live work.
   const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
-  if (await lock.acquire()) await outbox.recover();
+  try {
+    if (await lock.acquire()) await outbox.recover();
+  } catch (err) {
+    // A data directory that cannot be written (read-only, a full disk, a file where a folder must
+    // be) must not stop the app from starting: it still shows what it has, and each write then
+    // fails with STORAGE_FAILED and a hint. Nothing is sent by itself that repair would have
+    // changed: items mid-send stay "sending", which no attempt picks up.
+    log('start-up repair of the outbox could not run (the data directory cannot be written?)', err);
+  }
   if (opts.autoRun) outbox.start();
 
   const core: Core = {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { convert as htmlToText } from 'html-to-text';
+import { compile } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Draft } from '../../../shared/model/draft';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
@@ -23,12 +23,14 @@ export interface BuiltMessage {
 }
 
 /** The plain-text alternative of an HTML body: readable, links kept, images left out. */
-export const textFromHtml = (html: string) =>
-  htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+// Compiled once: convert() compiles its options anew on every call, about a quarter of the time it
+// takes on a newsletter-sized message (measured by bench/throughput.ts).
+const bodyToText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
+export const textFromHtml = (html: string) => bodyToText(html);
 
 /** A signature as text: each paragraph is a line of its own (name, title, phone), not a block apart. */
-export const signatureText = (html: string) =>
-  htmlToText(html, { wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] });
+const signatureToText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] });
+export const signatureText = (html: string) => signatureToText(html);
 
 /** The signature separator of RFC 3676 (dash, dash, space): mail readers recognise and fold what follows. */
 const SIG_SEPARATOR = '-- ';

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Draft, DraftBack } from '../../../shared/model/draft';
@@ -7,7 +8,7 @@ import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import { draftFromEml } from './eml-to-draft';
 import type { Clock } from '../clock';
-import { invalidInput, MailwrightError } from '../errors';
+import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
@@ -54,6 +55,8 @@ interface KeptDraft {
   files: RememberedFile[];
 }
 
+/** Delivery attempts running at once, over all accounts (each account's pool has its own connection limit). */
+const MAX_PARALLEL_ATTEMPTS = 16;
 const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 
@@ -67,6 +70,15 @@ export class OutboxService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private timer: unknown;
+  /** When the timer fires (undefined: no timer). */
+  private timerAt: number | undefined;
+  /** One look for due work at a time; a wake asked for meanwhile runs once after it (see wake()). */
+  private waking = false;
+  private wakeAgain = false;
+  /** Attempts started and those waiting for one of the MAX_PARALLEL_ATTEMPTS slots. */
+  private running = 0;
+  private readonly slotQueue: Array<() => void> = [];
+  private readonly waitingForSlot = new Set<string>();
   private closed = false;
   /** Items another process is sending, not to be looked at again before the time noted. */
   private readonly elsewhere = new Map<string, number>();
@@ -133,23 +145,40 @@ export class OutboxService {
     const { store, accounts } = this.deps;
     const account = await accounts.getStored(draft.accountId);
     draftMailboxes(draft); // refuse bad addresses before anything is written
-    await store.init();
+    // A folder that cannot be made or a claim that cannot be written (a read-only or full disk) is
+    // a storage failure with its hint, not an unexpected error: the draft stays in the composer.
+    await store.init().catch((err: unknown) => {
+      throw storageFailed('the message to the outbox', err);
+    });
     const created = this.now();
     const undo = draft.options?.undoSeconds ?? 0;
     const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
     if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput('The chosen send time is in the past.', 'Pick a time in the future, or send now.');
     const id = store.newId(created);
-    // Claimed while it is built, so another process's start-up repair leaves its files alone.
-    const release = await store.claim(id);
-    let item: OutboxItem;
-    try {
-      item = await this.build(draft, account, id, created, undo, sendAt);
-    } finally {
-      await release?.();
-    }
+    // Built inside exclusive(id): a look for due work that found the item committed but still
+    // claimed by this build took it for another process's and put it aside for 5 s (5 s stalls
+    // measured by bench/throughput.ts). Now the look skips it until the build is over.
+    const item = await this.exclusive(id, async () => {
+      // Claimed while it is built, so another process's start-up repair leaves its files alone.
+      const release = await store.claim(id).catch((err: unknown) => {
+        throw storageFailed('the message to the outbox', err);
+      });
+      try {
+        return await this.build(draft, account, id, created, undo, sendAt);
+      } finally {
+        await release?.();
+      }
+    });
     this.deps.events.emit('outbox:changed', item);
-    if (this.deps.autoRun) this.wake();
-    else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
+    // Due now: straight to a sending slot, without reading the whole outbox again for it (one
+    // look per message made queueing n messages O(n²), bench/scaling.ts).
+    if (this.deps.autoRun) {
+      if (this.closed) return item;
+      if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id).finally(() => this.afterAttempt());
+      // Due later (undo window, send later): a look only if it is due before the timer, or if a look
+      // running now might have missed it. Looking each time made queueing n held messages O(n²).
+      else if (this.waking || this.timerAt === undefined || Date.parse(item.dueAt ?? '') < this.timerAt) this.wake();
+    } else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
     return item;
   }
 
@@ -183,8 +212,15 @@ export class OutboxService {
     // The draft is kept beside the message until it starts sending, to give it back exactly on undo
     // or edit — with the files behind its attachments, so that works after a restart too.
     const kept: KeptDraft = { draft, files: attachments.remember(draft.attachments.map((a) => a.handle)) };
-    await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
-    await store.commit(item);
+    try {
+      await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
+      await store.commit(item);
+    } catch (err) {
+      // Not queued (a full disk, found by the storage-fault tests): take back every file of this id
+      // now, rather than leave a built message beside the outbox until the next start's repair.
+      await store.discard(id);
+      throw err instanceof MailwrightError ? err : storageFailed('the message to the outbox', err);
+    }
     this.deps.checkpoint?.('committed');
     return item;
   }
@@ -214,21 +250,62 @@ export class OutboxService {
   /** Look for due work now, and set the timer for the next. */
   wake(): void {
     if (this.closed || !this.deps.autoRun) return;
+    // Each wake reads every sidecar. They used to run concurrently, one per enqueue and one per
+    // finished attempt: with a thousand messages queued that opened more files at once than the
+    // process may (EMFILE, found by the load test) and did quadratic work. Now one runs at a
+    // time, and the wakes asked for while it runs become a single one after it.
+    if (this.waking) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.waking = true;
     void this.dueNow()
       .then(async ({ due, next }) => {
-        for (const item of due) void this.runAttempt(item.id).finally(() => this.wake());
+        for (const item of due) void this.runAttempt(item.id).finally(() => this.afterAttempt());
         if (this.timer) this.deps.clock.clearTimer(this.timer);
-        this.timer = next === undefined || this.closed ? undefined : this.deps.clock.setTimer(() => this.wake(), Math.max(0, next - this.now().getTime()));
+        this.timerAt = next === undefined || this.closed ? undefined : next;
+        this.timer = this.timerAt === undefined ? undefined : this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake()), Math.max(0, this.timerAt - this.now().getTime()));
       })
-      .catch((err: unknown) => this.deps.log('outbox scheduling failed', err));
+      .catch((err: unknown) => this.deps.log('outbox scheduling failed', err))
+      .finally(() => {
+        this.waking = false;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  /**
+   * After an attempt: look at the disk again (retries' timers, other processes' mail) once no
+   * attempt waits for a slot. Looking after every attempt re-read the whole queue per message
+   * sent: O(n²) for a queue of n (bench/scaling.ts); the attempts still waiting were found already.
+   */
+  private afterAttempt(): void {
+    if (!this.slotQueue.length) this.wake();
+  }
+
+  /** Run `work` when fewer than MAX_PARALLEL_ATTEMPTS attempts are running (first come, first served). */
+  private async slot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.running >= MAX_PARALLEL_ATTEMPTS) await new Promise<void>((resolve) => this.slotQueue.push(resolve));
+    else this.running++;
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, so a newcomer cannot overtake it.
+      const next = this.slotQueue.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   private async dueNow(): Promise<{ due: OutboxItem[]; next?: number }> {
     const now = this.now().getTime();
     let next: number | undefined;
     const due: OutboxItem[] = [];
-    for (const item of await this.deps.store.list()) {
-      if (!WAITING.includes(item.state) || item.overdue || this.queues.has(item.id)) continue;
+    // Only outbox/: sent/ holds no waiting item, and reading it made each look cost the whole history.
+    for (const item of await this.deps.store.listQueued()) {
+      if (!WAITING.includes(item.state) || item.overdue || this.queues.has(item.id) || this.waitingForSlot.has(item.id)) continue;
       const at = Math.max(item.dueAt ? Date.parse(item.dueAt) : now, this.elsewhere.get(item.id) ?? 0);
       if (at <= now) due.push(item);
       else next = Math.min(next ?? at, at);
@@ -242,7 +319,18 @@ export class OutboxService {
    * state that the next start reports truthfully.
    */
   private runAttempt(id: string): Promise<void> {
-    return this.exclusive(id, () => this.attempt(id)).catch((err: unknown) => this.deps.log(`sending ${id} could not be completed`, err));
+    // At most MAX_PARALLEL_ATTEMPTS at once: each holds an open file and a pooled connection, and
+    // thousands due together must not open thousands of files (EMFILE, found by the load test).
+    // Only when its slot comes does the item become exclusive: until then an undo or a cancel is
+    // not held up behind the queue, and attemptClaimed() re-reads the state before sending.
+    this.waitingForSlot.add(id);
+    const run = this.slot(() => {
+      this.waitingForSlot.delete(id);
+      return this.exclusive(id, () => this.attempt(id));
+    }).catch((err: unknown) => this.deps.log(`sending ${id} could not be completed`, err));
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+    return run;
   }
 
   /** One delivery attempt, if the item is (still) due and no other process is on it. */
@@ -263,6 +351,18 @@ export class OutboxService {
   private async attemptClaimed(id: string): Promise<void> {
     const queued = await this.load(id);
     if (!WAITING.includes(queued.state) || queued.overdue || (queued.dueAt && Date.parse(queued.dueAt) > this.now().getTime())) return;
+    // The bytes must be exactly those built (the sidecar knows their size): a truncated or damaged
+    // .eml is never sent — a server would deliver half a message (found by the storage-fault tests).
+    const onDisk = await stat(this.deps.store.emlPath(queued)).then((s) => s.size, () => -1);
+    if (onDisk !== queued.size) {
+      const error = new MailwrightError(
+        'STORAGE_FAILED',
+        onDisk < 0 ? 'The message file is missing from the outbox, so it was not sent.' : `The message file in the outbox is damaged or incomplete (${onDisk} of ${queued.size} bytes), so it was not sent.`,
+        'The copy on disk was changed or lost: open it as a new draft (or edit it), check it, and send it again.',
+      ).info;
+      await this.transition(queued, { state: 'failed', error }, ['dueAt']);
+      return;
+    }
     // Durably "sending" before any byte goes out: after a crash, this is what says the outcome is unknown.
     const item = await this.transition(queued, { state: 'sending', attempts: queued.attempts + 1 }, ['dueAt']);
     await this.deps.store.dropDraft(id);

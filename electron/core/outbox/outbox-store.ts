@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { simpleParser, type AddressObject } from 'mailparser';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
@@ -8,6 +9,9 @@ import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs
 /** How old an atomic write's temp file must be before start-up repair takes it for a crash's leftover. */
 const STALE_MS = 5 * 60_000;
 import { alive } from '../fs/process-lock';
+
+/** Sidecars read at once by list(). */
+const READ_BATCH = 64;
 
 /**
  * The outbox on disk, the Maildir way. Each message is `ID.eml` (the exact bytes to send) plus
@@ -79,6 +83,13 @@ export class OutboxStore {
     return undefined;
   }
 
+  /** Remove every file of a message that was never committed (its build failed half-way). */
+  async discard(id: string): Promise<void> {
+    for (const path of [this.tmpPath(id), join(this.outboxDir, `${id}.json`), join(this.outboxDir, `${id}.eml`), this.draftPath(id)]) {
+      await fs.rm(path, { force: true }).catch(() => undefined);
+    }
+  }
+
   tmpPath(id: string) {
     return join(this.tmpDir, `${id}.eml`);
   }
@@ -119,17 +130,76 @@ export class OutboxStore {
     await fsyncDir(this.outboxDir);
   }
 
-  private async readDir(dir: string): Promise<OutboxItem[]> {
+  /** `movedTo`: where a sidecar listed in `dir` may have gone since (outbox → sent/), to read it there. */
+  private async readDir(dir: string, movedTo?: string): Promise<OutboxItem[]> {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
-    const items = await Promise.all(
-      names.filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.')).map((n) => readJsonFile<OutboxItem>(join(dir, n))),
-    );
+    const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.'));
+    // A bounded number of files open at once: with thousands of messages, reading them all at once
+    // ran out of file descriptors (EMFILE, found by the load test).
+    const items: Array<OutboxItem | undefined> = [];
+    for (let i = 0; i < files.length; i += READ_BATCH) {
+      items.push(
+        ...(await Promise.all(
+          // One unreadable sidecar (moved aside by readJsonFile, or by a concurrent reader first) must not hide the others.
+          files.slice(i, i + READ_BATCH).map(async (n) => (await readJsonFile<OutboxItem>(join(dir, n)).catch(() => undefined)) ?? (movedTo ? await readJsonFile<OutboxItem>(join(movedTo, n)).catch(() => undefined) : undefined)),
+        )),
+      );
+    }
     return items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string');
   }
 
+  /** An item from a message's own bytes, for one whose sidecar was lost: what the headers say, and that its state is unknown. */
+  private async rebuildFromEml(id: string, dir: string, state: 'sent' | 'outcome-unknown'): Promise<OutboxItem> {
+    const path = join(dir, `${id}.eml`);
+    const [bytes, info] = await Promise.all([fs.readFile(path), fs.stat(path)]);
+    const parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+    const addresses = (field: AddressObject | AddressObject[] | undefined) =>
+      (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).flatMap((m) => (m.address ? [m.address] : []));
+    const created = parseInt(id.split('-')[0] ?? '', 36);
+    const now = new Date().toISOString();
+    return {
+      id,
+      accountId: '',
+      messageId: parsed.messageId ?? '',
+      subject: parsed.subject ?? '',
+      from: parsed.from?.text ?? '',
+      sender: addresses(parsed.from)[0] ?? '',
+      // Bcc is kept only in the sidecar: it cannot be recovered from the message.
+      recipients: [...addresses(parsed.to), ...addresses(parsed.cc)],
+      state,
+      createdAt: Number.isFinite(created) ? new Date(created).toISOString() : now,
+      updatedAt: now,
+      attempts: 0,
+      size: info.size,
+      ...(state === 'sent'
+        ? {}
+        : {
+            error: {
+              code: 'STORAGE_FAILED',
+              message: 'The outbox record of this message was damaged; its exact bytes were kept, but whether it was sent is unknown.',
+              hint: 'Check whether it arrived, then open it as a new draft to send it again (Bcc recipients were not kept), or cancel it. The damaged record is kept beside it on disk.',
+            },
+          }),
+    };
+  }
+
+  /**
+   * The items still in outbox/ (everything but sent ones): all the scheduler needs. Reading sent/
+   * too made each look at the queue grow with the whole history (bench/scaling.ts).
+   */
+  listQueued(): Promise<OutboxItem[]> {
+    return this.readDir(this.outboxDir);
+  }
+
   async list(): Promise<OutboxItem[]> {
-    const [queued, sent] = await Promise.all([this.readDir(this.outboxDir), this.readDir(this.sentDir)]);
-    return [...queued, ...sent].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // A message that moves to sent/ while the outbox is read must not vanish from the list (it did,
+    // now and then, under the load test): the outbox is read first, a sidecar gone from it is read
+    // in sent/, and sent/ is read after, so each item is found at least once; by id, sent/ wins.
+    const queued = await this.readDir(this.outboxDir, this.sentDir);
+    const sent = await this.readDir(this.sentDir);
+    const byId = new Map<string, OutboxItem>();
+    for (const item of [...queued, ...sent]) byId.set(item.id, item);
+    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
   async get(id: string): Promise<OutboxItem | undefined> {
@@ -159,6 +229,23 @@ export class OutboxStore {
     }
     const items = await this.readDir(this.outboxDir);
     const ids = new Set(items.map((i) => i.id));
+    // A message whose sidecar was damaged (moved aside as ID.json.corrupt-…) still has its exact
+    // bytes: it is listed again, rebuilt from them, rather than deleted as never queued below
+    // (found by the storage-fault tests). In sent/ it was delivered; in the outbox, what it was
+    // doing is unknown, so it waits for the user and is never sent by itself.
+    for (const [dir, state] of [[this.outboxDir, 'outcome-unknown'], [this.sentDir, 'sent']] as const) {
+      const names = await fs.readdir(dir);
+      const known = dir === this.outboxDir ? ids : new Set((await this.readDir(dir)).map((i) => i.id));
+      for (const name of names) {
+        const id = /^(.+)\.json\.corrupt-\d+$/.exec(name)?.[1];
+        if (!id || known.has(id) || liveClaims.has(id) || !names.includes(`${id}.eml`)) continue;
+        const rebuilt = await this.rebuildFromEml(id, dir, state).catch(() => undefined);
+        if (!rebuilt) continue;
+        await writeFileAtomic(join(dir, `${id}.json`), JSON.stringify(rebuilt, null, 1));
+        known.add(id);
+        if (dir === this.outboxDir) items.push(rebuilt);
+      }
+    }
     for (const name of await fs.readdir(this.outboxDir)) {
       // A message, or the draft kept beside it, whose sidecar was never committed: it was never queued.
       const m = /^(.+)\.(?:eml|draft\.json)$/.exec(name);

@@ -47,29 +47,49 @@ export class RecentRecipients {
     return Array.isArray(data?.recipients) ? data.recipients.filter((r) => typeof r?.address === 'string' && typeof r.uses === 'number') : [];
   }
 
-  /** Count one more use of each mailbox (one message's To, Cc and Bcc). Writes are queued so none is lost. */
+  /** Uses asked for and not yet written, each with its caller's promise. */
+  private pending: Array<{ mailboxes: Mailbox[]; at: string; done: (err?: unknown) => void }> = [];
+
+  /**
+   * Count one more use of each mailbox (one message's To, Cc and Bcc). Writes are queued so none is
+   * lost, and one write takes every use asked for while the previous one ran: a mail merge queued
+   * one atomic write (two fsyncs) per message behind each other, a fifth of the enqueue time
+   * (bench/throughput.ts). The list written is the same as with one write per use.
+   */
   record(mailboxes: Mailbox[]): Promise<void> {
-    const run = this.writing.then(async () => {
-      const list = await this.read();
-      const at = (this.opts.now?.() ?? new Date()).toISOString();
-      const seen = new Set<string>();
-      for (const { name, address } of mailboxes) {
-        const key = address.toLowerCase();
-        if (seen.has(key)) continue; // twice in one message is one use
-        seen.add(key);
-        const known = list.find((r) => r.address.toLowerCase() === key);
-        if (known) Object.assign(known, { uses: known.uses + 1, lastUsed: at, name: name || known.name });
-        else list.push({ name, address, uses: 1, lastUsed: at });
+    const at = (this.opts.now?.() ?? new Date()).toISOString();
+    const result = new Promise<void>((resolve, reject) => this.pending.push({ mailboxes, at, done: (err) => (err ? reject(err) : resolve()) }));
+    this.writing = this.writing.then(async () => {
+      const batch = this.pending.splice(0);
+      if (!batch.length) return; // an earlier write took these uses
+      try {
+        let list = await this.read();
+        for (const use of batch) list = this.counted(list, use.mailboxes, use.at);
+        await writeFileAtomic(this.path, JSON.stringify({ version: 1, recipients: list } satisfies RecentFile));
+        for (const use of batch) use.done();
+      } catch (err) {
+        for (const use of batch) use.done(err);
       }
-      // Full: the least used and longest unused go, never one this message just used (a new
-      // address has one use, and would otherwise never get in once every entry has two).
-      const fresh = list.filter((r) => seen.has(r.address.toLowerCase()));
-      const older = list.filter((r) => !seen.has(r.address.toLowerCase())).sort(byRank);
-      const kept = [...fresh, ...older].slice(0, Math.max(this.cap, fresh.length)).sort(byRank);
-      await writeFileAtomic(this.path, JSON.stringify({ version: 1, recipients: kept } satisfies RecentFile));
     });
-    this.writing = run.catch(() => undefined);
-    return run;
+    return result;
+  }
+
+  /** The list after one message's use of `mailboxes`, capped. */
+  private counted(list: Recent[], mailboxes: Mailbox[], at: string): Recent[] {
+    const seen = new Set<string>();
+    for (const { name, address } of mailboxes) {
+      const key = address.toLowerCase();
+      if (seen.has(key)) continue; // twice in one message is one use
+      seen.add(key);
+      const known = list.find((r) => r.address.toLowerCase() === key);
+      if (known) Object.assign(known, { uses: known.uses + 1, lastUsed: at, name: name || known.name });
+      else list.push({ name, address, uses: 1, lastUsed: at });
+    }
+    // Full: the least used and longest unused go, never one this message just used (a new
+    // address has one use, and would otherwise never get in once every entry has two).
+    const fresh = list.filter((r) => seen.has(r.address.toLowerCase()));
+    const older = list.filter((r) => !seen.has(r.address.toLowerCase())).sort(byRank);
+    return [...fresh, ...older].slice(0, Math.max(this.cap, fresh.length)).sort(byRank);
   }
 
   /** Up to `limit` recipients whose address, or a word of whose name, starts with the query; best ranked first. */

@@ -13,6 +13,13 @@ export interface AccountTransport {
   account: StoredAccount;
 }
 
+/** The pool every account's transport uses (exported so the benchmarks' raw-nodemailer baseline uses exactly the same). */
+// maxRequeues 0: the outbox alone decides about retries. nodemailer's pool would otherwise re-queue
+// a message whose connection closed, but our raw message is a one-time file stream, so the re-run
+// failed with "Content stream was already read or destroyed", which read as a permanent failure:
+// a connection dropped before DATA failed a message for good (found by the load test).
+export const TRANSPORT_POOL = { pool: true, maxConnections: 3, maxMessages: 100, maxRequeues: 0 } as const;
+
 /**
  * One pooled nodemailer transport per account, built on first use and dropped when the
  * account changes. Transports are told never to read files or URLs on their own: we hand
@@ -48,9 +55,8 @@ export class TransportFactory {
     const settings = await smtpSettings(account, password);
     const transport = nodemailer.createTransport({
       ...settings,
-      pool: true,
-      maxConnections: this.deps.maxConnections ?? 3,
-      maxMessages: 100,
+      ...TRANSPORT_POOL,
+      maxConnections: this.deps.maxConnections ?? TRANSPORT_POOL.maxConnections,
       disableFileAccess: true,
       disableUrlAccess: true,
     });

@@ -1,0 +1,237 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createCore, type Core } from '../../electron/core/core';
+import { invokeChannel } from '../../electron/core/invoke';
+import type { ErrorInfo } from '../../shared/errors';
+import type { OutboxItem } from '../../shared/model/outbox';
+import { launchChromium, openApp, serve } from '../helpers/browser';
+import { FakeClock } from '../helpers/fake-clock';
+import { injectWriteFaults } from '../helpers/fs-faults';
+import { MemorySecretStore } from '../helpers/memory-secret-store';
+import { noJitter, outboxHarness, reaches, saveAccount, TEST_RETRY, testDraft } from '../helpers/outbox-harness';
+import { tempDir } from '../helpers/temp-dir';
+
+// Storage faults: damaged files at start, a full disk (ENOSPC injected into node:fs for the data
+// directory only), a read-only data directory (EROFS injected the same way: we run as root, whom
+// permissions do not stop) and a file where a directory must be. In every case the error is
+// STORAGE_FAILED with a hint, nothing already queued is lost or changed, nothing is sent twice,
+// and the app still starts.
+const { setup, smtp, track } = outboxHarness();
+afterEach(() => vi.restoreAllMocks());
+
+const call = async (core: Core, channel: string, payload?: unknown) => invokeChannel(core.handlers, channel, payload);
+const failure = async (core: Core, channel: string, payload?: unknown): Promise<ErrorInfo> => {
+  const r = await call(core, channel, payload);
+  expect(r.ok, `${channel} should have failed`).toBe(false);
+  return (r as { ok: false; error: ErrorInfo }).error;
+};
+const expectStorageFailed = (error: ErrorInfo) => {
+  expect(error.code).toBe('STORAGE_FAILED');
+  expect(error.hint).toMatch(/writable|disk/i);
+};
+/** Every file under a directory with its bytes, to prove nothing changed. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    out[path.slice(dir.length + 1)] = (await fs.readFile(path)).toString('base64');
+  }
+  return out;
+}
+/** A core on a data directory that is not the harness's (so it can be made before the directory is damaged). */
+const restart = async (dir: string, log?: (m: string) => void) =>
+  track(await createCore({ dataDir: dir, clock: new FakeClock(), autoRun: true, retry: TEST_RETRY, random: noJitter, secrets: new MemorySecretStore(), log }));
+
+describe('damaged files at start', () => {
+  it('a truncated or nonsensical settings.json falls back to the defaults, and saving works again', async () => {
+    const dir = tempDir();
+    for (const damaged of ['{"undoSeconds": 5, "theme": "da', '\u0000\u0000\u0000', '{"undoSeconds": "lots", "theme": 7, "language": ["x"]}', '[]', 'null']) {
+      await fs.writeFile(join(dir, 'settings.json'), damaged);
+      const core = await restart(dir);
+      const got = await call(core, 'settings:get');
+      expect(got).toMatchObject({ ok: true, value: { undoSeconds: 10, theme: 'system', language: 'system' } });
+      expect(await call(core, 'settings:save', { undoSeconds: 5 })).toMatchObject({ ok: true, value: { undoSeconds: 5 } });
+      expect(JSON.parse(await fs.readFile(join(dir, 'settings.json'), 'utf8'))).toMatchObject({ undoSeconds: 5 });
+      await core.close();
+    }
+  });
+
+  it('a truncated accounts.json is moved aside (kept, reported), the Sandbox still works, and accounts can be added again', async () => {
+    const { core, dir } = await setup();
+    const server = await smtp();
+    expect((await saveAccount(core, server.port, 'Work')).name).toBe('Work');
+    await core.close();
+    const whole = await fs.readFile(join(dir, 'accounts.json'), 'utf8');
+    await fs.writeFile(join(dir, 'accounts.json'), whole.slice(0, whole.length / 2));
+    const logged: string[] = [];
+    const again = await restart(dir, (m) => logged.push(m));
+    const list = await call(again, 'accounts:list');
+    expect(list).toMatchObject({ ok: true, value: [{ id: 'sandbox' }] });
+    expect(logged.join('\n')).toMatch(/accounts\.json was unreadable and was moved to .*accounts\.json\.corrupt-\d+/);
+    const aside = (await fs.readdir(dir)).filter((n) => n.startsWith('accounts.json.corrupt-'));
+    expect(aside).toHaveLength(1);
+    expect(await fs.readFile(join(dir, aside[0]!), 'utf8')).toBe(whole.slice(0, whole.length / 2));
+    expect(await call(again, 'accounts:save', { name: 'Work', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port: server.port, security: 'none' })).toMatchObject({ ok: true });
+  });
+
+  it('a corrupt sidecar or a truncated .eml never sends a damaged message and never loses the others', async () => {
+    const { core, dir, clock } = await setup();
+    const server = await smtp();
+    const account = await saveAccount(core, server.port);
+    const later = new Date(clock.now().getTime() + 3600_000).toISOString();
+    const queue = (subject: string) => core.outbox.enqueue(testDraft(account.id, { subject, options: { sendAt: later } }));
+    const [intact, badSidecar, badEml] = [await queue('intact'), await queue('bad sidecar'), await queue('bad eml')];
+    await core.close();
+    const outbox = join(dir, 'outbox');
+    const sidecar = await fs.readFile(join(outbox, `${badSidecar.id}.json`), 'utf8');
+    await fs.writeFile(join(outbox, `${badSidecar.id}.json`), sidecar.slice(0, 40));
+    const eml = await fs.readFile(join(outbox, `${badEml.id}.eml`));
+    await fs.writeFile(join(outbox, `${badEml.id}.eml`), eml.subarray(0, eml.length >> 1));
+    const badSidecarBytes = await fs.readFile(join(outbox, `${badSidecar.id}.eml`));
+
+    const clock2 = new FakeClock(clock.now().getTime());
+    const again = track(await createCore({ dataDir: dir, clock: clock2, autoRun: true, retry: TEST_RETRY, random: noJitter, secrets: new MemorySecretStore() }));
+    const listed = await call(again, 'outbox:list');
+    expect(listed.ok).toBe(true);
+    const items = (listed as { value: OutboxItem[] }).value;
+    // The damaged sidecar's message is not silently dropped: its bytes are kept and it is listed
+    // for the user to decide (it is never sent by itself: what it was doing is unknown).
+    const recovered = items.find((i) => i.id === badSidecar.id);
+    expect(recovered, 'the message whose sidecar was damaged is still listed').toBeDefined();
+    expect(recovered!.state).toBe('outcome-unknown');
+    expect(recovered!.error?.code).toBe('STORAGE_FAILED');
+    expect(recovered!.subject).toBe('bad sidecar');
+    expect(recovered!.messageId).toBe(badSidecar.messageId);
+    expect((await fs.readFile(join(outbox, `${badSidecar.id}.eml`))).equals(badSidecarBytes)).toBe(true);
+    expect((await fs.readdir(outbox)).some((n) => n.startsWith(`${badSidecar.id}.json.corrupt-`))).toBe(true);
+
+    clock2.advance(2 * 3600_000); // both scheduled ones are due now
+    await reaches(again, intact.id, ['sent']);
+    const damaged = await reaches(again, badEml.id, ['failed']);
+    expect(damaged.error?.code).toBe('STORAGE_FAILED');
+    expect(damaged.error?.message).toMatch(/damaged|incomplete/i);
+    // Exactly the intact message reached the server, whole; the truncated one never went out.
+    expect(server.bodies.map((b) => b.parsed.subject)).toEqual(['intact']);
+    expect(server.received[0]!.parsed.messageId).toBe(intact.messageId);
+    // The recovered one waits for the user; it was not sent on its own.
+    expect((await again.outbox.get(badSidecar.id)).state).toBe('outcome-unknown');
+  });
+});
+
+describe('a full disk (ENOSPC)', () => {
+  it('refuses to queue with STORAGE_FAILED and a hint, leaves no half-queued message or litter, and keeps the earlier ones intact', async () => {
+    const { core, dir } = await setup();
+    const server = await smtp();
+    const account = await saveAccount(core, server.port);
+    const first = await core.outbox.enqueue(testDraft(account.id, { subject: 'before the disk filled' }));
+    await reaches(core, first.id, ['sent']);
+    await core.outbox.idle(); // the attempt's own tidying (its claim file) is done too
+    const before = await snapshot(dir);
+
+    const disk = injectWriteFaults(dir, 'ENOSPC');
+    const draft = testDraft(account.id, { subject: 'does not fit', text: 'x'.repeat(20_000) });
+    expectStorageFailed(await failure(core, 'outbox:enqueue', draft));
+    // Every place the composer or settings write to says the same, with a hint.
+    expectStorageFailed(await failure(core, 'drafts:save', { subject: 'kept in the composer', to: 'bob@example.test' }));
+    expectStorageFailed(await failure(core, 'settings:save', { undoSeconds: 30 }));
+    expectStorageFailed(await failure(core, 'accounts:save', { name: 'Other', email: 'o@example.test', displayName: '', host: '127.0.0.1', port: 25, security: 'none' }));
+    expect(disk.hits()).toBeGreaterThan(0);
+    // The outbox still answers, with exactly what it had.
+    const listed = await call(core, 'outbox:list');
+    expect((listed as { value: OutboxItem[] }).value.map((i) => [i.id, i.state])).toEqual([[first.id, 'sent']]);
+    disk.restore();
+
+    // Nothing changed on disk: no half-built message, no temp file, the earlier message's bytes as they were.
+    expect(await snapshot(dir)).toEqual(before);
+    // Space again: the same draft queues and goes out, once.
+    const retried = await core.outbox.enqueue(draft);
+    await reaches(core, retried.id, ['sent']);
+    expect(server.received.map((m) => m.parsed.subject)).toEqual(['before the disk filled', 'does not fit']);
+  });
+
+  it('a disk that fills while a message waits: it is not sent until its state can be written, then sent once', async () => {
+    const { core, dir, clock } = await setup();
+    const server = await smtp();
+    const account = await saveAccount(core, server.port);
+    const logged: string[] = [];
+    const item = await core.outbox.enqueue(testDraft(account.id, { subject: 'waits for space', options: { sendAt: new Date(clock.now().getTime() + 60_000).toISOString() } }));
+    const disk = injectWriteFaults(dir, 'ENOSPC');
+    (core as unknown as { outbox: { deps: { log: (m: string) => void } } }).outbox.deps.log = (m) => logged.push(m);
+    clock.advance(60_000);
+    await expect.poll(() => logged.length).toBeGreaterThan(0);
+    await core.outbox.idle();
+    // "sending" could not be recorded, so not a byte went out.
+    expect(server.transactions).toBe(0);
+    expect((await core.outbox.get(item.id)).state).toBe('scheduled');
+    disk.restore();
+    core.outbox.wake();
+    await reaches(core, item.id, ['sent']);
+    expect(server.received).toHaveLength(1);
+  });
+});
+
+describe('a data directory that cannot be written', () => {
+  it('read-only (EROFS): the core still starts and lists everything, and queueing fails with STORAGE_FAILED', async () => {
+    const { core, dir } = await setup();
+    const server = await smtp();
+    const account = await saveAccount(core, server.port);
+    const sent = await core.outbox.enqueue(testDraft(account.id, { subject: 'sent before' }));
+    await reaches(core, sent.id, ['sent']);
+    await core.close();
+    const before = await snapshot(dir);
+
+    const ro = injectWriteFaults(dir, 'EROFS');
+    const logged: string[] = [];
+    const again = await restart(dir, (m) => logged.push(m));
+    expect((await call(again, 'accounts:list')) as { value: Array<{ name: string }> }).toMatchObject({ ok: true, value: [{ name: 'Sandbox' }, { name: 'Plain' }] });
+    expect(await call(again, 'outbox:list')).toMatchObject({ ok: true, value: [{ id: sent.id, state: 'sent' }] });
+    expect(await call(again, 'settings:get')).toMatchObject({ ok: true });
+    expectStorageFailed(await failure(again, 'outbox:enqueue', testDraft(account.id, { subject: 'cannot be queued' })));
+    expectStorageFailed(await failure(again, 'drafts:save', { subject: 'x' }));
+    expect(ro.hits()).toBeGreaterThan(0);
+    ro.restore();
+    expect(await snapshot(dir)).toEqual(before);
+    expect(server.transactions).toBe(1);
+  });
+
+  it('a file where the outbox folder must be: the core starts, says why it cannot queue, and the rest works', async () => {
+    const dir = tempDir();
+    await fs.writeFile(join(dir, 'outbox'), 'not a folder');
+    const logged: string[] = [];
+    const core = await restart(dir, (m) => logged.push(m));
+    expect(await call(core, 'accounts:list')).toMatchObject({ ok: true });
+    expect(await call(core, 'outbox:list')).toMatchObject({ ok: true, value: [] });
+    const error = await failure(core, 'outbox:enqueue', testDraft('sandbox'));
+    expectStorageFailed(error);
+    expect(await call(core, 'drafts:save', { subject: 'kept as a draft' })).toMatchObject({ ok: true });
+    expect(await fs.readFile(join(dir, 'outbox'), 'utf8')).toBe('not a folder');
+  });
+});
+
+describe('browser mode on a data directory whose outbox cannot be written', () => {
+  it('mailwright serve starts and shows the UI; Send says STORAGE_FAILED and the message stays in the composer', async () => {
+    const dir = tempDir();
+    await fs.writeFile(join(dir, 'outbox'), 'not a folder');
+    const served = await serve(dir);
+    const browser = await launchChromium();
+    try {
+      const page = await openApp(browser, served.url);
+      await expect.poll(() => page.getByLabel('From').inputValue()).toBe('sandbox');
+      await page.getByLabel('To', { exact: true }).fill('bob@example.test, ');
+      await page.getByLabel('Subject', { exact: true }).fill('Nowhere to queue');
+      await page.getByLabel('Message body').click();
+      await page.keyboard.type('Keep me');
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      const alert = page.locator('.composer').getByRole('alert');
+      await expect.poll(() => alert.textContent(), { timeout: 15_000 }).toMatch(/STORAGE_FAILED/);
+      expect(await alert.textContent()).toMatch(/writable|disk/i);
+      expect(await page.getByLabel('Subject', { exact: true }).inputValue()).toBe('Nowhere to queue');
+      expect(await page.getByLabel('Message body').textContent()).toContain('Keep me');
+    } finally {
+      await browser.close();
+      await served.stop();
+    }
+  }, 60_000);
+});

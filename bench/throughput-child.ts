@@ -1,0 +1,100 @@
+// One contender of the throughput and scaling benchmarks, in its own process so that its memory
+// is its own. Prints one JSON line with its timings and memory.
+//   mailwright PORT COUNT HTML TEXT  — the real core: accounts:save and outbox:enqueue through the
+//                                      one door (invokeChannel, schema parse included), undoSeconds 0,
+//                                      until every item is `sent` (durable writes and all)
+//   queued     PORT COUNT HTML TEXT  — the core with COUNT messages waiting first (sent later, in
+//                                      an hour), then all due at once: the cost of a long queue
+//   nodemailer PORT COUNT HTML TEXT  — raw nodemailer, pool with the TransportFactory's settings
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Clock } from '../electron/core/clock';
+import { createCore } from '../electron/core/core';
+import { invokeChannel } from '../electron/core/invoke';
+import { TRANSPORT_POOL } from '../electron/core/smtp/transport-factory';
+import type { OutboxItem } from '../shared/model/outbox';
+import { MemorySecretStore } from '../test/helpers/memory-secret-store';
+
+const [mode, portText, countText, htmlPath, textPath] = process.argv.slice(2);
+const port = Number(portText);
+const count = Number(countText);
+const html = readFileSync(htmlPath!, 'utf8');
+const text = readFileSync(textPath!, 'utf8');
+const rssKb = () => Math.round(process.memoryUsage().rss / 1024);
+const hwmKb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+const to = (i: number) => `reader${i}@example.test`;
+
+async function raw() {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
+  const startRss = rssKb();
+  const started = performance.now();
+  await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text })));
+  const ms = performance.now() - started;
+  transport.close();
+  return { ms, startRss, peakRss: hwmKb() };
+}
+
+async function mailwright(queued: boolean) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mw-bench-'));
+  // A real clock that the "queued" run can move past the undo window: the messages wait, then all come due.
+  let offset = 0;
+  const clock: Clock = {
+    now: () => new Date(Date.now() + offset),
+    setTimer: (fn, ms) => setTimeout(fn, ms),
+    clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
+  };
+  const core = await createCore({ dataDir, secrets: new MemorySecretStore(), autoRun: true, clock, log: (m, e) => console.error(m, e) });
+  try {
+    const call = async (channel: string, payload: unknown) => {
+      const r = await invokeChannel(core.handlers, channel, payload);
+      if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
+      return r.value;
+    };
+    const account = (await call('accounts:save', { name: 'Bench', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port, security: 'none' })) as { id: string };
+    let sent = 0;
+    let failed = 0;
+    let allSent!: () => void;
+    const done = new Promise<void>((r) => (allSent = r));
+    core.events.on('outbox:changed', (item: OutboxItem) => {
+      if (item.state === 'sent') sent++;
+      else if (item.state === 'failed' || item.state === 'outcome-unknown') failed++;
+      if (sent + failed === count) allSent();
+    });
+    const startRss = rssKb();
+    const started = performance.now();
+    // A mail merge: the messages are handed over a few at a time, as fast as the outbox takes them.
+    const PARALLEL = 8;
+    let next = 0;
+    // Queued: sent later, an hour from now (a long queue takes longer to queue than any undo window).
+    const options = queued ? { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } : { undoSeconds: 0 };
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < count) {
+          const i = next++;
+          await call('outbox:enqueue', { accountId: account.id, to: [to(i)], subject: `Newsletter ${i}`, html, options });
+        }
+      }),
+    );
+    const enqueuedMs = performance.now() - started;
+    const queuedRss = rssKb();
+    let drainStarted = performance.now();
+    if (queued) {
+      // Every waiting message comes due at once, as at a send-later time.
+      offset = 3601_000;
+      drainStarted = performance.now();
+      core.outbox.wake();
+    }
+    await done;
+    const ms = performance.now() - started;
+    return { ms, enqueuedMs, drainMs: performance.now() - drainStarted, startRss, queuedRss, peakRss: hwmKb(), sent, failed };
+  } finally {
+    await core.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const result = mode === 'nodemailer' ? await raw() : await mailwright(mode === 'queued');
+process.stdout.write(JSON.stringify({ mode, count, ...result }) + '\n');
+process.exit(0);

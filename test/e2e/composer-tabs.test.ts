@@ -62,9 +62,11 @@ describe('several messages open at once', () => {
     await field('Subject').fill('Sent from the third');
     await expect.poll(async () => (await drafts()).map((d) => d.subject), { timeout: 10_000 }).toContain('Sent from the third');
     await front().getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => tabs().getByRole('button', { name: /^(First|Second) message$/ }).count()).toBe(2);
+    // Queued: its composer closes and the app shows the outbox.
+    await expect.poll(() => tabs().getByRole('button', { name: 'Sent from the third' }).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => app.page.getByRole('heading', { level: 1, name: 'Outbox' }).isVisible()).toBe(true);
     await app.page.getByRole('button', { name: 'Compose' }).click();
-    expect(await tabs().getByRole('button', { name: 'Sent from the third' }).count()).toBe(0);
+    expect(await tabs().getByRole('button', { name: /^(First|Second) message$/ }).count()).toBe(2);
     // Give a late autosave every chance: the sent message must not come back as a draft.
     await new Promise((r) => setTimeout(r, 2500));
     expect((await drafts()).map((d) => d.subject).sort()).toEqual(['First message', 'Second message']);

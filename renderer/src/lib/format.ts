@@ -4,7 +4,16 @@ import { translator } from '../../../shared/i18n/translate';
 // Sizes, dates and times written the way the chosen language writes them (1.5 kB, 1,5 кБ, 1,5 kB).
 // `lang` is optional for callers not yet translated: sizes then read English, dates the browser's way.
 
-const unit = (lang: Language, name: 'kilobyte' | 'megabyte', digits: number) => new Intl.NumberFormat(lang, { style: 'unit', unit: name, maximumFractionDigits: digits });
+// Making an Intl formatter costs far more than using one (a long outbox formats thousands of
+// dates while it scrolls): each is made once per language and options.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+  let f = formatters.get(key) as F | undefined;
+  if (!f) formatters.set(key, (f = make()));
+  return f;
+}
+
+const unit = (lang: Language, name: 'kilobyte' | 'megabyte', digits: number) => cached(`unit ${lang} ${name} ${digits}`, () => new Intl.NumberFormat(lang, { style: 'unit', unit: name, maximumFractionDigits: digits }));
 
 export function formatBytes(n: number, lang: Language = 'en'): string {
   if (n < 1024) return translator(lang)('common.bytes', { n });
@@ -12,10 +21,10 @@ export function formatBytes(n: number, lang: Language = 'en'): string {
   return unit(lang, 'megabyte', 1).format(n / 1024 / 1024);
 }
 
-export const formatTime = (iso: string, lang?: Language) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+export const formatTime = (iso: string, lang?: Language) => cached(`time ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 
 /** A weekday and time, e.g. for the send-later presets ("Mon 8:00 AM", "пн 08:00"). */
-export const formatDayTime = (d: Date, lang?: Language) => new Intl.DateTimeFormat(lang, { weekday: 'short', hour: 'numeric', minute: '2-digit' }).format(d);
+export const formatDayTime = (d: Date, lang?: Language) => cached(`daytime ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { weekday: 'short', hour: 'numeric', minute: '2-digit' })).format(d);
 
 /** A Date as the value of an <input type="datetime-local">, in local time. */
 export const datetimeLocalValue = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

@@ -1,7 +1,7 @@
 import { EditorContent, useEditor } from '@tiptap/react';
 import Image from '@tiptap/extension-image';
 import StarterKit from '@tiptap/starter-kit';
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { ComposerCommand } from '../../../../shared/model/app-command';
@@ -62,6 +62,12 @@ export interface ComposerInfo {
 }
 
 type Format = 'html' | 'plain';
+
+/** From this many blocks (paragraphs, headings, lists…) the body is long: blocks out of sight are not laid out. */
+const LONG_BODY_BLOCKS = 200;
+
+/** How long after the last keystroke the attachment bar's size estimate is made again. */
+const ESTIMATE_DELAY_MS = 400;
 
 /** Images pasted or dropped into the text are embedded; larger ones are better sent as attachments. */
 const MAX_INLINE_IMAGE = 5 * 1024 * 1024;
@@ -275,8 +281,20 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
   const from = accounts.find((a) => a.id === accountId);
   const sizeLimit = from?.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
   const estimate = () => estimateMessageSize({ html: html(), text: bodyText(), attachmentSizes: attachments.map((a) => a.size) });
-  // Serialising the body is not free: only again when the body or the files changed, not on every keystroke in a field.
-  const encodedTotal = useMemo(() => (attachments.length ? estimate() : 0), [attachments, bodyVersion, format, plainText]);
+  const latestEstimate = useRef(estimate);
+  latestEstimate.current = estimate;
+  // Serialising the body is not free (a 1 MB body: tens of ms): at once when the files change, but
+  // for the body only after a pause in typing, never at every keystroke. Sending estimates afresh.
+  const [encodedTotal, setEncodedTotal] = useState(0);
+  const estimatedFiles = useRef(attachments);
+  useEffect(() => {
+    const filesChanged = estimatedFiles.current !== attachments;
+    estimatedFiles.current = attachments;
+    if (!attachments.length) return setEncodedTotal(0);
+    if (filesChanged) return setEncodedTotal(latestEstimate.current());
+    const timer = setTimeout(() => setEncodedTotal(latestEstimate.current()), ESTIMATE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [attachments, bodyVersion, format, plainText]);
 
   const fix = (what: Fix) => {
     setChecks(undefined);
@@ -426,7 +444,8 @@ export function Composer({ accounts, undoSeconds, incoming, command, restoreNewe
         </div>
         {editor && format === 'html' && <Toolbar editor={editor} />}
         <div hidden={format !== 'html'}>
-          <EditorContent editor={editor} className="editor" />
+          {/* A long body (a pasted report, a long thread): the browser skips laying out and painting the blocks out of sight (.editor-long in styles.css). */}
+          <EditorContent editor={editor} className={(editor?.state.doc.childCount ?? 0) > LONG_BODY_BLOCKS ? 'editor editor-long' : 'editor'} />
         </div>
         {format === 'plain' && <textarea className="editor plain-body" aria-label={t('composer.body')} value={plainText} onChange={(e) => setPlainText(e.target.value)} spellCheck />}
         <SignatureBlock account={from} format={format} included={signature} onIncluded={setSignature} />

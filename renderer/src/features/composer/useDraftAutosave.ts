@@ -43,7 +43,8 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKeys:
   }, [onSaved]);
 
   useEffect(() => {
-    if (keyOf(latest.current()) === lastSaved.current) return;
+    // Only a timer here: whether anything differs from what was saved is asked when it fires. Asking
+    // at each change would serialise the whole body at every keystroke (a 1 MB body: tens of ms each).
     const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
     // One dependency per field: the effect runs when one of them changed, not at every render.

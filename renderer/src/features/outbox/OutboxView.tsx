@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { defaultRangeExtractor, useWindowVirtualizer, type Range } from '@tanstack/react-virtual';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type Ref } from 'react';
 import type { Account } from '../../../../shared/model/account';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem, SendProgress } from '../../../../shared/model/outbox';
@@ -6,45 +7,58 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT, type I18n } from '../../lib/i18n';
 import { secondsLeft, useNow } from '../../lib/useNow';
-import { GROUPS, groupOf } from './groups';
+import { GROUPS, groupOf, type GroupId } from './groups';
 import { ItemActions } from './ItemActions';
+import { useOutboxItems } from './useOutboxItems';
 
 // State names are the catalogue's outbox.state.<state>; security names other than "none" are protocol names.
 const securityLabel = (t: I18n['t'], security: string) => (security === 'none' ? t('outbox.security.none') : security.toUpperCase());
 
-const byNewest = (a: OutboxItem, b: OutboxItem) => b.createdAt.localeCompare(a.createdAt);
+/** From this many items a group renders only the rows near the window (and the focused one); smaller groups render every row. */
+export const VIRTUAL_FROM = 60;
+/** A row's height before it is measured, by what it shows (an error box, a delivery line), and the gap between cards (.outbox-list). */
+const rowEstimate = (item: OutboxItem) => (item.error || item.rejected?.length ? 232 : item.delivery ? 160 : item.state === 'cancelled' ? 108 : 125);
+const ROW_GAP = 10;
+
+interface RowHandlers {
+  accountName: (id: string) => string;
+  progress: Record<string, SendProgress>;
+  now: number;
+  onError: (m: string) => void;
+  onNotice: (m: string) => void;
+  onDraft: (back: DraftBack, note: string) => void;
+}
 
 /** Every message grouped by what it needs, live: items change in place as main reports them. */
 export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft: (back: DraftBack, note: string) => void }) {
-  const { t, rich, time, bytes } = useT();
-  const [items, setItems] = useState<OutboxItem[]>();
+  const { t, rich } = useT();
+  const { items, error: listError } = useOutboxItems();
   const [progress, setProgress] = useState<Record<string, SendProgress>>({});
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
 
-  useEffect(() => {
-    let alive = true;
-    const offChanged = api().on('outbox:changed', (item) => setItems((list) => [item, ...(list ?? []).filter((i) => i.id !== item.id)].sort(byNewest)));
-    const offProgress = api().on('outbox:progress', (p) => setProgress((all) => ({ ...all, [p.id]: p })));
-    void api()['outbox:list']().then((r) => alive && (r.ok ? setItems((live) => merge(r.value, live)) : setError(r.error.message)));
-    return () => {
-      alive = false;
-      offChanged();
-      offProgress();
-    };
-  }, []);
+  useLayoutEffect(() => api().on('outbox:progress', (p) => setProgress((all) => ({ ...all, [p.id]: p }))), []);
 
+  const groups = useMemo(() => {
+    const byGroup = new Map<GroupId, OutboxItem[]>(GROUPS.map((g) => [g.id, []]));
+    for (const item of items ?? []) byGroup.get(groupOf(item))!.push(item);
+    return byGroup;
+  }, [items]);
   const now = useNow(!!items?.some((i) => i.state === 'held'));
-  const accountName = (id: string) => accounts.find((a) => a.id === id)?.name ?? t('outbox.removedAccount');
+  const names = useMemo(() => new Map(accounts.map((a) => [a.id, a.name])), [accounts]);
+  const accountName = useCallback((id: string) => names.get(id) ?? t('outbox.removedAccount'), [names, t]);
+  // One object while nothing in it changes, so rows (memo) render again only when their item or these did.
+  const handlers = useMemo<RowHandlers>(() => ({ accountName, progress, now, onError: setError, onNotice: setNotice, onDraft }), [accountName, progress, now, onDraft]);
+  const shownError = error ?? listError;
   return (
     <section className="view" aria-label={t('nav.outbox')}>
       <header className="view-header">
         <h1>{t('nav.outbox')}</h1>
         <span className="muted">{t('outbox.subtitle')}</span>
       </header>
-      {error && (
+      {shownError && (
         <p role="alert" className="notice notice-bad">
-          {error}
+          {shownError}
         </p>
       )}
       {notice && (
@@ -54,7 +68,7 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
       )}
       {items && items.length === 0 && <div className="empty">{t('outbox.empty')}</div>}
       {GROUPS.map((group) => {
-        const members = items?.filter((i) => groupOf(i) === group.id) ?? [];
+        const members = groups.get(group.id)!;
         if (!members.length) return null;
         return (
           <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)}>
@@ -62,30 +76,108 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
               {t(`outbox.group.${group.id}`)} <span className="muted">({members.length})</span>
             </h2>
             {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
-            <ul className="outbox-list">
-              {members.map((item) => (
-                <li key={item.id} className="card outbox-item" data-state={item.state} aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: t(`outbox.state.${item.state}`) })}>
-                  <div className="outbox-main">
-                    <span className={`badge badge-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>
-                    <span className="outbox-subject">{item.subject || t('common.noSubject')}</span>
-                    <span className="muted outbox-time">{time(item.updatedAt)}</span>
-                  </div>
-                  <div className="muted outbox-meta">
-                    {t('outbox.meta', { recipients: item.recipients.join(', '), account: accountName(item.accountId), size: bytes(item.size) })}
-                    {item.attempts > 1 ? ` · ${t('outbox.attempts', { count: item.attempts })}` : ''}
-                  </div>
-                  <ItemStatus item={item} progress={progress[item.id]} now={now} />
-                  {item.error && <ErrorBox error={item.error} />}
-                  <ItemActions item={item} onError={setError} onNotice={setNotice} onDraft={onDraft} />
-                </li>
-              ))}
-            </ul>
+            {members.length >= VIRTUAL_FROM ? (
+              <VirtualRows members={members} handlers={handlers} />
+            ) : (
+              <ul className="outbox-list">
+                {members.map((item) => (
+                  <OutboxRow key={item.id} item={item} handlers={handlers} />
+                ))}
+              </ul>
+            )}
           </section>
         );
       })}
     </section>
   );
 }
+
+/**
+ * A long group: only the rows near the window are in the page, positioned in a list as tall as all
+ * of them. Each row says its place (aria-posinset of aria-setsize) for screen readers; the row that
+ * holds the focus stays rendered however far the window scrolls, and Tab moves into the next row
+ * because the rows just below the window are rendered too (overscan) and come into view as focused.
+ */
+function VirtualRows({ members, handlers }: { members: OutboxItem[]; handlers: RowHandlers }) {
+  const list = useRef<HTMLUListElement>(null);
+  // Where the list begins in the page: groups above it change height as their rows are measured.
+  const [top, setTop] = useState(0);
+  useLayoutEffect(() => {
+    const update = () => list.current && setTop(Math.round(list.current.getBoundingClientRect().top + window.scrollY));
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, []);
+  // By id, not index: the focused message stays rendered even when others come in above it.
+  const [focusedId, setFocusedId] = useState<string>();
+  const focused = useMemo(() => (focusedId === undefined ? undefined : members.findIndex((i) => i.id === focusedId)), [members, focusedId]);
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const rows = defaultRangeExtractor(range);
+      if (focused === undefined || focused < 0 || focused >= range.count || rows.includes(focused)) return rows;
+      return [...rows, focused].sort((a, b) => a - b);
+    },
+    [focused],
+  );
+  // Stable while the members are: the virtualizer lays out all rows again when these change.
+  const estimateSize = useCallback((i: number) => rowEstimate(members[i]!), [members]);
+  const getItemKey = useCallback((i: number) => members[i]!.id, [members]);
+  const virtualizer = useWindowVirtualizer({ count: members.length, estimateSize, gap: ROW_GAP, overscan: 4, scrollMargin: top, getItemKey, rangeExtractor });
+  const onFocus = (e: FocusEvent) => {
+    const index = Number((e.target as Element).closest('[data-index]')?.getAttribute('data-index'));
+    if (Number.isInteger(index)) setFocusedId(members[index]?.id);
+  };
+  const onBlur = (e: FocusEvent) => {
+    if (!list.current?.contains(e.relatedTarget as Node | null)) setFocusedId(undefined);
+  };
+  return (
+    <ul ref={list} className="outbox-list outbox-list-virtual" style={{ height: virtualizer.getTotalSize() }} onFocus={onFocus} onBlur={onBlur}>
+      {virtualizer.getVirtualItems().map((row) => (
+        <OutboxRow
+          key={row.key}
+          item={members[row.index]!}
+          handlers={handlers}
+          index={row.index}
+          setSize={members.length}
+          rowRef={virtualizer.measureElement}
+          y={row.start - virtualizer.options.scrollMargin}
+        />
+      ))}
+    </ul>
+  );
+}
+
+/** One message; in a long group, `y` places it in the list (a number, so an unchanged row is not rendered again). */
+const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowRef, y }: { item: OutboxItem; handlers: RowHandlers; index?: number; setSize?: number; rowRef?: Ref<HTMLLIElement>; y?: number }) {
+  const { t, time, bytes } = useT();
+  const { accountName, progress, now, onError, onNotice, onDraft } = handlers;
+  return (
+    <li
+      ref={rowRef}
+      data-index={index}
+      aria-setsize={setSize}
+      aria-posinset={index === undefined ? undefined : index + 1}
+      style={y === undefined ? undefined : { transform: `translateY(${y}px)` }}
+      className="card outbox-item"
+      data-state={item.state}
+      aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: t(`outbox.state.${item.state}`) })}
+    >
+      <div className="outbox-main">
+        <span className={`badge badge-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>
+        <span className="outbox-subject">{item.subject || t('common.noSubject')}</span>
+        <span className="muted outbox-time">{time(item.updatedAt)}</span>
+      </div>
+      <div className="muted outbox-meta">
+        {t('outbox.meta', { recipients: item.recipients.join(', '), account: accountName(item.accountId), size: bytes(item.size) })}
+        {item.attempts > 1 ? ` · ${t('outbox.attempts', { count: item.attempts })}` : ''}
+      </div>
+      <ItemStatus item={item} progress={progress[item.id]} now={now} />
+      {item.error && <ErrorBox error={item.error} />}
+      <ItemActions item={item} onError={onError} onNotice={onNotice} onDraft={onDraft} />
+    </li>
+  );
+});
 
 /** The one line that says where an item stands: countdown, time, progress, or how it went. */
 function ItemStatus({ item, progress, now }: { item: OutboxItem; progress?: SendProgress; now: number }) {
@@ -129,11 +221,4 @@ function ItemStatus({ item, progress, now }: { item: OutboxItem; progress?: Send
       )}
     </>
   );
-}
-
-/** The list from disk, with any live updates that arrived while it loaded taking precedence. */
-function merge(fromDisk: OutboxItem[], live: OutboxItem[] | undefined): OutboxItem[] {
-  const byId = new Map(fromDisk.map((i) => [i.id, i]));
-  for (const i of live ?? []) byId.set(i.id, i);
-  return [...byId.values()].sort(byNewest);
 }

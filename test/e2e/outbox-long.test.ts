@@ -1,0 +1,71 @@
+import { promises as fs } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeOutbox } from '../../bench/outbox-view';
+import { launchChromium, openApp, serve, type Served } from '../helpers/browser';
+
+// A long outbox (400 messages written in the outbox's own format) in Chromium through the real
+// `mailwright serve`: long groups render only the rows near the window, yet every row says its
+// place, Tab walks from row to row past what was rendered, and the focused row stays put.
+let dataDir: string;
+let served: Served;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  dataDir = await fs.mkdtemp('/tmp/mw-e2e-outbox-long-');
+  await makeOutbox(dataDir, 400); // 240 sent, 80 scheduled, 48 needing attention, 32 cancelled
+  served = await serve(dataDir);
+  browser = await launchChromium();
+  page = await openApp(browser, served.url);
+  await page.getByRole('button', { name: 'Outbox', exact: true }).click();
+  await page.getByRole('region', { name: 'Sent' }).getByRole('listitem').first().waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+});
+
+const sent = () => page.getByRole('region', { name: 'Sent' });
+
+describe('a long outbox', () => {
+  it('keeps its groups and counts, renders a window of rows, each with its place in the group', async () => {
+    expect(await sent().getByRole('heading').textContent()).toBe('Sent (240)');
+    expect(await page.getByRole('region', { name: 'Needs your attention' }).getByRole('listitem').count()).toBe(48); // short: every row
+    const rows = sent().getByRole('listitem');
+    expect(await rows.count()).toBeLessThan(40);
+    expect(await rows.first().getAttribute('aria-posinset')).toBe('1');
+    expect(await rows.first().getAttribute('aria-setsize')).toBe('240');
+    // Newest first, as before: the first sent row is the newest sent message.
+    expect(await rows.first().getAttribute('aria-label')).toBe('Invoice 239 — quarterly numbers for customer 239: Sent');
+  });
+
+  it('scrolling reaches the last row, in its place', async () => {
+    await page.evaluate(`(() => {
+      const list = document.querySelector('section.outbox-group[aria-label="Sent"] ul');
+      window.scrollTo(0, list.getBoundingClientRect().bottom + window.scrollY - window.innerHeight + 20);
+    })()`);
+    const last = sent().locator('li[aria-posinset="240"]');
+    await expect.poll(() => last.count()).toBe(1);
+    expect(await last.getAttribute('aria-label')).toBe('Invoice 0 — quarterly numbers for customer 0: Sent');
+    expect(await last.isVisible()).toBe(true);
+  });
+
+  it('Tab walks row after row past the rendered ones, and the focused row stays rendered when scrolled away', async () => {
+    await page.evaluate('window.scrollTo(0, 0)');
+    await sent().getByRole('button').first().focus();
+    const focusedPos = () => page.evaluate(`Number(document.activeElement?.closest('li')?.getAttribute('aria-posinset'))`);
+    expect(await focusedPos()).toBe(1);
+    for (let i = 0; i < 60; i++) await page.keyboard.press('Tab'); // two actions a row: Open as new draft, Export .eml
+    expect(await focusedPos()).toBe(31);
+    expect(await page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toMatch(/^Open as new draft: Invoice 209 /);
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedPos()).toBe(30);
+    await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+    await page.waitForTimeout(200);
+    expect(await page.evaluate(`document.activeElement?.isConnected && document.activeElement.tagName`)).toBe('BUTTON');
+    expect(await focusedPos()).toBe(30);
+  });
+});

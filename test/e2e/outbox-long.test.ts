@@ -55,7 +55,10 @@ describe('a long outbox', () => {
 
   it('Tab walks row after row past the rendered ones, and the focused row stays rendered when scrolled away', async () => {
     await page.evaluate('window.scrollTo(0, 0)');
-    await sent().getByRole('button').first().focus();
+    // The list renders the rows near the window a frame after the scroll: wait for the first one.
+    const first = sent().locator('li[aria-posinset="1"]');
+    await first.waitFor();
+    await first.getByRole('button').first().focus();
     const focusedPos = () => page.evaluate(`Number(document.activeElement?.closest('li')?.getAttribute('aria-posinset'))`);
     expect(await focusedPos()).toBe(1);
     for (let i = 0; i < 60; i++) await page.keyboard.press('Tab'); // two actions a row: Open as new draft, Export .eml

@@ -51,4 +51,14 @@ describe('attachments:add', () => {
     expect(left).toHaveLength(1);
     expect(await fs.readdir(join(dir, 'uploads', left[0]!))).toEqual(['kept.txt']);
   });
+
+  it('when a draft cannot be read, nothing is removed: it may need any of them', async () => {
+    const { core, dir } = await setup();
+    await invokeChannel(core.handlers, 'attachments:add', { name: 'maybe-needed.txt', base64: Buffer.from('x').toString('base64') });
+    // A draft file that cannot be read (here a folder where a file must be; on a real disk, a
+    // permission or I/O error).
+    await fs.mkdir(join(dir, 'drafts', 'd_unreadable0.json'), { recursive: true });
+    await pruneUploads(core);
+    expect(await fs.readdir(join(dir, 'uploads'))).toHaveLength(1);
+  });
 });

@@ -32,7 +32,13 @@ export async function storeUpload(dataDir: string, rawName: string, bytes: Buffe
  * refers to them; the rest (sent, discarded) are removed.
  */
 export async function pruneUploads(core: Pick<Core, 'dataDir' | 'drafts' | 'outbox'>): Promise<void> {
-  const needed = [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())];
+  let needed: string[];
+  try {
+    needed = [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())];
+  } catch {
+    // A draft that could not be read may need any of them: remove nothing this time.
+    return;
+  }
   const uploads = uploadsDir(core.dataDir);
   const keep = new Set(needed.filter((p) => p.startsWith(uploads + sep)).map((p) => relative(uploads, p).split(sep)[0]));
   for (const dir of await fs.readdir(uploads).catch(() => [] as string[])) {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { savedDraftInput, type SavedDraft } from '../../../shared/model/draft';
 import type { z } from 'zod';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
@@ -47,10 +48,16 @@ export class DraftStore {
     return { id, updatedAt: file.updatedAt };
   }
 
-  /** The draft files as stored (an unreadable one is skipped: readJsonFile moves it aside). */
-  private async readAll(): Promise<DraftFile[]> {
-    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
-    const files = await Promise.all(names.filter((n) => /^d_[A-Za-z0-9_-]+\.json$/.test(n)).map((n) => readJsonFile<DraftFile>(join(this.dir, n)).catch(() => undefined)));
+  /**
+   * The draft files as stored. A damaged one is skipped (readJsonFile moves it aside); one that
+   * cannot be read at all is skipped when `strict` is off, and throws when on.
+   */
+  private async readAll(strict = false): Promise<DraftFile[]> {
+    const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => /^d_[A-Za-z0-9_-]+\.json$/.test(n));
+    const files = await inBatches(names, FILES_AT_ONCE, (n) => {
+      const read = readJsonFile<DraftFile>(join(this.dir, n));
+      return strict ? read : read.catch(() => undefined);
+    });
     return files.filter((f): f is DraftFile => !!f?.id);
   }
 
@@ -67,7 +74,8 @@ export class DraftStore {
 
   /** The files saved drafts still need (browser mode keeps its uploads for them). */
   async rememberedPaths(): Promise<string[]> {
-    return (await this.readAll()).flatMap((f) => f.files?.map((r) => r.path) ?? []);
+    // Strict: a draft that cannot be read must not have its files taken for unneeded.
+    return (await this.readAll(true)).flatMap((f) => f.files?.map((r) => r.path) ?? []);
   }
 
   async remove(id: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { Clock } from '../clock';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
 import { mapSmtpError } from '../smtp/error-mapping';
 import type { TransportFactory } from '../smtp/transport-factory';
@@ -519,9 +520,12 @@ export class OutboxService {
   resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
   markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
 
-  /** The files the drafts kept beside waiting messages still need (for edit after a restart). */
+  /**
+   * The files the drafts kept beside waiting messages still need (for edit after a restart). A
+   * draft that cannot be read throws: the caller must not take its files for unneeded.
+   */
   async rememberedPaths(): Promise<string[]> {
-    const kept = await Promise.all((await this.deps.store.keptDraftPaths()).map((p) => readJsonFile<KeptDraft>(p).catch(() => undefined)));
+    const kept = await inBatches(await this.deps.store.keptDraftPaths(), FILES_AT_ONCE, (p) => readJsonFile<KeptDraft>(p));
     return kept.flatMap((k) => k?.files?.map((f) => f.path) ?? []);
   }
 

@@ -5,13 +5,12 @@ import { simpleParser, type AddressObject } from 'mailparser';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
+import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 
 /** How old an atomic write's temp file must be before start-up repair takes it for a crash's leftover. */
 const STALE_MS = 5 * 60_000;
 import { alive } from '../fs/process-lock';
 
-/** Sidecars read at once by list(). */
-const READ_BATCH = 64;
 
 /**
  * The outbox on disk, the Maildir way. Each message is `ID.eml` (the exact bytes to send) plus
@@ -134,17 +133,8 @@ export class OutboxStore {
   private async readDir(dir: string, movedTo?: string): Promise<OutboxItem[]> {
     const names = await fs.readdir(dir).catch(() => [] as string[]);
     const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.'));
-    // A bounded number of files open at once: with thousands of messages, reading them all at once
-    // ran out of file descriptors (EMFILE, found by the load test).
-    const items: Array<OutboxItem | undefined> = [];
-    for (let i = 0; i < files.length; i += READ_BATCH) {
-      items.push(
-        ...(await Promise.all(
-          // One unreadable sidecar (moved aside by readJsonFile, or by a concurrent reader first) must not hide the others.
-          files.slice(i, i + READ_BATCH).map(async (n) => (await readJsonFile<OutboxItem>(join(dir, n)).catch(() => undefined)) ?? (movedTo ? await readJsonFile<OutboxItem>(join(movedTo, n)).catch(() => undefined) : undefined)),
-        )),
-      );
-    }
+    // One unreadable sidecar (moved aside by readJsonFile, or by a concurrent reader first) must not hide the others.
+    const items = await inBatches(files, FILES_AT_ONCE, async (n) => (await readJsonFile<OutboxItem>(join(dir, n)).catch(() => undefined)) ?? (movedTo ? await readJsonFile<OutboxItem>(join(movedTo, n)).catch(() => undefined) : undefined));
     return items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string');
   }
 

@@ -89,6 +89,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers: undefined as unknown as Handlers,
     async close() {
       await outbox.close();
+      await core.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
       await transports.closeAll();
       await sandbox.stop();
       await lock.release();

@@ -81,8 +81,10 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       const item = await outbox.enqueue(draft);
       // Every queued message (composer, browser mode and CLI alike) teaches the suggestions its
       // recipients; the message is already safe in the outbox, so a failure here must not undo that.
+      // Not waited for: uses recorded while a write runs share the next one (suggest() counts them
+      // all), instead of each message waiting for its own rewrite of the list (bench/throughput.ts).
       const { to, cc, bcc } = draftMailboxes(draft);
-      await recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
+      void recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
       return item;
     },
     'outbox:list': () => outbox.list(),

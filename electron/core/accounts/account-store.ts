@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { Account, AccountInput, LastTest } from '../../../shared/model/account';
 import { accountInput } from '../../../shared/model/account';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
-import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import { writeFileAtomic } from '../fs/atomic-file';
+import { CachedJsonFile } from '../fs/cached-json-file';
 import type { SecretStore } from './secret-store';
 
 /** What accounts.json holds: settings only, never a password. */
@@ -55,14 +56,16 @@ export interface AccountStoreDeps {
 /** Several SMTP accounts and the default one, in `accounts.json`; passwords in the SecretStore. */
 export class AccountStore {
   private readonly file: string;
+  private readonly cache: CachedJsonFile<AccountsFile>;
   private writing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: AccountStoreDeps) {
     this.file = join(deps.dataDir, 'accounts.json');
+    this.cache = new CachedJsonFile(this.file, deps.onCorrupt);
   }
 
   private async read(): Promise<AccountsFile> {
-    const data = await readJsonFile<AccountsFile>(this.file, this.deps.onCorrupt);
+    const data = await this.cache.read();
     return data && Array.isArray(data.accounts) ? data : { version: 1, defaultAccountId: SANDBOX_ACCOUNT_ID, accounts: [] };
   }
 

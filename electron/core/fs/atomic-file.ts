@@ -3,17 +3,25 @@ import { promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /**
+ * How durable a write must be when it resolves. `full`: the new content survives a power cut.
+ * `file`: the content is on disk but the rename may not be yet — for a caller that syncs the folder
+ * itself after more renames into it (one folder fsync for several). `none`: never torn, but may be
+ * lost in a crash — for what can be rebuilt or done without (the recent-recipients list).
+ */
+export type Durability = 'full' | 'file' | 'none';
+
+/**
  * Write a file so that a crash at any moment leaves either the old or the new content,
  * never a torn one: write a temp file beside it, fsync it, rename it over, fsync the folder.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, durability: Durability = 'full'): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'wx', 0o600);
   try {
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (durability !== 'none') await handle.sync();
     } finally {
       await handle.close();
     }
@@ -22,7 +30,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await fs.rm(tmp, { force: true }); // a full disk must not also leave litter behind
     throw err;
   }
-  await fsyncDir(dir);
+  if (durability === 'full') await fsyncDir(dir);
 }
 
 /** Callers waiting for an fsync of a folder, and whether one is running (per folder). */

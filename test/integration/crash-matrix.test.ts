@@ -67,6 +67,8 @@ interface CrashPlan {
   /** or: server options whose hooks call `kill` (the test kills the child) at a step only the server sees */
   server?: (kill: () => Promise<void>) => Partial<TestSmtpOptions>;
   text?: string;
+  /** the draft's options: none is a message due now (committed straight as "sending" when a slot is free) */
+  options?: { undoSeconds?: number };
 }
 
 /** Add a plain loopback account with the real CLI, then send one message in a child process that dies by SIGKILL. */
@@ -96,7 +98,7 @@ async function crashSend(plan: CrashPlan): Promise<Crashed> {
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  child.stdin.end(JSON.stringify({ accountId, to: ['b@example.test'], subject: 'crash matrix', text: plan.text ?? BODY }));
+  child.stdin.end(JSON.stringify({ accountId, to: ['b@example.test'], subject: 'crash matrix', text: plan.text ?? BODY, ...(plan.options ? { options: plan.options } : {}) }));
 
   expect(await exit, `the child was to die by SIGKILL; it said: ${stdout}${stderr}`).toEqual({ code: null, signal: 'SIGKILL' });
   // It held the data-dir lock: "restart" only once it is really gone (dead, or a zombie not yet reaped).
@@ -148,8 +150,8 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
   });
 
-  it('just before the commit, the kept draft written too: recovery removes both; it was never queued', async () => {
-    const c = await crashSend({ crashAt: 'before-commit' });
+  it('just before the commit of a message held for undo, its kept draft written too: recovery removes both; it was never queued', async () => {
+    const c = await crashSend({ crashAt: 'before-commit', options: { undoSeconds: 30 } });
     expect(c.reported).toBe('');
     expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, `outbox/${c.id}.draft.json`, `outbox/tmp/${c.id}.eml`]);
 
@@ -159,21 +161,34 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
   });
 
-  it('after the commit (committed): the item waits, overdue, with its .eml intact; never sent by the restart', async () => {
-    const c = await crashSend({ crashAt: 'committed' });
+  it('after the commit of a message held for undo (committed): it waits, with its draft and .eml intact; never sent by the restart', async () => {
+    const c = await crashSend({ crashAt: 'committed', options: { undoSeconds: 30 } });
     expect(c.reported).toBe('');
     const files = [`outbox/${c.id}.draft.json`, `outbox/${c.id}.eml`, `outbox/${c.id}.json`]; // the draft is kept until it starts sending
     expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, ...files].sort()); // killed before it let go of its claim
-    expect(c.disk[`outbox/${c.id}.json`]).toMatchObject({ state: 'scheduled', attempts: 0 });
+    expect(c.disk[`outbox/${c.id}.json`]).toMatchObject({ state: 'held', attempts: 0 });
 
     const { items, disk } = await restart(c);
-    // It became due while nothing ran: recover() marks it overdue, and it waits for the user's choice
-    // (`outbox run --send-overdue`, …) instead of going out on whatever process starts next.
-    expect(items).toEqual([expect.objectContaining({ id: c.id, state: 'scheduled', overdue: true, attempts: 0 })]);
+    // Still in its undo window: it waits as it was (a start after the window marks it overdue, for the user to decide).
+    expect(items).toEqual([expect.objectContaining({ id: c.id, state: 'held', attempts: 0 })]);
     expect(Object.keys(disk).sort()).toEqual(files);
     expect(disk[`outbox/${c.id}.draft.json`]).toEqual(c.disk[`outbox/${c.id}.draft.json`]);
     expect(disk[`outbox/${c.id}.eml`]).toBe(c.disk[`outbox/${c.id}.eml`]); // the very bytes committed
     expect(await fs.readFile(join(c.dir, 'outbox', `${c.id}.eml`), 'utf8')).toContain(BODY);
+    expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
+  });
+
+  it('after the commit of a message due now (committed): it was committed as "sending", so outcome-unknown, though nothing went out', async () => {
+    const c = await crashSend({ crashAt: 'committed' });
+    expect(c.reported).toBe('');
+    // No kept draft (it would have been deleted as sending began) and no separate "scheduled" step.
+    expect(Object.keys(c.disk).sort()).toEqual([`outbox/${c.id}.claim`, `outbox/${c.id}.eml`, `outbox/${c.id}.json`]);
+    expect(c.disk[`outbox/${c.id}.json`]).toMatchObject({ state: 'sending', attempts: 1 });
+
+    const { items, disk } = await restart(c);
+    expect(items).toEqual([outcomeUnknown(c.id)]);
+    expect(Object.keys(disk).sort()).toEqual([`outbox/${c.id}.eml`, `outbox/${c.id}.json`]);
+    expect(disk[`outbox/${c.id}.eml`]).toBe(c.disk[`outbox/${c.id}.eml`]);
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
   });
 

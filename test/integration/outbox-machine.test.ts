@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
@@ -146,10 +148,29 @@ describe('retries', () => {
   });
 });
 
+describe('work queued by another process', () => {
+  it('a message the CLI leaves for later is found by the running app within its periodic look, and sent when due', async () => {
+    const { core, clock, dir } = await setup(); // the app, sending by itself
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    await core.outbox.idle();
+    const { core: cli } = await setup({ dir, clock, autoRun: false }); // `mailwright send --at …` beside it
+    const item = await cli.outbox.enqueue(testDraft(acc.id, { options: { sendAt: new Date(clock.now().getTime() + 45_000).toISOString() } }));
+    // Nothing tells the app about it but the disk: the look every 30 s reads the outbox again.
+    clock.advance(30_000);
+    await until(core, item.id, () => true, 'the item to be listed');
+    await new Promise((r) => setTimeout(r, 200)); // the look runs on the real event loop
+    clock.advance(20_000); // now due
+    const sent = await reaches(core, item.id, ['sent']);
+    expect(sent.attempts).toBe(1);
+    expect(s.received).toHaveLength(1);
+  });
+});
+
 describe('storage faults', () => {
   it('a disk that fails when an attempt starts is logged, sends nothing, and does not take the process down', async () => {
     const logged: string[] = [];
-    const { core } = await setup({ log: (m) => logged.push(m) });
+    const { core, clock } = await setup({ log: (m) => logged.push(m) });
     const s = await smtp();
     const acc = await saveAccount(core, s.port);
     const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
@@ -158,10 +179,32 @@ describe('storage faults', () => {
       if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
       return save(item);
     };
-    const item = await core.outbox.enqueue(testDraft(acc.id));
+    // Queued for later, then sent now: the attempt, not the commit, is what meets the failing disk.
+    const item = await core.outbox.enqueue(testDraft(acc.id, { options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } }));
+    await core.outbox.sendNow(item.id);
     await until(core, item.id, () => logged.some((m) => m.includes(item.id)), 'the failure to be logged');
     await core.outbox.idle();
     expect((await core.outbox.list())[0]).toMatchObject({ state: 'scheduled' }); // never marked sending, never sent
+    expect(s.sessions).toBe(0);
+  });
+
+  it('a message due now whose "sending" record cannot be written is not queued: the caller is told, nothing is left behind', async () => {
+    // Due now with a slot free, a message is committed straight as "sending" (outbox-service.ts):
+    // the failing write is the commit itself, so the draft stays with the caller.
+    const { core, dir } = await setup();
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
+    const save = store.save.bind(store);
+    store.save = async (item) => {
+      if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      return save(item);
+    };
+    await expect(core.outbox.enqueue(testDraft(acc.id))).rejects.toMatchObject({ info: { code: 'STORAGE_FAILED' } });
+    await core.outbox.idle();
+    expect(await core.outbox.list()).toEqual([]);
+    expect((await fs.readdir(join(dir, 'outbox'))).filter((n) => n !== 'tmp')).toEqual([]);
+    expect(await fs.readdir(join(dir, 'outbox', 'tmp'))).toEqual([]);
     expect(s.sessions).toBe(0);
   });
 });

@@ -57,6 +57,24 @@ describe('OutboxStore', () => {
     expect((await fs.readdir(store.sentDir)).sort()).toEqual([`${done.id}.eml`, `${done.id}.json`]);
   });
 
+  it('a move to sent/ cut short after its final state was written there: sent/ is the truth, and recover() finishes the move', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    const it = await committed(store, 'sending');
+    // What moveToSent() writes first; the crash came before the .eml followed and the old sidecar went.
+    await fs.writeFile(join(store.sentDir, `${it.id}.json`), JSON.stringify({ ...it, state: 'sent', response: '250 ok' }));
+    expect(await store.get(it.id)).toMatchObject({ state: 'sent', response: '250 ok' }); // not the stale "sending"
+    expect((await store.list()).map((i) => [i.id, i.state])).toEqual([[it.id, 'sent']]); // listed once
+
+    const { interrupted } = await new OutboxStore(dir).recover();
+    expect(interrupted).toEqual([]); // never reported as mid-send: the server's 250 was recorded
+    expect(await fs.readdir(store.outboxDir)).toEqual(['tmp']);
+    expect((await fs.readdir(store.sentDir)).sort()).toEqual([`${it.id}.eml`, `${it.id}.json`]);
+    expect(await fs.readFile(join(store.sentDir, `${it.id}.eml`), 'utf8')).toBe('eml');
+    expect(await store.get(it.id)).toMatchObject({ state: 'sent' });
+  });
+
   it('recover() leaves another live process\'s work alone: its claimed send, its message being built, its young temp files', async () => {
     const dir = tempDir();
     const store = new OutboxStore(dir);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { compile } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Draft } from '../../../shared/model/draft';
@@ -127,24 +127,51 @@ export async function buildMessageFile(
   const node = composer.compile();
   const envelope = node.getEnvelope() as { from: string; to: string[] };
 
-  try {
-    await pipeline(node.createReadStream(), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
-  } catch (err) {
-    await fs.rm(path, { force: true });
-    const failed = files.find((f) => (err as Error).message?.includes(f.path));
-    throw failed ? unreadable(failed.name, err) : err;
-  }
-  const handle = await fs.open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  const { size } = await fs.stat(path);
+  const size = files.length ? await streamToFile(node, path, files) : await writeWhole(await node.build(), path);
   return {
     messageId,
     from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email,
     envelope,
     size,
   };
+}
+
+/**
+ * A message with files attached is streamed to disk, the files read piece by piece. fsynced before
+ * it is closed (flush), so it is whole on disk when this resolves.
+ */
+async function streamToFile(node: ReturnType<MailComposer['compile']>, path: string, files: Array<{ name: string; path: string }>): Promise<number> {
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true });
+  try {
+    // pipe + finished rather than pipeline(), which made an AbortController and its DOMException
+    // (with a stack trace) per message; the source's errors (an unreadable attachment) still reach us.
+    const source = node.createReadStream();
+    source.once('error', (err) => out.destroy(err));
+    source.pipe(out);
+    await finished(out);
+  } catch (err) {
+    await fs.rm(path, { force: true });
+    const failed = files.find((f) => (err as Error).message?.includes(f.path));
+    throw failed ? unreadable(failed.name, err) : err;
+  }
+  return out.bytesWritten;
+}
+
+/**
+ * A message without files (its text, HTML and inline images are in memory already) is written in
+ * one go: streamed, it went out in a score of small writes, each a trip to the I/O thread pool
+ * (bench/throughput.ts).
+ */
+async function writeWhole(bytes: Buffer, path: string): Promise<number> {
+  const handle = await fs.open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await fs.rm(path, { force: true });
+    throw err;
+  }
+  await handle.close();
+  return bytes.length;
 }

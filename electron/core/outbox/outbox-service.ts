@@ -60,6 +60,8 @@ interface KeptDraft {
 const MAX_PARALLEL_ATTEMPTS = 16;
 const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
+/** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
+const LOOK_EVERY_MS = 30_000;
 
 /**
  * The outbox as a state machine. Every transition is written durably before it takes effect; the
@@ -156,35 +158,53 @@ export class OutboxService {
     const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
     if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput('The chosen send time is in the past.', 'Pick a time in the future, or send now.');
     const id = store.newId(created);
+    const immediate = undo <= 0 && !sendAt;
+    // Due now with a sending slot free: committed as "sending" and delivered under the claim it was
+    // built with. Committing it "scheduled", letting go of the claim, then claiming, reading and
+    // rewriting it as "sending" cost a third of a mail merge's file operations (bench/throughput.ts).
+    // A crash between the commit and the first byte then reads "outcome unknown", as one just after
+    // a separate "sending" write did (test/integration/crash-matrix.test.ts).
+    const sendNow = immediate && !this.closed && this.takeSlotNow();
+    let committed!: (item: OutboxItem) => void;
+    const ready = new Promise<OutboxItem>((resolve) => (committed = resolve));
     // Built inside exclusive(id): a look for due work that found the item committed but still
     // claimed by this build took it for another process's and put it aside for 5 s (5 s stalls
     // measured by bench/throughput.ts). Now the look skips it until the build is over.
-    const item = await this.exclusive(id, async () => {
+    const run = this.exclusive(id, async () => {
       // Claimed while it is built, so another process's start-up repair leaves its files alone.
       const release = await store.claim(id).catch((err: unknown) => {
         throw storageFailed('the message to the outbox', err);
       });
       try {
-        return await this.build(draft, account, id, created, undo, sendAt);
+        const item = await this.build(draft, account, id, created, undo, sendAt, sendNow);
+        this.deps.events.emit('outbox:changed', item); // before whatever the delivery says next
+        committed(item);
+        if (!sendNow) return;
+        // The caller hears "queued" before the first byte goes out (a CLI prints it; so does a crash test).
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await this.deliver(item);
       } finally {
         await release?.();
       }
     });
-    this.deps.events.emit('outbox:changed', item);
-    // Due now: straight to a sending slot, without reading the whole outbox again for it (one
-    // look per message made queueing n messages O(n²), bench/scaling.ts).
-    if (this.deps.autoRun) {
-      if (this.closed) return item;
-      if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id).finally(() => this.afterAttempt());
-      // Due later (undo window, send later): a look only if it is due before the timer, or if a look
-      // running now might have missed it. Looking each time made queueing n held messages O(n²).
-      else if (this.waking || this.timerAt === undefined || Date.parse(item.dueAt ?? '') < this.timerAt) this.wake();
-    } else if (item.state === 'scheduled' && !draft.options?.sendAt) void this.runAttempt(id); // a CLI "send now"
+    if (sendNow) {
+      void run.finally(() => this.releaseSlot()).catch(() => undefined);
+      // Once committed, a failure is the delivery's to record (or log), not the caller's to see.
+      void ready.then(() => run.catch((err: unknown) => this.deps.log(`sending ${id} could not be completed`, err)));
+    }
+    const item = await Promise.race([ready, run.then(() => ready)]);
+    if (sendNow || this.closed) return item;
+    // Due now but every slot busy: it waits its turn, without reading the whole outbox again for it
+    // (one look per message made queueing n messages O(n²), bench/scaling.ts).
+    if (immediate) void this.runAttempt(id);
+    // Due later (undo window, send later): a look only if it is due before the timer, or if a look
+    // running now might have missed it. Looking each time made queueing n held messages O(n²).
+    else if (this.deps.autoRun && (this.waking || this.timerAt === undefined || Date.parse(item.dueAt ?? '') < this.timerAt)) this.wake();
     return item;
   }
 
   /** Build the message once, keep its draft, and commit it: from here it exists for everyone. */
-  private async build(draft: Draft, account: StoredAccount, id: string, created: Date, undo: number, sendAt: Date | undefined): Promise<OutboxItem> {
+  private async build(draft: Draft, account: StoredAccount, id: string, created: Date, undo: number, sendAt: Date | undefined, sendNow: boolean): Promise<OutboxItem> {
     const { store, attachments } = this.deps;
     let built;
     try {
@@ -202,19 +222,24 @@ export class OutboxService {
       from: built.from,
       sender: built.envelope.from,
       recipients: built.envelope.to,
-      state: undo > 0 && !sendAt ? 'held' : 'scheduled',
+      state: sendNow ? 'sending' : undo > 0 && !sendAt ? 'held' : 'scheduled',
       createdAt: created.toISOString(),
       updatedAt: created.toISOString(),
-      attempts: 0,
+      attempts: sendNow ? 1 : 0,
       size: built.size,
-      dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString(),
+      ...(sendNow ? {} : { dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString() }),
       giveUpAt: new Date((sendAt ?? created).getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString(),
     };
-    // The draft is kept beside the message until it starts sending, to give it back exactly on undo
-    // or edit — with the files behind its attachments, so that works after a restart too.
-    const kept: KeptDraft = { draft, files: attachments.remember(draft.attachments.map((a) => a.handle)) };
+    // The draft is kept beside a waiting message until it starts sending, to give it back exactly on
+    // undo or edit — with the files behind its attachments, so that works after a restart too. A
+    // message due now starts sending at once, so its draft would be written only to be deleted (two
+    // fsyncs per message of a mail merge, bench/throughput.ts); editing it after a failure rebuilds
+    // the draft from its bytes, as for any message that has been sent once.
     try {
-      await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
+      if (item.state === 'held' || sendAt) {
+        const kept: KeptDraft = { draft, files: attachments.remember(draft.attachments.map((a) => a.handle)) };
+        await writeFileAtomic(store.draftPath(id), JSON.stringify(kept));
+      }
       await store.commit(item);
     } catch (err) {
       // Not queued (a full disk, found by the storage-fault tests): take back every file of this id
@@ -248,8 +273,12 @@ export class OutboxService {
     this.wake();
   }
 
-  /** Look for due work now, and set the timer for the next. */
-  wake(): void {
+  /**
+   * Look for due work now, and set the timer for the next. `poll`: the periodic look for what other
+   * processes (the CLI beside the app) queued, which reads nothing when the outbox folder has not
+   * changed since the last look.
+   */
+  wake(poll = false): void {
     if (this.closed || !this.deps.autoRun) return;
     // Each wake reads every sidecar. They used to run concurrently, one per enqueue and one per
     // finished attempt: with a thousand messages queued that opened more files at once than the
@@ -260,12 +289,16 @@ export class OutboxService {
       return;
     }
     this.waking = true;
-    void this.dueNow()
-      .then(async ({ due, next }) => {
-        for (const item of due) void this.runAttempt(item.id).finally(() => this.afterAttempt());
+    void this.look(poll)
+      .then(({ due, next }) => {
+        for (const item of due) void this.runAttempt(item.id);
         if (this.timer) this.deps.clock.clearTimer(this.timer);
-        this.timerAt = next === undefined || this.closed ? undefined : next;
-        this.timer = this.timerAt === undefined ? undefined : this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake()), Math.max(0, this.timerAt - this.now().getTime()));
+        this.timer = this.timerAt = undefined;
+        if (this.closed) return;
+        const now = this.now().getTime();
+        const polling = next === undefined || next > now + LOOK_EVERY_MS;
+        this.timerAt = polling ? now + LOOK_EVERY_MS : next;
+        this.timer = this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake(polling)), Math.max(0, this.timerAt - now));
       })
       .catch((err: unknown) => this.deps.log('outbox scheduling failed', err))
       .finally(() => {
@@ -278,26 +311,54 @@ export class OutboxService {
   }
 
   /**
-   * After an attempt: look at the disk again (retries' timers, other processes' mail) once no
-   * attempt waits for a slot. Looking after every attempt re-read the whole queue per message
-   * sent: O(n²) for a queue of n (bench/scaling.ts); the attempts still waiting were found already.
+   * Make sure a look for due work happens by `at`: what an attempt changed that needs a look later
+   * (a retry's time, another process's claim). Looking at the disk after every attempt instead read
+   * every waiting sidecar once per message sent (bench/scaling.ts, bench/throughput.ts).
    */
-  private afterAttempt(): void {
-    if (!this.slotQueue.length) this.wake();
+  private lookBy(at: number): void {
+    if (this.closed || !this.deps.autoRun) return;
+    // A look running now may have read the item before its change: look once more after it.
+    if (this.waking) return void (this.wakeAgain = true);
+    if (this.timerAt !== undefined && this.timerAt <= at) return;
+    if (this.timer) this.deps.clock.clearTimer(this.timer);
+    this.timerAt = at;
+    this.timer = this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake()), Math.max(0, at - this.now().getTime()));
   }
 
   /** Run `work` when fewer than MAX_PARALLEL_ATTEMPTS attempts are running (first come, first served). */
   private async slot<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= MAX_PARALLEL_ATTEMPTS) await new Promise<void>((resolve) => this.slotQueue.push(resolve));
-    else this.running++;
+    if (!this.takeSlotNow()) await new Promise<void>((resolve) => this.slotQueue.push(resolve));
     try {
       return await work();
     } finally {
-      // Hand the slot straight to the next in line, so a newcomer cannot overtake it.
-      const next = this.slotQueue.shift();
-      if (next) next();
-      else this.running--;
+      this.releaseSlot();
     }
+  }
+
+  /** A sending slot, if one is free now and nobody waits for one. */
+  private takeSlotNow(): boolean {
+    if (this.running >= MAX_PARALLEL_ATTEMPTS) return false;
+    this.running++;
+    return true;
+  }
+
+  private releaseSlot(): void {
+    // Hand the slot straight to the next in line, so a newcomer cannot overtake it.
+    const next = this.slotQueue.shift();
+    if (next) next();
+    else this.running--;
+  }
+
+  /** What the last full look found: the outbox folder's version then, and when the next item comes due. */
+  private lastLook: { version?: string; next?: number } = {};
+
+  private async look(poll: boolean): Promise<{ due: OutboxItem[]; next?: number }> {
+    // Read before the sidecars, so a change made while they are read makes the next poll read again.
+    const version = await this.deps.store.outboxVersion().catch(() => undefined);
+    if (poll && version !== undefined && version === this.lastLook.version) return { due: [], next: this.lastLook.next };
+    const found = await this.dueNow();
+    this.lastLook = { version, next: found.next };
+    return found;
   }
 
   private async dueNow(): Promise<{ due: OutboxItem[]; next?: number }> {
@@ -338,7 +399,9 @@ export class OutboxService {
   private async attempt(id: string): Promise<void> {
     const release = await this.deps.store.claim(id);
     if (!release) {
-      this.elsewhere.set(id, this.now().getTime() + 5000); // look again in a while, not in a loop
+      const later = this.now().getTime() + 5000; // look again in a while, not in a loop
+      this.elsewhere.set(id, later);
+      this.lookBy(later);
       return;
     }
     this.elsewhere.delete(id);
@@ -367,9 +430,14 @@ export class OutboxService {
     // Durably "sending" before any byte goes out: after a crash, this is what says the outcome is unknown.
     const item = await this.transition(queued, { state: 'sending', attempts: queued.attempts + 1 }, ['dueAt']);
     await this.deps.store.dropDraft(id);
+    await this.deliver(item);
+  }
+
+  /** Send an item that is durably "sending" and claimed by this process, and record what happened. */
+  private async deliver(item: OutboxItem): Promise<void> {
     const { store, transports } = this.deps;
-    const { account } = await transports.resolve(item.accountId).catch(() => ({ account: undefined }));
-    const ctx = { host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email };
+    const where = (account?: StoredAccount) => ({ host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email });
+    let ctx = where();
     const to = item.pending ?? item.recipients;
     this.deps.checkpoint?.('sending');
     const file = createReadStream(store.emlPath(item));
@@ -379,9 +447,13 @@ export class OutboxService {
     const started = this.now().getTime();
     let info: SendInfo;
     try {
-      const { transport } = await transports.forAccount(item.accountId);
+      // The account as its pooled transport was made (the sandbox's live port too), not read again per message.
+      const { transport, account } = await transports.forAccount(item.accountId);
+      ctx = where(account);
       info = (await transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw })) as SendInfo;
     } catch (err) {
+      // No transport (a locked keychain, a removed account): still say which server it was for.
+      if (ctx.host === '?') ctx = where(await this.deps.accounts.getStored(item.accountId).catch(() => undefined));
       const mapped = mapSmtpError(err, ctx).info;
       raw.destroy();
       file.destroy(); // pipe() does not pass the destroy upstream: close the file too
@@ -444,7 +516,8 @@ export class OutboxService {
     const wait = backoffMs(item.attempts, this.deps.retry ?? DEFAULT_RETRY, this.deps.random);
     if (isTemporary(error.code) && item.giveUpAt && now + wait < Date.parse(item.giveUpAt)) {
       await this.transition(item, { state: 'retrying', error, dueAt: new Date(now + wait).toISOString() });
-      return; // wake() after this attempt sets the timer for it
+      this.lookBy(now + wait);
+      return;
     }
     const final = isTemporary(error.code) ? { ...error, hint: `${error.hint} Mailwright gave up retrying after ${item.attempts} attempts.` } : error;
     await this.transition(item, { state: 'failed', error: final });

@@ -8,7 +8,6 @@ import { createCore, type Core } from '../core/core';
 import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
-import { startWebServer } from '../web/server';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatItem, formatReport, readInputFile, readStdin } from './commands';
 import { EXIT_USAGE, Output } from './output';
@@ -314,6 +313,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         }
         await c.sandbox.ensureStarted();
         c.outbox.start(); // browser mode runs like the app: due and scheduled mail goes out by itself
+        const { startWebServer } = await import('../web/server'); // `serve` only: the other commands need no HTTP server
         const web = await startWebServer(c, { rendererDir, port: o.port });
         io.stdout(`Mailwright UI: ${web.url}\n`);
         await new Promise<void>((done) => {

@@ -1,5 +1,3 @@
-import libmime from 'libmime';
-import { simpleParser } from 'mailparser';
 import type { MessageView } from '../../../shared/model/message-view';
 
 /**
@@ -8,6 +6,8 @@ import type { MessageView } from '../../../shared/model/message-view';
  * URLs in the HTML by mailparser, so the viewer shows them without fetching anything.
  */
 export async function readMessage(raw: Buffer): Promise<MessageView & { subject: string; from: string }> {
+  // mailparser is loaded on first use: it was a tenth of every CLI command's start-up (bench/attachment.ts).
+  const [{ simpleParser }, { default: libmime }] = await Promise.all([import('mailparser'), import('libmime')]);
   const parsed = await simpleParser(raw);
   const view: MessageView & { subject: string; from: string } = {
     subject: parsed.subject ?? '',

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { Draft } from '../../../shared/model/draft';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
@@ -21,6 +21,8 @@ const safeFileName = (name: string | undefined) => (name ?? '').replace(/[^\p{L}
  * Bcc comes back from the envelope, the only place it was kept.
  */
 export async function draftFromEml(emlPath: string, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<Draft> {
+  // mailparser is loaded on first use: it was a tenth of every CLI command's start-up (bench/attachment.ts).
+  const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(await fs.readFile(emlPath));
   const to = mailboxes(parsed.to);
   const cc = mailboxes(parsed.cc);

@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../shared/model/sandbox';
 import { invalidInput } from '../errors';
 import { readMessage } from '../message/read-message';
@@ -43,6 +43,7 @@ export class SandboxServer implements SandboxEndpoint {
 
   private async start() {
     await fs.mkdir(this.dir, { recursive: true });
+    const { SMTPServer } = await import('smtp-server'); // only once the sandbox is used, not at every start
     const server = new SMTPServer({
       name: 'sandbox.mailwright.localhost',
       banner: 'Mailwright sandbox: messages are caught here and never delivered',

@@ -1,7 +1,10 @@
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import type { DiscoveredSettings } from '../../../../shared/model/discovery';
 
-const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['emailProvider', 'outgoingServer'].includes(name) });
+// Loaded when settings are first looked up, not by every CLI command's start-up (bench/attachment.ts).
+let parser: Promise<XMLParser> | undefined;
+const xmlParser = () =>
+  (parser ??= import('fast-xml-parser').then(({ XMLParser }) => new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => ['emailProvider', 'outgoingServer'].includes(name) })));
 
 interface OutgoingServer {
   type?: string;
@@ -14,8 +17,8 @@ interface OutgoingServer {
 const SECURITY: Record<string, DiscoveredSettings['security']> = { SSL: 'tls', TLS: 'tls', STARTTLS: 'starttls', plain: 'none' };
 
 /** The SMTP servers of a Thunderbird-style autoconfig file (config-v1.1.xml), best first as the file lists them. */
-export function parseAutoconfig(xml: string, url: string): DiscoveredSettings[] {
-  const doc = parser.parse(xml) as { clientConfig?: { emailProvider?: Array<{ outgoingServer?: OutgoingServer[] }> } };
+export async function parseAutoconfig(xml: string, url: string): Promise<DiscoveredSettings[]> {
+  const doc = (await xmlParser()).parse(xml) as { clientConfig?: { emailProvider?: Array<{ outgoingServer?: OutgoingServer[] }> } };
   const servers = doc.clientConfig?.emailProvider?.flatMap((p) => p.outgoingServer ?? []) ?? [];
   return servers
     .filter((s) => s.type === 'smtp' && s.hostname && s.port && SECURITY[s.socketType ?? ''])

@@ -12,6 +12,7 @@ import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
+import { readChunkFor } from '../fs/io-chunk';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
 import { mapSmtpError } from '../smtp/error-mapping';
 import type { TransportFactory } from '../smtp/transport-factory';
@@ -137,7 +138,8 @@ export class OutboxService {
       });
     }
     const now = this.now().getTime();
-    for (const item of await this.deps.store.list()) {
+    // Waiting items live in outbox/ only: reading sent/ too made every start cost the whole history.
+    for (const item of await this.deps.store.listQueued()) {
       if ((item.state === 'held' || item.state === 'scheduled') && !item.overdue && item.dueAt && Date.parse(item.dueAt) <= now) {
         await this.transition(item, { overdue: true });
       }
@@ -263,7 +265,7 @@ export class OutboxService {
    */
   async retryWaitingNow(why: string): Promise<void> {
     const now = this.now().getTime();
-    for (const item of await this.deps.store.list()) {
+    for (const item of await this.deps.store.listQueued()) {
       if (item.state !== 'retrying' || !item.dueAt || Date.parse(item.dueAt) <= now) continue;
       await this.exclusive(item.id, async () => {
         const current = await this.load(item.id);
@@ -440,7 +442,7 @@ export class OutboxService {
     let ctx = where();
     const to = item.pending ?? item.recipients;
     this.deps.checkpoint?.('sending');
-    const file = createReadStream(store.emlPath(item));
+    const file = createReadStream(store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
     const raw = file.pipe(this.progressMeter(item));
     let consumed = false;
     raw.once('end', () => (consumed = true));

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { simpleParser, type AddressObject } from 'mailparser';
+import type { AddressObject } from 'mailparser';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 
 import { alive } from '../fs/process-lock';
+import { SentIndex } from './sent-index';
 
 /** unlink, and fine if it is gone: fs.rm({ force }) costs an lstat first, three times per message sent. */
 const removeIfThere = (path: string) =>
@@ -34,12 +35,16 @@ export class OutboxStore {
   private readonly reopenedDir: string;
   /** The folders exist (made once per process; a failure is not remembered, so the next call tries again). */
   private made: Promise<void> | undefined;
+  /** outbox/'s sidecars as last read, and the folder's version then (see queuedItems()). */
+  private queuedCache: { version: string; items: OutboxItem[] } | undefined;
+  private readonly sentIndex: SentIndex;
 
   constructor(dataDir: string) {
     this.reopenedDir = join(dataDir, 'reopened');
     this.outboxDir = join(dataDir, 'outbox');
     this.sentDir = join(dataDir, 'sent');
     this.tmpDir = join(this.outboxDir, 'tmp');
+    this.sentIndex = new SentIndex(this.sentDir);
   }
 
   init(): Promise<void> {
@@ -180,6 +185,8 @@ export class OutboxStore {
   private async rebuildFromEml(id: string, dir: string, state: 'sent' | 'outcome-unknown'): Promise<OutboxItem> {
     const path = join(dir, `${id}.eml`);
     const [bytes, info] = await Promise.all([fs.readFile(path), fs.stat(path)]);
+    // mailparser is loaded on first use: it was a tenth of every CLI command's start-up (bench/attachment.ts).
+    const { simpleParser } = await import('mailparser');
     const parsed = await simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
     const addresses = (field: AddressObject | AddressObject[] | undefined) =>
       (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).flatMap((m) => (m.address ? [m.address] : []));
@@ -216,15 +223,29 @@ export class OutboxStore {
    * too made each look at the queue grow with the whole history (bench/scaling.ts).
    */
   listQueued(): Promise<OutboxItem[]> {
-    return this.readDir(this.outboxDir);
+    return this.queuedItems();
+  }
+
+  /**
+   * The sidecars in outbox/, read again only when the folder changed: every change here is a
+   * file created, renamed or removed, which moves the folder's mtime (see outboxVersion()). Opening
+   * the outbox view read thousands of files each time (bench/outbox-view.ts); a start reads them
+   * once, and so does the first look after each change.
+   */
+  private async queuedItems(movedTo?: string): Promise<OutboxItem[]> {
+    const version = await this.outboxVersion().catch(() => undefined); // before reading: a change meanwhile moves it
+    if (version !== undefined && this.queuedCache?.version === version) return [...this.queuedCache.items];
+    const items = await this.readDir(this.outboxDir, movedTo);
+    this.queuedCache = version === undefined ? undefined : { version, items };
+    return [...items];
   }
 
   async list(): Promise<OutboxItem[]> {
     // A message that moves to sent/ while the outbox is read must not vanish from the list (it did,
     // now and then, under the load test): the outbox is read first, a sidecar gone from it is read
     // in sent/, and sent/ is read after, so each item is found at least once; by id, sent/ wins.
-    const queued = await this.readDir(this.outboxDir, this.sentDir);
-    const sent = await this.readDir(this.sentDir);
+    const queued = await this.queuedItems(this.sentDir);
+    const sent = await this.sentIndex.items();
     const byId = new Map<string, OutboxItem>();
     for (const item of [...queued, ...sent]) byId.set(item.id, item);
     return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
@@ -270,7 +291,9 @@ export class OutboxStore {
     // doing is unknown, so it waits for the user and is never sent by itself.
     for (const [dir, state] of [[this.outboxDir, 'outcome-unknown'], [this.sentDir, 'sent']] as const) {
       const names = await fs.readdir(dir);
-      const known = dir === this.outboxDir ? ids : new Set((await this.readDir(dir)).map((i) => i.id));
+      if (!names.some((n) => /\.json\.corrupt-\d+$/.test(n))) continue;
+      // In sent/, a sidecar there by name is known: reading all of them made every start cost the whole history.
+      const known = dir === this.outboxDir ? ids : new Set(names.filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)));
       for (const name of names) {
         const id = /^(.+)\.json\.corrupt-\d+$/.exec(name)?.[1];
         if (!id || known.has(id) || liveClaims.has(id) || !names.includes(`${id}.eml`)) continue;

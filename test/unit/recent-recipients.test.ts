@@ -73,6 +73,21 @@ describe('RecentRecipients', () => {
     expect((await store.suggest('example')).map((m) => m.address)).toEqual(['same@example.test', 'other@example.test']);
   });
 
+  it('the uses of a mail merge share one write; suggestions count them before it, and flushed() writes them at once', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'recent-recipients.json');
+    const store = new RecentRecipients({ dataDir: dir, writeDelayMs: 60_000 });
+    const recorded = Array.from({ length: 50 }, (_, i) => store.record([{ name: `Reader ${i}`, address: `reader${i}@example.test` }]));
+    // Nothing written yet (the write waits for more uses), yet every use already counts.
+    await expect(fs.access(path)).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await store.suggest('reader', 100)).toHaveLength(50);
+    await store.flushed(); // what quitting does: no minute-long wait
+    await Promise.all(recorded);
+    const file = JSON.parse(await fs.readFile(path, 'utf8'));
+    expect(file.recipients).toHaveLength(50);
+    expect(file.recipients.every((r: { uses: number }) => r.uses === 1)).toBe(true);
+  });
+
   it('moves a corrupt file aside, says so, and starts empty', async () => {
     const dir = tempDir();
     await fs.writeFile(join(dir, 'recent-recipients.json'), '{"version":1,"recipients":[{"addr');

@@ -17,7 +17,9 @@ export default defineConfig({
     build: {
       // keytar is a native module: load it from node_modules at run time, never bundle it.
       externalizeDeps: true,
-      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts') } },
+      // cli: the `mailwright` command, bundled beside the app so that bin/mailwright.mjs can start it
+      // without compiling TypeScript (see there); the core they share becomes a common chunk.
+      rollupOptions: { input: { index: resolve(import.meta.dirname, 'electron/main/index.ts'), cli: resolve(import.meta.dirname, 'electron/cli/main.ts') } },
     },
   },
   preload: {

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, closeSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+// @ts-expect-error: a plain .mjs module of the bin, without type declarations
+import { cliSource } from '../bin/cli-source.mjs';
 import { BENCH_DIR, fmt, median, ROOT, runChild, startSink, tsNode, type BenchResult } from './lib';
 
 interface Run {
@@ -79,11 +81,13 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
   const wallRatios = paired((r) => r.wallMs);
   const rssRatio = median(rssRatios);
   const wallRatio = median(wallRatios);
+  const cliFrom = cliSource(ROOT) as 'build' | 'sources';
   return {
     name: 'attachment',
     title: `Big attachment: one ${mb} MB file`,
     method: [
-      `A ${mb} MB file of random bytes is written under /tmp for the run and removed after. Each contender is a child process sending it once to the discarding sink (its own process); ${rounds} rounds interleaved, medians shown; the targets' ratios are the medians of the per-round ratios (each Mailwright run against the nodemailer run right after it). Wall time is from spawn to exit (process start-up included: Node + tsx for Mailwright, which compiles the CLI's TypeScript on start); peak RSS is the child's VmHWM from /proc, polled every 20 ms until exit.`,
+      `A ${mb} MB file of random bytes is written under /tmp for the run and removed after. Each contender is a child process sending it once to the discarding sink (its own process); ${rounds} rounds interleaved, medians shown; the targets' ratios are the medians of the per-round ratios (each Mailwright run against the nodemailer run right after it). Wall time is from spawn to exit (process start-up included); peak RSS is the child's VmHWM from /proc, polled every 20 ms until exit.`,
+      `The \`mailwright\` command ran from **${cliFrom === 'build' ? 'its build (out/main/cli.js, current: `npm run build` had run)' : 'the TypeScript sources through tsx (no current build: run `npm run build` first to measure what an installed app runs)'}**.`,
       'Mailwright: `node bin/mailwright.mjs --data-dir D --json send --account A --attach FILE …` with an account added beforehand (not timed): the message is built once into the outbox (base64, fsynced), committed, sent from the file as a stream, moved to sent/.',
       'raw nodemailer: one transport, `attachments: [{ path }]` (nodemailer streams it), nothing written to disk. Python: `MIMEApplication(f.read())` then `send_message` — the standard library holds the whole message in memory.',
     ].join('\n\n'),
@@ -92,6 +96,6 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
       { target: 'peak RSS ≤ 2× raw nodemailer (median of per-round ratios)', value: `${rssRatio.toFixed(2)}×`, met: rssRatio <= 2, note: `rounds: ${rssRatios.map((r) => r.toFixed(2)).join(', ')}` },
       { target: 'wall time ≤ 1.3× raw nodemailer (median of per-round ratios)', value: `${wallRatio.toFixed(2)}×`, met: wallRatio <= 1.3, note: `rounds: ${wallRatios.map((r) => r.toFixed(2)).join(', ')}` },
     ],
-    raw: { mb, rounds, runs, rssRatios, wallRatios },
+    raw: { mb, rounds, cliFrom, runs, rssRatios, wallRatios },
   };
 }

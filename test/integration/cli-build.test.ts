@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs module of the bin, without type declarations
+import { cliSource } from '../../bin/cli-source.mjs';
+import { cliProcess } from '../helpers/cli';
+import { tempDir } from '../helpers/temp-dir';
+
+// The `mailwright` command runs the bundled CLI when it is current, the TypeScript sources when
+// not: the two must be the same program, and a stale build must never run.
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BUILT = existsSync(join(ROOT, 'out', 'main', 'cli.js'));
+
+describe('which code the mailwright command runs', () => {
+  const project = async (sourceAge: number, buildAge?: number) => {
+    const root = tempDir();
+    for (const dir of ['electron/cli', 'shared/model', 'out/main']) await fs.mkdir(join(root, dir), { recursive: true });
+    const at = async (path: string, secondsAgo: number) => {
+      await fs.writeFile(join(root, path), '');
+      const t = new Date(Date.now() - secondsAgo * 1000);
+      await fs.utimes(join(root, path), t, t);
+    };
+    await at('electron/cli/main.ts', 100);
+    await at('shared/model/outbox.ts', sourceAge); // the newest source
+    if (buildAge !== undefined) await at('out/main/cli.js', buildAge);
+    return root;
+  };
+
+  it('the build when it is newer than every source, the sources otherwise or when never built', async () => {
+    expect(cliSource(await project(60, 10), {})).toBe('build');
+    expect(cliSource(await project(10, 60), {})).toBe('sources'); // a source edited since the build
+    expect(cliSource(await project(10), {})).toBe('sources');
+    expect(cliSource(await project(60, 10), { MAILWRIGHT_CLI_FROM: 'sources' })).toBe('sources');
+    expect(cliSource(await project(10, 60), { MAILWRIGHT_CLI_FROM: 'build' })).toBe('build');
+  });
+});
+
+describe.skipIf(!BUILT)('the built CLI (out/main/cli.js) and the sources are the same program', () => {
+  if (!BUILT) console.warn('SKIPPED the built-CLI tests: run `npm run build` first (npm test does).');
+
+  const run = (from: 'build' | 'sources', args: string[]) => cliProcess(args, { env: { ...process.env, MAILWRIGHT_CLI_FROM: from } });
+  /** The JSON output with what differs between two runs (ids, times, ports) taken out. */
+  const stable = (json: unknown) => JSON.parse(JSON.stringify(json).replace(/"(id|createdAt|updatedAt|port)":("[^"]*"|\d+)/g, '"$1":"…"'));
+
+  it('adds and lists accounts, and refuses bad input, alike', async () => {
+    const outputs = [];
+    for (const from of ['build', 'sources'] as const) {
+      const dir = tempDir();
+      const added = await run(from, ['--data-dir', dir, '--json', 'account', 'add', 'Work', '--email', 'a@example.test', '--host', 'smtp.example.test', '--port', '587', '--security', 'starttls']);
+      const listed = await run(from, ['--data-dir', dir, '--json', 'account', 'list']);
+      const bad = await run(from, ['--data-dir', dir, '--json', 'account', 'add', 'X', '--email', 'not an address', '--host', 'h', '--port', '25', '--security', 'none']);
+      expect(added.code, added.stderr).toBe(0);
+      outputs.push({ added: stable(added.json), listed: stable(listed.json), bad: [bad.code, stable(bad.json)] });
+    }
+    expect(outputs[0]).toEqual(outputs[1]);
+    expect(outputs[0]!.bad[0]).not.toBe(0);
+  });
+
+  it('serve finds the built UI from the build too', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'mailwright.mjs'), '--data-dir', tempDir(), 'serve'], { env: { ...process.env, MAILWRIGHT_CLI_FROM: 'build' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /Mailwright UI: (\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.stderr.on('data', (d) => (out += d));
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<div id="root">');
+    } finally {
+      child.kill('SIGINT');
+    }
+  });
+});

@@ -103,7 +103,9 @@ async function mainSide(dataDir: string) {
     oneFileMs.push(performance.now() - t0);
   }
   await fs.rm(single);
-  return { items: all.length, listMs: spread(listMs), oneFileBaselineMs: spread(oneFileMs), ratio: round(median(listMs) / median(oneFileMs)) };
+  // The first list of a data directory reads every sidecar and writes sent/.index.jsonl; later ones
+  // (this process or the next) read the index and outbox/ only if it changed. Reported apart.
+  return { items: all.length, firstListMs: round(listMs[0]!), listMs: spread(listMs.slice(1)), oneFileBaselineMs: spread(oneFileMs), ratio: round(median(listMs.slice(1)) / median(oneFileMs)) };
 }
 
 /** Click Outbox and time, in the page, until the frame with the first items is painted; the IPC's share from Resource Timing. */
@@ -284,7 +286,7 @@ CPU contention (a fixed ~5 ms piece of JavaScript timed 40× in the page, before
 
 Rows in the DOM after first render: ${fr.rowsRendered} of ${ITEMS} (${fr.domNodes} elements in the page).
 
-Main side, \`OutboxStore.list()\` on the same directory (what \`outbox:list\` runs): median ${main.listMs.median} ms (${main.listMs.min}–${main.listMs.max}) against ${main.oneFileBaselineMs.median} ms to read and sort the same ${main.items} items from one JSON file: **${main.ratio}×**.
+Main side, \`OutboxStore.list()\` on the same directory (what \`outbox:list\` runs): the very first list of the directory ${main.firstListMs} ms (it reads every sidecar and writes \`sent/.index.jsonl\`); after that median ${main.listMs.median} ms (${main.listMs.min}–${main.listMs.max}) against ${main.oneFileBaselineMs.median} ms to read and sort the same ${main.items} items from one JSON file: **${main.ratio}×**. The app's runs below come after those, so the index exists, as it does in any data directory listed once before.
 `;
       return {
         name: 'outbox-view',

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Core } from '../../electron/core/core';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
 import { scriptedServer } from '../helpers/tcp-servers';
@@ -167,18 +168,23 @@ describe('work queued by another process', () => {
   });
 });
 
+/** The disk is full exactly when an item's "sending" state is written. */
+function failWritingSending(core: Core) {
+  const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
+  const save = store.save.bind(store);
+  store.save = async (item) => {
+    if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+    return save(item);
+  };
+}
+
 describe('storage faults', () => {
   it('a disk that fails when an attempt starts is logged, sends nothing, and does not take the process down', async () => {
     const logged: string[] = [];
     const { core, clock } = await setup({ log: (m) => logged.push(m) });
     const s = await smtp();
     const acc = await saveAccount(core, s.port);
-    const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
-    const save = store.save.bind(store);
-    store.save = async (item) => {
-      if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return save(item);
-    };
+    failWritingSending(core);
     // Queued for later, then sent now: the attempt, not the commit, is what meets the failing disk.
     const item = await core.outbox.enqueue(testDraft(acc.id, { options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } }));
     await core.outbox.sendNow(item.id);
@@ -194,12 +200,7 @@ describe('storage faults', () => {
     const { core, dir } = await setup();
     const s = await smtp();
     const acc = await saveAccount(core, s.port);
-    const store = (core.outbox as unknown as { deps: { store: { save: (i: OutboxItem) => Promise<void> } } }).deps.store;
-    const save = store.save.bind(store);
-    store.save = async (item) => {
-      if (item.state === 'sending') throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-      return save(item);
-    };
+    failWritingSending(core);
     await expect(core.outbox.enqueue(testDraft(acc.id))).rejects.toMatchObject({ info: { code: 'STORAGE_FAILED' } });
     await core.outbox.idle();
     expect(await core.outbox.list()).toEqual([]);

@@ -10,7 +10,7 @@ import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatItem, formatReport, readInputFile, readStdin } from './commands';
-import { EXIT_USAGE, Output } from './output';
+import { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Output } from './output';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -196,9 +196,11 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
           const unknown = new MailwrightError('OUTCOME_UNKNOWN', 'The server may have the message, but its answer could not be recorded.', 'Run `mailwright outbox list` to see what is known; do not resend before checking.');
           return output.failure(unknown.info, [formatItem(item)]);
         }
+        const partial = item.state === 'partially-delivered';
         return output.success(
           { id: item.id, state: item.state, messageId: item.messageId, accepted: item.accepted ?? [], rejected: item.rejected ?? [], response: item.response ?? '' },
-          [`Sent ${item.messageId}`, formatItem(item)],
+          [partial ? `Sent ${item.messageId} to ${item.accepted?.length ?? 0} of ${(item.accepted?.length ?? 0) + (item.rejected?.length ?? 0)} recipients; refused: ${(item.rejected ?? []).map((r) => `${r.address} (${r.response || r.code || 'refused'})`).join(', ')}` : `Sent ${item.messageId}`, formatItem(item)],
+          partial ? EXIT_PARTIAL : EXIT_OK,
         );
       }),
     );

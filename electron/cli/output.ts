@@ -4,6 +4,8 @@ import { INPUT_ERROR_CODES } from '../../shared/errors';
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_USAGE = 2;
+/** Sent, but some recipients were refused: a script must not take that for delivered to all. */
+export const EXIT_PARTIAL = 3;
 
 /** Where the CLI writes: human lines, or exactly one JSON object on stdout with --json. */
 export class Output {
@@ -13,11 +15,11 @@ export class Output {
     private readonly err: (s: string) => void,
   ) {}
 
-  /** Success: one JSON object, or the human lines. */
-  success(value: Record<string, unknown>, human: string[]): number {
+  /** Success: one JSON object, or the human lines. `code`: EXIT_PARTIAL for a message not everyone got. */
+  success(value: Record<string, unknown>, human: string[], code = EXIT_OK): number {
     if (this.json) this.out(JSON.stringify({ ok: true, ...value }) + '\n');
     else if (human.length) this.out(human.join('\n') + '\n');
-    return EXIT_OK;
+    return code;
   }
 
   /** A failure with a code: exit 2 when the input was at fault, 1 otherwise. */

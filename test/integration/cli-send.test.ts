@@ -108,9 +108,13 @@ describe('mailwright send against real SMTP servers', () => {
     expect(all.code).toBe(1);
     expect(all.json.error).toMatchObject({ code: 'RECIPIENTS_REJECTED', smtp: { code: 550 } });
     const some = await send(dir, ['--to', 'carol@example.test']);
-    expect(some.code).toBe(0);
+    expect(some.code).toBe(3); // sent, but not to everyone: a script must be able to tell
     expect(some.json).toMatchObject({ state: 'partially-delivered', accepted: ['carol@example.test'], rejected: [{ address: 'bob@example.test', code: 550 }] });
     expect(s.received.map((m) => m.to)).toEqual([['carol@example.test']]);
+    // Without --json, the person at the terminal is told who did not get it.
+    const human = await cli(['--data-dir', dir, 'send', '--account', 'Work', '--to', 'bob@example.test', '--to', 'dan@example.test', '--subject', 'Hi', '--text', 'hello']);
+    expect(human.code).toBe(3);
+    expect(human.stdout).toMatch(/to 1 of 2 recipients; refused: bob@example\.test \(550 5\.1\.1 No such user here\)/);
   });
 
   it('reports a 451 as SERVER_TEMPORARY and a refused sender as SENDER_REJECTED', async () => {

@@ -46,4 +46,21 @@ describe('mailwright compose', () => {
     expect(saved).toMatchObject({ id: r.json.draft, to: 'ana@example.test', cc: 'bob@example.test', subject: 'Hola', html: '<p>Uno</p><p>Dos &lt;b&gt;</p>' });
     expect((await cli(['--data-dir', dir, 'compose', 'https://example.com'])).code).toBe(2);
   });
+
+  it('a subject too long for one header line is cut, and its whole text opens the body: the link still works', async () => {
+    const { cli } = await import('../helpers/cli');
+    const { tempDir } = await import('../helpers/temp-dir');
+    const dir = tempDir();
+    const subject = `${'Ünïcödé 🙂 '.repeat(120)}end`; // 1,323 code points, emoji included
+    const r = await cli(['--data-dir', dir, '--json', 'compose', `mailto:ana@example.test?subject=${encodeURIComponent(subject)}&body=Hello`]);
+    expect(r.code, r.stdout).toBe(0);
+    const { promises: fs } = await import('node:fs');
+    const [file] = await fs.readdir(`${dir}/drafts`);
+    const saved = JSON.parse(await fs.readFile(`${dir}/drafts/${file}`, 'utf8'));
+    expect([...saved.subject]).toHaveLength(998);
+    expect(saved.subject.endsWith('…')).toBe(true);
+    expect(subject.startsWith(saved.subject.slice(0, -1))).toBe(true); // no half emoji
+    expect(saved.html).toContain('end</p>');
+    expect(saved.html).toContain('<p>Hello</p>');
+  });
 });

@@ -1,6 +1,7 @@
 import { afterEach } from 'vitest';
 import type { Core } from '../../electron/core/core';
 import { createCore } from '../../electron/core/core';
+import type { OutboxCheckpoint } from '../../electron/core/outbox/outbox-service';
 import type { RetryPolicy } from '../../electron/core/outbox/retry-policy';
 import { draft as draftSchema, type Draft, type DraftInput } from '../../shared/model/draft';
 import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
@@ -30,11 +31,11 @@ export function outboxHarness() {
   return {
     track,
     /** A core that sends by itself (autoRun) on a fake clock; pass `dir` and `clock` again to "restart" it. */
-    async setup(opts: { dir?: string; clock?: FakeClock; autoRun?: boolean; retry?: RetryPolicy; log?: (m: string) => void } = {}) {
+    async setup(opts: { dir?: string; clock?: FakeClock; autoRun?: boolean; retry?: RetryPolicy; log?: (m: string) => void; checkpoint?: (step: OutboxCheckpoint) => void } = {}) {
       const clock = opts.clock ?? new FakeClock();
       const dir = opts.dir ?? tempDir();
       // The fake keychain is fine here: these accounts have no password; the keychain has its own real tests.
-      const core = track(await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: opts.retry ?? TEST_RETRY, random: noJitter, secrets: new MemorySecretStore(), log: opts.log }));
+      const core = track(await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: opts.retry ?? TEST_RETRY, random: noJitter, secrets: new MemorySecretStore(), log: opts.log, checkpoint: opts.checkpoint }));
       return { core, clock, dir };
     },
     smtp: async (opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> => track(await startTestSmtp({ mode: 'plain', ...opts })),

@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core';
@@ -192,6 +192,29 @@ describe('storage faults', () => {
     await core.outbox.idle();
     expect((await core.outbox.list())[0]).toMatchObject({ state: 'scheduled' }); // never marked sending, never sent
     expect(s.sessions).toBe(0);
+  });
+
+  it('a message file that cannot be read when sending fails the attempt, never the process', async () => {
+    // Found in review: the .eml's read stream had no error listener, so EMFILE or EIO there was an
+    // uncaught exception. Here the file becomes a folder just as sending starts (EISDIR on read).
+    let outbox = '';
+    const { core, dir } = await setup({
+      checkpoint: (step) => {
+        if (step !== 'sending') return;
+        for (const name of readdirSync(outbox)) {
+          if (!name.endsWith('.eml')) continue;
+          rmSync(join(outbox, name));
+          mkdirSync(join(outbox, name));
+        }
+      },
+    });
+    outbox = join(dir, 'outbox');
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    const item = await core.outbox.enqueue(testDraft(acc.id));
+    const after = await reaches(core, item.id, ['retrying', 'failed']);
+    expect(after).toMatchObject({ state: 'failed', error: { code: 'STORAGE_FAILED', message: expect.stringContaining('EISDIR') } });
+    expect(s.received).toHaveLength(0);
   });
 
   it('a message due now whose "sending" record cannot be written is not queued: the caller is told, nothing is left behind', async () => {

@@ -103,3 +103,91 @@ describe('OutboxStore', () => {
     }
   });
 });
+
+// Found in review: what an unreadable file (EMFILE, EIO) or a second process starting its work
+// must never make the store do.
+describe('OutboxStore when reading fails or another process starts meanwhile', () => {
+  /** Make fs.promises[method] fail with `code` for paths `when` picks, until restored. */
+  function failing<K extends 'readdir' | 'readFile'>(method: K, when: (path: string) => boolean, code: string) {
+    const original = fs[method];
+    (fs as unknown as Record<string, unknown>)[method] = (path: unknown, ...rest: unknown[]) =>
+      when(String(path)) ? Promise.reject(Object.assign(new Error(`${code}: injected`), { code })) : (original as (...a: unknown[]) => unknown)(path, ...rest);
+    return () => void ((fs as unknown as Record<string, unknown>)[method] = original);
+  }
+
+  it('a listing that hit EMFILE is not remembered: the next look sees the messages', async () => {
+    const store = new OutboxStore(tempDir());
+    await store.init();
+    const waiting = await committed(store, 'scheduled');
+    const past = new Date('2026-01-01T00:00:00Z');
+    await fs.utimes(store.outboxDir, past, past); // a settled folder, as the cache wants
+    const restore = failing('readdir', (p) => p === store.outboxDir, 'EMFILE');
+    try {
+      expect(await store.listQueued()).toEqual([]);
+    } finally {
+      restore();
+    }
+    expect((await store.listQueued()).map((i) => i.id)).toEqual([waiting.id]);
+    expect((await store.list()).map((i) => i.id)).toEqual([waiting.id]);
+  });
+
+  it('recover() never deletes a message whose sidecar is there but cannot be read', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    const it = await committed(store, 'scheduled');
+    const restore = failing('readFile', (p) => p.endsWith(`${it.id}.json`), 'EIO');
+    try {
+      await new OutboxStore(dir).recover();
+    } finally {
+      restore();
+    }
+    expect((await fs.readdir(store.outboxDir)).sort()).toEqual([`${it.id}.eml`, `${it.id}.json`, 'tmp']);
+  });
+
+  it('recover() leaves alone a message another process starts building while it runs', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+    try {
+      const late = item(store);
+      await fs.writeFile(store.tmpPath(late.id), 'half');
+      // The other process claims just after recover() read the claims (when it lists outbox/tmp/).
+      const readdir = fs.readdir;
+      (fs as unknown as Record<string, unknown>).readdir = async (path: string, ...rest: unknown[]) => {
+        if (path === store.tmpDir) await fs.writeFile(join(store.outboxDir, `${late.id}.claim`), String(other.pid));
+        return (readdir as (...a: unknown[]) => unknown)(path, ...rest);
+      };
+      try {
+        await new OutboxStore(dir).recover();
+      } finally {
+        (fs as unknown as Record<string, unknown>).readdir = readdir;
+      }
+      expect(await fs.readdir(store.tmpDir)).toEqual([`${late.id}.eml`]);
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('an .eml that reached sent/ without its sidecar goes back beside the state that tells the truth', async () => {
+    const dir = tempDir();
+    const store = new OutboxStore(dir);
+    await store.init();
+    const it = await committed(store, 'sending');
+    // A power cut kept the .eml's rename but not the sent/ sidecar's.
+    await fs.rename(join(store.outboxDir, `${it.id}.eml`), join(store.sentDir, `${it.id}.eml`));
+    const { interrupted } = await new OutboxStore(dir).recover();
+    expect(interrupted.map((i) => i.id)).toEqual([it.id]); // outcome unknown, for the user to settle
+    expect((await fs.readdir(store.outboxDir)).sort()).toEqual([`${it.id}.eml`, `${it.id}.json`, 'tmp']);
+    expect(await fs.readdir(store.sentDir)).toEqual([]);
+  });
+
+  it('get() of an outcome-unknown message that was marked sent, the move cut short: sent', async () => {
+    const store = new OutboxStore(tempDir());
+    await store.init();
+    const it = await committed(store, 'outcome-unknown');
+    await fs.writeFile(join(store.sentDir, `${it.id}.json`), JSON.stringify({ ...it, state: 'sent' }));
+    expect(await store.get(it.id)).toMatchObject({ state: 'sent' }); // so a resend is refused
+  });
+});

@@ -276,11 +276,11 @@ export class OutboxService {
   }
 
   /**
-   * Look for due work now, and set the timer for the next. `poll`: the periodic look for what other
-   * processes (the CLI beside the app) queued, which reads nothing when the outbox folder has not
-   * changed since the last look.
+   * Look for due work now, and set the timer for the next, at the latest LOOK_EVERY_MS from now: the
+   * periodic look for what other processes (the CLI beside the app) queued. A look while the outbox
+   * folder is unchanged reads no file (OutboxStore keeps the sidecars it last read completely).
    */
-  wake(poll = false): void {
+  wake(): void {
     if (this.closed || !this.deps.autoRun) return;
     // Each wake reads every sidecar. They used to run concurrently, one per enqueue and one per
     // finished attempt: with a thousand messages queued that opened more files at once than the
@@ -291,16 +291,15 @@ export class OutboxService {
       return;
     }
     this.waking = true;
-    void this.look(poll)
+    void this.dueNow()
       .then(({ due, next }) => {
         for (const item of due) void this.runAttempt(item.id);
         if (this.timer) this.deps.clock.clearTimer(this.timer);
         this.timer = this.timerAt = undefined;
         if (this.closed) return;
         const now = this.now().getTime();
-        const polling = next === undefined || next > now + LOOK_EVERY_MS;
-        this.timerAt = polling ? now + LOOK_EVERY_MS : next;
-        this.timer = this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake(polling)), Math.max(0, this.timerAt - now));
+        this.timerAt = Math.min(next ?? Infinity, now + LOOK_EVERY_MS);
+        this.timer = this.deps.clock.setTimer(() => ((this.timerAt = undefined), this.wake()), Math.max(0, this.timerAt - now));
       })
       .catch((err: unknown) => this.deps.log('outbox scheduling failed', err))
       .finally(() => {
@@ -349,18 +348,6 @@ export class OutboxService {
     const next = this.slotQueue.shift();
     if (next) next();
     else this.running--;
-  }
-
-  /** What the last full look found: the outbox folder's version then, and when the next item comes due. */
-  private lastLook: { version?: string; next?: number } = {};
-
-  private async look(poll: boolean): Promise<{ due: OutboxItem[]; next?: number }> {
-    // Read before the sidecars, so a change made while they are read makes the next poll read again.
-    const version = await this.deps.store.outboxVersion().catch(() => undefined);
-    if (poll && version !== undefined && version === this.lastLook.version) return { due: [], next: this.lastLook.next };
-    const found = await this.dueNow();
-    this.lastLook = { version, next: found.next };
-    return found;
   }
 
   private async dueNow(): Promise<{ due: OutboxItem[]; next?: number }> {
@@ -442,8 +429,21 @@ export class OutboxService {
     let ctx = where();
     const to = item.pending ?? item.recipients;
     this.deps.checkpoint?.('sending');
+    // The message file's own failures (EMFILE, EIO, a file replaced by a folder) are told apart from
+    // the server's. pipe() does not pass them on, and nodemailer listens to `raw` only once it sends:
+    // before the listeners below, such an error was uncaught and took the process down (found in review).
+    let fileError: Error | undefined;
     const file = createReadStream(store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
     const raw = file.pipe(this.progressMeter(item));
+    raw.on('error', () => undefined); // reported through `unreadable` below
+    const unreadable = new Promise<never>((_, reject) =>
+      file.once('error', (err) => {
+        fileError = err;
+        raw.destroy(err);
+        reject(err);
+      }),
+    );
+    unreadable.catch(() => undefined);
     let consumed = false;
     raw.once('end', () => (consumed = true));
     const started = this.now().getTime();
@@ -452,11 +452,13 @@ export class OutboxService {
       // The account as its pooled transport was made (the sandbox's live port too), not read again per message.
       const { transport, account } = await transports.forAccount(item.accountId);
       ctx = where(account);
-      info = (await transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw })) as SendInfo;
+      info = (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
     } catch (err) {
       // No transport (a locked keychain, a removed account): still say which server it was for.
       if (ctx.host === '?') ctx = where(await this.deps.accounts.getStored(item.accountId).catch(() => undefined));
-      const mapped = mapSmtpError(err, ctx).info;
+      const mapped = fileError
+        ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
+        : mapSmtpError(err, ctx).info;
       raw.destroy();
       file.destroy(); // pipe() does not pass the destroy upstream: close the file too
       await this.failed(item, mapped, consumed && !mapped.smtp?.code);

@@ -10,6 +10,8 @@ import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { alive } from '../fs/process-lock';
 import { SentIndex } from './sent-index';
 
+const exists = (path: string) => fs.access(path).then(() => true, () => false);
+
 /** unlink, and fine if it is gone: fs.rm({ force }) costs an lstat first, three times per message sent. */
 const removeIfThere = (path: string) =>
   fs.unlink(path).catch((err: NodeJS.ErrnoException) => {
@@ -167,18 +169,27 @@ export class OutboxStore {
    * write here is a rename, which changes the folder's mtime); undefined when the last change is too
    * recent to tell apart from one still to come (see CachedJsonFile).
    */
-  async outboxVersion(): Promise<string | undefined> {
+  private async outboxVersion(): Promise<string | undefined> {
     const s = await fs.stat(this.outboxDir, { bigint: true });
     return Number(s.mtimeMs) < Date.now() - 1000 ? `${s.ino}:${s.mtimeNs}` : undefined;
   }
 
-  /** `movedTo`: where a sidecar listed in `dir` may have gone since (outbox → sent/), to read it there. */
-  private async readDir(dir: string, movedTo?: string): Promise<OutboxItem[]> {
-    const names = await fs.readdir(dir).catch(() => [] as string[]);
+  /**
+   * The sidecars in `dir`. `movedTo`: where a sidecar listed in `dir` may have gone since (outbox →
+   * sent/), to read it there. `complete` is false when something could not be read (EMFILE, EIO):
+   * such a listing is never cached, and never taken to mean a message is absent.
+   */
+  private async readDir(dir: string, movedTo?: string): Promise<{ items: OutboxItem[]; complete: boolean }> {
+    let complete = true;
+    const unreadable = (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') complete = false;
+      return undefined;
+    };
+    const names = (await fs.readdir(dir).catch(unreadable)) ?? [];
     const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.'));
     // One unreadable sidecar (moved aside by readJsonFile, or by a concurrent reader first) must not hide the others.
-    const items = await inBatches(files, FILES_AT_ONCE, async (n) => (await readJsonFile<OutboxItem>(join(dir, n)).catch(() => undefined)) ?? (movedTo ? await readJsonFile<OutboxItem>(join(movedTo, n)).catch(() => undefined) : undefined));
-    return items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string');
+    const items = await inBatches(files, FILES_AT_ONCE, async (n) => (await readJsonFile<OutboxItem>(join(dir, n)).catch(unreadable)) ?? (movedTo ? await readJsonFile<OutboxItem>(join(movedTo, n)).catch(unreadable) : undefined));
+    return { items: items.filter((i): i is OutboxItem => !!i && typeof i.id === 'string'), complete };
   }
 
   /** An item from a message's own bytes, for one whose sidecar was lost: what the headers say, and that its state is unknown. */
@@ -235,8 +246,9 @@ export class OutboxStore {
   private async queuedItems(movedTo?: string): Promise<OutboxItem[]> {
     const version = await this.outboxVersion().catch(() => undefined); // before reading: a change meanwhile moves it
     if (version !== undefined && this.queuedCache?.version === version) return [...this.queuedCache.items];
-    const items = await this.readDir(this.outboxDir, movedTo);
-    this.queuedCache = version === undefined ? undefined : { version, items };
+    const { items, complete } = await this.readDir(this.outboxDir, movedTo);
+    // A listing that missed something (a moment of EMFILE) is never remembered: the folder would not change to correct it.
+    this.queuedCache = version === undefined || !complete ? undefined : { version, items };
     return [...items];
   }
 
@@ -253,8 +265,9 @@ export class OutboxStore {
 
   async get(id: string): Promise<OutboxItem | undefined> {
     const queued = await readJsonFile<OutboxItem>(join(this.outboxDir, `${id}.json`));
-    // "sending" may be the stale half of a move to sent/ (see moveToSent): sent/ has the truth then.
-    if (queued && queued.state !== 'sending') return queued;
+    // "sending" or "outcome-unknown" (mark as sent) may be the stale half of a move to sent/ (see
+    // moveToSent): sent/ has the truth then, or a resend could send a message recorded as sent.
+    if (queued && queued.state !== 'sending' && queued.state !== 'outcome-unknown') return queued;
     return (await readJsonFile<OutboxItem>(join(this.sentDir, `${id}.json`))) ?? queued;
   }
 
@@ -274,15 +287,24 @@ export class OutboxStore {
       if (owner && owner !== process.pid && alive(owner)) liveClaims.add(claim[1]!);
       else await fs.rm(join(this.outboxDir, name), { force: true });
     }
+    // A process that claims after the claims were read above (a CLI send starting now) must not lose
+    // its files: a candidate is removed only if, at that moment, it has neither a claim nor a sidecar.
+    // (Its claim comes before its files and goes only after its sidecar is written.)
+    const unowned = async (id: string) => !liveClaims.has(id) && !(await exists(join(this.outboxDir, `${id}.claim`))) && !(await exists(join(this.outboxDir, `${id}.json`)));
     for (const name of await fs.readdir(this.tmpDir)) {
-      if (!liveClaims.has(name.replace(/\.eml$/, ''))) await fs.rm(join(this.tmpDir, name), { force: true });
+      if (await unowned(name.replace(/\.eml$/, ''))) await fs.rm(join(this.tmpDir, name), { force: true });
     }
     // A move to sent/ that a crash interrupted after the final state was written there: finish it.
     const inSent = new Set(await fs.readdir(this.sentDir));
     const items: OutboxItem[] = [];
-    for (const item of await this.readDir(this.outboxDir)) {
+    for (const item of (await this.readDir(this.outboxDir)).items) {
       if (inSent.has(`${item.id}.json`)) await this.finishMove(item.id, 'removeOld');
-      else items.push(item);
+      else {
+        // The .eml moved to sent/ but the sent/ sidecar did not survive (a power cut, renames
+        // reordered): the bytes go back beside the state that tells the truth.
+        if (inSent.has(`${item.id}.eml`) && !(await exists(join(this.outboxDir, `${item.id}.eml`)))) await fs.rename(join(this.sentDir, `${item.id}.eml`), join(this.outboxDir, `${item.id}.eml`));
+        items.push(item);
+      }
     }
     const ids = new Set(items.map((i) => i.id));
     // A message whose sidecar was damaged (moved aside as ID.json.corrupt-…) still has its exact
@@ -306,8 +328,9 @@ export class OutboxStore {
     }
     for (const name of await fs.readdir(this.outboxDir)) {
       // A message, or the draft kept beside it, whose sidecar was never committed: it was never queued.
+      // A sidecar that is there but could not be read (EIO, EMFILE) is committed all the same.
       const m = /^(.+)\.(?:eml|draft\.json)$/.exec(name);
-      if (m && !ids.has(m[1]!) && !liveClaims.has(m[1]!)) await fs.rm(join(this.outboxDir, name), { force: true });
+      if (m && !ids.has(m[1]!) && (await unowned(m[1]!))) await fs.rm(join(this.outboxDir, name), { force: true });
     }
     // Leftovers of atomic writes; young ones may be another process's write in progress.
     for (const dir of [this.outboxDir, this.sentDir]) await removeStaleTemps(dir, Date.now(), STALE_MS);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, promises as fs } from 'node:fs';
 import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { compile } from 'html-to-text';
@@ -7,7 +7,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Draft } from '../../../shared/model/draft';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { unreadable } from '../attachments/attachment-registry';
-import { IO_CHUNK, readChunkFor } from '../fs/io-chunk';
+import { IO_CHUNK, lazyFileStream } from '../fs/io-chunk';
 import { parseMailbox, type Mailbox } from './addresses';
 
 export interface Sender {
@@ -106,9 +106,9 @@ export async function buildMessageFile(
   const bodies = messageBodies(d, sender.signature);
   const inline = bodies.html ? inlineImages(bodies.html, domain) : { html: undefined, parts: [] };
 
-  // Each file read in larger pieces than nodemailer's own (see IO_CHUNK). Opened here, so closed
-  // here if the build fails; nodemailer itself is then never asked to open a file.
-  const contents = files.map((f) => createReadStream(f.path, { highWaterMark: readChunkFor(f.size) }));
+  // Each file read in larger pieces than nodemailer's own (see IO_CHUNK), opened when its turn comes
+  // and closed here if the build fails; nodemailer itself is never asked to open a file.
+  const contents = files.map((f) => lazyFileStream(f.path, f.size));
   const composer = new MailComposer({
     from,
     to: boxes.to.map(fmt),

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
@@ -12,8 +13,24 @@ const cspMeta = (): Plugin => ({
   transformIndexHtml: (html) => html.replace('<head>', `<head>\n    <meta http-equiv="Content-Security-Policy" content="${CSP.replace(/; frame-ancestors [^;]+/, '')}" />`),
 });
 
+/**
+ * out/main/build-started: when this build of main (and of the CLI in it) began. bin/cli-source.mjs
+ * runs the built CLI only if no source changed since then: a file saved while the build ran is
+ * newer than this, though older than the files the build wrote.
+ */
+const buildStamp = (): Plugin => {
+  let started = 0;
+  return {
+    name: 'mailwright-build-stamp',
+    apply: 'build',
+    buildStart: () => void (started = Date.now()),
+    writeBundle: (options) => writeFileSync(resolve(options.dir!, 'build-started'), `${started}\n`),
+  };
+};
+
 export default defineConfig({
   main: {
+    plugins: [buildStamp()],
     build: {
       // keytar is a native module: load it from node_modules at run time, never bundle it.
       externalizeDeps: true,

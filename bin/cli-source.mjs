@@ -1,12 +1,19 @@
 // Which code the `mailwright` command runs: the build of the CLI (out/main/cli.js, made by
-// `npm run build`) when it is newer than every source file it is built from, else the sources.
-import { readdirSync, statSync } from 'node:fs';
+// `npm run build`) when no source it is built from changed since that build began, else the sources.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The newest modification time under the folders the CLI is built from (a few hundred files: milliseconds). */
+/** What the build reads besides electron/ and shared/. */
+const CONFIG_FILES = ['electron.vite.config.ts', 'tsconfig.json', 'tsconfig.node.json', 'package.json'];
+
+/**
+ * The newest modification time among the sources and their folders (a file deleted or renamed
+ * changes its folder's time, not any file's): a few hundred entries, milliseconds.
+ */
 function newestSource(root) {
   let newest = 0;
   const walk = (dir) => {
+    newest = Math.max(newest, statSync(dir).mtimeMs);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
@@ -14,6 +21,7 @@ function newestSource(root) {
     }
   };
   for (const dir of ['electron', 'shared']) walk(join(root, dir));
+  for (const file of CONFIG_FILES) newest = Math.max(newest, statSync(join(root, file), { throwIfNoEntry: false })?.mtimeMs ?? 0);
   return newest;
 }
 
@@ -21,8 +29,11 @@ function newestSource(root) {
 export function cliSource(root, env = process.env) {
   if (env.MAILWRIGHT_CLI_FROM === 'sources' || env.MAILWRIGHT_CLI_FROM === 'build') return env.MAILWRIGHT_CLI_FROM;
   try {
-    return statSync(join(root, 'out', 'main', 'cli.js')).mtimeMs > newestSource(root) ? 'build' : 'sources';
+    statSync(join(root, 'out', 'main', 'cli.js'));
+    // When the build began (written by the build itself, electron.vite.config.ts), not when it ended.
+    const started = Number(readFileSync(join(root, 'out', 'main', 'build-started'), 'utf8'));
+    return Number.isFinite(started) && started > newestSource(root) ? 'build' : 'sources';
   } catch {
-    return 'sources'; // never built
+    return 'sources'; // never built, or built before the stamp existed
   }
 }

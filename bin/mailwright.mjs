@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `mailwright` command. It runs the build of the CLI (out/main/cli.js, made by `npm run build`)
-// when that build is newer than every source file, and otherwise the TypeScript sources directly
+// when no source changed since that build began, and otherwise the TypeScript sources directly
 // (through tsx): the command never needs a build step and always matches the checked-out code.
 // The build starts in about half the time (no TypeScript compiler, no loader thread) and with a
 // third less memory, which every command pays for (bench/attachment.ts times the CLI from spawn
@@ -8,11 +8,15 @@
 import { fileURLToPath } from 'node:url';
 import { cliSource } from './cli-source.mjs';
 
-let main;
-if (cliSource(fileURLToPath(new URL('..', import.meta.url))) === 'build') ({ main } = await import('../out/main/cli.js'));
-else {
+async function fromSources() {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../electron/cli/main.ts'));
+  return (await import('../electron/cli/main.ts')).main;
 }
+
+let main;
+if (cliSource(fileURLToPath(new URL('..', import.meta.url))) === 'build') {
+  // A build that cannot be loaded (half written, a chunk missing) is not the user's problem.
+  main = await import('../out/main/cli.js').then((m) => m.main, fromSources);
+} else main = await fromSources();
 process.exitCode = await main(process.argv.slice(2));

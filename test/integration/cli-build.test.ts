@@ -15,26 +15,41 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = existsSync(join(ROOT, 'out', 'main', 'cli.js'));
 
 describe('which code the mailwright command runs', () => {
+  const ago = (seconds: number) => new Date(Date.now() - seconds * 1000);
+  /** A project whose newest source is `sourceAge` s old, built `buildAge` s ago (the build began then), every folder older. */
   const project = async (sourceAge: number, buildAge?: number) => {
     const root = tempDir();
     for (const dir of ['electron/cli', 'shared/model', 'out/main']) await fs.mkdir(join(root, dir), { recursive: true });
-    const at = async (path: string, secondsAgo: number) => {
-      await fs.writeFile(join(root, path), '');
-      const t = new Date(Date.now() - secondsAgo * 1000);
-      await fs.utimes(join(root, path), t, t);
+    const at = async (path: string, secondsAgo: number, content = '') => {
+      await fs.writeFile(join(root, path), content);
+      await fs.utimes(join(root, path), ago(secondsAgo), ago(secondsAgo));
     };
     await at('electron/cli/main.ts', 100);
+    await at('package.json', 100);
     await at('shared/model/outbox.ts', sourceAge); // the newest source
-    if (buildAge !== undefined) await at('out/main/cli.js', buildAge);
+    if (buildAge !== undefined) {
+      await at('out/main/cli.js', 1); // written at the end of the build
+      await at('out/main/build-started', 1, String(ago(buildAge).getTime()));
+    }
+    for (const dir of ['electron/cli', 'electron', 'shared/model', 'shared']) await fs.utimes(join(root, dir), ago(200), ago(200));
     return root;
   };
 
-  it('the build when it is newer than every source, the sources otherwise or when never built', async () => {
+  it('the build when no source changed since it began, the sources otherwise or when never built', async () => {
     expect(cliSource(await project(60, 10), {})).toBe('build');
     expect(cliSource(await project(10, 60), {})).toBe('sources'); // a source edited since the build
+    expect(cliSource(await project(5, 10), {})).toBe('sources'); // saved while the build ran: older than cli.js, newer than its start
     expect(cliSource(await project(10), {})).toBe('sources');
     expect(cliSource(await project(60, 10), { MAILWRIGHT_CLI_FROM: 'sources' })).toBe('sources');
     expect(cliSource(await project(10, 60), { MAILWRIGHT_CLI_FROM: 'build' })).toBe('build');
+    // A source deleted since the build changes no file's time, only its folder's.
+    const deleted = await project(60, 10);
+    await fs.rm(join(deleted, 'electron/cli/main.ts'));
+    expect(cliSource(deleted, {})).toBe('sources');
+    // The build's own configuration counts as a source.
+    const reconfigured = await project(60, 10);
+    await fs.writeFile(join(reconfigured, 'package.json'), '{}');
+    expect(cliSource(reconfigured, {})).toBe('sources');
   });
 });
 

@@ -265,18 +265,24 @@ describe('checks before sending', () => {
   it('saved drafts that arrive after the user began typing do not overwrite what was typed', async () => {
     // Hold the drafts list back until the user has typed (a slow disk, a big drafts folder).
     let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    // Held at most 20 s: a step that fails meanwhile must fail the test, not leave it hanging (it
+    // timed out once in CI, on a loaded machine, with nothing said about which step waited).
+    const held = Promise.race([new Promise<void>((r) => (release = r)), new Promise<void>((r) => setTimeout(r, 20_000))]);
     const draftsList = (url: URL) => decodeURIComponent(url.pathname) === '/api/drafts:list';
     await page.route(draftsList, async (route) => {
       await held;
-      await route.continue();
+      await route.continue().catch(() => undefined); // a request of the page before the reload is gone
     });
-    await page.reload();
-    await field('Subject').fill('Typed first');
-    release();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/unsent drafts?: open one from Drafts/);
-    expect(await field('Subject').inputValue()).toBe('Typed first');
-    await page.unroute(draftsList);
-  });
+    try {
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 20_000 });
+      await field('Subject').fill('Typed first', { timeout: 20_000 });
+      release();
+      await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toMatch(/unsent drafts?: open one from Drafts/);
+      expect(await field('Subject').inputValue()).toBe('Typed first');
+    } finally {
+      release();
+      await page.unroute(draftsList);
+    }
+  }, 90_000);
 });
 

@@ -4,7 +4,8 @@
 import { z } from 'zod';
 import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
 import { draft, draftFields, savedDraftInput, type AttachmentInfo, type DraftBack, type SavedDraft } from '../model/draft';
-import { settings, type Settings } from '../model/settings';
+import type { Settings } from '../model/settings';
+import { settings } from '../model/settings-schema';
 import type { AppCommand } from '../model/app-command';
 import type { OutboxItem, SendProgress } from '../model/outbox';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
@@ -13,6 +14,7 @@ import type { DiscoveredSettings } from '../model/discovery';
 import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
 import type { Mailbox } from '../model/mailbox';
 import { fingerprintSha256, headerText, mailboxText } from '../model/text';
+import { MAX_ADDED_BASE64 } from '../model/message-size';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {
@@ -21,8 +23,6 @@ export interface Returns<T> {
 const returns = <T>(): Returns<T> => ({});
 
 const noPayload = z.undefined();
-/** Bytes sent over IPC as base64: about 36 MB of file. Larger files go through the native picker (or browser mode's upload). */
-export const MAX_ADDED_BASE64 = 48 * 1024 * 1024;
 const byId = z.strictObject({ id: accountId });
 const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const byHandle = z.strictObject({ handle: z.string().max(80) });

@@ -24,5 +24,8 @@ export function estimateMessageSize(parts: { html: string; text: string; attachm
   return 1000 + bodies + parts.attachmentSizes.reduce((sum, n) => sum + base64Size(n) + PART_OVERHEAD, 0);
 }
 
+/** Bytes sent over IPC as base64: about 36 MB of file. Larger files go through the native picker (or browser mode's upload). */
+export const MAX_ADDED_BASE64 = 48 * 1024 * 1024;
+
 /** When the server told us nothing (no SIZE in EHLO, or never tested): what most providers accept. */
 export const DEFAULT_SIZE_LIMIT = 25 * 1024 * 1024;

@@ -1,23 +1,13 @@
-import { z } from 'zod';
-import { LANGUAGE_CHOICES } from '../i18n/languages';
+import type { z } from 'zod';
+import type { settings } from './settings-schema';
+
+// Plain values only: the page imports this file, and its bundle carries no schema library.
+// The schema main checks saved and sent settings with is in settings-schema.ts.
 
 export const UNDO_CHOICES = [0, 5, 10, 20, 30] as const;
 /** 'system' follows the operating system's light or dark preference. */
 export const THEME_CHOICES = ['system', 'light', 'dark'] as const;
 
-/** What a user sets once: kept in settings.json in the data directory. */
-export const settings = z.strictObject({
-  /** Seconds a sent message waits, so it can be taken back; 0 = off. */
-  undoSeconds: z.union([z.literal(0), z.literal(5), z.literal(10), z.literal(20), z.literal(30)]),
-  /** A desktop notification when a message fails or its outcome is unknown. */
-  notifyFailures: z.boolean(),
-  /** The window's colours: the system's choice, or always light or always dark. */
-  theme: z.enum(THEME_CHOICES),
-  /** Register the desktop app as the system's handler for mailto: links (opt-in: it changes the OS default). */
-  mailtoHandler: z.boolean(),
-  /** The window's language: 'system' takes the first of the OS's preferred languages we have, else English. */
-  language: z.enum(LANGUAGE_CHOICES),
-});
 export type Settings = z.infer<typeof settings>;
 
 export const DEFAULT_SETTINGS: Settings = { undoSeconds: 10, notifyFailures: true, theme: 'system', mailtoHandler: false, language: 'system' };

@@ -21,12 +21,3 @@ export const fingerprintSha256 = z
   .transform((s) => s.replace(/[:\s]/g, '').toUpperCase())
   .refine((s) => /^[0-9A-F]{64}$/.test(s), { message: 'must be a SHA-256 fingerprint (64 hex digits, colons optional)' })
   .transform((s) => s.match(/../g)!.join(':'));
-
-const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot' }[c]};`);
-
-/** Plain text as the composer's HTML: blank lines make paragraphs, single line breaks stay. */
-export const textToHtml = (text: string) =>
-  text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');

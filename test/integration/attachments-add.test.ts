@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_ADDED_BASE64 } from '../../shared/ipc/contract';
+import { MAX_ADDED_BASE64 } from '../../shared/model/message-size';
 import { savedDraftInput } from '../../shared/model/draft';
 import { invokeChannel } from '../../electron/core/invoke';
 import { pruneUploads } from '../../electron/core/attachments/uploads';

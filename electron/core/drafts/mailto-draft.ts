@@ -2,7 +2,7 @@
 // the desktop app's mailto: handler both come through here, so both read a link the same way.
 import type { Result } from '../../../shared/errors';
 import { parseMailto } from '../../../shared/model/mailto';
-import { textToHtml } from '../../../shared/model/text';
+import { textToHtml } from '../../../shared/model/text-to-html';
 import { MailwrightError } from '../errors';
 import type { Handlers } from '../handlers';
 import { invokeChannel } from '../invoke';

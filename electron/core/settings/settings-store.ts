@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, settings as settingsSchema, type Settings } from '../../../shared/model/settings';
+import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings';
+import { settings as settingsSchema } from '../../../shared/model/settings-schema';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { storageFailed } from '../errors';
 

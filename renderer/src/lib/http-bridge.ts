@@ -1,6 +1,6 @@
 import type { Result } from '../../../shared/errors';
 import type { MailwrightApi } from '../../../shared/ipc/bridge';
-import { CHANNELS, EVENT_NAMES, type EventName } from '../../../shared/ipc/contract';
+import type { EventName } from '../../../shared/ipc/contract';
 import type { AttachmentInfo } from '../../../shared/model/draft';
 
 /** Browser mode's extra: files chosen in the browser are uploaded, and come back as handles. */
@@ -14,8 +14,10 @@ const networkError = (err: unknown): Result<never> => ({
 });
 
 /**
- * The bridge in browser mode: the same methods the preload exposes in Electron, built from the
- * same contract, carried over HTTP to the loopback server with the launch token.
+ * The bridge in browser mode: the same methods the preload exposes in Electron (typed by the same
+ * contract), carried over HTTP to the loopback server with the launch token. Channel names are not
+ * listed here: any "area:operation" name becomes a call, and the server refuses unknown ones. That
+ * keeps the contract's schemas (zod) out of the page's bundle, which only needs their types.
  */
 export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
   const headers = { Authorization: `Bearer ${token}` };
@@ -31,9 +33,15 @@ export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
       return networkError(err);
     }
   };
-  const api = Object.fromEntries(CHANNELS.map((c) => [c, (payload?: unknown) => call(c, payload)])) as Record<string, unknown>;
+  const methods = new Map<string, (payload?: unknown) => Promise<Result<unknown>>>();
+  const channel = (name: string) => {
+    let method = methods.get(name);
+    if (!method) methods.set(name, (method = (payload?: unknown) => call(name, payload)));
+    return method;
+  };
+  const api: Record<string, unknown> = {};
 
-  const listeners = new Map<EventName, Set<(payload: unknown) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let streaming = false;
   const stream = async () => {
     if (streaming) return;
@@ -51,7 +59,7 @@ export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const event = /^event: (.+)$/m.exec(frame)?.[1] as EventName | undefined;
+            const event = /^event: (.+)$/m.exec(frame)?.[1];
             const data = /^data: (.+)$/m.exec(frame)?.[1];
             if (event && data) listeners.get(event)?.forEach((l) => l(JSON.parse(data)));
           }
@@ -64,8 +72,10 @@ export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
   };
   api.on = (event: EventName, listener: (payload: unknown) => void) => {
     void stream();
-    listeners.get(event)?.add(listener);
-    return () => listeners.get(event)?.delete(listener);
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return () => void set.delete(listener);
   };
   api.upload = async (file: File) => {
     try {
@@ -75,5 +85,8 @@ export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
       return networkError(err);
     }
   };
-  return api as unknown as MailwrightApi & BrowserExtras;
+  // Only "area:operation" names are channels: `then`, `toJSON` and the like stay undefined.
+  return new Proxy(api, {
+    get: (target, name) => (typeof name === 'string' && !Object.hasOwn(target, name) && name.includes(':') ? channel(name) : target[name as string]),
+  }) as unknown as MailwrightApi & BrowserExtras;
 }

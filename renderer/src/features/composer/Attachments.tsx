@@ -1,7 +1,7 @@
 import { useRef } from 'react';
 import type { ErrorInfo, Result } from '../../../../shared/errors';
 import type { Translate } from '../../../../shared/i18n/translate';
-import { MAX_ADDED_BASE64 } from '../../../../shared/ipc/contract';
+import { MAX_ADDED_BASE64 } from '../../../../shared/model/message-size';
 import type { AttachmentInfo } from '../../../../shared/model/draft';
 import { api, isBrowserMode } from '../../lib/api';
 import { useT } from '../../lib/i18n';

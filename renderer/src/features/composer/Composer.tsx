@@ -12,7 +12,7 @@ import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/mode
 import { preSendChecks, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
 import { checkMailbox } from '../../../../shared/model/mailbox';
 import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
-import { textToHtml } from '../../../../shared/model/text';
+import { textToHtml } from '../../../../shared/model/text-to-html';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';

@@ -115,6 +115,24 @@ describe('OutboxStore when reading fails or another process starts meanwhile', (
     return () => void ((fs as unknown as Record<string, unknown>)[method] = original);
   }
 
+  it('a start with nothing to repair reads each waiting sidecar once: recover() leaves its listing for the looks that follow', async () => {
+    const dir = tempDir();
+    const before = new OutboxStore(dir);
+    await before.init();
+    const waiting = await committed(before, 'scheduled');
+    const past = new Date('2026-01-01T00:00:00Z');
+    await fs.utimes(before.outboxDir, past, past); // a settled folder, as the cache wants
+
+    const store = new OutboxStore(dir); // a new start
+    await store.recover();
+    // Rewritten in place (no rename, so the folder does not change): a look that read the file again would see it.
+    await fs.writeFile(join(store.outboxDir, `${waiting.id}.json`), JSON.stringify({ ...waiting, subject: 'read again' }));
+    expect((await store.listQueued()).map((i) => i.subject)).toEqual(['s']);
+    // A change the folder shows (a new message) is seen, and so is everything read afresh.
+    const other = await committed(store, 'scheduled');
+    expect((await store.listQueued()).map((i) => [i.id, i.subject]).sort()).toEqual([[other.id, 's'], [waiting.id, 'read again']].sort());
+  });
+
   it('a listing that hit EMFILE is not remembered: the next look sees the messages', async () => {
     const store = new OutboxStore(tempDir());
     await store.init();

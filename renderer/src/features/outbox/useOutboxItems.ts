@@ -30,8 +30,9 @@ function upsert(list: OutboxItem[] | undefined, item: OutboxItem): OutboxItem[] 
   return next;
 }
 
-/** The list from disk, with any live updates that arrived while it loaded taking precedence. */
+/** The list from disk (main sends it newest first), with any live updates that arrived while it loaded taking precedence. */
 function merge(fromDisk: OutboxItem[], liveSince: Map<string, OutboxItem>): OutboxItem[] {
+  if (!liveSince.size) return fromDisk;
   const byId = new Map(fromDisk.map((i) => [i.id, i]));
   for (const [id, i] of liveSince) byId.set(id, i);
   return [...byId.values()].sort(byNewest);

@@ -131,17 +131,21 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
             requestAnimationFrame(() =>
               setTimeout(() => {
                 const painted = performance.now();
-                const ipc = performance.getEntriesByType('resource').find((e) => e.name.includes('outbox%3Alist')) as unknown as PerformanceResourceTiming | undefined;
+                const entry = (channel: string) => performance.getEntriesByType('resource').find((e) => e.name.includes(channel) && (e as unknown as PerformanceResourceTiming).responseEnd > 0) as unknown as PerformanceResourceTiming | undefined;
+                // What the first rows came from: the overview on a first open, the whole list otherwise (or if it won the race).
+                const list = entry('outbox%3Alist');
+                const ipc = list && list.responseEnd <= painted ? list : entry('outbox%3Aoverview');
                 setTimeout(() => {
                   (window as unknown as { __afterPaint: () => Record<string, number> }).__afterPaint = () => {
                     obs.disconnect();
-                    const list = performance.getEntriesByType('resource').find((e) => e.name.includes('outbox%3Alist')) as unknown as PerformanceResourceTiming | undefined;
-                    return { longTaskMaxAll: Math.max(0, ...longTasks), listMs: list ? list.responseEnd - list.startTime : NaN };
+                    const whole = entry('outbox%3Alist');
+                    return { longTaskMaxAll: Math.max(0, ...longTasks), listMs: whole ? whole.responseEnd - whole.startTime : NaN, wholeListInMs: whole ? whole.responseEnd - t0 : NaN };
                   };
                   resolve({
                     totalMs: painted - t0,
                     domMs: shown - t0,
                     ipcMs: ipc ? ipc.responseEnd - ipc.startTime : NaN,
+                    firstFromOverview: ipc && ipc !== list ? 1 : 0,
                     afterIpcMs: ipc ? painted - (ipc.responseEnd) : NaN,
                     rows: document.querySelectorAll('.outbox-item').length,
                     domNodes: document.getElementsByTagName('*').length,
@@ -163,7 +167,7 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
   await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('outbox%3Alist') && (e as unknown as PerformanceResourceTiming).responseEnd > 0), undefined, { timeout: 60_000 });
   await page.waitForTimeout(300);
   const after = await page.evaluate(() => (window as unknown as { __afterPaint: () => Record<string, number> }).__afterPaint());
-  return { ...shown, longTaskMaxUntilLoaded: after.longTaskMaxAll!, listMs: after.listMs! };
+  return { ...shown, longTaskMaxUntilLoaded: after.longTaskMaxAll!, listMs: after.listMs!, wholeListInMs: after.wholeListInMs! };
 }
 
 /** Scroll the whole view: wheel-sized steps each frame, then jumps, then to the end and back; long tasks and frame gaps. */
@@ -241,7 +245,18 @@ export async function outboxView(): Promise<BenchResult> {
         mainSide: main,
         firstRender: {
           target: { totalMs: 200 },
-          cold: { note: 'first open after the app loaded: waits for outbox:list', totalMs: round(cold.totalMs!), ipcMs: round(cold.ipcMs!), afterIpcMs: round(cold.afterIpcMs!), longTaskMaxMs: round(cold.longTaskMax!), meets: cold.totalMs! <= 200 },
+          cold: {
+            note: 'first open after the app loaded: the first rows of each section come from outbox:overview while outbox:list brings the whole list',
+            totalMs: round(cold.totalMs!),
+            ipcMs: round(cold.ipcMs!),
+            firstRowsFrom: cold.firstFromOverview ? 'outbox:overview' : 'outbox:list',
+            afterIpcMs: round(cold.afterIpcMs!),
+            wholeListInMs: round(cold.wholeListInMs!),
+            wholeListMs: round(cold.listMs!),
+            longTaskMaxMs: round(cold.longTaskMax!),
+            longTaskMaxUntilWholeListShownMs: round(cold.longTaskMaxUntilLoaded!),
+            meets: cold.totalMs! <= 200,
+          },
           totalMs: spread(total),
           backgroundReloadMs: spread(warm.map((r) => r.listMs!)),
           rowsRendered: renders[0]!.rows,
@@ -272,9 +287,11 @@ export async function outboxView(): Promise<BenchResult> {
 
 | measure | target | median | min–max | verdict |
 |---|---|---|---|---|
-| first render, cold (first click on Outbox after the app loaded → items painted; 1 run) | ≤ 200 ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
-| … of which \`outbox:list\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |
+| first render, cold (first click on Outbox after the app loaded → the first rows of each section painted; 1 run) | ≤ 200 ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
+| … of which \`${fr.cold.firstRowsFrom}\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |
 | … of which after the reply (parse + React + paint) | | ${fr.cold.afterIpcMs} ms | | |
+| … the whole list in (click → \`outbox:list\` reply ends; its request ${fr.cold.wholeListMs} ms) | | ${fr.cold.wholeListInMs} ms | | |
+| … longest task from click until the whole list is shown | ≤ 50 ms | ${fr.cold.longTaskMaxUntilWholeListShownMs} ms | | ${pass(fr.cold.longTaskMaxUntilWholeListShownMs <= 50)} |
 | first render, opened again (${warm.length} runs; the list is reloaded in the background) | ≤ 200 ms | ${fr.totalMs.median} ms | ${fr.totalMs.min}–${fr.totalMs.max} ms | ${pass(fr.meets)} |
 | … background reload of \`outbox:list\` | | ${fr.backgroundReloadMs.median} ms | ${fr.backgroundReloadMs.min}–${fr.backgroundReloadMs.max} ms | |
 | longest task from click until the list is loaded and shown | ≤ 50 ms | ${fr.longTaskMaxUntilListLoadedMs.median} ms | ${fr.longTaskMaxUntilListLoadedMs.min}–${fr.longTaskMaxUntilListLoadedMs.max} ms | ${pass(fr.longTaskMaxUntilListLoadedMs.max <= 50)} |
@@ -295,7 +312,7 @@ Main side, \`OutboxStore.list()\` on the same directory (what \`outbox:list\` ru
         tables: [],
         targets: [
           { target: 'first render ≤ 200 ms (opened again)', value: `${fr.totalMs.median} ms`, met: fr.meets },
-          { target: 'first render ≤ 200 ms (cold: first open, waits for outbox:list)', value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `outbox:list ${fr.cold.ipcMs} ms` },
+          { target: 'first render ≤ 200 ms (cold: first open, first rows of each section)', value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `from ${fr.cold.firstRowsFrom} (${fr.cold.ipcMs} ms); whole list in at ${fr.cold.wholeListInMs} ms` },
           { target: 'scrolling: no long task > 50 ms (wall)', value: `${sc.longTasksOver50ms} over ${sc.passes} passes, longest ${sc.longTaskMaxMs} ms`, met: sc.meets },
           { target: 'scrolling: no long task > 50 ms (thread CPU time, traced pass)', value: `${sc.lastPassTraced.cpuOver50ms}, longest ${sc.lastPassTraced.cpuMaxMs} ms`, met: sc.lastPassTraced.cpuOver50ms === 0 },
         ],

@@ -8,6 +8,7 @@ import type { Settings } from '../model/settings';
 import { settings } from '../model/settings-schema';
 import type { AppCommand } from '../model/app-command';
 import type { OutboxItem, SendProgress } from '../model/outbox';
+import type { OutboxOverview } from '../model/outbox-groups';
 import type { CaughtMessage, CaughtMessageSummary } from '../model/sandbox';
 import type { DeliveredPreview } from '../model/message-view';
 import type { DiscoveredSettings } from '../model/discovery';
@@ -63,6 +64,8 @@ export const contract = {
   'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
   'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
+  /** The first rows of each outbox section and their sizes: the view draws these while the whole list (outbox:list) is on its way. */
+  'outbox:overview': { request: noPayload, response: returns<OutboxOverview>() },
   'outbox:get': { request: byItem, response: returns<OutboxItem>() },
   /** Take a message back during its undo window; returns the exact draft. */
   'outbox:undo': { request: byItem, response: returns<DraftBack>() },

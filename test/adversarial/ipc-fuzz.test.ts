@@ -48,6 +48,7 @@ const valid = (): Record<Channel, unknown> => ({
   'attachments:add': { name: 'a.txt', base64: 'aGk=' },
   'outbox:enqueue': { accountId, to: ['Bob <bob@example.test>'], cc: ['c@example.test'], bcc: ['d@example.test'], replyTo: 'r@example.test', subject: 'Hi', text: 'body', attachments: [], signature: true, options: { sendAt: '2099-01-01T00:00:00Z', undoSeconds: 5 } },
   'outbox:list': undefined,
+  'outbox:overview': undefined,
   'outbox:get': { id: 'abcdefghi-0123456789ab' },
   'outbox:undo': { id: 'abcdefghi-0123456789ab' },
   'outbox:edit': { id: 'abcdefghi-0123456789ab' },

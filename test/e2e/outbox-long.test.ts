@@ -20,6 +20,8 @@ beforeAll(async () => {
   page = await openApp(browser, served.url);
   await page.getByRole('button', { name: 'Outbox', exact: true }).click();
   await page.getByRole('region', { name: 'Sent' }).getByRole('listitem').first().waitFor();
+  // The first rows come from the overview; every row of a short group once the whole list is in.
+  await page.waitForFunction(`document.querySelectorAll('section[aria-label="Needs your attention"] li').length === 48`);
 }, 60_000);
 
 afterAll(async () => {
@@ -31,6 +33,33 @@ afterAll(async () => {
 const sent = () => page.getByRole('region', { name: 'Sent' });
 
 describe('a long outbox', () => {
+  it('draws each section\'s first rows and its size before the whole list has arrived, then the whole list', async () => {
+    const second = await openApp(browser, served.url);
+    try {
+      // Hold back the whole list (outbox:list) until the overview has been drawn.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      await second.route('**/api/outbox%3Alist', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await second.getByRole('button', { name: 'Outbox', exact: true }).click();
+      const attention = second.getByRole('region', { name: 'Needs your attention' });
+      await attention.getByRole('listitem').first().waitFor();
+      expect(await attention.getByRole('heading').textContent()).toBe('Needs your attention (48)');
+      expect(await attention.getByRole('listitem').count()).toBe(20); // OVERVIEW_ROWS
+      const sentRows = second.getByRole('region', { name: 'Sent' }).getByRole('listitem');
+      expect(await second.getByRole('region', { name: 'Sent' }).getByRole('heading').textContent()).toBe('Sent (240)');
+      expect(await sentRows.first().getAttribute('aria-label')).toBe('Invoice 239 — quarterly numbers for customer 239: Sent');
+      expect(await sentRows.first().getAttribute('aria-setsize')).toBe('240');
+      release();
+      await expect.poll(() => attention.getByRole('listitem').count()).toBe(48);
+      expect(await attention.getByRole('heading').textContent()).toBe('Needs your attention (48)');
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps its groups and counts, renders a window of rows, each with its place in the group', async () => {
     expect(await sent().getByRole('heading').textContent()).toBe('Sent (240)');
     expect(await page.getByRole('region', { name: 'Needs your attention' }).getByRole('listitem').count()).toBe(48); // short: every row

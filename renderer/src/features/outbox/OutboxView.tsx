@@ -7,7 +7,7 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT, type I18n } from '../../lib/i18n';
 import { secondsLeft, useNow } from '../../lib/useNow';
-import { GROUPS, groupOf, type GroupId } from './groups';
+import { GROUPS, groupOf, type GroupId } from '../../../../shared/model/outbox-groups';
 import { ItemActions } from './ItemActions';
 import { useOutboxItems } from './useOutboxItems';
 
@@ -32,7 +32,9 @@ interface RowHandlers {
 /** Every message grouped by what it needs, live: items change in place as main reports them. */
 export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft: (back: DraftBack, note: string) => void }) {
   const { t, rich } = useT();
-  const { items, error: listError } = useOutboxItems();
+  const { items: all, overview, error: listError } = useOutboxItems();
+  // The whole list once it is in; before that, each section's first rows (sizes from the overview).
+  const items = all ?? overview?.items;
   const [progress, setProgress] = useState<Record<string, SendProgress>>({});
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
@@ -70,14 +72,15 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
       {GROUPS.map((group) => {
         const members = groups.get(group.id)!;
         if (!members.length) return null;
+        const size = all ? members.length : overview!.counts[group.id];
         return (
           <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)}>
             <h2>
-              {t(`outbox.group.${group.id}`)} <span className="muted">({members.length})</span>
+              {t(`outbox.group.${group.id}`)} <span className="muted">({size})</span>
             </h2>
             {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
-            {members.length >= VIRTUAL_FROM ? (
-              <VirtualRows members={members} handlers={handlers} />
+            {size >= VIRTUAL_FROM ? (
+              <VirtualRows members={members} size={size} handlers={handlers} />
             ) : (
               <ul className="outbox-list">
                 {members.map((item) => (
@@ -94,11 +97,11 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
 
 /**
  * A long group: only the rows near the window are in the page, positioned in a list as tall as all
- * of them. Each row says its place (aria-posinset of aria-setsize) for screen readers; the row that
+ * of them (`size`: the group's size, more than `members` while only the overview's first rows are in). Each row says its place (aria-posinset of aria-setsize) for screen readers; the row that
  * holds the focus stays rendered however far the window scrolls, and Tab moves into the next row
  * because the rows just below the window are rendered too (overscan) and come into view as focused.
  */
-function VirtualRows({ members, handlers }: { members: OutboxItem[]; handlers: RowHandlers }) {
+function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size: number; handlers: RowHandlers }) {
   const list = useRef<HTMLUListElement>(null);
   // Where the list begins in the page: groups above it change height as their rows are measured.
   const [top, setTop] = useState(0);
@@ -139,7 +142,7 @@ function VirtualRows({ members, handlers }: { members: OutboxItem[]; handlers: R
           item={members[row.index]!}
           handlers={handlers}
           index={row.index}
-          setSize={members.length}
+          setSize={size}
           rowRef={virtualizer.measureElement}
           y={row.start - virtualizer.options.scrollMargin}
         />

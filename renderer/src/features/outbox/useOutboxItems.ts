@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../../shared/model/outbox';
+import { groupOf, type OutboxOverview } from '../../../../shared/model/outbox-groups';
 import { api } from '../../lib/api';
 
 // ISO timestamps of one format compare as strings; localeCompare is ~10× slower over 10,000 items.
@@ -11,6 +12,12 @@ const byNewest = (a: OutboxItem, b: OutboxItem) => (a.createdAt < b.createdAt ? 
  * (and reloads in the background). Undefined until something is known.
  */
 let items: OutboxItem[] | undefined;
+/**
+ * Until the whole list has come once: each section's first rows and sizes (`outbox:overview`, a
+ * small reply), so the view draws at once while the whole list — 6 MB for 10,000 messages — is on
+ * its way (bench/outbox-view.ts).
+ */
+let overview: OutboxOverview | undefined;
 let error: string | undefined;
 let live = false;
 const listeners = new Set<() => void>();
@@ -38,17 +45,35 @@ function merge(fromDisk: OutboxItem[], liveSince: Map<string, OutboxItem>): Outb
   return [...byId.values()].sort(byNewest);
 }
 
+/** A live change in the overview: the item in its new place, and the sections' sizes moved with it (exact again once the whole list is in). */
+function upsertOverview(o: OutboxOverview, item: OutboxItem): OutboxOverview {
+  const old = o.items.find((i) => i.id === item.id);
+  const counts = { ...o.counts };
+  if (old) counts[groupOf(old)]--;
+  counts[groupOf(item)]++;
+  return { items: upsert(o.items, item), counts };
+}
+
 let loading: Promise<void> | undefined;
 function reload(): Promise<void> {
   if (loading) return loading;
   const changedMeanwhile = new Map<string, OutboxItem>();
   const record = (item: OutboxItem) => changedMeanwhile.set(item.id, item);
   const off = api().on('outbox:changed', record);
+  if (!items && !overview) {
+    void api()['outbox:overview']().then((r) => {
+      // Only while nothing better is known; a failure here is told by the whole list's reply.
+      if (!r.ok || items) return;
+      overview = [...changedMeanwhile.values()].reduce(upsertOverview, r.value);
+      notify();
+    });
+  }
   const list = api()['outbox:list'];
   loading = list()
     .then((r) => {
       if (r.ok) {
         items = merge(r.value, changedMeanwhile);
+        overview = undefined;
         error = undefined;
       } else error = r.error.message;
       notify();
@@ -64,12 +89,15 @@ function goLive() {
   if (live) return;
   live = true;
   api().on('outbox:changed', (item) => {
-    items = upsert(items, item);
+    if (items) items = upsert(items, item);
+    else if (overview) overview = upsertOverview(overview, item);
+    else return; // the first reply will have it (reload() records changes while it waits)
     notify();
   });
 }
 
-export function useOutboxItems(): { items: OutboxItem[] | undefined; error: string | undefined } {
+/** `items`: the whole outbox once loaded; until then `overview` may hold each section's first rows. */
+export function useOutboxItems(): { items: OutboxItem[] | undefined; overview: OutboxOverview | undefined; error: string | undefined } {
   const [, rerender] = useState(0);
   useEffect(() => {
     const listener = () => rerender((n) => n + 1);
@@ -78,5 +106,5 @@ export function useOutboxItems(): { items: OutboxItem[] | undefined; error: stri
     void reload();
     return () => void listeners.delete(listener);
   }, []);
-  return { items, error };
+  return { items, overview, error };
 }

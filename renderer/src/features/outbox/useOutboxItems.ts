@@ -60,28 +60,28 @@ function reload(): Promise<void> {
   const changedMeanwhile = new Map<string, OutboxItem>();
   const record = (item: OutboxItem) => changedMeanwhile.set(item.id, item);
   const off = api().on('outbox:changed', record);
-  if (!items && !overview) {
-    void api()['outbox:overview']().then((r) => {
+  loading = (async () => {
+    // The first time, the overview first and alone: sent beside the whole list, its small reply
+    // waited behind the 6 MB one as often as not (main writes one, then the other).
+    if (!items && !overview) {
+      const first = await api()['outbox:overview']();
       // Only while nothing better is known; a failure here is told by the whole list's reply.
-      if (!r.ok || items) return;
-      overview = [...changedMeanwhile.values()].reduce(upsertOverview, r.value);
-      notify();
-    });
-  }
-  const list = api()['outbox:list'];
-  loading = list()
-    .then((r) => {
-      if (r.ok) {
-        items = merge(r.value, changedMeanwhile);
-        overview = undefined;
-        error = undefined;
-      } else error = r.error.message;
-      notify();
-    })
-    .finally(() => {
-      off();
-      loading = undefined;
-    });
+      if (first.ok && !items) {
+        overview = [...changedMeanwhile.values()].reduce(upsertOverview, first.value);
+        notify();
+      }
+    }
+    const r = await api()['outbox:list']();
+    if (r.ok) {
+      items = merge(r.value, changedMeanwhile);
+      overview = undefined;
+      error = undefined;
+    } else error = r.error.message;
+    notify();
+  })().finally(() => {
+    off();
+    loading = undefined;
+  });
   return loading;
 }
 

@@ -43,9 +43,15 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     })
     .showHelpAfterError(false);
 
-  const getCore = async () => {
+  /**
+   * `longRunning`: for `serve`, which runs like the app: what goes wrong on the way (a send that
+   * could not be completed, a failed look at the outbox) is said on stderr, as the app writes its
+   * log, rather than nowhere. One-shot commands report their own outcome and nothing else.
+   */
+  const getCore = async ({ longRunning = false } = {}) => {
     const opts = program.opts<{ dataDir?: string }>();
-    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env) });
+    const log = (message: string, err?: unknown) => io.stderr(`mailwright: ${message}${err ? `: ${(err as Error)?.message ?? String(err)}` : ''}\n`);
+    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env), ...(longRunning ? { log } : {}) });
     return core;
   };
   const run =
@@ -308,7 +314,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .exitOverride()
     .action(
       run(async (o: { port?: number }) => {
-        const c = await getCore();
+        const c = await getCore({ longRunning: true });
         const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
         if (!existsSync(join(rendererDir, 'index.html'))) {
           throw new CliFailure(new MailwrightError('INVALID_INPUT', 'The app is not built yet.', 'Run `npm run build` first (bash scripts/launch.sh does it for you).').info);

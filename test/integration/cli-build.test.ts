@@ -90,6 +90,18 @@ describe.skipIf(!BUILT)('the built CLI (out/main/cli.js) and the sources are the
       const page = await fetch(url);
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<div id="root">');
+      // The built app sends: the outbox, the builder and nodemailer from the bundle, to the sandbox's server.
+      const { origin, hash } = new URL(url);
+      const token = new URLSearchParams(hash.slice(1)).get('token')!;
+      const api = async (channel: string, payload?: unknown) => {
+        const res = await fetch(`${origin}/api/${encodeURIComponent(channel)}`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: payload === undefined ? '' : JSON.stringify(payload) });
+        return (await res.json()) as { ok: boolean; value: { id: string; state: string; size: number } };
+      };
+      const queued = await api('outbox:enqueue', { accountId: 'sandbox', to: ['ana@example.test'], subject: 'From the build', html: '<p>Built on a <b>worker</b></p>', options: { undoSeconds: 0 } });
+      expect(queued.ok).toBe(true);
+      await expect.poll(async () => (await api('outbox:get', { id: queued.value.id })).value.state, { timeout: 20_000 }).toBe('sent');
+      expect(queued.value.size).toBeGreaterThan(300);
+      expect(out).not.toContain('mailwright:'); // serve logged no problem on the way
     } finally {
       child.kill('SIGINT');
     }

@@ -1,7 +1,8 @@
 import type { OutboxItem } from './outbox';
 
-// The outbox view's sections. Here rather than in the page because main answers `outbox:overview`
-// in the same order: the first rows of each section, before the whole list has arrived.
+// The outbox view's sections, and how its list is kept newest first as changes come in. Here
+// rather than in the page because main answers `outbox:overview` in the same sections (the first
+// rows of each, before the whole list has arrived), and so that the rules are unit-tested.
 
 export type GroupId = 'attention' | 'sending' | 'held' | 'retrying' | 'scheduled' | 'sent' | 'cancelled';
 
@@ -47,4 +48,38 @@ export function overviewOf(items: readonly OutboxItem[], perGroup: number): Outb
     if (counts[group]++ < perGroup) first.push(item);
   }
   return { items: first, counts };
+}
+
+// ISO timestamps of one format compare as strings; localeCompare is ~10× slower over 10,000 items.
+export const byNewest = (a: OutboxItem, b: OutboxItem) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
+
+/** `list` (newest first) with `item` in its place, replacing the item of the same id. */
+export function upsert(list: OutboxItem[] | undefined, item: OutboxItem): OutboxItem[] {
+  const next = (list ?? []).filter((i) => i.id !== item.id);
+  // Newest first: the place of the new or changed item by binary search, not a sort of the whole list.
+  let lo = 0;
+  let hi = next.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (byNewest(next[mid]!, item) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  next.splice(lo, 0, item);
+  return next;
+}
+
+/**
+ * A live change while only the overview is in. A row it shows changes in place, and its section's
+ * size moves with it — unless the overview already has this change (its reply was made after it).
+ * A message newer than every row is new since: its section grows. Any other message is an older
+ * one beyond the rows shown, whose former section is not known here: it is left to the whole list,
+ * rather than counted twice (found in review).
+ */
+export function upsertOverview(o: OutboxOverview, item: OutboxItem): OutboxOverview {
+  const old = o.items.find((i) => i.id === item.id);
+  if (old ? old.updatedAt > item.updatedAt : o.items.length > 0 && item.createdAt <= o.items[0]!.createdAt) return o;
+  const counts = { ...o.counts };
+  if (old) counts[groupOf(old)]--;
+  counts[groupOf(item)]++;
+  return { items: upsert(o.items, item), counts };
 }

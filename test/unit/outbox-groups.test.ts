@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import { overviewOf } from '../../shared/model/outbox-groups';
+import { overviewOf, upsertOverview } from '../../shared/model/outbox-groups';
 
 const item = (n: number, state: OutboxState, extra: Partial<OutboxItem> = {}): OutboxItem => ({
   id: `id${n}`,
@@ -38,5 +38,34 @@ describe('overviewOf', () => {
     const o = overviewOf([], 20);
     expect(o.items).toEqual([]);
     expect(Object.values(o.counts).every((c) => c === 0)).toBe(true);
+  });
+});
+
+describe('a live change while only the overview is in (upsertOverview)', () => {
+  // Three scheduled (two shown), two sent (one shown): newest first.
+  const all = [item(1, 'scheduled'), item(2, 'sent'), item(3, 'scheduled'), item(4, 'sent'), item(5, 'scheduled')];
+  const base = overviewOf(all, 1);
+  const later = (i: OutboxItem, extra: Partial<OutboxItem>) => ({ ...i, updatedAt: '2026-01-01T00:05:00.000Z', ...extra });
+
+  it('a row shown that changes section moves with its count', () => {
+    const o = upsertOverview(base, later(all[0]!, { state: 'sending' }));
+    expect(o.items.map((i) => [i.id, i.state])).toEqual([['id1', 'sending'], ['id2', 'sent']]);
+    expect(o.counts).toMatchObject({ scheduled: 2, sending: 1, sent: 2 });
+  });
+
+  it('a change the overview already has (its reply was made after it) changes nothing', () => {
+    const stale = { ...all[0]!, state: 'held' as const, updatedAt: '2025-12-31T00:00:00.000Z' };
+    expect(upsertOverview(base, stale)).toBe(base);
+  });
+
+  it('an older message beyond the rows shown is left to the whole list: no count moves twice', () => {
+    expect(upsertOverview(base, later(all[4]!, { state: 'sending' }))).toBe(base);
+    expect(upsertOverview(base, later(all[3]!, { attempts: 2 }))).toBe(base);
+  });
+
+  it('a message newer than every row is new since the overview: its section grows', () => {
+    const o = upsertOverview(base, item(0, 'held'));
+    expect(o.items[0]!.id).toBe('id0');
+    expect(o.counts).toMatchObject({ held: 1, scheduled: 3, sent: 2 });
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // The contract's schemas (zod) are main's business: the page needs only their types. A value
 // import of them anywhere the page reaches — directly or through a shared module — would put the
 // schema library back into the bundle. This walks the page's import graph as the bundler does
-// (type-only imports are erased) and names the chain that reaches a package that must stay out.
+// (`import type` is erased) and names the chain that reaches a package that must stay out.
 const ENTRY = resolve('renderer/src/main.tsx');
 const KEPT_OUT = ['zod'];
 
@@ -17,12 +17,9 @@ function valueImports(file: string): string[] {
   const found: string[] = [];
   for (const node of source.statements) {
     if (ts.isImportDeclaration(node)) {
-      const clause = node.importClause;
-      const typeOnly =
-        clause !== undefined &&
-        (clause.isTypeOnly ||
-          (!clause.name && clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 && clause.namedBindings.elements.every((e) => e.isTypeOnly)));
-      if (!typeOnly) found.push((node.moduleSpecifier as ts.StringLiteral).text);
+      // Only `import type` is erased: with verbatimModuleSyntax, `import { type A } from 'x'` still
+      // loads x (it becomes `import {} from 'x'`).
+      if (!node.importClause?.isTypeOnly) found.push((node.moduleSpecifier as ts.StringLiteral).text);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) found.push((node.moduleSpecifier as ts.StringLiteral).text);
   }
   // import('…') for lazily loaded views: those chunks load too.

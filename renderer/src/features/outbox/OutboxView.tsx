@@ -71,10 +71,11 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
       {items && items.length === 0 && <div className="empty">{t('outbox.empty')}</div>}
       {GROUPS.map((group) => {
         const members = groups.get(group.id)!;
-        if (!members.length) return null;
-        const size = all ? members.length : overview!.counts[group.id];
+        // Before the whole list, a section's size is the overview's count: it may have more than its rows shown.
+        const size = all ? members.length : (overview?.counts[group.id] ?? 0);
+        if (!size) return null;
         return (
-          <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)}>
+          <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)} aria-busy={members.length < size || undefined}>
             <h2>
               {t(`outbox.group.${group.id}`)} <span className="muted">({size})</span>
             </h2>

@@ -1,10 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../../shared/model/outbox';
-import { groupOf, type OutboxOverview } from '../../../../shared/model/outbox-groups';
+import { byNewest, upsert, upsertOverview, type OutboxOverview } from '../../../../shared/model/outbox-groups';
 import { api } from '../../lib/api';
-
-// ISO timestamps of one format compare as strings; localeCompare is ~10× slower over 10,000 items.
-const byNewest = (a: OutboxItem, b: OutboxItem) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0);
 
 /**
  * The outbox as the renderer knows it, kept for the whole session: loaded from main once, then
@@ -23,35 +20,12 @@ let live = false;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 
-function upsert(list: OutboxItem[] | undefined, item: OutboxItem): OutboxItem[] {
-  const next = (list ?? []).filter((i) => i.id !== item.id);
-  // Newest first: the place of the new or changed item by binary search, not a sort of the whole list.
-  let lo = 0;
-  let hi = next.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (byNewest(next[mid]!, item) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  next.splice(lo, 0, item);
-  return next;
-}
-
 /** The list from disk (main sends it newest first), with any live updates that arrived while it loaded taking precedence. */
 function merge(fromDisk: OutboxItem[], liveSince: Map<string, OutboxItem>): OutboxItem[] {
   if (!liveSince.size) return fromDisk;
   const byId = new Map(fromDisk.map((i) => [i.id, i]));
   for (const [id, i] of liveSince) byId.set(id, i);
   return [...byId.values()].sort(byNewest);
-}
-
-/** A live change in the overview: the item in its new place, and the sections' sizes moved with it (exact again once the whole list is in). */
-function upsertOverview(o: OutboxOverview, item: OutboxItem): OutboxOverview {
-  const old = o.items.find((i) => i.id === item.id);
-  const counts = { ...o.counts };
-  if (old) counts[groupOf(old)]--;
-  counts[groupOf(item)]++;
-  return { items: upsert(o.items, item), counts };
 }
 
 let loading: Promise<void> | undefined;

@@ -98,7 +98,8 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
 
 /**
  * A long group: only the rows near the window are in the page, positioned in a list as tall as all
- * of them (`size`: the group's size, more than `members` while only the overview's first rows are in). Each row says its place (aria-posinset of aria-setsize) for screen readers; the row that
+ * of them. Each row says its place (aria-posinset of aria-setsize: the group's `size`, more than
+ * its `members` while only the overview's first rows are in) for screen readers; the row that
  * holds the focus stays rendered however far the window scrolls, and Tab moves into the next row
  * because the rows just below the window are rendered too (overscan) and come into view as focused.
  */

@@ -51,7 +51,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const log = opts.log ?? (() => {});
   const clock = opts.clock ?? systemClock;
-  const events = new CoreEvents();
+  const events = new CoreEvents(log);
   const sandbox = new SandboxServer({ dataDir: opts.dataDir, onCaught: (m) => events.emit('sandbox:caught', m) });
   const accounts = new AccountStore({
     dataDir: opts.dataDir,

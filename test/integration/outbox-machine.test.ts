@@ -302,3 +302,21 @@ describe('partial delivery and the duplicate window', () => {
   });
 
 });
+
+describe('telling about changes', () => {
+  it('a listener that throws is logged; the enqueue it heard about still succeeds, the message is sent, and the other listeners hear every change', async () => {
+    const said: string[] = [];
+    const { core } = await setup({ log: (m) => said.push(m) });
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    core.events.on('outbox:changed', () => {
+      throw new Error('a broken window');
+    });
+    const heard: string[] = [];
+    core.events.on('outbox:changed', (item) => heard.push(item.state));
+    const item = await core.outbox.enqueue(testDraft(acc.id));
+    await reaches(core, item.id, ['sent']);
+    expect(heard).toContain('sent');
+    expect(said.some((m) => m.includes('a listener of outbox:changed failed'))).toBe(true);
+  });
+});

@@ -6,10 +6,14 @@
 //   queued     PORT COUNT HTML TEXT  — the core with COUNT messages waiting first (sent later, in
 //                                      an hour), then all due at once: the cost of a long queue
 //   nodemailer PORT COUNT HTML TEXT  — raw nodemailer, pool with the TransportFactory's settings
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+//   durable    PORT COUNT HTML TEXT  — raw nodemailer doing the least any crash-safe outbox must:
+//                                      the message in a file and a state record, durably, before
+//                                      the send, and the state again after it
+import { createReadStream, mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Clock } from '../electron/core/clock';
 import { createCore } from '../electron/core/core';
 import { invokeChannel } from '../electron/core/invoke';
@@ -34,6 +38,56 @@ async function raw() {
   const ms = performance.now() - started;
   transport.close();
   return { ms, startRss, peakRss: hwmKb() };
+}
+
+/**
+ * The floor under any outbox that survives a crash, with nothing else of Mailwright's: each message
+ * built (the same HTML and text part), written and fsynced; a state record written atomically (temp
+ * file, fsync, rename, folder fsync) as queued, the message sent from its file, the record written
+ * again as sent. 16 messages in flight, on the same pool. What Mailwright does beyond this (claims,
+ * the draft's schema, a generated text part, the move to sent/) is what its ratio to this shows.
+ */
+async function durable() {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-bench-durable-'));
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
+  const writeSynced = async (path: string, data: string | Buffer) => {
+    const handle = await fs.open(path, 'w', 0o600);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  };
+  const record = async (i: number, state: string) => {
+    const path = join(dir, `${i}.json`);
+    await writeSynced(`${path}.tmp`, JSON.stringify({ i, state, at: new Date().toISOString() }));
+    await fs.rename(`${path}.tmp`, path);
+    const folder = await fs.open(dir, 'r');
+    await folder.sync();
+    await folder.close();
+  };
+  const startRss = rssKb();
+  const started = performance.now();
+  let next = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < count) {
+          const i = next++;
+          const eml = join(dir, `${i}.eml`);
+          await writeSynced(eml, await new MailComposer({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text }).compile().build());
+          await record(i, 'queued');
+          await transport.sendMail({ envelope: { from: 'ana@example.test', to: [to(i)] }, raw: createReadStream(eml) });
+          await record(i, 'sent');
+        }
+      }),
+    );
+    return { ms: performance.now() - started, startRss, peakRss: hwmKb() };
+  } finally {
+    transport.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function mailwright(queued: boolean) {
@@ -95,6 +149,6 @@ async function mailwright(queued: boolean) {
   }
 }
 
-const result = mode === 'nodemailer' ? await raw() : await mailwright(mode === 'queued');
+const result = mode === 'nodemailer' ? await raw() : mode === 'durable' ? await durable() : await mailwright(mode === 'queued');
 process.stdout.write(JSON.stringify({ mode, count, ...result }) + '\n');
 process.exit(0);

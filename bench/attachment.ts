@@ -31,7 +31,7 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
   const cli = join(ROOT, 'bin', 'mailwright.mjs');
   try {
     for (let round = 0; round < rounds; round++) {
-      for (const contender of ['mailwright', 'nodemailer', 'python'] as const) {
+      for (const contender of ['mailwright', 'nodemailer', 'durable', 'python'] as const) {
         let cmd: string;
         let args: string[];
         const dataDir = join(dir, `data-${round}`);
@@ -41,6 +41,7 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
           if (add.code !== 0) throw new Error(`account add failed: ${add.stderr}${add.stdout}`);
           [cmd, args] = [process.execPath, [cli, '--data-dir', dataDir, '--json', 'send', '--account', 'Bench', '--to', 'bob@example.test', '--subject', 'Big file', '--text', 'The file is attached.', '--attach', file]];
         } else if (contender === 'nodemailer') [cmd, args] = tsNode('nodemailer-attach.ts', String(sink.port), file);
+        else if (contender === 'durable') [cmd, args] = tsNode('nodemailer-attach.ts', String(sink.port), file, 'durable');
         else [cmd, args] = ['/usr/bin/python3', [join(BENCH_DIR, 'smtplib_send.py'), 'attach', String(sink.port), file]];
         const before = await sink.count();
         const run = await runChild(cmd, args);
@@ -61,9 +62,10 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
   const label: Record<string, string> = {
     mailwright: '`mailwright send --attach` (CLI child: core, outbox, durable writes)',
     nodemailer: 'raw nodemailer, attachment streamed from its path (child)',
+    durable: 'raw nodemailer + the least a crash-safe outbox writes (child)',
     python: 'Python email.mime + smtplib (child)',
   };
-  const rows = ['mailwright', 'nodemailer', 'python'].map((c) => ({
+  const rows = ['mailwright', 'nodemailer', 'durable', 'python'].map((c) => ({
     contender: label[c]!,
     'wall (s, median)': fmt(wall(c) / 1000, 2),
     'peak RSS (MB, median)': fmt(rss(c) / 1024),
@@ -72,15 +74,18 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
   }));
   // Paired by round (Mailwright against the nodemailer run right after it), median of the ratios:
   // a slow moment on the shared machine then counts against both.
-  const paired = (f: (r: Run) => number) => {
+  const paired = (f: (r: Run) => number, against = 'nodemailer') => {
     const m = runs.filter((r) => r.contender === 'mailwright').map(f);
-    const n = runs.filter((r) => r.contender === 'nodemailer').map(f);
+    const n = runs.filter((r) => r.contender === against).map(f);
     return m.map((x, i) => x / n[i]!);
   };
   const rssRatios = paired((r) => r.peakRssKb);
   const wallRatios = paired((r) => r.wallMs);
   const rssRatio = median(rssRatios);
   const wallRatio = median(wallRatios);
+  // Not a target: what the wall time is made of, against the floor any durable outbox stands on.
+  const floorWall = wall('durable') / wall('nodemailer');
+  const overFloor = median(paired((r) => r.wallMs, 'durable'));
   const cliFrom = cliSource(ROOT) as 'build' | 'sources';
   return {
     name: 'attachment',
@@ -89,13 +94,13 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
       `A ${mb} MB file of random bytes is written under /tmp for the run and removed after. Each contender is a child process sending it once to the discarding sink (its own process); ${rounds} rounds interleaved, medians shown; the targets' ratios are the medians of the per-round ratios (each Mailwright run against the nodemailer run right after it). Wall time is from spawn to exit (process start-up included); peak RSS is the child's VmHWM from /proc, polled every 20 ms until exit.`,
       `The \`mailwright\` command ran from **${cliFrom === 'build' ? 'its build (out/main/cli.js, current: `npm run build` had run)' : 'the TypeScript sources through tsx (no current build: run `npm run build` first to measure what an installed app runs)'}**.`,
       'Mailwright: `node bin/mailwright.mjs --data-dir D --json send --account A --attach FILE …` with an account added beforehand (not timed): the message is built once into the outbox (base64, fsynced), committed, sent from the file as a stream, moved to sent/.',
-      'raw nodemailer: one transport, `attachments: [{ path }]` (nodemailer streams it), nothing written to disk. Python: `MIMEApplication(f.read())` then `send_message` — the standard library holds the whole message in memory.',
+      'raw nodemailer: one transport, `attachments: [{ path }]` (nodemailer streams it), nothing written to disk. raw nodemailer + the least a crash-safe outbox writes: the same message built by MailComposer into a file (fsynced), a state record written atomically (temp file, fsync, rename, folder fsync) before the send and after it, the message sent from its file — the floor under any outbox that keeps its promise across a crash. Python: `MIMEApplication(f.read())` then `send_message` — the standard library holds the whole message in memory.',
     ].join('\n\n'),
     tables: [{ caption: 'Wall time and peak memory of the sending process (lower is better)', rows }],
     targets: [
       { target: 'peak RSS ≤ 2× raw nodemailer (median of per-round ratios)', value: `${rssRatio.toFixed(2)}×`, met: rssRatio <= 2, note: `rounds: ${rssRatios.map((r) => r.toFixed(2)).join(', ')}` },
-      { target: 'wall time ≤ 1.3× raw nodemailer (median of per-round ratios)', value: `${wallRatio.toFixed(2)}×`, met: wallRatio <= 1.3, note: `rounds: ${wallRatios.map((r) => r.toFixed(2)).join(', ')}` },
+      { target: 'wall time ≤ 1.3× raw nodemailer (median of per-round ratios)', value: `${wallRatio.toFixed(2)}×`, met: wallRatio <= 1.3, note: `rounds: ${wallRatios.map((r) => r.toFixed(2)).join(', ')}; the durable floor takes ${floorWall.toFixed(2)}× raw nodemailer's time, Mailwright ${overFloor.toFixed(2)}× the floor's` },
     ],
-    raw: { mb, rounds, cliFrom, runs, rssRatios, wallRatios },
+    raw: { mb, rounds, cliFrom, runs, rssRatios, wallRatios, durableFloorWall: floorWall, wallOverDurableFloor: overFloor },
   };
 }

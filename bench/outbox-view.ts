@@ -138,8 +138,11 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
                 setTimeout(() => {
                   (window as unknown as { __afterPaint: () => Record<string, number> }).__afterPaint = () => {
                     obs.disconnect();
-                    const whole = entry('outbox%3Alist');
-                    return { longTaskMaxAll: Math.max(0, ...longTasks), listMs: whole ? whole.responseEnd - whole.startTime : NaN, wholeListInMs: whole ? whole.responseEnd - t0 : NaN };
+                    // The whole list may come in pages: from the first request's start to the last reply's end.
+                    const pages = performance.getEntriesByType('resource').filter((e) => e.name.includes('outbox%3Alist')) as unknown as PerformanceResourceTiming[];
+                    const start = Math.min(...pages.map((e) => e.startTime));
+                    const end = Math.max(...pages.map((e) => e.responseEnd));
+                    return { longTaskMaxAll: Math.max(0, ...longTasks), listMs: pages.length ? end - start : NaN, wholeListInMs: pages.length ? end - t0 : NaN, listRequests: pages.length };
                   };
                   resolve({
                     totalMs: painted - t0,
@@ -164,10 +167,11 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
   await page.getByRole('button', { name: 'Outbox', exact: true }).click();
   const shown = await page.evaluate(() => (window as unknown as { __outbox: Promise<Record<string, number>> }).__outbox);
   // The list is (re)loaded from main in the background; its arrival (parse + render) must not be a long task either.
-  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('outbox%3Alist') && (e as unknown as PerformanceResourceTiming).responseEnd > 0), undefined, { timeout: 60_000 });
+  // (Every section says aria-busy until all its rows are in.)
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('outbox%3Alist') && (e as unknown as PerformanceResourceTiming).responseEnd > 0) && !document.querySelector('section[aria-busy]'), undefined, { timeout: 60_000 });
   await page.waitForTimeout(300);
   const after = await page.evaluate(() => (window as unknown as { __afterPaint: () => Record<string, number> }).__afterPaint());
-  return { ...shown, longTaskMaxUntilLoaded: after.longTaskMaxAll!, listMs: after.listMs!, wholeListInMs: after.wholeListInMs! };
+  return { ...shown, longTaskMaxUntilLoaded: after.longTaskMaxAll!, listMs: after.listMs!, wholeListInMs: after.wholeListInMs!, listRequests: after.listRequests! };
 }
 
 /** Scroll the whole view: wheel-sized steps each frame, then jumps, then to the end and back; long tasks and frame gaps. */
@@ -253,6 +257,7 @@ export async function outboxView(): Promise<BenchResult> {
             afterIpcMs: round(cold.afterIpcMs!),
             wholeListInMs: round(cold.wholeListInMs!),
             wholeListMs: round(cold.listMs!),
+            wholeListRequests: cold.listRequests!,
             longTaskMaxMs: round(cold.longTaskMax!),
             longTaskMaxUntilWholeListShownMs: round(cold.longTaskMaxUntilLoaded!),
             meets: cold.totalMs! <= 200,
@@ -290,10 +295,10 @@ export async function outboxView(): Promise<BenchResult> {
 | first render, cold (first click on Outbox after the app loaded → the first rows of each section painted; 1 run) | ≤ 200 ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
 | … of which \`${fr.cold.firstRowsFrom}\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |
 | … of which after the reply (parse + React + paint) | | ${fr.cold.afterIpcMs} ms | | |
-| … the whole list in (click → \`outbox:list\` reply ends; its request ${fr.cold.wholeListMs} ms) | | ${fr.cold.wholeListInMs} ms | | |
+| … the whole list in (click → the last \`outbox:list\` reply ends; ${fr.cold.wholeListRequests} requests, ${fr.cold.wholeListMs} ms from the first's start) | | ${fr.cold.wholeListInMs} ms | | |
 | … longest task from click until the whole list is shown | ≤ 50 ms | ${fr.cold.longTaskMaxUntilWholeListShownMs} ms | | ${pass(fr.cold.longTaskMaxUntilWholeListShownMs <= 50)} |
 | first render, opened again (${warm.length} runs; the list is reloaded in the background) | ≤ 200 ms | ${fr.totalMs.median} ms | ${fr.totalMs.min}–${fr.totalMs.max} ms | ${pass(fr.meets)} |
-| … background reload of \`outbox:list\` | | ${fr.backgroundReloadMs.median} ms | ${fr.backgroundReloadMs.min}–${fr.backgroundReloadMs.max} ms | |
+| … background reload of \`outbox:list\` (all its pages) | | ${fr.backgroundReloadMs.median} ms | ${fr.backgroundReloadMs.min}–${fr.backgroundReloadMs.max} ms | |
 | longest task from click until the list is loaded and shown | ≤ 50 ms | ${fr.longTaskMaxUntilListLoadedMs.median} ms | ${fr.longTaskMaxUntilListLoadedMs.min}–${fr.longTaskMaxUntilListLoadedMs.max} ms | ${pass(fr.longTaskMaxUntilListLoadedMs.max <= 50)} |
 | long tasks > 50 ms while scrolling (${sc.passes} passes × ${sc.framesPerPass} frames) | 0 | ${sc.longTasksOver50ms} | longest ${sc.longTaskMaxMs} ms | ${pass(sc.meets)} |
 | … in the last pass, from a trace: main-thread tasks over 50 ms by wall time / by thread CPU time | 0 | ${sc.lastPassTraced.wallOver50ms} / ${sc.lastPassTraced.cpuOver50ms} | longest ${sc.lastPassTraced.wallMaxMs} ms wall, ${sc.lastPassTraced.cpuMaxMs} ms CPU (p99 ${sc.lastPassTraced.cpuP99Ms} ms) | ${pass(sc.lastPassTraced.cpuOver50ms === 0)} by CPU time |

@@ -63,7 +63,8 @@ export const contract = {
   /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
   'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>() },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
-  'outbox:list': { request: noPayload, response: returns<OutboxItem[]>() },
+  /** Every message, newest first; or one page of them (the view takes the whole list in pages of a few thousand). */
+  'outbox:list': { request: z.strictObject({ after: z.strictObject({ createdAt: z.iso.datetime(), id: itemId }).optional(), limit: z.number().int().min(1).max(100_000) }).optional(), response: returns<OutboxItem[]>() },
   /** The first rows of each outbox section and their sizes: the view draws these while the whole list (outbox:list) is on its way. */
   'outbox:overview': { request: noPayload, response: returns<OutboxOverview>() },
   'outbox:get': { request: byItem, response: returns<OutboxItem>() },

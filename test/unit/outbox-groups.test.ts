@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import { overviewOf, upsertOverview } from '../../shared/model/outbox-groups';
+import { byNewest, overviewOf, pageOf, upsertOverview } from '../../shared/model/outbox-groups';
 
 const item = (n: number, state: OutboxState, extra: Partial<OutboxItem> = {}): OutboxItem => ({
   id: `id${n}`,
@@ -67,5 +67,31 @@ describe('a live change while only the overview is in (upsertOverview)', () => {
     const o = upsertOverview(base, item(0, 'held'));
     expect(o.items[0]!.id).toBe('id0');
     expect(o.counts).toMatchObject({ held: 1, scheduled: 3, sent: 2 });
+  });
+});
+
+describe('pages of the list (pageOf)', () => {
+  // Newest first; three messages made in the same millisecond, ordered by id among themselves.
+  const same = '2026-01-01T00:01:00.000Z';
+  const list = [item(1, 'sent'), { ...item(2, 'sent'), createdAt: same, id: 'c' }, { ...item(3, 'sent'), createdAt: same, id: 'b' }, { ...item(4, 'sent'), createdAt: same, id: 'a' }, item(60, 'sent')].sort(byNewest);
+  const walk = (limit: number) => {
+    const seen: string[] = [];
+    for (;;) {
+      const last = list.find((i) => i.id === seen.at(-1));
+      const page = pageOf(list, { limit, ...(last ? { after: { createdAt: last.createdAt, id: last.id } } : {}) });
+      seen.push(...page.map((i) => i.id));
+      if (page.length < limit) return seen;
+    }
+  };
+
+  it('walks the whole list once, in order, whatever the page size, ties included', () => {
+    for (const limit of [1, 2, 3, 5, 10]) expect(walk(limit)).toEqual(list.map((i) => i.id));
+    expect(list.map((i) => i.id)).toEqual(['id1', 'c', 'b', 'a', 'id60']);
+  });
+
+  it('a page after a message that is gone begins where it stood; without a page, everything', () => {
+    expect(pageOf(list, { after: { createdAt: same, id: 'bb' }, limit: 10 }).map((i) => i.id)).toEqual(['b', 'a', 'id60']);
+    expect(pageOf(list, { after: { createdAt: '2000-01-01T00:00:00.000Z', id: 'z' }, limit: 10 })).toEqual([]);
+    expect(pageOf(list)).toEqual(list);
   });
 });

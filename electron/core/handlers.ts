@@ -10,7 +10,7 @@ import { sendTestMessage } from './smtp/doctor/send-test';
 import { draftMailboxes, signatureText, textFromHtml } from './message/build-message';
 import { previewMessage } from './message/preview-message';
 import { storeUpload } from './attachments/uploads';
-import { OVERVIEW_ROWS, overviewOf, pageOf } from '../../shared/model/outbox-groups';
+import { OVERVIEW_ROWS, overviewOf } from '../../shared/model/outbox-groups';
 
 /** A file name from a subject, safe on every system. */
 const emlFileName = (subject: string) => `${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim().slice(0, 80) || 'message'}.eml`;
@@ -88,7 +88,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
       void recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
       return item;
     },
-    'outbox:list': async (page) => pageOf(await outbox.list(), page),
+    'outbox:list': (page) => outbox.listPage(page),
     'outbox:overview': async () => overviewOf(await outbox.list(), OVERVIEW_ROWS),
     'outbox:get': ({ id }) => outbox.get(id),
     'outbox:undo': ({ id }) => outbox.undo(id),

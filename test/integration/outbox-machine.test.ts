@@ -1,6 +1,7 @@
 import { mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { OutboxStore } from '../../electron/core/outbox/outbox-store';
 import type { Core } from '../../electron/core/core';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { FakeClock } from '../helpers/fake-clock';
@@ -318,5 +319,35 @@ describe('telling about changes', () => {
     await reaches(core, item.id, ['sent']);
     expect(heard).toContain('sent');
     expect(said.some((m) => m.includes('a listener of outbox:changed failed'))).toBe(true);
+  });
+});
+
+describe('the list in pages', () => {
+  it('the pages after a first page are cut from its listing while it is young; a first page, or an old listing, lists again', async () => {
+    const lists = vi.spyOn(OutboxStore.prototype, 'list');
+    try {
+      const { core, clock } = await setup({ autoRun: false });
+      const s = await smtp();
+      const acc = await saveAccount(core, s.port);
+      const later = { options: { sendAt: new Date(clock.now().getTime() + 3_600_000).toISOString() } };
+      for (let i = 0; i < 3; i++) {
+        await core.outbox.enqueue(testDraft(acc.id, { subject: `m${i}`, ...later }));
+        clock.advance(1); // distinct creation times
+      }
+      lists.mockClear();
+      const first = await core.outbox.listPage({ limit: 2 });
+      expect(first.map((i) => i.subject)).toEqual(['m2', 'm1']);
+      const after = { createdAt: first[1]!.createdAt, id: first[1]!.id };
+      expect((await core.outbox.listPage({ limit: 2, after })).map((i) => i.subject)).toEqual(['m0']);
+      expect(lists).toHaveBeenCalledTimes(1);
+      clock.advance(10_001);
+      expect((await core.outbox.listPage({ limit: 2, after })).map((i) => i.subject)).toEqual(['m0']);
+      expect(lists).toHaveBeenCalledTimes(2);
+      await core.outbox.listPage({ limit: 2 });
+      expect(lists).toHaveBeenCalledTimes(3);
+      expect(await core.outbox.listPage()).toHaveLength(3);
+    } finally {
+      lists.mockRestore();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { readChunkFor } from '../fs/io-chunk';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
+import { pageOf, type ListPage } from '../../../shared/model/outbox-groups';
 import { mapSmtpError } from '../smtp/error-mapping';
 import type { TransportFactory } from '../smtp/transport-factory';
 import { backoffMs, DEFAULT_RETRY, isTemporary, type RetryPolicy } from './retry-policy';
@@ -63,6 +64,8 @@ const address = (a: string | { address: string }) => (typeof a === 'string' ? a 
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 /** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
 const LOOK_EVERY_MS = 30_000;
+/** How long the pages after a first page are cut from its listing (a view takes 10,000 messages in three pages, well under a second). */
+const LISTING_KEPT_MS = 10_000;
 
 /**
  * The outbox as a state machine. Every transition is written durably before it takes effect; the
@@ -74,6 +77,8 @@ export class OutboxService {
   private readonly queues = new Map<string, Promise<unknown>>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private timer: unknown;
+  /** The listing the last first page was cut from (see listPage). */
+  private listing: { at: number; items: Promise<OutboxItem[]> } | undefined;
   /** When the timer fires (undefined: no timer). */
   private timerAt: number | undefined;
   /** One look for due work at a time; a wake asked for meanwhile runs once after it (see wake()). */
@@ -613,6 +618,27 @@ export class OutboxService {
 
   list(): Promise<OutboxItem[]> {
     return this.deps.store.list();
+  }
+
+  /**
+   * One page of the list (all of it without a page). The pages after the first are cut from the
+   * listing the first page made, while it is young: listing again for each read every waiting
+   * sidecar again whenever the outbox folder had just changed (as it does all through a mail
+   * merge). A listing made after the first page's is as good, so another window's walk may share
+   * it. What changed since reaches the reader as outbox:changed events, which the view applies
+   * over what it loaded (useOutboxItems).
+   */
+  async listPage(page?: ListPage): Promise<OutboxItem[]> {
+    if (!page) return this.list();
+    const now = this.now().getTime();
+    if (!page.after || !this.listing || now - this.listing.at > LISTING_KEPT_MS) this.listing = { at: now, items: this.list() };
+    const listing = this.listing;
+    try {
+      return pageOf(await listing.items, page);
+    } catch (err) {
+      if (this.listing === listing) this.listing = undefined; // a failed listing is never served again
+      throw err;
+    }
   }
 
   /** One item, wherever it lives (outbox or sent); an unknown id is the caller's mistake. */

@@ -12,7 +12,7 @@ import { CHROMIUM } from '../helpers/browser';
 // message HTML, navigate away, open windows — is refused; and the server gives nothing to a page
 // of another origin or one reached through a rebound DNS name. The raw-HTTP token/Origin/Host
 // checks are in test/e2e/browser-mode.test.ts; these extend them from the browser's side.
-const app = appSession({ name: 'isolation' });
+const app = appSession({ name: 'isolation', settings: { undoSeconds: 0 } }); // no undo window to wait out before a send
 
 /** Any request at all to this server means injected content reached out. */
 let tracker: Server;
@@ -37,6 +37,10 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  // Chromium keeps its connections to the foreign page's server open; close() alone waits for
+  // them, past the hook's timeout, and the app session's own teardown then never ran (a leaked
+  // `mailwright serve` and browser per run).
+  tracker.closeAllConnections();
   await new Promise<void>((r) => tracker.close(() => r()));
 });
 

@@ -22,6 +22,9 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function openApp(browser: Browser, url: string, { locale = 'en-US' }: { locale?: string } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true, locale });
+  // Playwright's actions wait forever by default; a step that never happens must fail naming
+  // itself, well inside the test's own 60 s, not as an anonymous test timeout.
+  page.setDefaultTimeout(20_000);
   page.on('pageerror', (e) => {
     throw e;
   });

@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Integration tests start real SMTP servers and child processes; two workers suit the 2-core machines we run on.
     maxWorkers: 2,
+    // Fails the run when a test leaves a `mailwright` or Chromium process behind.
+    globalSetup: ['test/helpers/leak-check.ts'],
   },
 });

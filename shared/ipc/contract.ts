@@ -123,6 +123,4 @@ export type EventPayloadOf<E extends EventName> = NonNullable<(typeof events)[E]
 
 export const CHANNELS = Object.keys(contract) as Channel[];
 export const EVENT_NAMES = Object.keys(events) as EventName[];
-
-/** The IPC channel name used on the wire; a prefix keeps ours apart from anything else. */
-export const wireName = (name: Channel | EventName) => `mailwright:${name}`;
+export { wireName } from './wire';

@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { CHANNELS, wireName } from '../../../shared/ipc/contract';
 
@@ -33,5 +36,32 @@ describe('the preload bridge', () => {
     off();
     expect(listeners.has(wireName('outbox:changed'))).toBe(false);
     expect(() => exposed.mailwright!.on!('anything:else', () => undefined)).toThrow();
+  });
+});
+
+// The preload as Electron loads it: the built bundle, where the contract is only its names.
+const BUILT = join(fileURLToPath(new URL('../../..', import.meta.url)), 'out', 'preload', 'index.cjs');
+describe.skipIf(!existsSync(BUILT))('the built preload (out/preload/index.cjs)', () => {
+  if (!existsSync(BUILT)) console.warn('SKIPPED the built-preload tests: run `npm run build` first (npm test does).');
+
+  it('exposes every contract channel, each invoking its own wire name, and carries no zod', () => {
+    const code = readFileSync(BUILT, 'utf8');
+    const seen: Record<string, Record<string, (...a: unknown[]) => unknown>> = {};
+    const calls: unknown[][] = [];
+    const electron = {
+      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (...a: unknown[]) => unknown>) => (seen[key] = api) },
+      ipcRenderer: { invoke: (...args: unknown[]) => calls.push(args) },
+    };
+    // A sandboxed preload may require only Electron's own modules.
+    const fakeRequire = (name: string) => {
+      if (name !== 'electron') throw new Error(`the preload requires ${name}`);
+      return electron;
+    };
+    const mod = { exports: {} };
+    new Function('require', 'module', 'exports', code)(fakeRequire, mod, mod.exports);
+    expect(Object.keys(seen.mailwright!).sort()).toEqual([...CHANNELS, 'on'].sort());
+    for (const channel of CHANNELS) seen.mailwright![channel]!({ x: channel });
+    expect(calls).toEqual(CHANNELS.map((c) => [wireName(c), { x: c }]));
+    expect(code).not.toMatch(/zod/i);
   });
 });

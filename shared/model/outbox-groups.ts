@@ -72,8 +72,21 @@ export function pageOf(items: readonly OutboxItem[], page?: ListPage): OutboxIte
   return start < 0 ? [] : items.slice(start, start + page.limit);
 }
 
-/** `list` (newest first) with `item` in its place, replacing the item of the same id. */
+/**
+ * Of two versions of one message, the later (by updatedAt; the incoming one on a tie). Versions
+ * come from two roads that keep no order between them: a reply read from disk, and events. In
+ * browser mode an event can arrive after a reply that is newer than it, and a change made by
+ * another process (the CLI) sends no event at all, so the older version must not win (found in
+ * review: a message cancelled from the CLI showed "scheduled" until the view was reopened).
+ */
+export function laterOf(known: OutboxItem | undefined, incoming: OutboxItem): OutboxItem {
+  return known && known.updatedAt > incoming.updatedAt ? known : incoming;
+}
+
+/** `list` (newest first) with `item` in its place, replacing the item of the same id unless that one is later (then `list` itself). */
 export function upsert(list: OutboxItem[] | undefined, item: OutboxItem): OutboxItem[] {
+  const known = list?.find((i) => i.id === item.id);
+  if (known && laterOf(known, item) === known) return list!;
   const next = (list ?? []).filter((i) => i.id !== item.id);
   // Newest first: the place of the new or changed item by binary search, not a sort of the whole list.
   let lo = 0;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import { byNewest, overviewOf, pageOf, upsertOverview } from '../../shared/model/outbox-groups';
+import { byNewest, laterOf, overviewOf, pageOf, upsert, upsertOverview } from '../../shared/model/outbox-groups';
 
 const item = (n: number, state: OutboxState, extra: Partial<OutboxItem> = {}): OutboxItem => ({
   id: `id${n}`,
@@ -93,5 +93,20 @@ describe('pages of the list (pageOf)', () => {
     expect(pageOf(list, { after: { createdAt: same, id: 'bb' }, limit: 10 }).map((i) => i.id)).toEqual(['b', 'a', 'id60']);
     expect(pageOf(list, { after: { createdAt: '2000-01-01T00:00:00.000Z', id: 'z' }, limit: 10 })).toEqual([]);
     expect(pageOf(list)).toEqual(list);
+  });
+});
+
+describe('upsert', () => {
+  it('puts a new or changed message in its place, and keeps a later version over an older one', () => {
+    const list = [item(1, 'sent'), item(3, 'sent')];
+    const added = upsert(list, item(2, 'scheduled'));
+    expect(added.map((i) => i.id)).toEqual(['id1', 'id2', 'id3']);
+    const changed = upsert(added, item(2, 'sending', { updatedAt: '2026-01-01T00:00:05.000Z' }));
+    expect(changed.map((i) => i.state)).toEqual(['sent', 'sending', 'sent']);
+    // An older version of id2 (a late event) changes nothing: the same list comes back.
+    expect(upsert(changed, item(2, 'scheduled', { updatedAt: '2026-01-01T00:00:01.000Z' }))).toBe(changed);
+    // On a tie the incoming version wins: one road's events come in order.
+    expect(upsert(changed, item(2, 'sent', { updatedAt: '2026-01-01T00:00:05.000Z' }))[1]!.state).toBe('sent');
+    expect(laterOf(undefined, item(4, 'held')).id).toBe('id4');
   });
 });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../../shared/model/outbox';
-import { byNewest, upsert, upsertOverview, type OutboxOverview } from '../../../../shared/model/outbox-groups';
+import { byNewest, laterOf, upsert, upsertOverview, type OutboxOverview } from '../../../../shared/model/outbox-groups';
 import { api } from '../../lib/api';
 
 /**
@@ -20,11 +20,11 @@ let live = false;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
 
-/** The list from disk (main sends it newest first), with any live updates that arrived while it loaded taking precedence. */
+/** The list from disk (main sends it newest first), with the live updates that arrived while it loaded, of each message the later version. */
 function merge(fromDisk: OutboxItem[], liveSince: Map<string, OutboxItem>): OutboxItem[] {
   if (!liveSince.size) return fromDisk;
   const byId = new Map(fromDisk.map((i) => [i.id, i]));
-  for (const [id, i] of liveSince) byId.set(id, i);
+  for (const [id, i] of liveSince) byId.set(id, laterOf(byId.get(id), i));
   return [...byId.values()].sort(byNewest);
 }
 
@@ -75,10 +75,11 @@ function goLive() {
   if (live) return;
   live = true;
   api().on('outbox:changed', (item) => {
+    const before = items ?? overview;
     if (items) items = upsert(items, item);
     else if (overview) overview = upsertOverview(overview, item);
     else return; // the first reply will have it (reload() records changes while it waits)
-    notify();
+    if ((items ?? overview) !== before) notify(); // unchanged: an event older than what is shown
   });
 }
 

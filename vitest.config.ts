@@ -9,6 +9,9 @@ export default defineConfig({
     // and a fresh CI machine compiles everything cold.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits for what the app does next (a reply from main, a re-render): vitest's 1 s
+    // default was close to what a loaded 2-core CI machine needs for a round trip.
+    expect: { poll: { timeout: 10_000 } },
     // Integration tests start real SMTP servers and child processes; two workers suit the 2-core machines we run on.
     maxWorkers: 2,
     // Fails the run when a test leaves a `mailwright` or Chromium process behind.

@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appSession } from '../helpers/app-session';
-import { CHROMIUM } from '../helpers/browser';
+import { launchChromium } from '../helpers/browser';
 
 // Renderer isolation, from inside the page: Debian's Chromium on the real `mailwright serve`.
 // What the page (or content injected into it) tries — read local files, walk out of the renderer
@@ -279,6 +278,7 @@ describe('the server, asked by pages that are not the app', () => {
 
   it('from a page of another origin that knows the token: no answer reaches it and nothing changes', async () => {
     const foreign = await app.browser.newPage();
+    foreign.setDefaultTimeout(15_000);
     try {
       await foreign.goto(`${trackerBase}/foreign`);
       const served = app.served;
@@ -307,9 +307,10 @@ describe('the server, asked by pages that are not the app', () => {
   it('through a rebound DNS name (the page believes it is rebind.test): the server answers nothing, even with the token', async () => {
     const { port, token } = app.served;
     // Chromium's own resolver maps the name to loopback, as a rebinding attacker's DNS would.
-    const rebound = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--host-resolver-rules=MAP rebind.test 127.0.0.1', '--no-first-run'] });
+    const rebound = await launchChromium(['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
     try {
       const page = await rebound.newPage();
+      page.setDefaultTimeout(15_000);
       // Opened straight at our port under the foreign name: the server sends no app.
       const direct = await page.goto(`http://rebind.test:${port}/#token=${token}`).then((r) => String(r?.status()), (e: Error) => e.message);
       expect(direct).toMatch(/421|ERR_HTTP_RESPONSE_CODE_FAILURE/);

@@ -7,11 +7,13 @@ import { mailwrightCommand } from './cli';
 export const CHROMIUM = process.env.MAILWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Debian's Chromium, headless, with the flags this kind of machine needs (root, no GPU, closed network). */
-export function launchChromium(): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: run bash scripts/setup.sh (apt-get install chromium)`);
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', ...extraArgs],
+    // Playwright's own default is 180 s, three times a hook's limit.
+    timeout: 30_000,
   });
 }
 
@@ -22,9 +24,9 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function openApp(browser: Browser, url: string, { locale = 'en-US' }: { locale?: string } = {}): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 820 }, acceptDownloads: true, locale });
-  // Playwright's actions wait forever by default; a step that never happens must fail naming
-  // itself, well inside the test's own 60 s, not as an anonymous test timeout.
-  page.setDefaultTimeout(20_000);
+  // A step that never happens must fail naming itself, well inside the test's own 60 s: with
+  // Playwright's 30 s default, two slow steps made an anonymous test timeout instead.
+  page.setDefaultTimeout(15_000);
   page.on('pageerror', (e) => {
     throw e;
   });
@@ -58,7 +60,19 @@ export function serve(dataDir: string): Promise<Served> {
       detached: true,
     });
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`mailwright serve printed no URL: ${out}`)), 30_000);
+    /** Signal serve's whole process group (it is detached); false when it is already gone. */
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const timer = setTimeout(() => {
+      kill('SIGKILL');
+      reject(new Error(`mailwright serve printed no URL: ${out}`));
+    }, 30_000);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /Mailwright UI: (http:\/\/127\.0\.0\.1:(\d+)\/#token=([\w-]+))/.exec(out);
@@ -73,12 +87,15 @@ export function serve(dataDir: string): Promise<Served> {
         stop: () =>
           new Promise<void>((done) => {
             if (child.exitCode !== null || child.signalCode !== null) return done();
-            child.once('exit', () => done());
-            try {
-              process.kill(-child.pid!, 'SIGTERM');
-            } catch {
-              done(); // already gone
-            }
+            // It finishes a send in progress before it exits; a test does not wait past 10 s for that.
+            const late = setTimeout(() => kill('SIGKILL'), 10_000);
+            child.once('exit', () => {
+              clearTimeout(late);
+              done();
+            });
+            if (kill('SIGTERM')) return;
+            clearTimeout(late); // already gone
+            done();
           }),
       });
     });

@@ -45,6 +45,7 @@ async function flakyServer(): Promise<LoadServer> {
   const plan = new Map<string, 'temp' | 'perm' | 'drop' | 'ok'>();
   const server: SMTPServer = new SMTPServer({
     logger: false,
+    closeTimeout: 500, // not smtp-server's 30 s wait for connected clients on close()
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     onMailFrom: (_address, session, callback) => {

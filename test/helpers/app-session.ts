@@ -40,10 +40,23 @@ export function appSession(opts: { name: string; smtp?: Partial<TestSmtpOptions>
     if (session.accountId) await from.selectOption(session.accountId);
   }, 60_000);
   afterAll(async () => {
-    await session.browser?.close();
-    await session.served?.stop();
-    await session.smtp?.close();
-    if (session.dataDir) await fs.rm(session.dataDir, { recursive: true, force: true });
+    // In order (the browser lets go of the server first), each step whatever became of the ones
+    // before: one that throws must not leave the rest running.
+    const errors: unknown[] = [];
+    const steps: Array<() => Promise<void> | undefined> = [
+      () => session.browser?.close(),
+      () => session.served?.stop(),
+      () => session.smtp?.close(),
+      () => (session.dataDir ? fs.rm(session.dataDir, { recursive: true, force: true }) : undefined),
+    ];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (err) {
+        errors.push(err);
+      }
+    }
+    if (errors.length) throw errors[0];
   });
   return session;
 }

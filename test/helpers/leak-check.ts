@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 // `mailwright serve` and a browser per run, and nothing said so: the suite was only slower and
 // CI's 2 cores busier. Processes already there before the run (a developer's own) are left alone.
 
-const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|playwright_chromiumdev_profile/;
+const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|playwright_chromiumdev_profile/;
 
 function matching(): Map<number, string> {
   const found = new Map<number, string>();
@@ -27,7 +27,7 @@ export default function setup() {
   return async function teardown() {
     let left: Array<[number, string]> = [];
     // Give a process that was just told to stop a moment to exit.
-    for (let wait = 0; wait < 20; wait++) {
+    for (let wait = 0; wait < 50; wait++) {
       left = [...matching()].filter(([pid]) => !before.has(pid));
       if (!left.length) return;
       await new Promise((r) => setTimeout(r, 100));

@@ -123,7 +123,8 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       });
     },
   };
-  const server = new SMTPServer(options);
+  // smtp-server waits 30 s on close() for connected clients: longer than half a hook's limit.
+  const server = new SMTPServer({ closeTimeout: 500, ...options });
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return {

@@ -103,7 +103,12 @@ describe.skipIf(!BUILT)('the built CLI (out/main/cli.js) and the sources are the
       expect(queued.value.size).toBeGreaterThan(300);
       expect(out).not.toContain('mailwright:'); // serve logged no problem on the way
     } finally {
+      // Gone before the test ends (its data directory is removed after it), forcibly if it lingers.
+      const exited = new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
       child.kill('SIGINT');
+      const late = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(late);
     }
   });
 });

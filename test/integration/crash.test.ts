@@ -27,20 +27,34 @@ describe('a crash while sending', () => {
 
     const [cmd, argv] = mailwrightCommand(['--data-dir', dir, 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'crash', '--text', 'body']);
     const child = spawn(cmd, argv, { stdio: 'ignore', detached: true });
-    // Wait until the item is durably "sending" and the server has the whole message.
-    const id = await waitFor(async () => {
-      for (const name of await fs.readdir(join(dir, 'outbox'))) {
-        if (!name.endsWith('.json')) continue;
-        const item = JSON.parse(await fs.readFile(join(dir, 'outbox', name), 'utf8'));
-        if (item.state === 'sending') return item.id as string;
+    const exited = new Promise((r) => child.once('exit', r));
+    // Killed here whatever happens: if the wait below fails, it would sit on the stalled server.
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
       }
-      return undefined;
-    });
-    await new Promise((r) => setTimeout(r, 500)); // let DATA finish on the server side
-    // The sending node process holds the data-dir lock (a grandchild when started through npx).
-    const holder = Number(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8'));
-    process.kill(-child.pid!, 'SIGKILL');
-    await new Promise((r) => child.once('exit', r));
+    };
+    let id: string;
+    let holder = 0; // the sending node process holds the data-dir lock (a grandchild when started through npx)
+    try {
+      // Wait until the item is durably "sending" and the server has the whole message.
+      id = await waitFor(async () => {
+        for (const name of await fs.readdir(join(dir, 'outbox'))) {
+          if (!name.endsWith('.json')) continue;
+          const item = JSON.parse(await fs.readFile(join(dir, 'outbox', name), 'utf8'));
+          if (item.state === 'sending') return item.id as string;
+        }
+        return undefined;
+      });
+      await new Promise((r) => setTimeout(r, 500)); // let DATA finish on the server side
+      holder = Number(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8'));
+    } finally {
+      // The kill -9 under test; also the clean-up when the wait above failed.
+      kill();
+      await exited;
+    }
     // "Restart" only once the killed process is really gone (dead, or a zombie awaiting its reaper).
     await waitFor(async () => {
       const stat = await fs.readFile(`/proc/${holder}/stat`, 'utf8').catch(() => '');

@@ -117,7 +117,7 @@ describe('browser mode in Chromium', () => {
     await page.keyboard.press('Control+Enter');
 
     const item = page.getByRole('listitem', { name: /Informe — отчёт/ });
-    await expect.poll(() => item.getAttribute('data-state'), { timeout: 20_000 }).toBe('sent');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 30_000 }).toBe('sent'); // the 10 s undo window, then the send
     await shot('5-outbox-sent');
     expect(smtp.received).toHaveLength(1);
     const got = smtp.received[0]!;
@@ -188,7 +188,7 @@ describe('browser mode in Chromium', () => {
     await page.getByLabel('Message body').click();
     await page.keyboard.type('Preview me');
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect.poll(() => page.getByRole('listitem', { name: /Vista previa/ }).getAttribute('data-state'), { timeout: 15_000 }).toBe('sent');
+    await expect.poll(() => page.getByRole('listitem', { name: /Vista previa/ }).getAttribute('data-state'), { timeout: 30_000 }).toBe('sent');
 
     await page.getByRole('button', { name: 'Sandbox' }).click();
     await page.getByRole('button', { name: /Vista previa/ }).click();

@@ -32,7 +32,7 @@ async function sendOne(page: Page, subject: string) {
   await page.getByLabel('Message body').click();
   await page.keyboard.type('Hello');
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect.poll(() => page.getByRole('listitem', { name: new RegExp(subject) }).getAttribute('data-state'), { timeout: 15_000 }).toBe('sent');
+  await expect.poll(() => page.getByRole('listitem', { name: new RegExp(subject) }).getAttribute('data-state'), { timeout: 30_000 }).toBe('sent'); // the 10 s undo window, then the send
 }
 
 describe('languages', () => {

@@ -31,7 +31,7 @@ describe('an outbox of more than one page', () => {
     page.on('request', (r) => r.url().includes('outbox%3Alist') && pages.push(r.postData() ?? ''));
     await page.getByRole('button', { name: 'Outbox', exact: true }).click();
     // (A section says aria-busy until all its rows are in. Polled from here: the page's CSP forbids the string eval of waitForFunction.)
-    await expect.poll(() => page.evaluate(`!!document.querySelector('section.outbox-group') && !document.querySelector('section[aria-busy]')`), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => page.evaluate(`!!document.querySelector('section.outbox-group') && !document.querySelector('section[aria-busy]')`), { timeout: 40_000 }).toBe(true); // inside the test's 60 s, to fail as itself
     expect(pages.length).toBe(2);
     expect(JSON.parse(pages[1]!)).toMatchObject({ limit: 5000, after: { id: expect.any(String), createdAt: expect.any(String) } });
     const sizes = await page.evaluate(`[...document.querySelectorAll('section.outbox-group h2')].map((h) => h.textContent)`);

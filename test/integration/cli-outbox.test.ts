@@ -22,7 +22,9 @@ const items = async (dir: string) => (await cli(['--data-dir', dir, '--json', 'o
 describe('the outbox from the command line', () => {
   it('send --send-at schedules; outbox run sends it once due, and an overdue one only when told', async () => {
     const { dir, s } = await setup();
-    const soon = new Date(Date.now() + 1500).toISOString();
+    // Far enough ahead that the `send` and the early `outbox run` (two cold CLI starts on a loaded
+    // CI machine) both finish before it is due.
+    const soon = new Date(Date.now() + 6000).toISOString();
     const queued = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Later', '--text', 'x', '--send-at', soon]);
     expect(queued.code).toBe(0);
     expect(queued.json).toMatchObject({ state: 'scheduled', dueAt: soon });
@@ -31,7 +33,7 @@ describe('the outbox from the command line', () => {
     expect(early.code).toBe(0);
     expect(s.received).toHaveLength(0);
 
-    await new Promise((r) => setTimeout(r, 1600));
+    await new Promise((r) => setTimeout(r, Date.parse(soon) - Date.now() + 100));
     // Due now, and no process was running when it became due: overdue, waits for a choice.
     const waiting = await cli(['--data-dir', dir, 'outbox', 'run']);
     expect(waiting.stdout).toMatch(/overdue message\(s\) wait for your choice/);

@@ -340,11 +340,15 @@ describe('the list in pages', () => {
       const after = { createdAt: first[1]!.createdAt, id: first[1]!.id };
       expect((await core.outbox.listPage({ limit: 2, after })).map((i) => i.subject)).toEqual(['m0']);
       expect(lists).toHaveBeenCalledTimes(1);
-      clock.advance(10_001);
+      // That short page ended the walk: its listing is let go then, not held on to.
       expect((await core.outbox.listPage({ limit: 2, after })).map((i) => i.subject)).toEqual(['m0']);
       expect(lists).toHaveBeenCalledTimes(2);
-      await core.outbox.listPage({ limit: 2 });
+      // A walk whose listing grew old lists again.
+      const top = await core.outbox.listPage({ limit: 1 });
       expect(lists).toHaveBeenCalledTimes(3);
+      clock.advance(10_001);
+      expect((await core.outbox.listPage({ limit: 1, after: { createdAt: top[0]!.createdAt, id: top[0]!.id } })).map((i) => i.subject)).toEqual(['m1']);
+      expect(lists).toHaveBeenCalledTimes(4);
       expect(await core.outbox.listPage()).toHaveLength(3);
     } finally {
       lists.mockRestore();

@@ -622,7 +622,8 @@ export class OutboxService {
 
   /**
    * One page of the list (all of it without a page). The pages after the first are cut from the
-   * listing the first page made, while it is young: listing again for each read every waiting
+   * listing the first page made, while it is young and until a short page ends the walk: listing
+   * again for each read every waiting
    * sidecar again whenever the outbox folder had just changed (as it does all through a mail
    * merge). A listing made after the first page's is as good, so another window's walk may share
    * it. What changed since reaches the reader as outbox:changed events, which the view applies
@@ -634,7 +635,10 @@ export class OutboxService {
     if (!page.after || !this.listing || now - this.listing.at > LISTING_KEPT_MS) this.listing = { at: now, items: this.list() };
     const listing = this.listing;
     try {
-      return pageOf(await listing.items, page);
+      const rows = pageOf(await listing.items, page);
+      // A short page ends the walk: let go of the listing (10,000 items) rather than keep it for good.
+      if (rows.length < page.limit && this.listing === listing) this.listing = undefined;
+      return rows;
     } catch (err) {
       if (this.listing === listing) this.listing = undefined; // a failed listing is never served again
       throw err;

@@ -623,11 +623,10 @@ export class OutboxService {
   /**
    * One page of the list (all of it without a page). The pages after the first are cut from the
    * listing the first page made, while it is young and until a short page ends the walk: listing
-   * again for each read every waiting
-   * sidecar again whenever the outbox folder had just changed (as it does all through a mail
-   * merge). A listing made after the first page's is as good, so another window's walk may share
-   * it. What changed since reaches the reader as outbox:changed events, which the view applies
-   * over what it loaded (useOutboxItems).
+   * again for each read every waiting sidecar again whenever the outbox folder had just changed
+   * (as it does all through a mail merge). A listing made after the first page's is as good, so
+   * another window's walk may share it. What changed since reaches the reader as outbox:changed
+   * events, which the view applies over what it loaded (useOutboxItems).
    */
   async listPage(page?: ListPage): Promise<OutboxItem[]> {
     if (!page) return this.list();

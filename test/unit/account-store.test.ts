@@ -104,6 +104,15 @@ describe('AccountStore: the stored password never follows an edit to somewhere e
     expect(secrets.secrets.has(saved.id)).toBe(kept);
   });
 
+  it('an account in the clear keeps it for a new name, not for another port (any local program may listen there)', async () => {
+    const { store, secrets } = setup();
+    const clear = { ...base, host: '127.0.0.1', port: 1025, security: 'none' as const };
+    const saved = await store.save({ ...clear, password: 'pw' });
+    expect((await store.save({ ...clear, id: saved.id, displayName: 'Relay' })).hasPassword).toBe(true);
+    expect((await store.save({ ...clear, id: saved.id, port: 2525 })).hasPassword).toBe(false);
+    expect(secrets.secrets.has(saved.id)).toBe(false);
+  });
+
   it('keeps a new password that comes with the edit', async () => {
     const { store } = setup();
     const saved = await store.save({ ...base, password: 'pw' });

@@ -22,7 +22,8 @@ export const SANDBOX_ACCOUNT_ID = 'sandbox';
 
 /**
  * Whether an edit would send the stored password somewhere the user never typed it for: another
- * server, another login, another pinned certificate, or in the clear. The renderer is untrusted,
+ * server, another login, another pinned certificate, in the clear, or in the clear to another
+ * port (a local relay on 127.0.0.1; found in review). The renderer is untrusted,
  * so such an edit forgets the password unless a new one comes with it.
  */
 export function passwordWouldTravelElsewhere(before: StoredAccount, after: StoredAccount): boolean {
@@ -30,7 +31,9 @@ export function passwordWouldTravelElsewhere(before: StoredAccount, after: Store
     before.host.toLowerCase() !== after.host.toLowerCase() ||
     (before.username ?? '') !== (after.username ?? '') ||
     (!!after.pinnedCertSha256 && before.pinnedCertSha256 !== after.pinnedCertSha256) ||
-    (after.security === 'none' && before.security !== 'none')
+    (after.security === 'none' && before.security !== 'none') ||
+    // In the clear, another port on the same host may be any local program listening there.
+    (after.security === 'none' && before.port !== after.port)
   );
 }
 

@@ -59,8 +59,11 @@ export function createHttpBridge(token: string): MailwrightApi & BrowserExtras {
           while ((end = buffer.indexOf('\n\n')) >= 0) {
             const frame = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
-            const event = /^event: (.+)$/m.exec(frame)?.[1];
-            const data = /^data: (.+)$/m.exec(frame)?.[1];
+            // Fields by line: a regex's `.` and `$` also stop at U+2028/U+2029, which JSON leaves as
+            // they are (a subject may hold one), and the event stream broke on it (found in review).
+            const field = (name: string) => frame.split('\n').find((line) => line.startsWith(`${name}: `))?.slice(name.length + 2);
+            const event = field('event');
+            const data = field('data');
             if (event && data) listeners.get(event)?.forEach((l) => l(JSON.parse(data)));
           }
         }

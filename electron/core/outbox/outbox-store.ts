@@ -7,8 +7,7 @@ import { byNewest } from '../../../shared/model/outbox-groups';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
-
-import { alive } from '../fs/process-lock';
+import { claimantAlive, liveClaimant, removeStaleClaim, takeClaim } from '../fs/claim-file';
 import { SentIndex } from './sent-index';
 
 const exists = (path: string) => fs.access(path).then(() => true, () => false);
@@ -91,20 +90,12 @@ export class OutboxStore {
    * outbox): only the claimant may send it. A claim left by a dead process is taken over.
    * Returns a release function, or undefined when another live process holds it.
    */
-  async claim(id: string): Promise<(() => Promise<void>) | undefined> {
-    const path = join(this.outboxDir, `${id}.claim`);
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        await fs.writeFile(path, String(process.pid), { flag: 'wx' });
-        return () => removeIfThere(path);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-        const owner = Number(await fs.readFile(path, 'utf8').catch(() => ''));
-        if (owner && alive(owner)) return undefined;
-        await fs.rm(path, { force: true });
-      }
-    }
-    return undefined;
+  claim(id: string): Promise<(() => Promise<void>) | undefined> {
+    return takeClaim(this.claimPath(id));
+  }
+
+  claimPath(id: string) {
+    return join(this.outboxDir, `${id}.claim`);
   }
 
   /** Remove every file of a message that was never committed (its build failed half-way). */
@@ -284,9 +275,10 @@ export class OutboxStore {
     for (const name of await fs.readdir(this.outboxDir)) {
       const claim = /^(.+)\.claim$/.exec(name);
       if (!claim) continue;
-      const owner = Number(await fs.readFile(join(this.outboxDir, name), 'utf8').catch(() => ''));
-      if (owner && owner !== process.pid && alive(owner)) liveClaims.add(claim[1]!);
-      else await fs.rm(join(this.outboxDir, name), { force: true });
+      const holder = await fs.readFile(join(this.outboxDir, name), 'utf8').catch(() => undefined);
+      if (holder === undefined) continue; // let go of meanwhile
+      if (claimantAlive(holder)) liveClaims.add(claim[1]!);
+      else await removeStaleClaim(join(this.outboxDir, name), holder);
     }
     // A process that claims after the claims were read above (a CLI send starting now) must not lose
     // its files: a candidate is removed only if, at that moment, it has neither a claim nor a sidecar.
@@ -340,7 +332,8 @@ export class OutboxStore {
     const interrupted: OutboxItem[] = [];
     for (const item of items) {
       if (item.state === 'sent') await this.finishMove(item.id, 'moveOld');
-      else if (item.state === 'sending' && !liveClaims.has(item.id)) interrupted.push(item);
+      // Claimed now: a process that began sending it after the claims were read above (found in review).
+      else if (item.state === 'sending' && !liveClaims.has(item.id) && !(await liveClaimant(this.claimPath(item.id)))) interrupted.push(item);
     }
     return { interrupted };
   }

@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs, readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { alive } from './process-lock';
+
+// Claim files: which process may work on a message, across the processes that share a data
+// directory (the app, `mailwright serve`, the CLI). Two rules make a claim safe to race for:
+// - it appears whole or not at all: written to a temp file, then hard-linked to its name (link
+//   fails if the name exists), so nobody reads a claim with no owner in it yet and takes it over;
+// - a claim whose process is gone is removed only under a short lock of its own, and only if it
+//   is still that claim, so two processes taking over one stale claim cannot remove each other's
+//   new one. (Both were races found in review: with `wx` + write, then `rm` + create, two
+//   processes both won some claims, so both could send one message.)
+// A claim names its process by pid and, on Linux, the boot and the process's start time: after a
+// reboot, a pid in a leftover claim may belong to another program, which kept the message pinned.
+
+/** The boot and start time of a process (Linux), so that a reused pid is not taken for it. */
+function identity(pid: number): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command's closing parenthesis begin at field 3; starttime is field 22.
+    const startTime = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return startTime ? `${boot} ${startTime}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a claim made by the process `pid` holds. */
+export function claimTokenOf(pid: number): string {
+  const id = identity(pid);
+  return id ? `${pid} ${id}` : String(pid);
+}
+
+/** This process, as its claims name it. */
+const OWN = claimTokenOf(process.pid);
+
+/** Whether the process a claim names still runs: its pid is alive and, where the claim says, it is the same process. */
+export function claimantAlive(token: string): boolean {
+  const [pidText, ...rest] = token.trim().split(' ');
+  const pid = Number(pidText);
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
+  return rest.length === 0 || identity(pid) === rest.join(' ');
+}
+
+/** Create `path` holding `content`, whole, unless it exists (false then). */
+async function createWhole(path: string, content: string): Promise<boolean> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`); // removeStaleTemps' pattern
+  await fs.writeFile(temp, content, { mode: 0o600 });
+  try {
+    await fs.link(temp, path);
+    return true;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    // A file system without hard links: exclusive create, written at once (a short window, as before).
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      return fs.writeFile(path, content, { flag: 'wx', mode: 0o600 }).then(
+        () => true,
+        (e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? false : Promise.reject(e)),
+      );
+    }
+    throw err;
+  } finally {
+    await fs.rm(temp, { force: true });
+  }
+}
+
+const read = (path: string) => fs.readFile(path, 'utf8').catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+
+/**
+ * Remove the claim at `path` if it still holds `stale` (its process is gone). False when another
+ * process is taking it over at this moment: the caller leaves it to that one.
+ */
+export async function removeStaleClaim(path: string, stale: string): Promise<boolean> {
+  const lock = `${path}.takeover`;
+  if (!(await createWhole(lock, OWN))) {
+    // A taker that died within the few steps below would block the claim for good.
+    const taker = await read(lock);
+    if (taker !== undefined && !claimantAlive(taker)) await fs.rm(lock, { force: true });
+    return false;
+  }
+  try {
+    if ((await read(path)) === stale) await fs.rm(path, { force: true });
+    return true;
+  } finally {
+    await fs.rm(lock, { force: true });
+  }
+}
+
+/** Take the claim at `path`: a release function, or undefined while another live process holds it. */
+export async function takeClaim(path: string): Promise<(() => Promise<void>) | undefined> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await createWhole(path, OWN)) return () => releaseClaim(path);
+    const holder = await read(path);
+    if (holder === undefined) continue; // let go of meanwhile
+    if (claimantAlive(holder)) return undefined;
+    if (!(await removeStaleClaim(path, holder))) return undefined;
+  }
+  return undefined;
+}
+
+/** Let go of a claim of this process (never one that is not ours any more). */
+async function releaseClaim(path: string): Promise<void> {
+  if ((await read(path).catch(() => undefined)) === OWN) await fs.rm(path, { force: true });
+}
+
+/** The holder of the claim at `path` if it is alive, else undefined (no claim, or a stale one). */
+export async function liveClaimant(path: string): Promise<string | undefined> {
+  const holder = await read(path).catch(() => undefined);
+  return holder !== undefined && claimantAlive(holder) ? holder : undefined;
+}

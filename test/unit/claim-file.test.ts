@@ -1,0 +1,103 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { claimTokenOf, takeClaim } from '../../electron/core/fs/claim-file';
+import { tempDir } from '../helpers/temp-dir';
+
+// Claims decide which process may send a message when the app and the CLI share an outbox. Two
+// processes must never both win one, whether it is free or left behind by a dead process.
+
+const RACER = fileURLToPath(new URL('../helpers/claim-racer.ts', import.meta.url));
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
+
+/** A pid that was alive a moment ago and is not any more. */
+async function deadPid(): Promise<number> {
+  const child = spawn('true');
+  await new Promise((r) => child.once('exit', r));
+  return child.pid!;
+}
+
+/** A live process other than this one, for as long as the test needs it. */
+function otherProcess() {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  return { pid: child.pid!, stop: () => child.kill('SIGKILL') };
+}
+
+async function race(dir: string, n: number): Promise<[number[], number[]]> {
+  const goAt = Date.now() + 2000; // both started and waiting
+  const run = () =>
+    new Promise<number[]>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', TSX, RACER], { env: { ...process.env, DIR: dir, GO_AT: String(goAt), N: String(n) }, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`racer exited ${code}: ${out}`))));
+    });
+  return Promise.all([run(), run()]);
+}
+
+describe('claims raced for by two processes', () => {
+  it.each([
+    ['free claims', false],
+    ['claims left by a dead process', true],
+  ])('%s: each is won by exactly one', { timeout: 30_000 }, async (_what, stale) => {
+    const dir = tempDir();
+    const n = 600;
+    if (stale) {
+      const dead = claimTokenOf(await deadPid());
+      for (let i = 0; i < n; i++) await fs.writeFile(join(dir, `id-${i}.claim`), dead);
+    }
+    const [a, b] = await race(dir, n);
+    const both = a.filter((i) => b.includes(i));
+    expect(both).toEqual([]);
+    expect(a.length + b.length).toBe(n);
+  });
+});
+
+describe('whose claim it is', () => {
+  it('a live process keeps its claim; one whose pid now belongs to another program (a reboot, a reused pid) does not', async () => {
+    const dir = tempDir();
+    const other = otherProcess();
+    try {
+      await fs.writeFile(join(dir, 'live.claim'), claimTokenOf(other.pid));
+      expect(await takeClaim(join(dir, 'live.claim'))).toBeUndefined();
+      // Same pid, another start time: not the process that claimed it.
+      const [pid, boot, start] = claimTokenOf(other.pid).split(' ');
+      if (boot) {
+        await fs.writeFile(join(dir, 'reused.claim'), `${pid} ${boot} ${Number(start) - 1}`);
+        expect(await takeClaim(join(dir, 'reused.claim'))).toBeTypeOf('function');
+        await fs.writeFile(join(dir, 'rebooted.claim'), `${pid} another-boot ${start}`);
+        expect(await takeClaim(join(dir, 'rebooted.claim'))).toBeTypeOf('function');
+      }
+      // Claims written by earlier versions: a bare pid, or nothing yet.
+      await fs.writeFile(join(dir, 'bare.claim'), String(other.pid));
+      expect(await takeClaim(join(dir, 'bare.claim'))).toBeUndefined();
+      await fs.writeFile(join(dir, 'empty.claim'), '');
+      expect(await takeClaim(join(dir, 'empty.claim'))).toBeTypeOf('function');
+    } finally {
+      other.stop();
+    }
+  });
+
+  it('this process cannot claim twice, lets go of its own claim only, and leaves no temp file', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'x.claim');
+    const release = await takeClaim(path);
+    expect(release).toBeTypeOf('function');
+    expect(await takeClaim(path)).toBeUndefined();
+    await release!();
+    expect(await fs.readdir(dir)).toEqual([]);
+    // Taken over meanwhile (it looked dead to someone): releasing must not remove the new owner's.
+    const again = await takeClaim(path);
+    const other = otherProcess();
+    try {
+      await fs.writeFile(path, claimTokenOf(other.pid));
+      await again!();
+      expect(await fs.readFile(path, 'utf8')).toBe(claimTokenOf(other.pid));
+    } finally {
+      other.stop();
+    }
+  });
+});

@@ -75,6 +75,8 @@ const LISTING_KEPT_MS = 10_000;
  */
 export class OutboxService {
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Items a look found due but busy here (see dueNow): when that work ends, look again. */
+  private readonly dueWhileBusy = new Set<string>();
   private readonly inFlight = new Set<Promise<unknown>>();
   private timer: unknown;
   /** The listing the last first page was cut from (see listPage). */
@@ -106,7 +108,9 @@ export class OutboxService {
     this.inFlight.add(tail);
     void tail.finally(() => {
       this.inFlight.delete(tail);
-      if (this.queues.get(id) === tail) this.queues.delete(id);
+      if (this.queues.get(id) !== tail) return;
+      this.queues.delete(id);
+      if (this.dueWhileBusy.delete(id)) this.wake();
     });
     return run;
   }
@@ -132,15 +136,25 @@ export class OutboxService {
    */
   async recover(): Promise<void> {
     const { interrupted } = await this.deps.store.recover();
-    for (const item of interrupted) {
-      await this.transition(item, {
-        state: 'outcome-unknown',
-        error: new MailwrightError(
-          'OUTCOME_UNKNOWN',
-          'Mailwright stopped while this message was being sent; the server may or may not have it.',
-          'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
-        ).info,
-      });
+    for (const found of interrupted) {
+      // Under its claim, and only if still "sending": another process may have begun or ended an
+      // attempt on it since the repair looked (found in review: a live CLI send marked unknown).
+      const release = await this.deps.store.claim(found.id);
+      if (!release) continue;
+      try {
+        const item = await this.deps.store.get(found.id);
+        if (item?.state !== 'sending') continue;
+        await this.transition(item, {
+          state: 'outcome-unknown',
+          error: new MailwrightError(
+            'OUTCOME_UNKNOWN',
+            'Mailwright stopped while this message was being sent; the server may or may not have it.',
+            'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
+          ).info,
+        });
+      } finally {
+        await release();
+      }
     }
     const now = this.now().getTime();
     // Waiting items live in outbox/ only: reading sent/ too made every start cost the whole history.
@@ -361,9 +375,15 @@ export class OutboxService {
     const due: OutboxItem[] = [];
     // Only outbox/: sent/ holds no waiting item, and reading it made each look cost the whole history.
     for (const item of await this.deps.store.listQueued()) {
-      if (!WAITING.includes(item.state) || item.overdue || this.queues.has(item.id) || this.waitingForSlot.has(item.id)) continue;
+      if (!WAITING.includes(item.state) || item.overdue || this.waitingForSlot.has(item.id)) continue;
       const at = Math.max(item.dueAt ? Date.parse(item.dueAt) : now, this.elsewhere.get(item.id) ?? 0);
-      if (at <= now) due.push(item);
+      // Busy here (being built, attempted or changed): not now, but the look is owed. Due already:
+      // when the work ends; due later: then. A message that fell due while its build still let go of
+      // its claim waited for the next periodic look (found when claims took longer to let go).
+      if (this.queues.has(item.id)) {
+        if (at <= now) this.dueWhileBusy.add(item.id);
+        else next = Math.min(next ?? at, at);
+      } else if (at <= now) due.push(item);
       else next = Math.min(next ?? at, at);
     }
     return { due, next };
@@ -536,7 +556,7 @@ export class OutboxService {
 
   /** Take a message back during its undo window: it will never be sent, and its draft comes back. */
   undo(id: string): Promise<DraftBack> {
-    return this.exclusive(id, async () => {
+    return this.claimed(id, async () => {
       const item = await this.load(id);
       if (item.state !== 'held') throw invalidInput(item.state === 'sending' || item.state === 'sent' ? 'Too late to undo: the message is already on its way.' : 'Only a message in its undo window can be undone.', 'The outbox shows what happened to it.');
       return this.takeBack(item);
@@ -545,7 +565,7 @@ export class OutboxService {
 
   /** Stop a message that has not gone out and return it to the composer, as it was written. */
   edit(id: string): Promise<DraftBack> {
-    return this.exclusive(id, async () => {
+    return this.claimed(id, async () => {
       const item = await this.load(id);
       if (!(['held', 'scheduled', 'retrying', 'failed'] as OutboxState[]).includes(item.state)) throw invalidInput(`Cannot edit a message that is ${item.state}.`, 'Re-open it as a new draft instead.');
       return this.takeBack(item);
@@ -576,14 +596,35 @@ export class OutboxService {
     return { draft: await this.fromEml(await this.load(id)), missing: [] };
   }
 
-  private act(id: string, allowed: readonly OutboxState[], what: string, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {
+  /**
+   * A user's action on a message, under its claim. Within this process exclusive() orders it with
+   * an attempt; another process (the app and the CLI share the outbox) may be sending it right
+   * now, having read its state before this action writes it: it was cancelled, said so, and
+   * still went out (found in review). The claim makes the two take turns, or refuses.
+   */
+  private claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
     return this.exclusive(id, async () => {
+      const release = await this.deps.store.claim(id).catch((err: unknown) => {
+        throw storageFailed('the change to the message', err);
+      });
+      if (!release) throw invalidInput('Another Mailwright process (the app or the command line) is sending this message right now.', 'Look at the outbox again in a moment: it shows how that attempt ended.');
+      try {
+        return await work();
+      } finally {
+        await release();
+      }
+    });
+  }
+
+  private async act(id: string, allowed: readonly OutboxState[], what: string, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {
+    const next = await this.claimed(id, async () => {
       const item = await this.load(id);
       if (!allowed.includes(item.state)) throw invalidInput(`Cannot ${what} a message that is ${item.state}.`, 'The outbox shows what can be done with it.');
-      const next = await this.transition(item, change(item), drop);
-      this.wake();
-      return next;
+      return this.transition(item, change(item), drop);
     });
+    // Once the claim is let go: a look that found the item still claimed here would pass it by.
+    this.wake();
+    return next;
   }
 
   sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying'], 'send now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false }));

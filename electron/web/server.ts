@@ -93,7 +93,12 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
       return send(res, 200, { ok: true, value: await core.attachments.register(path) });
     }
 
-    const channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+    let channel: string;
+    try {
+      channel = decodeURIComponent(url.pathname.slice('/api/'.length));
+    } catch {
+      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The channel name is not valid percent-encoding.', hint: '' } });
+    }
     let payload: unknown;
     try {
       payload = await readJson(req);

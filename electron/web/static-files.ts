@@ -16,7 +16,13 @@ const TYPES: Record<string, string> = {
 
 /** Serve a file of the built renderer; nothing outside `root` is reachable. Returns false when there is no such file. */
 export async function serveStatic(root: string, urlPath: string, res: ServerResponse, headers: Record<string, string>): Promise<boolean> {
-  const clean = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)).replace(/^([/\\])+/, '');
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
+  } catch {
+    return false; // malformed percent-encoding names no file (it was a 500)
+  }
+  const clean = normalize(decoded).replace(/^([/\\])+/, '');
   const path = join(root, clean);
   if (!path.startsWith(root + sep)) return false;
   const stat = await fs.stat(path).catch(() => undefined);

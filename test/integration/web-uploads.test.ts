@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { savedDraftInput } from '../../shared/model/draft';
@@ -28,5 +29,25 @@ describe('browser mode uploads across restarts', () => {
 
     track(await startWebServer(core, { rendererDir: dir }));
     expect((await fs.readdir(join(dir, 'uploads'))).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('browser mode requests that go wrong half-way', () => {
+  it('an upload cut off mid-body leaves no file behind; malformed percent-encoding is a 404 or a 400, not a 500', async () => {
+    const { core, dir } = await setup();
+    const server = track(await startWebServer(core, { rendererDir: dir }));
+    const before = await fs.readdir(join(dir, 'uploads')).catch(() => [] as string[]);
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((r) => socket.once('connect', r));
+    socket.write(`POST /api/upload?name=big.bin HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nAuthorization: Bearer ${server.token}\r\nContent-Length: 100000\r\n\r\nabc`);
+    await expect.poll(async () => (await fs.readdir(join(dir, 'uploads')).catch(() => [] as string[])).length).toBe(before.length + 1);
+    socket.destroy();
+    await expect.poll(async () => (await fs.readdir(join(dir, 'uploads')).catch(() => [] as string[])).sort()).toEqual(before.sort());
+
+    const origin = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${origin}/%E0%A4%A`)).status).toBe(404);
+    const api = await fetch(`${origin}/api/%E0%A4%A`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` } });
+    expect(api.status).toBe(400);
+    expect(await api.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });

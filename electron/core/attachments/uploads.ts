@@ -22,8 +22,14 @@ export async function storeUpload(dataDir: string, rawName: string, bytes: Buffe
   const dir = join(uploadsDir(dataDir), randomBytes(9).toString('base64url'));
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, safeName(rawName));
-  if (Buffer.isBuffer(bytes)) await fs.writeFile(path, bytes, { mode: 0o600 });
-  else await pipeline(bytes, createWriteStream(path, { mode: 0o600 }));
+  try {
+    if (Buffer.isBuffer(bytes)) await fs.writeFile(path, bytes, { mode: 0o600 });
+    else await pipeline(bytes, createWriteStream(path, { mode: 0o600 }));
+  } catch (err) {
+    // An upload cut off half-way (a closed tab, a full disk) leaves nothing behind until the next start.
+    await fs.rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   return path;
 }
 

@@ -139,7 +139,8 @@ describe('header injection through the CLI', () => {
   });
 
   it('keeps control characters of an attached file’s name out of the message (the name loses them)', async () => {
-    const evil = join(dir, 'evil\r\nX-Injected: yes\x7f.txt');
+    // …and a right-to-left override, which would make it read "evil…txt.exe" as "…exe.txt".
+    const evil = join(dir, 'evil\r\nX-Injected: yes\x7f\u202E.txt');
     await fs.writeFile(evil, 'attached bytes');
     const run = await send('--to', 'bob@example.test', '--subject', 'File', '--text', 'see file', '--attach', evil);
     expect(run.code, run.stdout).toBe(0);

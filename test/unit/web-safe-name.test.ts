@@ -11,6 +11,9 @@ describe('safeName (browser-mode upload names)', () => {
     ['', 'attachment'],
     ['a\r\nb.txt', 'ab.txt'],
     ['заметки.txt', 'заметки.txt'],
+    ['invoice\u202Efdp.exe', 'invoicefdp.exe'], // a right-to-left override would show it as …exe.pdf
+    ['a\u2067b\u2069.txt', 'ab.txt'],
+    ['👩\u200D💻 notes.txt', '👩\u200D💻 notes.txt'], // a joiner belongs in an emoji: kept
   ])('%j → %j', (raw, expected) => {
     expect(safeName(raw)).toBe(expected);
   });

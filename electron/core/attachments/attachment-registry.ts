@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { AttachmentInfo } from '../../../shared/model/draft';
 import { MailwrightError } from '../errors';
+import { withoutControls } from './file-name';
 
 export interface RegisteredAttachment extends AttachmentInfo {
   path: string;
@@ -44,9 +45,7 @@ export class AttachmentRegistry {
 
   /** Called by trusted code only (a dialog result, a CLI argument). */
   async register(path: string): Promise<AttachmentInfo> {
-    // A file name may hold CR, LF, DEL… (Linux allows them): MIME encodes them, but they would
-    // reach the recipient's file name as is. Drop control characters, as uploads' safeName does.
-    const name = basename(path).replace(/\p{Cc}/gu, '') || 'attachment';
+    const name = withoutControls(basename(path)) || 'attachment';
     let stat;
     try {
       stat = await fs.stat(path);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive } from '../../electron/core/fs/process-lock';
+import { alive } from '../../electron/core/fs/claim-file';
 import type { OutboxCheckpoint } from '../../electron/core/outbox/outbox-service';
 import type { OutboxItem } from '../../shared/model/outbox';
 import { cli } from '../helpers/cli';
@@ -102,7 +102,7 @@ async function crashSend(plan: CrashPlan): Promise<Crashed> {
 
   expect(await exit, `the child was to die by SIGKILL; it said: ${stdout}${stderr}`).toEqual({ code: null, signal: 'SIGKILL' });
   // It held the data-dir lock: "restart" only once it is really gone (dead, or a zombie not yet reaped).
-  const holder = Number(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8'));
+  const holder = Number((await fs.readFile(join(dir, 'mailwright.lock'), 'utf8')).split(' ')[0]); // pid, then boot and start time
   expect(holder).toBe(child.pid);
   while (alive(holder)) await new Promise((r) => setTimeout(r, 20));
   // And only once the server has read whatever the dead client managed to send.

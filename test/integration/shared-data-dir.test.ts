@@ -52,7 +52,7 @@ describe('several processes on one data directory', () => {
     await fs.writeFile(join(dir, 'outbox', 'tmp', 'stale.eml'), 'x');
     const core = await createCore({ dataDir: dir });
     expect(await fs.readdir(join(dir, 'outbox', 'tmp'))).toEqual([]);
-    expect(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8')).toBe(String(process.pid));
+    expect(await fs.readFile(join(dir, 'mailwright.lock'), 'utf8')).toBe(claimTokenOf(process.pid));
     await core.close();
     await expect(fs.stat(join(dir, 'mailwright.lock'))).rejects.toThrow();
   });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { alive } from './process-lock';
 
 // Claim files: which process may work on a message, across the processes that share a data
 // directory (the app, `mailwright serve`, the CLI). Two rules make a claim safe to race for:
@@ -13,6 +12,22 @@ import { alive } from './process-lock';
 //   processes both won some claims, so both could send one message.)
 // A claim names its process by pid and, on Linux, the boot and the process's start time: after a
 // reboot, a pid in a leftover claim may belong to another program, which kept the message pinned.
+
+/** Whether a process with this pid is alive on this machine (a zombie, killed but not yet reaped, is not). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
 
 /** The boot and start time of a process (Linux), so that a reused pid is not taken for it. */
 function identity(pid: number): string | undefined {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -71,11 +72,9 @@ describe('whose claim it is', () => {
         await fs.writeFile(join(dir, 'rebooted.claim'), `${pid} another-boot ${start}`);
         expect(await takeClaim(join(dir, 'rebooted.claim'))).toBeTypeOf('function');
       }
-      // Claims written by earlier versions: a bare pid, or nothing yet.
+      // A claim written by earlier versions: a bare pid.
       await fs.writeFile(join(dir, 'bare.claim'), String(other.pid));
       expect(await takeClaim(join(dir, 'bare.claim'))).toBeUndefined();
-      await fs.writeFile(join(dir, 'empty.claim'), '');
-      expect(await takeClaim(join(dir, 'empty.claim'))).toBeTypeOf('function');
     } finally {
       other.stop();
     }
@@ -99,5 +98,50 @@ describe('whose claim it is', () => {
     } finally {
       other.stop();
     }
+  });
+});
+
+describe('claims that must not block for good, or be taken too soon', () => {
+  it('a takeover lock left by a process that died mid-takeover is cleared, and the claim then taken', async () => {
+    const dir = tempDir();
+    const dead = claimTokenOf(await deadPid());
+    await fs.writeFile(join(dir, 'x.claim'), dead);
+    await fs.writeFile(join(dir, 'x.claim.takeover'), dead);
+    let release;
+    for (let tries = 0; tries < 3 && !release; tries++) release = await takeClaim(join(dir, 'x.claim'));
+    expect(release).toBeTypeOf('function');
+    expect(await fs.readFile(join(dir, 'x.claim'), 'utf8')).toBe(claimTokenOf(process.pid));
+  });
+
+  it('an empty claim is being written (held) while young, abandoned when old; any claim from before this boot is stale', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'x.claim');
+    await fs.writeFile(path, '');
+    expect(await takeClaim(path)).toBeUndefined();
+    const minuteAgo = new Date(Date.now() - 60_000);
+    await fs.utimes(path, minuteAgo, minuteAgo);
+    expect(await takeClaim(path)).toBeTypeOf('function');
+    // A live pid, but the file is older than the machine's uptime: another process had that pid.
+    const other = otherProcess();
+    try {
+      const beforeBoot = new Date(Date.now() - uptime() * 1000 - 3_600_000);
+      await fs.writeFile(join(dir, 'old.claim'), String(other.pid));
+      await fs.utimes(join(dir, 'old.claim'), beforeBoot, beforeBoot);
+      expect(await takeClaim(join(dir, 'old.claim'))).toBeTypeOf('function');
+    } finally {
+      other.stop();
+    }
+  });
+});
+
+describe('a claim of this process that it no longer holds', () => {
+  it('is stale: a release that could not remove its file does not block the message for good', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'x.claim');
+    const release = await takeClaim(path);
+    await release!();
+    // What a failed removal (EMFILE) leaves behind: our own token, not held any more.
+    await fs.writeFile(path, claimTokenOf(process.pid));
+    expect(await takeClaim(path)).toBeTypeOf('function');
   });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs, readFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 
 // Claim files: which process may work on a message, across the processes that share a data
@@ -51,13 +52,37 @@ export function claimTokenOf(pid: number): string {
 
 /** This process, as its claims name it. */
 const OWN = claimTokenOf(process.pid);
+/** The claims this process holds now (several cores may run in one process: a test, the CLI). */
+const heldHere = new Set<string>();
 
-/** Whether the process a claim names still runs: its pid is alive and, where the claim says, it is the same process. */
+/**
+ * Whether the process a claim names still runs: its pid is alive and, where the claim says, it
+ * is the same process. A live pid whose identity cannot be read here (another user's process,
+ * hidden /proc) counts as the claimant: taking a live claim would mean sending twice.
+ */
 export function claimantAlive(token: string): boolean {
   const [pidText, ...rest] = token.trim().split(' ');
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
-  return rest.length === 0 || identity(pid) === rest.join(' ');
+  if (rest.length === 0) return true;
+  const now = identity(pid);
+  return now === undefined || now === rest.join(' ');
+}
+
+/** A claim being written by the no-hard-link fallback is empty for a moment: so young, it is held. */
+const WRITING_MS = 10_000;
+
+/** Whether the claim at `path`, holding `token`, still binds: its process runs, and it was made since the machine started. */
+export async function claimBinds(path: string, token: string): Promise<boolean> {
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (!stat) return false;
+  // Ours: binding while we hold it; a leftover of a release that failed (EMFILE) otherwise, which
+  // this process would have refused its own message for, for the rest of its life (found in review).
+  if (token.trim() === OWN) return heldHere.has(path);
+  // From before this boot (a pid means nothing across one; off Linux the token has no boot id).
+  if (stat.mtimeMs < Date.now() - uptime() * 1000 - 60_000) return false;
+  if (!token.trim()) return Date.now() - stat.mtimeMs < WRITING_MS;
+  return claimantAlive(token);
 }
 
 /** Create `path` holding `content`, whole, unless it exists (false then). */
@@ -70,12 +95,17 @@ async function createWhole(path: string, content: string): Promise<boolean> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
-    // A file system without hard links: exclusive create, written at once (a short window, as before).
+    // A file system without hard links: exclusive create, then written (empty for a moment, which
+    // claimBinds() treats as held while young).
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
-      return fs.writeFile(path, content, { flag: 'wx', mode: 0o600 }).then(
-        () => true,
-        (e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? false : Promise.reject(e)),
-      );
+      const made = await fs.open(path, 'wx', 0o600).catch((e: NodeJS.ErrnoException) => (e.code === 'EEXIST' ? undefined : Promise.reject(e)));
+      if (!made) return false;
+      try {
+        await made.writeFile(content);
+        return true;
+      } finally {
+        await made.close();
+      }
     }
     throw err;
   } finally {
@@ -92,9 +122,10 @@ const read = (path: string) => fs.readFile(path, 'utf8').catch((err: NodeJS.Errn
 export async function removeStaleClaim(path: string, stale: string): Promise<boolean> {
   const lock = `${path}.takeover`;
   if (!(await createWhole(lock, OWN))) {
-    // A taker that died within the few steps below would block the claim for good.
+    // A taker that died within the few steps below would block the claim for good: its lock is
+    // removed the same careful way (by name alone, two removers could take a new taker's lock).
     const taker = await read(lock);
-    if (taker !== undefined && !claimantAlive(taker)) await fs.rm(lock, { force: true });
+    if (taker !== undefined && !(await claimBinds(lock, taker))) await removeStaleClaim(lock, taker);
     return false;
   }
   try {
@@ -108,22 +139,26 @@ export async function removeStaleClaim(path: string, stale: string): Promise<boo
 /** Take the claim at `path`: a release function, or undefined while another live process holds it. */
 export async function takeClaim(path: string): Promise<(() => Promise<void>) | undefined> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createWhole(path, OWN)) return () => releaseClaim(path);
+    if (await createWhole(path, OWN)) {
+      heldHere.add(path);
+      return () => releaseClaim(path);
+    }
     const holder = await read(path);
     if (holder === undefined) continue; // let go of meanwhile
-    if (claimantAlive(holder)) return undefined;
+    if (await claimBinds(path, holder)) return undefined;
     if (!(await removeStaleClaim(path, holder))) return undefined;
   }
   return undefined;
 }
 
-/** Let go of a claim of this process (never one that is not ours any more). */
+/** Let go of a claim of this process (never one that is not ours any more; a file left by a failed removal no longer binds). */
 async function releaseClaim(path: string): Promise<void> {
-  if ((await read(path).catch(() => undefined)) === OWN) await fs.rm(path, { force: true });
+  heldHere.delete(path);
+  if ((await read(path)) === OWN) await fs.rm(path, { force: true });
 }
 
-/** The holder of the claim at `path` if it is alive, else undefined (no claim, or a stale one). */
-export async function liveClaimant(path: string): Promise<string | undefined> {
+/** Whether the claim at `path` binds a live process (no claim, or a stale one: false). */
+export async function claimHeld(path: string): Promise<boolean> {
   const holder = await read(path).catch(() => undefined);
-  return holder !== undefined && claimantAlive(holder) ? holder : undefined;
+  return holder !== undefined && (await claimBinds(path, holder));
 }

@@ -7,7 +7,7 @@ import { byNewest } from '../../../shared/model/outbox-groups';
 import { storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
-import { claimantAlive, liveClaimant, removeStaleClaim, takeClaim } from '../fs/claim-file';
+import { claimBinds, claimHeld, removeStaleClaim, takeClaim } from '../fs/claim-file';
 import { SentIndex } from './sent-index';
 
 const exists = (path: string) => fs.access(path).then(() => true, () => false);
@@ -277,7 +277,7 @@ export class OutboxStore {
       if (!claim) continue;
       const holder = await fs.readFile(join(this.outboxDir, name), 'utf8').catch(() => undefined);
       if (holder === undefined) continue; // let go of meanwhile
-      if (claimantAlive(holder)) liveClaims.add(claim[1]!);
+      if (await claimBinds(join(this.outboxDir, name), holder)) liveClaims.add(claim[1]!);
       else await removeStaleClaim(join(this.outboxDir, name), holder);
     }
     // A process that claims after the claims were read above (a CLI send starting now) must not lose
@@ -333,7 +333,7 @@ export class OutboxStore {
     for (const item of items) {
       if (item.state === 'sent') await this.finishMove(item.id, 'moveOld');
       // Claimed now: a process that began sending it after the claims were read above (found in review).
-      else if (item.state === 'sending' && !liveClaims.has(item.id) && !(await liveClaimant(this.claimPath(item.id)))) interrupted.push(item);
+      else if (item.state === 'sending' && !liveClaims.has(item.id) && !(await claimHeld(this.claimPath(item.id)))) interrupted.push(item);
     }
     return { interrupted };
   }

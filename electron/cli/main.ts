@@ -266,16 +266,24 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
       run(async (o: { sendOverdue?: boolean; rescheduleOverdue?: string; discardOverdue?: boolean }) => {
         const c = await getCore();
         const overdue = (await call(c, 'outbox:list', undefined)).filter((i) => i.overdue && (i.state === 'held' || i.state === 'scheduled'));
+        // One message refused (another process is working on it) must not stop the others or the run.
+        const refused: string[] = [];
         for (const item of overdue) {
-          if (o.sendOverdue) await call(c, 'outbox:send-now', { id: item.id });
-          else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
-          else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
+          try {
+            if (o.sendOverdue) await call(c, 'outbox:send-now', { id: item.id });
+            else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
+            else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
+          } catch (err) {
+            if (!(err instanceof CliFailure) || !/working on this message right now/.test(err.error.message)) throw err;
+            refused.push(`${item.subject || item.id}: ${err.error.message}`);
+          }
         }
         await c.outbox.runDue();
         const items = await call(c, 'outbox:list', undefined);
         const waiting = items.filter((i) => i.overdue && (i.state === 'held' || i.state === 'scheduled'));
         const lines = items.filter((i) => i.updatedAt >= new Date(Date.now() - 60_000).toISOString()).map(formatItem);
         if (waiting.length) lines.push(`${waiting.length} overdue message(s) wait for your choice: --send-overdue, --reschedule-overdue ISO or --discard-overdue.`);
+        lines.push(...refused);
         return output.success({ items }, lines.length ? lines : ['Nothing was due.']);
       }),
     );

@@ -67,13 +67,36 @@ describe('a message another process is sending right now', () => {
       const other = await claimedElsewhere(dir, item.id);
       try {
         for (const action of [() => core.outbox.cancel(item.id), () => core.outbox.edit(item.id), () => core.outbox.reschedule(item.id, new Date(Date.now() + 7_200_000))]) {
-          await expect(action()).rejects.toMatchObject({ info: { code: 'INVALID_INPUT', message: expect.stringMatching(/sending this message right now/) } });
+          await expect(action()).rejects.toMatchObject({ info: { code: 'INVALID_INPUT', message: expect.stringMatching(/working on this message right now/) } });
         }
         expect((await core.outbox.get(item.id)).state).toBe('scheduled');
       } finally {
         await other.end();
       }
       expect((await core.outbox.cancel(item.id)).state).toBe('cancelled');
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('is not changed by a "network is back" retry while another process holds it', async () => {
+    const dir = tempDir();
+    const core = await createCore({ dataDir: dir, autoRun: false });
+    try {
+      const now = new Date().toISOString();
+      const later = new Date(Date.now() + 3_600_000).toISOString();
+      const waiting: OutboxItem = { id: 'r-1', accountId: 'sandbox', messageId: '<r@x>', subject: 's', from: 'f@x', sender: 'f@x', recipients: ['t@x'], state: 'retrying', dueAt: later, createdAt: now, updatedAt: now, attempts: 1, size: 3 };
+      await fs.writeFile(join(dir, 'outbox', 'r-1.eml'), 'eml');
+      await fs.writeFile(join(dir, 'outbox', 'r-1.json'), JSON.stringify(waiting));
+      const other = await claimedElsewhere(dir, 'r-1');
+      try {
+        await core.outbox.retryWaitingNow('back online');
+        expect((await core.outbox.get('r-1')).dueAt).toBe(later);
+      } finally {
+        await other.end();
+      }
+      await core.outbox.retryWaitingNow('back online');
+      expect(Date.parse((await core.outbox.get('r-1')).dueAt!)).toBeLessThan(Date.parse(later));
     } finally {
       await core.close();
     }

@@ -139,29 +139,33 @@ export class OutboxService {
     for (const found of interrupted) {
       // Under its claim, and only if still "sending": another process may have begun or ended an
       // attempt on it since the repair looked (found in review: a live CLI send marked unknown).
-      const release = await this.deps.store.claim(found.id);
-      if (!release) continue;
-      try {
-        const item = await this.deps.store.get(found.id);
-        if (item?.state !== 'sending') continue;
-        await this.transition(item, {
-          state: 'outcome-unknown',
-          error: new MailwrightError(
-            'OUTCOME_UNKNOWN',
-            'Mailwright stopped while this message was being sent; the server may or may not have it.',
-            'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
-          ).info,
+      // A claim held for a moment (a takeover, a user's action) is waited for, a little.
+      for (let tries = 0; tries < 5; tries++) {
+        const done = await this.ifClaimed(found.id, async () => {
+          const item = await this.deps.store.get(found.id);
+          if (item?.state !== 'sending') return;
+          await this.transition(item, {
+            state: 'outcome-unknown',
+            error: new MailwrightError(
+              'OUTCOME_UNKNOWN',
+              'Mailwright stopped while this message was being sent; the server may or may not have it.',
+              'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
+            ).info,
+          });
         });
-      } finally {
-        await release();
+        if (done) break;
+        await new Promise((r) => setTimeout(r, 200));
       }
     }
     const now = this.now().getTime();
     // Waiting items live in outbox/ only: reading sent/ too made every start cost the whole history.
-    for (const item of await this.deps.store.listQueued()) {
-      if ((item.state === 'held' || item.state === 'scheduled') && !item.overdue && item.dueAt && Date.parse(item.dueAt) <= now) {
-        await this.transition(item, { overdue: true });
-      }
+    const overdue = (item: OutboxItem) => (item.state === 'held' || item.state === 'scheduled') && !item.overdue && !!item.dueAt && Date.parse(item.dueAt) <= now;
+    for (const found of await this.deps.store.listQueued()) {
+      if (!overdue(found)) continue;
+      await this.ifClaimed(found.id, async () => {
+        const item = await this.deps.store.get(found.id);
+        if (item && overdue(item)) await this.transition(item, { overdue: true });
+      });
     }
   }
 
@@ -286,7 +290,8 @@ export class OutboxService {
     const now = this.now().getTime();
     for (const item of await this.deps.store.listQueued()) {
       if (item.state !== 'retrying' || !item.dueAt || Date.parse(item.dueAt) <= now) continue;
-      await this.exclusive(item.id, async () => {
+      // Under its claim: a cancel from another process just now must not be written over.
+      await this.ifClaimed(item.id, async () => {
         const current = await this.load(item.id);
         if (current.state === 'retrying') await this.transition(current, { dueAt: new Date(now).toISOString() });
       }).catch((err: unknown) => this.deps.log(`retrying ${item.id} now (${why}) failed`, err));
@@ -602,14 +607,21 @@ export class OutboxService {
    * now, having read its state before this action writes it: it was cancelled, said so, and
    * still went out (found in review). The claim makes the two take turns, or refuses.
    */
-  private claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
+  private async claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const ran = await this.ifClaimed(id, work);
+    if (!ran) throw invalidInput('Another Mailwright process (the app or the command line) is working on this message right now.', 'Look at the outbox again in a moment: it shows what became of it.');
+    return ran.value;
+  }
+
+  /** `work` under the message's claim, in its turn here: its result, or undefined (not run) while another process holds the claim. */
+  private ifClaimed<T>(id: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
     return this.exclusive(id, async () => {
       const release = await this.deps.store.claim(id).catch((err: unknown) => {
         throw storageFailed('the change to the message', err);
       });
-      if (!release) throw invalidInput('Another Mailwright process (the app or the command line) is sending this message right now.', 'Look at the outbox again in a moment: it shows how that attempt ended.');
+      if (!release) return undefined;
       try {
-        return await work();
+        return { value: await work() };
       } finally {
         await release();
       }

@@ -60,7 +60,7 @@ const heldHere = new Set<string>();
  * is the same process. A live pid whose identity cannot be read here (another user's process,
  * hidden /proc) counts as the claimant: taking a live claim would mean sending twice.
  */
-export function claimantAlive(token: string): boolean {
+function claimantAlive(token: string): boolean {
   const [pidText, ...rest] = token.trim().split(' ');
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
@@ -128,10 +128,12 @@ export async function removeStaleClaim(path: string, stale: string): Promise<boo
     if (taker !== undefined && !(await claimBinds(lock, taker))) await removeStaleClaim(lock, taker);
     return false;
   }
+  heldHere.add(lock); // ours while we hold it (see claimBinds)
   try {
     if ((await read(path)) === stale) await fs.rm(path, { force: true });
     return true;
   } finally {
+    heldHere.delete(lock);
     await fs.rm(lock, { force: true });
   }
 }

@@ -18,8 +18,15 @@ export function SandboxView() {
   };
 
   useEffect(() => {
-    void api()['sandbox:list']().then((r) => (r.ok ? setList(r.value) : setError(r.error.message)));
-    return api().on('sandbox:caught', (m) => setList((l) => [m, ...(l ?? []).filter((x) => x.id !== m.id)]));
+    const caught = (m: CaughtMessageSummary, l: CaughtMessageSummary[] = []) => [m, ...l.filter((x) => x.id !== m.id)];
+    // Caught while the list was on its way: kept, not overwritten by a reply read before them.
+    const meanwhile: CaughtMessageSummary[] = [];
+    const off = api().on('sandbox:caught', (m) => {
+      meanwhile.push(m);
+      setList((l) => l && caught(m, l));
+    });
+    void api()['sandbox:list']().then((r) => (r.ok ? setList(meanwhile.reduce((l, m) => caught(m, l), r.value)) : setError(r.error.message)));
+    return off;
   }, []);
 
   return (
@@ -43,7 +50,8 @@ export function SandboxView() {
             </li>
           ))}
         </ul>
-        <div className="split-main">{selected ? <MessagePreview message={selected} /> : <div className="empty">{t('sandbox.select')}</div>}</div>
+        {/* Keyed: each message opens on its own first view (HTML when it has one), not on the tab the last one was left on. */}
+        <div className="split-main">{selected ? <MessagePreview key={selected.id} message={selected} /> : <div className="empty">{t('sandbox.select')}</div>}</div>
       </div>
     </section>
   );

@@ -36,6 +36,15 @@ describe('signatures', () => {
     expect(parsed.text).toMatch(/^Hello Bob,\nsee you\.\n\n-- \nAna Núñez\nAcme · acme\.test/);
   });
 
+  it('a rich-text message of only a signature keeps the signature as HTML; a plain one has none', async () => {
+    const rich = await build({ html: '', signature: true });
+    expect(rich.parsed.html).toContain('<p>-- </p><p><strong>Ana Núñez</strong></p>');
+    expect(rich.parsed.text).toMatch(/^-- \nAna Núñez\n/);
+    const plain = await build({ text: '', signature: true });
+    expect(plain.parsed.html).toBeFalsy();
+    expect(plain.parsed.text).toMatch(/^-- \nAna Núñez\n/);
+  });
+
   it('leaves the signature out when the draft does not ask for it, or the account has none', () => {
     expect(messageBodies({ html: '<p>x</p>', signature: false }, SIG).text).not.toContain('-- ');
     expect(messageBodies({ html: '<p>x</p>', signature: true }, '  ').text).not.toContain('-- ');

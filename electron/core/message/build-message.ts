@@ -43,9 +43,13 @@ export function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, sig
   const sig = d.signature && signatureHtml?.trim() ? signatureHtml : undefined;
   const text = html ? textFromHtml(html) : (d.text ?? '');
   if (!sig) return { html, text };
+  // Written in the rich-text composer (`html` given, even empty: a message of only a signature, or
+  // of attachments), the signature keeps its HTML, as the composer showed it. An empty body sent
+  // it as text only (found when a test's draft had not been saved yet and its body was empty).
+  const body = html ?? (d.html !== undefined ? '' : undefined);
   return {
-    html: html && `${html}<div class="mailwright-signature"><p>${SIG_SEPARATOR}</p>${sig}</div>`,
-    text: `${text.replace(/\s+$/, '')}\n\n${SIG_SEPARATOR}\n${signatureText(sig)}`,
+    html: body !== undefined ? `${body}<div class="mailwright-signature"><p>${SIG_SEPARATOR}</p>${sig}</div>` : undefined,
+    text: `${text.trim() ? `${text.replace(/\s+$/, '')}\n\n` : ''}${SIG_SEPARATOR}\n${signatureText(sig)}`,
   };
 }
 

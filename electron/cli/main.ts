@@ -8,6 +8,7 @@ import { createCore, type Core } from '../core/core';
 import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
+import { BUSY_ELSEWHERE } from '../core/outbox/outbox-service';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatItem, formatReport, readInputFile, readStdin } from './commands';
 import { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Output } from './output';
@@ -274,7 +275,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
             else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
             else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
           } catch (err) {
-            if (!(err instanceof CliFailure) || !/working on this message right now/.test(err.error.message)) throw err;
+            if (!(err instanceof CliFailure) || err.error.message !== BUSY_ELSEWHERE) throw err;
             refused.push(`${item.subject || item.id}: ${err.error.message}`);
           }
         }

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { claimTokenOf } from '../../electron/core/fs/claim-file';
+import { BUSY_ELSEWHERE } from '../../electron/core/outbox/outbox-service';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
@@ -43,6 +46,28 @@ describe('the outbox from the command line', () => {
     expect(sent.code).toBe(0);
     expect((await items(dir))[0]).toMatchObject({ state: 'sent' });
     expect(s.received.map((m) => m.parsed.subject)).toEqual(['Later']);
+  });
+
+  it('outbox run --discard-overdue says which message another process is working on, and does the rest', async () => {
+    const { dir } = await setup();
+    const soon = () => new Date(Date.now() + 1000).toISOString();
+    const a = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Held elsewhere', '--text', 'x', '--send-at', soon()]);
+    const b = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Free', '--text', 'x', '--send-at', soon()]);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await cli(['--data-dir', dir, 'outbox', 'run'])).stdout).toMatch(/2 overdue message\(s\) wait/);
+    // Then another live process (the app, say) takes the first one's claim.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    try {
+      await fs.writeFile(join(dir, 'outbox', `${a.json.id as string}.claim`), claimTokenOf(other.pid!));
+      const run = await cli(['--data-dir', dir, 'outbox', 'run', '--discard-overdue']);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toContain(`Held elsewhere: ${BUSY_ELSEWHERE}`);
+      const states = Object.fromEntries((await items(dir)).map((i) => [i.subject, i.state]));
+      expect(states).toEqual({ 'Held elsewhere': 'scheduled', Free: 'cancelled' });
+    } finally {
+      other.kill('SIGKILL');
+    }
+    expect(b.code).toBe(0);
   });
 
   it('a temporary failure stays queued for retry; outbox retry / cancel / export act on it', async () => {

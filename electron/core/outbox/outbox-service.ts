@@ -64,6 +64,9 @@ const address = (a: string | { address: string }) => (typeof a === 'string' ? a 
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 /** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
 const LOOK_EVERY_MS = 30_000;
+/** Why a user's action on a message is refused while another process holds its claim (the CLI tells it apart). */
+export const BUSY_ELSEWHERE = 'Another Mailwright process (the app or the command line) is working on this message right now.';
+
 /** How long the pages after a first page are cut from its listing (a view takes 10,000 messages in three pages, well under a second). */
 const LISTING_KEPT_MS = 10_000;
 
@@ -609,7 +612,7 @@ export class OutboxService {
    */
   private async claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
     const ran = await this.ifClaimed(id, work);
-    if (!ran) throw invalidInput('Another Mailwright process (the app or the command line) is working on this message right now.', 'Look at the outbox again in a moment: it shows what became of it.');
+    if (!ran) throw invalidInput(BUSY_ELSEWHERE, 'Look at the outbox again in a moment: it shows what became of it.');
     return ran.value;
   }
 

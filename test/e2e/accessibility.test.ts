@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AxeResults, RunOptions } from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 
 // The bar: every main screen, in the light and the dark palette, has no serious or
@@ -40,11 +41,7 @@ beforeAll(async () => {
   await page.evaluate(await fs.readFile(AXE, 'utf8'));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, dataDir }));
 
 // Something in the outbox and in the sandbox for the screens below to show.
 it('sends a message to the Sandbox account', async () => {

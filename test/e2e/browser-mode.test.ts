@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCert } from '../helpers/certs';
 import { cli } from '../helpers/cli';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { clearRecipients } from '../helpers/recipients';
@@ -31,12 +32,7 @@ beforeAll(async () => {
   page = await openApp(browser, served.url);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  await smtp?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, smtp, dataDir }));
 
 describe('browser mode in Chromium', () => {
   it('starts on the composer with the Sandbox account ready, and hides the token from the address bar', async () => {

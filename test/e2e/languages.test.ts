@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 
 // The language setting in the real UI: Russian and Spanish chosen in Settings, and "system"
@@ -16,11 +17,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, dataDir }));
 
 const sidebar = (page: Page) => page.getByRole('navigation');
 const lang = (page: Page) => page.locator('html').getAttribute('lang');

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 import { cli } from '../helpers/cli';
 import { clearRecipients, recipientChips } from '../helpers/recipients';
@@ -37,12 +38,7 @@ beforeAll(async () => {
   await open(served.url);
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  await smtp?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, smtp, dataDir }));
 
 describe('the outbox in Chromium', () => {
   it('undo send: the toast counts down, Undo brings the exact draft back and nothing is sent', async () => {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOutbox } from '../../bench/outbox-view';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, serve, type Served } from '../helpers/browser';
 
 // A long outbox (400 messages written in the outbox's own format) in Chromium through the real
@@ -28,11 +29,7 @@ beforeAll(async () => {
   }
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, dataDir }));
 
 const sent = () => page.getByRole('region', { name: 'Sent' });
 

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeOutbox } from '../../bench/outbox-view';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, serve, type Served } from '../helpers/browser';
 
 // An outbox longer than one page of outbox:list (the view takes the whole list in pages of 5,000):
@@ -18,11 +19,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, dataDir }));
 
 describe('an outbox of more than one page', () => {
   it('comes in whole: every section its size, the oldest message at the end of its section, each message once', async () => {

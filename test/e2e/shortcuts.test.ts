@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tearDown } from '../helpers/app-session';
 import { launchChromium, openApp, screenshot, serve, type Served } from '../helpers/browser';
 
 // Browser mode has no application menu: the page itself answers the same shortcuts, and Esc
@@ -19,11 +20,7 @@ beforeAll(async () => {
   await page.getByLabel('From').locator('option[value="sandbox"]').waitFor({ state: 'attached' });
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => tearDown({ browser, served, dataDir }));
 
 /** The composer in front: New message opens another beside it, which stays mounted but hidden. */
 const composer = () => page.getByRole('region', { name: 'New message' });

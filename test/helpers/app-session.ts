@@ -17,6 +17,24 @@ export interface AppSession {
 }
 
 /**
+ * The end of a UI suite: the browser (it lets go of the server first), the server, the SMTP
+ * server, then the data directory, each whatever became of the ones before. Stopping at the first
+ * that threw left the rest running (a leaked `mailwright serve` per run).
+ */
+export async function tearDown(parts: { browser?: Browser; served?: Served; smtp?: { close(): Promise<void> }; dataDir?: string }): Promise<void> {
+  const errors: unknown[] = [];
+  const steps = [() => parts.browser?.close(), () => parts.served?.stop(), () => parts.smtp?.close(), () => (parts.dataDir ? fs.rm(parts.dataDir, { recursive: true, force: true }) : undefined)];
+  for (const step of steps) {
+    try {
+      await step();
+    } catch (err) {
+      errors.push(err);
+    }
+  }
+  if (errors.length) throw errors[0];
+}
+
+/**
  * The common ground of the UI suites: before the file's tests, a fresh data directory, the real
  * `mailwright serve` on it and Chromium showing it (optionally with a real SMTP server and an
  * account on it); after them, everything closed and removed.
@@ -39,24 +57,6 @@ export function appSession(opts: { name: string; smtp?: Partial<TestSmtpOptions>
     await from.locator(`option[value="${session.accountId ?? 'sandbox'}"]`).waitFor({ state: 'attached' });
     if (session.accountId) await from.selectOption(session.accountId);
   }, 60_000);
-  afterAll(async () => {
-    // In order (the browser lets go of the server first), each step whatever became of the ones
-    // before: one that throws must not leave the rest running.
-    const errors: unknown[] = [];
-    const steps: Array<() => Promise<void> | undefined> = [
-      () => session.browser?.close(),
-      () => session.served?.stop(),
-      () => session.smtp?.close(),
-      () => (session.dataDir ? fs.rm(session.dataDir, { recursive: true, force: true }) : undefined),
-    ];
-    for (const step of steps) {
-      try {
-        await step();
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-    if (errors.length) throw errors[0];
-  });
+  afterAll(() => tearDown(session));
   return session;
 }

@@ -20,12 +20,16 @@ export function SandboxView() {
   useEffect(() => {
     const caught = (m: CaughtMessageSummary, l: CaughtMessageSummary[] = []) => [m, ...l.filter((x) => x.id !== m.id)];
     // Caught while the list was on its way: kept, not overwritten by a reply read before them.
-    const meanwhile: CaughtMessageSummary[] = [];
+    let meanwhile: CaughtMessageSummary[] | undefined = [];
     const off = api().on('sandbox:caught', (m) => {
-      meanwhile.push(m);
+      meanwhile?.push(m);
       setList((l) => l && caught(m, l));
     });
-    void api()['sandbox:list']().then((r) => (r.ok ? setList(meanwhile.reduce((l, m) => caught(m, l), r.value)) : setError(r.error.message)));
+    void api()['sandbox:list']().then((r) => {
+      if (r.ok) setList((meanwhile ?? []).reduce((l, m) => caught(m, l), r.value));
+      else setError(r.error.message);
+      meanwhile = undefined; // from here the list itself takes them
+    });
     return off;
   }, []);
 

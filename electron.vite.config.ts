@@ -4,7 +4,7 @@ import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import { normalizePath, type Plugin } from 'vite';
 import { CSP } from './electron/core/csp';
-import { CHANNELS, EVENT_NAMES } from './shared/ipc/contract';
+import { EVENT_NAMES, WINDOW_CHANNELS } from './shared/ipc/contract';
 
 /** The built page carries the app's CSP in a meta tag too (the one definition in electron/core/csp.ts). */
 const cspMeta = (): Plugin => ({
@@ -41,7 +41,7 @@ const contractNamesOnly = (): Plugin => {
     name: 'mailwright-contract-names-only',
     load: (id) =>
       id === contract
-        ? `export const CHANNELS = ${JSON.stringify(CHANNELS)};\nexport const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\nexport { wireName } from './wire';\n`
+        ? `export const WINDOW_CHANNELS = ${JSON.stringify(WINDOW_CHANNELS)};\nexport const EVENT_NAMES = ${JSON.stringify(EVENT_NAMES)};\nexport { wireName } from './wire';\n`
         : undefined,
   };
 };
@@ -50,7 +50,7 @@ export default defineConfig({
   main: {
     plugins: [buildStamp()],
     build: {
-      // keytar is a native module: load it from node_modules at run time, never bundle it.
+      // The keyring bindings are native modules: loaded from node_modules at run time, never bundled.
       externalizeDeps: true,
       // cli: the `mailwright` command, bundled beside the app so that bin/mailwright.mjs can start it
       // without compiling TypeScript (see there); the core they share becomes a common chunk.

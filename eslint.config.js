@@ -40,7 +40,7 @@ export default tseslint.config(
   },
   {
     files: ['renderer/**/*.{ts,tsx}'],
-    rules: restrict([{ group: ['**/electron/**', 'electron', 'electron/*', 'nodemailer', 'nodemailer/*', 'keytar'], message: 'The renderer may import only shared/ and browser packages.' }], nodeBuiltins),
+    rules: restrict([{ group: ['**/electron/**', 'electron', 'electron/*', 'nodemailer', 'nodemailer/*', 'keytar', '@napi-rs/keyring', 'openid-client'], message: 'The renderer may import only shared/ and browser packages.' }], nodeBuiltins),
   },
   {
     files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/web/**/*.ts'],

@@ -99,7 +99,7 @@ async function mailwright(queued: boolean) {
     setTimer: (fn, ms) => setTimeout(fn, ms),
     clearTimer: (h) => clearTimeout(h as NodeJS.Timeout),
   };
-  const core = await createCore({ dataDir, secrets: new MemorySecretStore(), autoRun: true, clock, log: (m, e) => console.error(m, e) });
+  const core = await createCore({ dataDir, keychain: new MemorySecretStore(), autoRun: true, clock, log: (m, e) => console.error(m, e) });
   try {
     const call = async (channel: string, payload: unknown) => {
       const r = await invokeChannel(core.handlers, channel, payload);

@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# libsecret-1-dev: keytar builds against it; gnome-keyring + dbus: a real keychain for tests;
-# python3-aiosmtpd: an independent SMTP server for the delivery test; build tools for keytar;
+# libsecret-1-dev: keytar (optional: it only moves secrets an earlier version stored) builds against
+# it; gnome-keyring + dbus: a real keychain for tests; python3-aiosmtpd: an independent SMTP server
+# for the delivery test; build tools for keytar;
 # chromium: the browser the UI tests drive (Playwright uses Debian's, it never downloads one).
 # swaks: the reference SMTP test tool the doctor's diagnoses are compared with.
 DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make chromium swaks)

@@ -1,10 +1,21 @@
 // `npm start`: the desktop app in Electron when its binary is present; otherwise say why and
 // start browser mode (the same UI on the same core, served on 127.0.0.1), opening the system
 // browser where there is one.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
+
+/** The system browser, where there is a display to show it on (the `open` package, as the CLI's sign-in uses). */
+async function openBrowser(url) {
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return;
+  try {
+    const { default: open } = await import('open');
+    (await open(url)).on('error', () => undefined).unref();
+  } catch {
+    // No browser to open: the address is printed above.
+  }
+}
 let electron;
 try {
   electron = require('electron'); // the binary's path; throws when it was never downloaded
@@ -22,8 +33,7 @@ if (electron) {
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     const url = /Mailwright UI: (\S+)/.exec(chunk.toString())?.[1];
-    const opener = process.platform === 'darwin' ? 'open' : 'xdg-open';
-    if (url && process.env.DISPLAY && spawnSync('which', [opener]).status === 0) spawn(opener, [url], { stdio: 'ignore', detached: true }).unref();
+    if (url) void openBrowser(url);
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code) => process.exit(code ?? 0));

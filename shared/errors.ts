@@ -19,6 +19,12 @@ export const ERROR_CODES = [
   'SERVER_PERMANENT',
   'OUTCOME_UNKNOWN',
   'KEYCHAIN_UNAVAILABLE',
+  /** A secret exists but cannot be read now: the vault is locked, or a password command failed. */
+  'SECRETS_LOCKED',
+  /** The account's login is missing or no longer accepted: no password stored, or the OAuth2 grant is gone. */
+  'SIGN_IN_REQUIRED',
+  /** Another Mailwright process holds what this needs (an OAuth2 refresh, the vault) for longer than it waited. */
+  'BUSY',
   'STORAGE_FAILED',
   /** A bug in Mailwright itself: not the user's input, the server or the machine. */
   'INTERNAL_ERROR',

@@ -6,6 +6,8 @@ import type { OutboxItem } from '../../shared/model/outbox';
 import type { Core } from '../core/core';
 import { MailwrightError } from '../core/errors';
 import { invokeChannel } from '../core/invoke';
+import type { Command } from 'commander';
+import type { Output } from './output';
 
 /** A CLI failure that already has its error envelope. */
 export class CliFailure extends Error {
@@ -14,9 +16,52 @@ export class CliFailure extends Error {
   }
 }
 
-/** Call a contract channel exactly as the IPC registrar would. */
+/** What each group of commands gets from the program (see main.ts). */
+export interface CliContext {
+  io: { stdout: (s: string) => void; stderr: (s: string) => void; env: NodeJS.ProcessEnv };
+  output: Output;
+  getCore: (opts?: { longRunning?: boolean }) => Promise<Core>;
+  run: <A extends unknown[]>(action: (...args: A) => Promise<number>) => (...args: A) => Promise<void>;
+  stdin: StdinReader;
+  /** The vault's passphrase: --passphrase-stdin's first line, else MAILWRIGHT_PASSPHRASE. */
+  passphrase: () => Promise<string | undefined>;
+  portNumber: (v: string) => number;
+  /** The doctor's --rcpt and --send-test-to. */
+  checks: (cmd: Command) => Command;
+}
+
+/**
+ * Standard input, read once: with --passphrase-stdin its first line is the vault's passphrase
+ * and a password (--password-stdin) or a new passphrase follows on the next.
+ */
+export class StdinReader {
+  private text: Promise<string> | undefined;
+
+  constructor(
+    private readonly stdin: NodeJS.ReadableStream,
+    private readonly startsWithPassphrase: () => boolean,
+  ) {}
+
+  private read() {
+    return (this.text ??= readStdin(this.stdin));
+  }
+
+  async passphrase(): Promise<string> {
+    return (await this.read()).split(/\r?\n/, 1)[0] ?? '';
+  }
+
+  /** Everything, or everything after the passphrase's line. */
+  async rest(): Promise<string> {
+    const text = await this.read();
+    if (!this.startsWithPassphrase()) return text;
+    const end = text.search(/\r?\n/);
+    return end < 0 ? '' : text.slice(end).replace(/^\r?\n/, '');
+  }
+}
+
+/** Call a contract channel exactly as the IPC registrar would (and as the command line: its own channels too). */
 export async function call<C extends Channel>(core: Core, channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
-  const result = await invokeChannel(core.handlers, channel, payload);
+  const result = await invokeChannel(core.handlers, channel, payload, undefined, 'command-line');
   if (!result.ok) throw new CliFailure(result.error);
   return result.value as ResponseOf<C>;
 }

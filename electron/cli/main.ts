@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import type { AccountInput } from '../../shared/model/account';
 import { FINAL_STATES } from '../../shared/model/outbox';
 import { createCore, type Core } from '../core/core';
 import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
 import { BUSY_ELSEWHERE } from '../core/outbox/outbox-service';
-import type { ConnectionTestReport } from '../../shared/model/connection-test';
-import { accountIdByName, call, CliFailure, failedPhaseError, formatItem, formatReport, readInputFile, readStdin } from './commands';
+import { accountIdByName, call, CliFailure, formatItem, readInputFile, StdinReader, type CliContext } from './commands';
+import { printReport, setupAccountCommands } from './account-commands';
+import { setupSecretsCommands } from './secrets-commands';
 import { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Output } from './output';
 
 export interface CliIo {
@@ -30,6 +30,10 @@ const portNumber = (v: string) => {
 export async function main(argv: string[], io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin, env: process.env }): Promise<number> {
   const json = argv.includes('--json');
   const output = new Output(json, io.stdout, io.stderr);
+  // Read once and taken out of the environment: no program started from here (a password command,
+  // a browser) inherits it.
+  const envPassphrase = io.env.MAILWRIGHT_PASSPHRASE || undefined;
+  delete io.env.MAILWRIGHT_PASSPHRASE;
   let exitCode = 0;
   let core: Core | undefined;
 
@@ -37,6 +41,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .description('Send mail through your SMTP accounts, from the command line.')
     .option('--data-dir <dir>', 'data directory (default: the desktop app’s; or MAILWRIGHT_DATA_DIR)')
     .option('--json', 'print one JSON object on stdout')
+    .option('--passphrase-stdin', 'the secrets vault’s passphrase is the first line of standard input (else MAILWRIGHT_PASSPHRASE)')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => (json ? undefined : io.stdout(s)),
@@ -44,6 +49,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     })
     .showHelpAfterError(false);
 
+  const stdin = new StdinReader(io.stdin, () => !!program.opts<{ passphraseStdin?: boolean }>().passphraseStdin);
+  const passphrase = async () => (program.opts<{ passphraseStdin?: boolean }>().passphraseStdin ? stdin.passphrase() : envPassphrase);
   /**
    * `longRunning`: for `serve`, which runs like the app: what goes wrong on the way (a send that
    * could not be completed, a failed look at the outbox) is said on stderr, as the app writes its
@@ -52,7 +59,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
   const getCore = async ({ longRunning = false } = {}) => {
     const opts = program.opts<{ dataDir?: string }>();
     const log = (message: string, err?: unknown) => io.stderr(`mailwright: ${message}${err ? `: ${(err as Error)?.message ?? String(err)}` : ''}\n`);
-    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env), ...(longRunning ? { log } : {}) });
+    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env), passphrase: await passphrase(), env: io.env, ...(longRunning ? { log } : {}) });
     return core;
   };
   const run =
@@ -61,73 +68,11 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
       exitCode = await action(...args);
     };
 
-  const account = program.command('account').description('manage SMTP accounts').exitOverride();
-  account
-    .command('add')
-    .argument('<name>', 'a name for the account')
-    .requiredOption('--email <addr>', 'the address mail is sent from')
-    .option('--display-name <text>', 'the name shown to recipients', '')
-    .requiredOption('--host <host>', 'SMTP server')
-    .requiredOption('--port <n>', 'SMTP port', portNumber)
-    .addOption(new Option('--security <mode>', 'tls (implicit, usually 465), starttls (usually 587) or none').choices(['tls', 'starttls', 'none']).makeOptionMandatory())
-    .option('--user <user>', 'login user name')
-    .option('--password-stdin', 'read the password from standard input (it goes to the OS keychain)')
-    .option('--accept-cert <sha256>', 'trust exactly the server certificate with this SHA-256 fingerprint')
-    .exitOverride()
-    .action(
-      run(async (name: string, o: { email: string; displayName: string; host: string; port: number; security: 'tls' | 'starttls' | 'none'; user?: string; passwordStdin?: boolean; acceptCert?: string }) => {
-        const input: AccountInput = { name, email: o.email, displayName: o.displayName, host: o.host, port: o.port, security: o.security };
-        if (o.user) input.username = o.user;
-        if (o.acceptCert) input.pinnedCertSha256 = o.acceptCert;
-        if (o.passwordStdin) input.password = await readStdin(io.stdin);
-        const saved = await call(await getCore(), 'accounts:save', input);
-        return output.success({ account: saved }, [`Added account "${saved.name}" (${saved.email} via ${saved.host}:${saved.port}, ${saved.security}).`]);
-      }),
-    );
-  account
-    .command('list')
-    .exitOverride()
-    .action(
-      run(async () => {
-        const all = await call(await getCore(), 'accounts:list', undefined);
-        return output.success(
-          { accounts: all },
-          all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${a.username ? `  user ${a.username}${a.hasPassword ? ' (password in keychain)' : a.hasPassword === null ? ' (keychain unavailable)' : ' (no password)'}` : ''}${a.pinnedCertSha256 ? '  pinned cert' : ''}`),
-        );
-      }),
-    );
-  account
-    .command('remove')
-    .argument('<name>')
-    .exitOverride()
-    .action(
-      run(async (name: string) => {
-        const c = await getCore();
-        const removed = await call(c, 'accounts:remove', { id: await accountIdByName(c, name) });
-        return output.success(removed, [`Removed account "${name}".`]);
-      }),
-    );
-  const printReport = (report: ConnectionTestReport) => {
-    const lines = formatReport(report);
-    // Exit 0 only when every phase that ran passed; the JSON keeps the whole report beside the verdict.
-    return report.ok ? output.success({ ...report }, lines) : output.failure(failedPhaseError(report), lines, { ...report });
-  };
   const checks = (cmd: Command) =>
     cmd.option('--rcpt <addr>', 'recipient for the RCPT TO check (default: the account’s own address)').option('--send-test-to <addr>', 'also send one real test message to this address');
-
-  checks(
-    account
-      .command('test')
-      .argument('<name>')
-      .description('the SMTP doctor: resolve, connect, TLS, login, MAIL FROM/RCPT TO; nothing is sent unless asked'),
-  )
-    .exitOverride()
-    .action(
-      run(async (name: string, o: { rcpt?: string; sendTestTo?: string }) => {
-        const c = await getCore();
-        return printReport(await call(c, 'accounts:test', { id: await accountIdByName(c, name), rcpt: o.rcpt, sendTestTo: o.sendTestTo }));
-      }),
-    );
+  const cli: CliContext = { io, output, getCore, run, stdin, passphrase, portNumber, checks };
+  setupAccountCommands(program, cli);
+  setupSecretsCommands(program, cli);
 
   checks(
     program
@@ -144,7 +89,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .exitOverride()
     .action(
       run(async (o: { email: string; host: string; port: number; security: 'tls' | 'starttls' | 'none'; user?: string; passwordStdin?: boolean; acceptCert?: string; rcpt?: string; sendTestTo?: string }) => {
-        const password = o.passwordStdin ? await readStdin(io.stdin) : undefined;
+        const password = o.passwordStdin ? await stdin.rest() : undefined;
         const report = await call(await getCore(), 'doctor:run', {
           email: o.email,
           host: o.host,
@@ -156,7 +101,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
           rcpt: o.rcpt,
           sendTestTo: o.sendTestTo,
         });
-        return printReport(report);
+        return printReport(cli, report);
       }),
     );
 
@@ -195,6 +140,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         if (o.sendAt) return output.success({ id: queued.id, state: queued.state, messageId: queued.messageId, dueAt: queued.dueAt }, [`Scheduled for ${queued.dueAt}`, formatItem(queued)]);
         const item = await c.outbox.settled(queued.id);
         if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
+        if (item.state === 'needs-sign-in') {
+          const waits = { ...item.error!, hint: `${item.error!.hint} The message waits in the outbox (${item.id}) and goes at the next \`mailwright outbox run\` (or in the app) once that is done.` };
+          return output.failure(waits, [formatItem(item)], { id: item.id, state: item.state });
+        }
         if (item.state === 'retrying') {
           const later = { ...item.error!, hint: `${item.error!.hint} It stays in the outbox and is retried at ${item.dueAt} by the app, \`mailwright serve\` or \`mailwright outbox run\`.` };
           return output.failure(later, [formatItem(item)], { id: item.id, state: item.state, retryAt: item.dueAt });

@@ -1,7 +1,12 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { AccountStore } from './accounts/account-store';
-import { KeytarSecretStore, type SecretStore } from './accounts/secret-store';
+import { OAuthTokens } from './accounts/auth/oauth-tokens';
+import { SignInService } from './accounts/auth/sign-in';
+import { Credentials } from './accounts/credentials';
+import { KeychainSecretStore } from './secrets/keychain-store';
+import type { SecretStore } from './secrets/secret-store';
+import { Secrets } from './secrets/secrets';
 import { AttachmentRegistry } from './attachments/attachment-registry';
 import { CoreEvents } from './events';
 import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
@@ -19,7 +24,12 @@ import { TransportFactory } from './smtp/transport-factory';
 
 export interface CoreOptions {
   dataDir: string;
-  secrets?: SecretStore;
+  /** The OS keychain (unit tests give a fake); a vault in the data directory takes its place once made. */
+  keychain?: SecretStore;
+  /** The vault's passphrase, when the process was given one (MAILWRIGHT_PASSPHRASE, --passphrase-stdin). */
+  passphrase?: string;
+  /** Where MAILWRIGHT_OAUTH_<PROVIDER>_CLIENT_ID and the like are read (process.env by default). */
+  env?: NodeJS.ProcessEnv;
   clock?: Clock;
   /** Send due mail by itself: true for the app and browser mode; the CLI sends only what it is told. */
   autoRun?: boolean;
@@ -33,8 +43,12 @@ export interface CoreOptions {
 
 export interface Core {
   dataDir: string;
+  env: NodeJS.ProcessEnv;
   events: CoreEvents;
   accounts: AccountStore;
+  secrets: Secrets;
+  credentials: Credentials;
+  signIn: SignInService;
   attachments: AttachmentRegistry;
   sandbox: SandboxServer;
   transports: TransportFactory;
@@ -53,15 +67,20 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const clock = opts.clock ?? systemClock;
   const events = new CoreEvents(log);
   const sandbox = new SandboxServer({ dataDir: opts.dataDir, onCaught: (m) => events.emit('sandbox:caught', m) });
+  const secrets = new Secrets({ dataDir: opts.dataDir, keychain: opts.keychain ?? new KeychainSecretStore(), passphrase: opts.passphrase });
   const accounts = new AccountStore({
     dataDir: opts.dataDir,
-    secrets: opts.secrets ?? new KeytarSecretStore(),
+    secrets,
     sandboxPort: () => sandbox.port,
     onCorrupt: (movedTo, err) => log(`accounts.json was unreadable and was moved to ${movedTo}`, err),
   });
+  const tokens = new OAuthTokens({ dataDir: opts.dataDir, secrets, clock });
+  const credentials = new Credentials({ secrets, tokens });
+  const settings = new SettingsStore(opts.dataDir);
   const attachments = new AttachmentRegistry();
-  const transports = new TransportFactory({ accounts, sandbox });
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint });
+  const transports = new TransportFactory({ accounts, credentials, sandbox });
+  const loginAvailable = async (accountId: string, how?: { cheap?: boolean }) => credentials.available(await accounts.getStored(accountId), how);
+  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, loginAvailable });
   // Only one process repairs the outbox after a crash; the others must not touch its live work.
   const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
   try {
@@ -74,20 +93,36 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     log('start-up repair of the outbox could not run (the data directory cannot be written?)', err);
   }
   if (opts.autoRun) outbox.start();
+  const signIn = new SignInService({
+    accounts,
+    tokens,
+    clock,
+    registrations: { env: opts.env ?? process.env, settings: () => settings.oauthClients() },
+    openExternal: opts.host?.openExternal,
+    onSignedIn: async (account) => {
+      transports.invalidate(account.id);
+      await outbox.loginReady(account.id).catch((err: unknown) => log(`sending what waited for ${account.name} failed`, err));
+    },
+  });
 
   const core: Core = {
     dataDir: opts.dataDir,
+    env: opts.env ?? process.env,
     events,
     accounts,
+    secrets,
+    credentials,
+    signIn,
     attachments,
     sandbox,
     transports,
     outbox,
     drafts: new DraftStore(opts.dataDir, { attachments, clock }),
-    settings: new SettingsStore(opts.dataDir),
+    settings,
     recipients: new RecentRecipients({ dataDir: opts.dataDir, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
     handlers: undefined as unknown as Handlers,
     async close() {
+      signIn.close();
       await outbox.close();
       await core.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
       await transports.closeAll();

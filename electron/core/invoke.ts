@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Result } from '../../shared/errors';
-import { contract, type Channel } from '../../shared/ipc/contract';
+import { COMMAND_LINE_ONLY, contract, type Channel } from '../../shared/ipc/contract';
 import { MailwrightError } from './errors';
 import type { Handlers } from './handlers';
 
@@ -30,13 +30,23 @@ function describeIssues(err: z.ZodError, payload: unknown): string {
 }
 
 /**
- * The one door into the core from outside: check the channel, parse the untrusted payload with
+ * The one door into the core from outside: check the channel (and that a window does not call
+ * one of the command line's own), parse the untrusted payload with
  * the contract's schema, run the handler and wrap the outcome in the result envelope. Nothing
  * thrown escapes, and nothing but a named error crosses back.
  */
-export async function invokeChannel(handlers: Handlers, channel: string, payload: unknown, log: (msg: string, err: unknown) => void = () => {}): Promise<Result<unknown>> {
+export async function invokeChannel(
+  handlers: Handlers,
+  channel: string,
+  payload: unknown,
+  log: (msg: string, err: unknown) => void = () => {},
+  from: 'window' | 'command-line' = 'window',
+): Promise<Result<unknown>> {
   try {
     if (!isChannel(channel)) throw new MailwrightError('INVALID_INPUT', `Unknown operation "${String(channel).slice(0, 80)}".`, 'This is a bug in the caller.');
+    if (from === 'window' && COMMAND_LINE_ONLY.includes(channel)) {
+      throw new MailwrightError('INVALID_INPUT', 'This can only be done from the command line.', 'Use the `mailwright` command in a terminal (see `mailwright --help`).');
+    }
     const parsed = contract[channel].request.safeParse(payload);
     if (!parsed.success) throw new MailwrightError('INVALID_INPUT', `${describeIssues(parsed.error, payload)}.`, 'Correct it and try again.');
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;

@@ -44,8 +44,12 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   await app.whenReady();
   hardenSession(session.defaultSession);
 
+  // The vault's passphrase, when the app was started with one; no program the app starts inherits it.
+  const passphrase = process.env.MAILWRIGHT_PASSPHRASE || undefined;
+  delete process.env.MAILWRIGHT_PASSPHRASE;
   const core = await createCore({
     dataDir: app.getPath('userData'),
+    passphrase,
     log,
     autoRun: true,
     host: nativeHost,

@@ -1,11 +1,11 @@
 // The bridge, and nothing else: one method per contract channel, built from the contract, plus
 // event subscriptions. Runs sandboxed; it exposes no ipcRenderer, no Node, no generic invoke.
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, EVENT_NAMES, wireName } from '../../shared/ipc/contract';
+import { EVENT_NAMES, WINDOW_CHANNELS, wireName } from '../../shared/ipc/contract';
 import type { MailwrightApi } from '../../shared/ipc/bridge';
 
 const api = Object.fromEntries(
-  CHANNELS.map((channel) => [channel, (payload?: unknown) => ipcRenderer.invoke(wireName(channel), payload)]),
+  WINDOW_CHANNELS.map((channel) => [channel, (payload?: unknown) => ipcRenderer.invoke(wireName(channel), payload)]),
 ) as Record<string, unknown>;
 
 api.on = (event: string, listener: (payload: unknown) => void) => {

@@ -12,6 +12,7 @@ import { OutboxView } from './features/outbox/OutboxView';
 import { UndoToast } from './features/outbox/UndoToast';
 import { SandboxView } from './features/sandbox/SandboxView';
 import { SettingsView } from './features/settings/SettingsView';
+import { VaultUnlock } from './features/secrets/VaultUnlock';
 import { api, isBrowserMode } from './lib/api';
 import { I18nProvider, useLanguage } from './lib/i18n';
 import { useShortcuts } from './lib/shortcuts';
@@ -31,6 +32,9 @@ export function App() {
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
   const [fatal, setFatal] = useState<string>();
   const [toast, setToast] = useState<OutboxItem>();
+  // A locked vault is asked for once at start; "not now" leaves it to Settings.
+  const [askUnlock, setAskUnlock] = useState(false);
+  useEffect(() => void api()['secrets:status']().then((r) => r.ok && setAskUnlock(r.value.vault === 'locked')), []);
 
   const showCompose = useCallback(() => setView('compose'), []);
   const composers = useComposerTabs(showCompose);
@@ -132,6 +136,15 @@ export function App() {
           {view === 'accounts' && <AccountsView accounts={accounts} onChanged={reloadAccounts} />}
           {view === 'settings' && <SettingsView settings={settings} onChanged={setSettings} />}
         </main>
+        {askUnlock && (
+          <VaultUnlock
+            onUnlocked={() => {
+              setAskUnlock(false);
+              void reloadAccounts();
+            }}
+            onClose={() => setAskUnlock(false)}
+          />
+        )}
         {toast && <UndoToast key={toast.id} queued={toast} onUndone={(back) => toComposer(back, t('outbox.note.undone'))} onClose={closeToast} />}
       </div>
     </I18nProvider>

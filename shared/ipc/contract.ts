@@ -2,7 +2,9 @@
 // parse what the (untrusted) renderer sends, and the type of what comes back.
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
-import { accountId, accountInput, SECURITY_MODES, type Account } from '../model/account';
+import { accountId, accountInput, oauthInput, SECURITY_MODES, type Account } from '../model/account';
+import type { SecretsStatus } from '../model/secrets';
+import type { OAuthClientStatus, SignInStarted } from '../model/sign-in';
 import { draft, draftFields, savedDraftInput, type AttachmentInfo, type DraftBack, type SavedDraft } from '../model/draft';
 import type { Settings } from '../model/settings';
 import { settings } from '../model/settings-schema';
@@ -30,6 +32,8 @@ const byHandle = z.strictObject({ handle: z.string().max(80) });
 const itemId = z.string().regex(/^[a-z0-9]{9}-[a-f0-9]{12}$/, { message: 'is not an outbox item id' });
 const byItem = z.strictObject({ id: itemId });
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
+const bySignIn = z.strictObject({ signInId: z.uuid() });
+const passphrase = z.string().min(1).max(1024);
 const doctorOptions = { rcpt: mailboxText.optional(), sendTestTo: mailboxText.optional(), runId };
 /** Settings typed into the form but maybe not saved: the doctor tests them as they are. */
 const doctorRequest = z.strictObject({
@@ -51,6 +55,33 @@ export const contract = {
   'accounts:set-default': { request: byId, response: returns<Account>() },
   /** The account's signature as HTML (empty removes it); the Sandbox account may have one too. */
   'accounts:set-signature': { request: z.strictObject({ id: accountId, html: z.string().max(200_000) }), response: returns<Account>() },
+  /**
+   * Get this account's password from a command (msmtp's passwordeval), run without a shell. The
+   * command line only: a page must never be able to make main run a program.
+   */
+  'accounts:set-password-command': { request: z.strictObject({ id: accountId, command: z.string().min(1).max(2000) }), response: returns<Account>(), commandLineOnly: true },
+  /**
+   * Begin an OAuth2 sign-in (a saved account again, or new or edited settings): main listens on
+   * 127.0.0.1 for the redirect and, in the desktop app, opens the system browser itself. The
+   * address carries no secret: the PKCE verifier stays in main.
+   */
+  'accounts:sign-in-start': {
+    request: z.union([z.strictObject({ accountId }), z.strictObject({ account: accountInput.omit({ password: true, clearPassword: true, passwordCommand: true }), oauth: oauthInput })]),
+    response: returns<SignInStarted>(),
+  },
+  /** Wait (up to 5 minutes) for a started sign-in to come back from the browser: the account, signed in and saved. */
+  'accounts:sign-in-finish': { request: bySignIn, response: returns<Account>() },
+  'accounts:sign-in-cancel': { request: bySignIn, response: returns<{ cancelled: boolean }>() },
+  /** Whether Microsoft and Google sign-in have an app registration without the form's (environment, settings.json). */
+  'accounts:oauth-clients': { request: noPayload, response: returns<OAuthClientStatus>() },
+  /** Where secrets are kept (keychain or vault) and whether the vault is locked. */
+  'secrets:status': { request: noPayload, response: returns<SecretsStatus>() },
+  /** Unlock the vault for this run of the app; only the derived key stays in main. */
+  'secrets:unlock': { request: z.strictObject({ passphrase }), response: returns<SecretsStatus>() },
+  /** Keep this data directory's secrets in a new encrypted vault (those in the keychain move into it). */
+  'secrets:use-vault': { request: z.strictObject({ passphrase }), response: returns<SecretsStatus & { moved: number }>() },
+  /** Re-encrypt the vault under a new passphrase, atomically; a wrong current one changes nothing. */
+  'secrets:change-passphrase': { request: z.strictObject({ current: passphrase, next: passphrase }), response: returns<SecretsStatus>() },
   /** The SMTP doctor on a saved account: connect, TLS, login, MAIL FROM/RCPT TO; nothing is sent unless asked. */
   'accounts:test': { request: z.strictObject({ id: accountId, ...doctorOptions }), response: returns<ConnectionTestReport>() },
   /** The SMTP doctor on settings as typed (the stored password is used when none is typed and accountId is given). */
@@ -115,6 +146,8 @@ export const events = {
 } as const;
 
 export type Channel = keyof typeof contract;
+/** The channels a window may call (see COMMAND_LINE_ONLY). */
+export type WindowChannel = { [C in Channel]: (typeof contract)[C] extends { commandLineOnly: true } ? never : C }[Channel];
 export type EventName = keyof typeof events;
 export type RequestOf<C extends Channel> = z.input<(typeof contract)[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<(typeof contract)[C]['request']>;
@@ -122,5 +155,9 @@ export type ResponseOf<C extends Channel> = NonNullable<(typeof contract)[C]['re
 export type EventPayloadOf<E extends EventName> = NonNullable<(typeof events)[E]['__returns']>;
 
 export const CHANNELS = Object.keys(contract) as Channel[];
+/** Channels only the command line may call: the window's IPC and browser mode refuse them. */
+export const COMMAND_LINE_ONLY = CHANNELS.filter((c) => 'commandLineOnly' in contract[c]);
+/** What a window may call: every channel but the command line's own. */
+export const WINDOW_CHANNELS = CHANNELS.filter((c) => !COMMAND_LINE_ONLY.includes(c));
 export const EVENT_NAMES = Object.keys(events) as EventName[];
 export { wireName } from './wire';

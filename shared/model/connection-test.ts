@@ -1,7 +1,8 @@
 import type { ErrorInfo } from '../errors';
 
 // The SMTP doctor's report: one phase after another, each passed, failed or skipped.
-export const DOCTOR_PHASES = ['resolve', 'connect', 'greeting', 'tls', 'auth', 'envelope', 'send'] as const;
+// 'token' runs first, for OAuth2 accounts only: an access token from the secret store, or a refresh.
+export const DOCTOR_PHASES = ['token', 'resolve', 'connect', 'greeting', 'tls', 'auth', 'envelope', 'send'] as const;
 export type PhaseName = (typeof DOCTOR_PHASES)[number];
 export type PhaseStatus = 'passed' | 'failed' | 'skipped';
 

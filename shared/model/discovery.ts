@@ -13,4 +13,6 @@ export interface DiscoveredSettings {
   /** e.g. "Gmail", or the URL / record it came from */
   from: string;
   notes?: string[];
+  /** The provider offers OAuth2 sign-in with this preset ("Sign in with Microsoft/Google"). */
+  signIn?: 'microsoft' | 'google';
 }

@@ -23,6 +23,7 @@ export function groupOf(item: OutboxItem): GroupId {
     case 'failed':
     case 'outcome-unknown':
     case 'partially-delivered':
+    case 'needs-sign-in':
       return 'attention';
     default:
       return item.state;

@@ -1,11 +1,13 @@
 import type { ErrorInfo } from '../errors';
 
-// held (undo window) → scheduled → sending → sent | partially-delivered | retrying | failed | outcome-unknown; or cancelled.
+// held (undo window) → scheduled → sending → sent | partially-delivered | retrying | failed | outcome-unknown
+// | needs-sign-in (its account's login cannot be had: it goes once the user signs in again); or cancelled.
 export const OUTBOX_STATES = [
   'held',
   'scheduled',
   'sending',
   'retrying',
+  'needs-sign-in',
   'sent',
   'partially-delivered',
   'failed',
@@ -15,7 +17,7 @@ export const OUTBOX_STATES = [
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 /** States in which nothing more happens by itself: the user decides (or it is done). */
-export const FINAL_STATES: readonly OutboxState[] = ['sent', 'partially-delivered', 'failed', 'outcome-unknown', 'cancelled'];
+export const FINAL_STATES: readonly OutboxState[] = ['sent', 'partially-delivered', 'failed', 'outcome-unknown', 'needs-sign-in', 'cancelled'];
 
 export interface RecipientRefusal {
   address: string;
@@ -61,6 +63,11 @@ export interface OutboxItem {
   dueAt?: string;
   /** It became due while Mailwright was not running: it waits for the user's choice. */
   overdue?: boolean;
+  /**
+   * Due now because the user asked (send now, retry, resend, signed in again), perhaps in a CLI that
+   * then exits: whatever runs next sends it, and never takes it for overdue.
+   */
+  sendAtNextRun?: boolean;
   /** Temporary failures stop being retried after this. */
   giveUpAt?: string;
   /** Only these recipients are still to be sent to (after a partial delivery). */

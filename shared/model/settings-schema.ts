@@ -15,3 +15,12 @@ export const settings = z.strictObject({
   /** The window's language: 'system' takes the first of the OS's preferred languages we have, else English. */
   language: z.enum(LANGUAGE_CHOICES),
 });
+
+const registration = z.object({ clientId: z.string().min(1).max(300), clientSecret: z.string().min(1).max(300).optional() }).catch(undefined as never);
+
+/**
+ * settings.json's `oauthClients`, written by hand: the app registrations the sign-in presets use
+ * when the account form gives none. Main reads it; it is not part of the Settings the window gets.
+ */
+export const oauthClients = z.object({ microsoft: registration.optional(), google: registration.optional() });
+export type OAuthClients = z.infer<typeof oauthClients>;

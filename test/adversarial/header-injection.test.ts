@@ -156,7 +156,7 @@ describe('header injection through IPC (the one door)', () => {
   let core: Core;
   let accountId: string;
   beforeEach(async () => {
-    core = await createCore({ dataDir: tempDir(), secrets: new MemorySecretStore(), autoRun: false });
+    core = await createCore({ dataDir: tempDir(), keychain: new MemorySecretStore(), autoRun: false });
     accountId = (await core.handlers['accounts:save']({ name: 'Loop', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port: smtp.port, security: 'none' })).id;
   });
   afterEach(() => core.close());

@@ -7,9 +7,10 @@ import { createCore, type Core } from '../../electron/core/core';
 import type { Handlers } from '../../electron/core/handlers';
 import { invokeChannel } from '../../electron/core/invoke';
 import { ownFrameCheck, registerIpc } from '../../electron/main/ipc/register';
-import { CHANNELS, contract, wireName, type Channel } from '../../shared/ipc/contract';
+import { CHANNELS, COMMAND_LINE_ONLY, contract, WINDOW_CHANNELS, wireName, type Channel } from '../../shared/ipc/contract';
 import { createFakeElectron, type FakeWindowLike } from '../helpers/fake-electron';
 import { MemorySecretStore } from '../helpers/memory-secret-store';
+import { filesUnder } from '../helpers/files';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 
 // IPC fuzzing: every contract channel (derived from CHANNELS, so a new channel is fuzzed without
@@ -21,7 +22,7 @@ import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 // (no INTERNAL_ERROR, no log line) and the process is intact afterwards.
 
 const SEED = 0x6d61696c; // fixed: every run fuzzes the same payloads
-const NETWORK = new Set<Channel>(['doctor:run', 'accounts:test', 'accounts:discover']);
+const NETWORK = new Set<Channel>(['doctor:run', 'accounts:test', 'accounts:discover', 'accounts:sign-in-start']);
 
 let root: string; // holds the data dir and nothing else
 let dataDir: string;
@@ -40,6 +41,18 @@ const valid = (): Record<Channel, unknown> => ({
   'accounts:remove': { id: accountId },
   'accounts:set-default': { id: accountId },
   'accounts:set-signature': { id: accountId, html: '<p>Ana</p>' },
+  'accounts:set-password-command': { id: accountId, command: 'pass show smtp/work' },
+  'accounts:sign-in-start': {
+    account: { name: 'Fuzz', displayName: '', email: 'fuzz@example.test', host: '127.0.0.1', port: 2525, security: 'none', username: 'fuzz', pinnedCertSha256: null },
+    oauth: { provider: 'issuer', issuer: 'https://login.example.test', scopes: ['smtp', 'offline_access'], clientId: 'client-1', clientSecret: 'not-so-secret' },
+  },
+  'accounts:sign-in-finish': { signInId: '0b7c1b5e-3f1d-4a5e-9b5b-6f2f1c2d3e4f' },
+  'accounts:sign-in-cancel': { signInId: '0b7c1b5e-3f1d-4a5e-9b5b-6f2f1c2d3e4f' },
+  'accounts:oauth-clients': undefined,
+  'secrets:status': undefined,
+  'secrets:unlock': { passphrase: 'correct horse battery' },
+  'secrets:use-vault': { passphrase: 'correct horse battery' },
+  'secrets:change-passphrase': { current: 'correct horse battery', next: 'staple and more' },
   'accounts:test': { id: accountId, rcpt: 'bob@example.test', sendTestTo: 'bob@example.test', runId: 'run-1' },
   'doctor:run': { accountId, email: 'fuzz@example.test', host: '127.0.0.1', port: 2525, security: 'none', username: 'u', password: 'p', pinnedCertSha256: null, rcpt: 'bob@example.test', sendTestTo: 'bob@example.test', runId: 'r1' },
   'accounts:discover': { email: 'fuzz@example.test' },
@@ -177,7 +190,7 @@ beforeAll(async () => {
   root = await fs.mkdtemp(join(tmpdir(), 'mailwright-fuzz-'));
   dataDir = join(root, 'data');
   smtp = await startTestSmtp({ mode: 'plain' });
-  core = await createCore({ dataDir, secrets: new MemorySecretStore(), autoRun: false, log: (m) => void logged.push(m) });
+  core = await createCore({ dataDir, keychain: new MemorySecretStore(), autoRun: false, log: (m) => void logged.push(m) });
   accountId = (await core.handlers['accounts:save']({ name: 'Loop', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port: smtp.port, security: 'none' })).id;
   // The real handlers, counted; the three that reach the network are never run here (a payload
   // that got that far would have been valid, and none of ours are).
@@ -200,16 +213,6 @@ afterAll(async () => {
   if (root) await fs.rm(root, { recursive: true, force: true });
 });
 
-/** Every file the core wrote, relative to `root`: all must be under the data dir. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await filesUnder(p)));
-    else out.push(p);
-  }
-  return out;
-}
 
 async function expectRefused(channel: string, payload: unknown, why: string) {
   const before = reached.length;
@@ -257,6 +260,17 @@ describe('IPC fuzzing through the one door, on a real core', () => {
       { seed: SEED, numRuns: 3_000 },
     );
     expect(logged).toEqual([]);
+  });
+
+  it('a window never reaches the command line’s own channels, even with a valid payload; the command line does', async () => {
+    const examples = valid();
+    for (const channel of COMMAND_LINE_ONLY) {
+      const r = await expectRefused(channel, examples[channel], 'a window calling a command-line channel');
+      expect((r as { error: { message: string } }).error.message).toMatch(/command line/);
+    }
+    const viaCli = await invokeChannel(handlers, 'accounts:set-password-command', { id: accountId, command: 'pass show smtp/loop' }, undefined, 'command-line');
+    expect(viaCli.ok).toBe(false); // reached the handler: Loop has no user name, so it needs no password
+    expect(reached.at(-1)?.[0]).toBe('accounts:set-password-command');
   });
 
   it('refuses unknown channels, prototype names included', async () => {
@@ -333,9 +347,11 @@ describe('the Electron registrar with foreign senders (fake electron module)', (
     return { fe, own, calls };
   };
 
-  it('registers exactly the contract’s channels', () => {
+  it('registers exactly the contract’s channels a window may call', () => {
     const { fe } = setup();
-    expect([...fe.handlers.keys()].sort()).toEqual(CHANNELS.map(wireName).sort());
+    expect([...fe.handlers.keys()].sort()).toEqual(WINDOW_CHANNELS.map(wireName).sort());
+    expect(COMMAND_LINE_ONLY.length).toBeGreaterThan(0);
+    for (const channel of COMMAND_LINE_ONLY) expect(fe.handlers.has(wireName(channel)), channel).toBe(false);
   });
 
   it('refuses every channel from a foreign window, a subframe, a missing frame or a foreign page, before the schema', async () => {
@@ -355,7 +371,7 @@ describe('the Electron registrar with foreign senders (fake electron module)', (
     for (const [why, event] of senders) {
       const url = (event as { url?: string }).url;
       wc.mainFrame.url = url ?? APP;
-      for (const channel of CHANNELS) {
+      for (const channel of WINDOW_CHANNELS) {
         for (const payload of [examples[channel], protoKey(), undefined]) {
           const r = await fe.handlers.get(wireName(channel))!(event, payload);
           expect(r, `${channel} from ${why}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
@@ -366,13 +382,13 @@ describe('the Electron registrar with foreign senders (fake electron module)', (
     // Our own top frame gets through with a valid payload, and is refused with a fuzzed one.
     wc.mainFrame.url = `${APP}#/compose`;
     const ownEvent = { sender: wc, senderFrame: wc.mainFrame };
-    for (const channel of CHANNELS) {
+    for (const channel of WINDOW_CHANNELS) {
       expect(await fe.handlers.get(wireName(channel))!(ownEvent, examples[channel])).toEqual({ ok: true, value: 'ran' });
       for (const m of mutants(channel, examples[channel]).filter((_, i) => i % 7 === 0)) {
         expect(await fe.handlers.get(wireName(channel))!(ownEvent, m.payload), `${channel}: ${m.why}`).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
       }
     }
-    expect([...calls].sort()).toEqual([...CHANNELS].sort());
+    expect([...calls].sort()).toEqual([...WINDOW_CHANNELS].sort());
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

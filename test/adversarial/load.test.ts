@@ -125,7 +125,7 @@ describe(`load: ${TOTAL.toLocaleString('en')} messages, five accounts, five serv
     });
     const clock = new FakeClock();
     for (let i = 0; i < ACCOUNTS; i++) servers.push(await flakyServer());
-    core = await createCore({ dataDir: dir, clock, autoRun: true, retry: TEST_RETRY, random: noJitter, secrets: new MemorySecretStore() });
+    core = await createCore({ dataDir: dir, clock, autoRun: true, retry: TEST_RETRY, random: noJitter, keychain: new MemorySecretStore() });
     const accounts: Array<{ id: string }> = [];
     for (const [i, s] of servers.entries()) {
       accounts.push(await core.handlers['accounts:save']({ name: `Load ${i}`, email: `load${i}@example.test`, displayName: '', host: '127.0.0.1', port: s.port, security: 'none' }));

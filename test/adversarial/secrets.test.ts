@@ -9,6 +9,13 @@ import { CHANNELS } from '../../shared/ipc/contract';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
+import { filesUnder } from '../helpers/files';
+import { launchChromium } from '../helpers/browser';
+import { FakeClock } from '../helpers/fake-clock';
+import { CLIENT_ID, consentAt, startTestOAuthProvider } from '../helpers/oauth-provider';
+import { reaches, testDraft } from '../helpers/outbox-harness';
+import { KeychainSecretStore } from '../../electron/core/secrets/keychain-store';
+import { parseTokenRecord } from '../../electron/core/accounts/auth/token-record';
 
 // Secrets: a full run with a password (CLI account add --password-stdin against a real AUTH
 // server, send, the doctor, accounts listed over IPC and browser mode, drafts, export), then every
@@ -32,15 +39,6 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function allFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await fs.readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await allFiles(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
 
 function hits(where: string, text: string): string[] {
   return Object.entries(NEEDLES)
@@ -90,7 +88,7 @@ describe('the password never leaves the keychain', () => {
     for (const name of ['doctor:progress', 'outbox:changed', 'outbox:progress'] as const) core.events.on(name, (p) => void eventsSeen.push(JSON.stringify(p)));
     try {
       const accountId = (await core.handlers['accounts:list'](undefined)).find((a) => a.name === 'Work')!.id;
-      expect((await core.handlers['accounts:list'](undefined)).find((a) => a.name === 'Work')!.hasPassword).toBe(true);
+      expect((await core.handlers['accounts:list'](undefined)).find((a) => a.name === 'Work')!.login).toMatchObject({ state: 'stored' });
       const itemId = sent.json.id as string;
       const ipc: Array<[string, unknown]> = [
         ['accounts:list', undefined],
@@ -138,7 +136,7 @@ describe('the password never leaves the keychain', () => {
     // 4. The scan.
     const found: string[] = [];
     for (const [where, text] of said) found.push(...hits(where, text));
-    const dataFiles = await allFiles(dir);
+    const dataFiles = await filesUnder(dir);
     expect(dataFiles.length).toBeGreaterThan(5);
     for (const f of dataFiles) {
       const bytes = await fs.readFile(f);
@@ -151,5 +149,86 @@ describe('the password never leaves the keychain', () => {
     // Clean the real keychain.
     const removed = await mw(['account', 'remove', 'Work']);
     expect(removed.code).toBe(0);
+  });
+});
+
+describe('OAuth2 tokens and the vault passphrase never leave the secret store', () => {
+  it('after sign-in, sends, a refresh, the doctor and a move into the vault: no token or passphrase in any file, response, event or log', async () => {
+    const provider = await startTestOAuthProvider();
+    const browser = await launchChromium();
+    const smtp = await startTestSmtp({ mode: 'plain', xoauth2: { refuseLike: 'google', check: async (token, user) => ((r) => r.active && r.sub === user)(await provider.introspect(token)) } });
+    servers.push(smtp, { close: () => provider.close() } as TestSmtpServer);
+    const dir = tempDir();
+    const clock = new FakeClock();
+    const logs: string[] = [];
+    const said: Array<[string, string]> = [];
+    const secrets = new Set<string>();
+    const passphrase = `Vault-${randomBytes(8).toString('hex')}`;
+    const core = await createCore({ dataDir: dir, clock, autoRun: true, env: {}, log: (m, err) => void logs.push(`${m} ${String(err ?? '')}`) });
+    for (const name of ['doctor:progress', 'outbox:changed', 'outbox:progress'] as const) core.events.on(name, (p) => void said.push([`event ${name}`, JSON.stringify(p)]));
+    const keychain = new KeychainSecretStore();
+    const remember = async (id: string) => {
+      const r = parseTokenRecord(await keychain.get(id).catch(() => null));
+      for (const t of [r?.accessToken, r?.refreshToken]) if (t) secrets.add(t);
+    };
+    try {
+      const started = await core.handlers['accounts:sign-in-start']({ account: { name: 'Work', email: 'alice@example.test', displayName: '', host: '127.0.0.1', port: smtp.port, security: 'none' }, oauth: { provider: 'issuer', issuer: provider.issuer, clientId: CLIENT_ID, scopes: ['openid', 'offline_access', 'smtp.send'] } });
+      said.push(['sign-in-start', JSON.stringify(started)]);
+      said.push(['consent page', await consentAt(browser, started.url, { login: 'alice@example.test' })]);
+      const account = await core.handlers['accounts:sign-in-finish']({ signInId: started.signInId });
+      await remember(account.id);
+      const first = await core.handlers['outbox:enqueue'](testDraft(account.id));
+      expect((await reaches(core, first.id, ['sent', 'failed', 'needs-sign-in'])).state).toBe('sent');
+      // An hour later the doctor's token phase refreshes (the pooled connection of the first send
+      // is still logged in and would need none): a new access token and a rotated refresh token.
+      clock.advance(3600_000);
+      said.push(['doctor after an hour', JSON.stringify(await core.handlers['accounts:test']({ id: account.id }))]);
+      await remember(account.id);
+      const second = await core.handlers['outbox:enqueue'](testDraft(account.id));
+      expect((await reaches(core, second.id, ['sent', 'failed', 'needs-sign-in'])).state).toBe('sent');
+      expect(secrets.size).toBe(4);
+
+      for (const [channel, payload] of [
+        ['accounts:list', undefined],
+        ['accounts:test', { id: account.id, runId: 'r1' }],
+        ['doctor:run', { accountId: account.id, email: 'alice@example.test', host: '127.0.0.1', port: smtp.port, security: 'none', runId: 'r2' }],
+        ['outbox:list', undefined],
+        ['outbox:get', { id: second.id }],
+        ['outbox:export', { id: second.id }],
+        ['accounts:oauth-clients', undefined],
+        ['secrets:status', undefined],
+        ['secrets:use-vault', { passphrase }],
+        ['accounts:list', undefined],
+        ['accounts:test', { id: account.id }],
+      ] as const) {
+        const r = await invokeChannel(core.handlers, channel, payload);
+        expect(r.ok, `${channel}: ${JSON.stringify(r)}`).toBe(true);
+        said.push([`ipc ${channel}`, JSON.stringify(r)]);
+      }
+      expect(await keychain.get(account.id)).toBeNull(); // moved into the vault
+      const web = await startWebServer(core, { rendererDir: tempDir() });
+      try {
+        for (const channel of ['accounts:list', 'outbox:list', 'secrets:status']) {
+          const res = await fetch(`http://127.0.0.1:${web.port}/api/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${web.token}` }, body: '' });
+          said.push([`http ${channel}`, await res.text()]);
+        }
+      } finally {
+        await web.close();
+      }
+      expect(smtp.logins.every((t) => secrets.has(t))).toBe(true); // the needles are the tokens really used
+    } finally {
+      await core.close();
+      await browser.close();
+    }
+    said.push(['core log', logs.join('\n')]);
+    const forms = (t: string) => [t, Buffer.from(t).toString('base64'), Buffer.from(t).toString('base64url'), Buffer.from(t).toString('hex'), Buffer.from(`user=alice@example.test\x01auth=Bearer ${t}\x01\x01`).toString('base64')];
+    const needles = [...[...secrets].flatMap(forms), ...forms(passphrase)];
+    const found: string[] = [];
+    for (const [where, text] of said) for (const n of needles) if (text.includes(n)) found.push(where);
+    for (const f of await filesUnder(dir)) {
+      const text = (await fs.readFile(f)).toString('latin1');
+      for (const n of needles) if (text.includes(n)) found.push(f);
+    }
+    expect(found).toEqual([]);
   });
 });

@@ -42,7 +42,7 @@ async function snapshot(dir: string): Promise<Record<string, string>> {
 }
 /** A core on a data directory that is not the harness's (so it can be made before the directory is damaged). */
 const restart = async (dir: string, log?: (m: string) => void) =>
-  track(await createCore({ dataDir: dir, clock: new FakeClock(), autoRun: true, retry: TEST_RETRY, random: noJitter, secrets: new MemorySecretStore(), log }));
+  track(await createCore({ dataDir: dir, clock: new FakeClock(), autoRun: true, retry: TEST_RETRY, random: noJitter, keychain: new MemorySecretStore(), log }));
 
 describe('damaged files at start', () => {
   it('a truncated or nonsensical settings.json falls back to the defaults, and saving works again', async () => {
@@ -92,7 +92,7 @@ describe('damaged files at start', () => {
     const badSidecarBytes = await fs.readFile(join(outbox, `${badSidecar.id}.eml`));
 
     const clock2 = new FakeClock(clock.now().getTime());
-    const again = track(await createCore({ dataDir: dir, clock: clock2, autoRun: true, retry: TEST_RETRY, random: noJitter, secrets: new MemorySecretStore() }));
+    const again = track(await createCore({ dataDir: dir, clock: clock2, autoRun: true, retry: TEST_RETRY, random: noJitter, keychain: new MemorySecretStore() }));
     const listed = await call(again, 'outbox:list');
     expect(listed.ok).toBe(true);
     const items = (listed as { value: OutboxItem[] }).value;

@@ -69,7 +69,7 @@ describe('browser mode in Chromium', () => {
     await shot('2-account-form');
     await form.getByRole('button', { name: 'Save account' }).click();
     const card = page.getByRole('listitem', { name: 'Work' });
-    await expect.poll(() => card.textContent()).toContain('password in keychain');
+    await expect.poll(() => card.textContent()).toContain('password in the keychain');
     await card.getByRole('button', { name: 'Test Work' }).click();
     await expect.poll(() => card.getByRole('group', { name: 'Test result' }).textContent(), { timeout: 15_000 }).toMatch(/Login.*passed/);
     await expect.poll(() => card.textContent()).toMatch(/Last test .*all phases passed|Login/);
@@ -134,13 +134,13 @@ describe('browser mode in Chromium', () => {
     await page.getByRole('button', { name: 'Accounts' }).click();
     await page.getByRole('button', { name: 'Edit Work' }).click();
     const form = page.getByRole('form', { name: 'Edit Work' });
-    expect(await form.getByLabel('Password').getAttribute('placeholder')).toMatch(/stored in keychain/);
+    expect(await form.getByLabel('Password').getAttribute('placeholder')).toMatch(/stored — type to replace/);
     expect(await form.getByLabel('Password').inputValue()).toBe('');
     await form.getByLabel('Your name').fill('Ana N.');
     await form.getByRole('button', { name: 'Save account' }).click();
     const card = page.getByRole('listitem', { name: 'Work' });
     await expect.poll(() => card.textContent()).toContain('Ana N. <ana@example.test>');
-    await expect.poll(() => card.textContent()).toContain('password in keychain');
+    await expect.poll(() => card.textContent()).toContain('password in the keychain');
 
     // a second account, removed again: the confirmation names it
     await page.getByRole('button', { name: 'Add account' }).click();

@@ -51,11 +51,11 @@ export interface Served {
 }
 
 /** Start the real `mailwright serve` (browser mode) on a data directory and read the URL it prints. */
-export function serve(dataDir: string): Promise<Served> {
+export function serve(dataDir: string, env: NodeJS.ProcessEnv = process.env): Promise<Served> {
   return new Promise((resolve, reject) => {
     const [cmd, argv] = mailwrightCommand(['--data-dir', dataDir, 'serve']);
     const child = spawn(cmd, argv, {
-      env: { ...process.env, npm_config_update_notifier: 'false' },
+      env: { ...env, npm_config_update_notifier: 'false' },
       stdio: ['ignore', 'pipe', 'inherit'],
       detached: true,
     });

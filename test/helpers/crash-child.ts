@@ -12,7 +12,6 @@
 // ({"settled": item}): what a user of the CLI would have been told before the crash.
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { KeytarSecretStore } from '../../electron/core/accounts/secret-store';
 import { createCore } from '../../electron/core/core';
 import type { OutboxCheckpoint } from '../../electron/core/outbox/outbox-service';
 import { draft } from '../../shared/model/draft';
@@ -36,7 +35,6 @@ for await (const chunk of process.stdin) input += chunk;
 
 const core = await createCore({
   dataDir,
-  secrets: new KeytarSecretStore(), // what the CLI uses; an account without a password never touches it
   checkpoint: (step) => {
     if (step === crashAt) process.kill(process.pid, 'SIGKILL');
   },

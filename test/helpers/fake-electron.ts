@@ -43,10 +43,13 @@ export interface FakeElectron {
   network: { online: boolean };
   saveDialogResult: { canceled: boolean; filePath?: string };
   nativeTheme: { themeSource: string };
+  /** Addresses given to shell.openExternal. */
+  opened: string[];
 }
 
 export function createFakeElectron(userData: string): FakeElectron {
   const handlers = new Map<string, Handler>();
+  const opened: string[] = [];
   const windows: FakeWindowLike[] = [];
   const dialogResult = { canceled: false, filePaths: [] as string[] };
   const sessionCalls: FakeElectron['sessionCalls'] = {};
@@ -154,6 +157,7 @@ export function createFakeElectron(userData: string): FakeElectron {
       },
     },
     Notification: FakeNotification,
+    shell: { openExternal: async (url: string) => void opened.push(url) },
     powerMonitor,
     net: { isOnline: () => network.online },
     nativeTheme,
@@ -165,5 +169,5 @@ export function createFakeElectron(userData: string): FakeElectron {
       },
     },
   };
-  return { module, handlers, windows, dialogResult, sessionCalls, app, notifications, powerMonitor, network, saveDialogResult, nativeTheme, menu, messageBoxes };
+  return { module, handlers, windows, dialogResult, sessionCalls, app, notifications, powerMonitor, network, saveDialogResult, nativeTheme, menu, messageBoxes, opened };
 }

@@ -1,7 +1,7 @@
-import type { SecretStore } from '../../electron/core/accounts/secret-store';
+import type { AccountSecrets } from '../../electron/core/accounts/account-store';
 
 /** A fake keychain for unit tests only; the integration tests use the real one. */
-export class MemorySecretStore implements SecretStore {
+export class MemorySecretStore implements AccountSecrets {
   readonly secrets = new Map<string, string>();
   async get(id: string) {
     return this.secrets.get(id) ?? null;
@@ -11,5 +11,8 @@ export class MemorySecretStore implements SecretStore {
   }
   async delete(id: string) {
     this.secrets.delete(id);
+  }
+  async backend() {
+    return 'keychain' as const;
   }
 }

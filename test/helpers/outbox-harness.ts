@@ -35,7 +35,7 @@ export function outboxHarness() {
       const clock = opts.clock ?? new FakeClock();
       const dir = opts.dir ?? tempDir();
       // The fake keychain is fine here: these accounts have no password; the keychain has its own real tests.
-      const core = track(await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: opts.retry ?? TEST_RETRY, random: noJitter, secrets: new MemorySecretStore(), log: opts.log, checkpoint: opts.checkpoint }));
+      const core = track(await createCore({ dataDir: dir, clock, autoRun: opts.autoRun ?? true, retry: opts.retry ?? TEST_RETRY, random: noJitter, keychain: new MemorySecretStore(), log: opts.log, checkpoint: opts.checkpoint }));
       return { core, clock, dir };
     },
     smtp: async (opts: Partial<TestSmtpOptions> = {}): Promise<TestSmtpServer> => track(await startTestSmtp({ mode: 'plain', ...opts })),

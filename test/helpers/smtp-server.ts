@@ -38,6 +38,12 @@ export interface TestSmtpOptions {
   onDataBytes?: (bytes: number) => void | Promise<void>;
   /** called once a whole message (up to the final dot) is in `bodies`, before it is answered */
   onMessage?: (message: Received) => void;
+  /**
+   * XOAUTH2 only: a token is good when `check` says it is active for the user logging in. A bad
+   * one is refused as Gmail does (a 334 challenge with the error as JSON, then 535) or as
+   * Microsoft does (535 at once).
+   */
+  xoauth2?: { check: (token: string, user: string) => Promise<boolean>; refuseLike: 'google' | 'microsoft' };
 }
 
 export interface TestSmtpServer {
@@ -52,6 +58,8 @@ export interface TestSmtpServer {
   transactions: number;
   /** connections still open (a client that died is counted until the server has read all it sent) */
   openConnections: number;
+  /** the access tokens XOAUTH2 logins offered, in order */
+  logins: string[];
   close(): Promise<void>;
 }
 
@@ -62,16 +70,16 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
   const { key, cert } = opts.tlsCert ?? (await selfSignedCert());
   const received: Received[] = [];
   const bodies: Received[] = [];
-  const state = { sessions: 0, dataCommands: 0, transactions: 0 };
+  const state = { sessions: 0, dataCommands: 0, transactions: 0, logins: [] as string[] };
   const options: SMTPServerOptions = {
     secure: opts.mode === 'tls',
     key,
     cert,
     logger: false,
     size: opts.size,
-    ...(opts.authMethods ? { authMethods: opts.authMethods } : {}),
+    ...(opts.xoauth2 ? { authMethods: ['XOAUTH2'] } : opts.authMethods ? { authMethods: opts.authMethods } : {}),
     disabledCommands: [...(opts.mode === 'starttls' ? [] : ['STARTTLS']), ...(opts.noAuth ? ['AUTH'] : [])],
-    authOptional: !opts.users,
+    authOptional: !opts.users && !opts.xoauth2,
     allowInsecureAuth: opts.mode === 'plain',
     onConnect: (_session, callback) => {
       state.sessions++;
@@ -80,6 +88,16 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       else callback();
     },
     onAuth: (auth, _session, callback) => {
+      if (opts.xoauth2) {
+        const { check, refuseLike } = opts.xoauth2;
+        state.logins.push(auth.accessToken ?? '');
+        void check(auth.accessToken ?? '', auth.username ?? '').then((ok) => {
+          if (ok) return callback(null, { user: auth.username });
+          if (refuseLike === 'google') return callback(null, { data: { status: '401', schemes: 'bearer', scope: 'smtp.send' } });
+          callback(Object.assign(new Error('5.7.3 Authentication unsuccessful'), { responseCode: 535 }));
+        }, callback);
+        return;
+      }
       if (opts.users && opts.users[auth.username ?? ''] === auth.password) return callback(null, { user: auth.username });
       callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
     },
@@ -140,6 +158,7 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
     get transactions() {
       return state.transactions;
     },
+    logins: state.logins,
     get openConnections() {
       return server.connections.size;
     },

@@ -52,7 +52,9 @@ const XML = (host: string, port: number, socketType: string, username = '%EMAILA
 describe('discovery, from each source', () => {
   it('built-in presets, with their notes', async () => {
     const found = await discover('ana@gmail.com', nothing);
-    expect(found[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', source: 'preset', from: 'Gmail', notes: expect.arrayContaining([expect.stringMatching(/app password/)]), username: 'email' });
+    expect(found[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', source: 'preset', from: 'Gmail', notes: expect.arrayContaining([expect.stringMatching(/app password/)]), username: 'email', signIn: 'google' });
+    expect((await discover('ana@outlook.com', nothing))[0]).toMatchObject({ host: 'smtp-mail.outlook.com', signIn: 'microsoft', notes: expect.arrayContaining([expect.stringMatching(/Sign in with Microsoft/)]) });
+    expect((await discover('ana@yahoo.com', nothing))[0]!.signIn).toBeUndefined();
     for (const [email, host] of [['x@outlook.com', 'smtp-mail.outlook.com'], ['x@icloud.com', 'smtp.mail.me.com'], ['x@fastmail.com', 'smtp.fastmail.com'], ['x@zoho.com', 'smtp.zoho.com'], ['x@gmx.net', 'mail.gmx.com'], ['x@yandex.ru', 'smtp.yandex.ru'], ['x@mail.ru', 'smtp.mail.ru'], ['x@yahoo.com', 'smtp.mail.yahoo.com'], ['x@proton.me', '127.0.0.1']] as const) {
       expect((await discover(email, nothing))[0]?.host, email).toBe(host);
     }
@@ -91,7 +93,7 @@ describe('discovery, from each source', () => {
       'corp.test': [{ exchange: 'corp-test.mail.protection.outlook.com', priority: 0 }],
     };
     const resolveMx = async (d: string) => mx[d] ?? [];
-    expect((await discover('ana@company.test', { ...nothing, resolveMx }))[0]).toMatchObject({ host: 'smtp.gmail.com', source: 'mx', from: 'MX aspmx.l.google.com → Gmail' });
+    expect((await discover('ana@company.test', { ...nothing, resolveMx }))[0]).toMatchObject({ host: 'smtp.gmail.com', source: 'mx', from: 'MX aspmx.l.google.com → Gmail', signIn: 'google' });
     expect((await discover('ana@corp.test', { ...nothing, resolveMx }))[0]).toMatchObject({ host: 'smtp-mail.outlook.com', source: 'mx' });
   });
 

@@ -317,7 +317,8 @@ describe('telling about changes', () => {
     core.events.on('outbox:changed', (item) => heard.push(item.state));
     const item = await core.outbox.enqueue(testDraft(acc.id));
     await reaches(core, item.id, ['sent']);
-    expect(heard).toContain('sent');
+    // The state is on disk a moment before it is told (the move into sent/ finishes first): wait for the telling.
+    await expect.poll(() => heard).toContain('sent');
     expect(said.some((m) => m.includes('a listener of outbox:changed failed'))).toBe(true);
   });
 });

@@ -32,6 +32,18 @@ describe('mapSmtpError', () => {
     expect(mapped.hint.length).toBeGreaterThan(10);
   });
 
+  it.each([
+    ['550 5.7.30', err({ code: 'EAUTH', responseCode: 550, response: '550 5.7.30 Basic authentication is not supported for Client Submission.', command: 'AUTH PLAIN' }), 'password', 'AUTH_UNSUPPORTED', /Sign in with Microsoft/],
+    ['535 5.7.139', err({ code: 'EAUTH', responseCode: 535, response: '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.', command: 'AUTH LOGIN' }), 'password', 'AUTH_FAILED', /Authenticated SMTP/],
+    ['534 5.7.9', err({ code: 'EAUTH', responseCode: 534, response: '534-5.7.9 Application-specific password required.\n534 5.7.9 https://support.google.com/mail', command: 'AUTH PLAIN' }), 'password', 'AUTH_FAILED', /app password/],
+    ['530 at MAIL FROM, no login set', err({ code: 'EENVELOPE', responseCode: 530, response: '530 5.7.0 Authentication required', command: 'MAIL FROM' }), 'none', 'SIGN_IN_REQUIRED', /Set the user name and password for Work/],
+    ['535 to an OAuth2 token', err({ code: 'EAUTH', responseCode: 535, response: '535 5.7.3 Authentication unsuccessful', command: 'AUTH XOAUTH2' }), 'oauth2', 'AUTH_FAILED', /Sign in again as the owner/],
+    ['550 at RCPT from an OAuth2 account is still the recipient', err({ code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' }), 'oauth2', 'RECIPIENTS_REJECTED', /recipient/],
+  ] as const)('reads a provider’s login refusal by its codes: %s', (_what, raw, login, code, hint) => {
+    const mapped = mapSmtpError(raw, { ...ctx, accountName: 'Work', login }).info;
+    expect(mapped).toMatchObject({ code, hint: expect.stringMatching(hint) });
+  });
+
   it('keeps the server reply', () => {
     const mapped = mapSmtpError(err({ code: 'EENVELOPE', responseCode: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' }), ctx).info;
     expect(mapped.smtp).toEqual({ code: 550, response: '550 5.1.1 No such user', command: 'RCPT TO' });

@@ -1,14 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Account, AccountInput, LastTest } from '../../../shared/model/account';
+import type { Account, AccountInput, LastTest, LoginStatus, OAuthSettings } from '../../../shared/model/account';
 import { accountInput } from '../../../shared/model/account';
+import type { SecretBackend } from '../../../shared/model/secrets';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { CachedJsonFile } from '../fs/cached-json-file';
-import type { SecretStore } from './secret-store';
+import { showPasswordCommand } from '../secrets/password-command';
+import type { SecretStore } from '../secrets/secret-store';
+import { parseTokenRecord, type TokenRecord } from './auth/token-record';
 
-/** What accounts.json holds: settings only, never a password. */
-export type StoredAccount = Omit<Account, 'isDefault' | 'hasPassword' | 'kind'>;
+/** What accounts.json holds: settings only, never a password or a token. */
+export type StoredAccount = Omit<Account, 'isDefault' | 'login' | 'kind'> & {
+  /** The argv of a password command (msmtp's passwordeval), run without a shell when the password is needed. */
+  passwordCommand?: string[];
+};
+
+/** The secret store as accounts see it: which backend answers too, for the list. */
+export interface AccountSecrets extends SecretStore {
+  backend(): Promise<SecretBackend>;
+}
+
+/** An account to save after a sign-in: its settings, how it signs in, and the tokens to keep. */
+export interface SignedInAccount {
+  input: AccountInput;
+  oauth: OAuthSettings;
+  tokens: TokenRecord;
+  /** Stores the tokens (under the lock refreshes take) once the account's id is known. */
+  storeTokens: (accountId: string, tokens: TokenRecord) => Promise<void>;
+}
 
 interface AccountsFile {
   version: 1;
@@ -19,6 +39,11 @@ interface AccountsFile {
 }
 
 export const SANDBOX_ACCOUNT_ID = 'sandbox';
+
+function refuseTakenName(file: AccountsFile, name: string, id?: string): void {
+  const clash = file.accounts.some((a) => a.name.toLowerCase() === name.trim().toLowerCase() && a.id !== id);
+  if (clash || name.trim().toLowerCase() === 'sandbox') throw invalidInput(`An account named "${name.trim()}" already exists.`, 'Choose another name.');
+}
 
 /**
  * Whether an edit would send the stored password somewhere the user never typed it for: another
@@ -50,7 +75,7 @@ export const sandboxAccount = (port: number): StoredAccount => ({
 
 export interface AccountStoreDeps {
   dataDir: string;
-  secrets: SecretStore;
+  secrets: AccountSecrets;
   /** The sandbox server's port, or 0 while it is not running. */
   sandboxPort: () => number;
   onCorrupt?: (movedTo: string, err: Error) => void;
@@ -89,16 +114,26 @@ export class AccountStore {
   }
 
   private async present(stored: StoredAccount, defaultId: string): Promise<Account> {
+    const { passwordCommand: _command, ...shown } = stored;
     const kind = stored.id === SANDBOX_ACCOUNT_ID ? 'sandbox' : 'smtp';
-    let hasPassword: boolean | null = false;
-    if (kind === 'smtp' && stored.username) {
-      try {
-        hasPassword = (await this.deps.secrets.get(stored.id)) !== null;
-      } catch {
-        hasPassword = null;
-      }
+    return { ...shown, kind, isDefault: stored.id === defaultId, login: kind === 'sandbox' ? { method: 'none' } : await this.loginStatus(stored) };
+  }
+
+  /** How an account logs in and whether it can now, without running a password command or refreshing a token. */
+  private async loginStatus(stored: StoredAccount): Promise<LoginStatus> {
+    if (stored.passwordCommand) return { method: 'password', source: 'command', state: 'stored', command: showPasswordCommand(stored.passwordCommand) };
+    if (!stored.oauth && !stored.username) return { method: 'none' };
+    const source = await this.deps.secrets.backend().catch(() => 'keychain' as const);
+    let secret: string | null;
+    try {
+      secret = await this.deps.secrets.get(stored.id);
+    } catch (err) {
+      const state = err instanceof MailwrightError && err.info.code === 'SECRETS_LOCKED' ? 'locked' : 'unavailable';
+      return stored.oauth ? { method: 'oauth2', source, state } : { method: 'password', source, state };
     }
-    return { ...stored, kind, isDefault: stored.id === defaultId, hasPassword };
+    if (!stored.oauth) return { method: 'password', source, state: secret !== null ? 'stored' : 'missing' };
+    const record = parseTokenRecord(secret);
+    return { method: 'oauth2', source, state: record?.refreshToken ? 'signed-in' : 'sign-in-required', ...(record?.signedInAs ? { signedInAs: record.signedInAs } : {}) };
   }
 
   private async all(): Promise<{ accounts: StoredAccount[]; defaultId: string }> {
@@ -137,18 +172,42 @@ export class AccountStore {
     return this.present(await this.getStored(id), defaultId);
   }
 
-  /** Add (no id) or edit (id) an account. The password, when given, goes to the keychain before the settings are written. */
-  async save(raw: AccountInput): Promise<Account> {
+  /** Add (no id) or edit (id) an account. The password, when given, goes to the secret store before the settings are written. */
+  save(raw: AccountInput): Promise<Account> {
+    return this.saveWith(raw, {});
+  }
+
+  /** Save an account that has just signed in with OAuth2: its tokens first, then its settings. */
+  saveSignedIn(signedIn: SignedInAccount): Promise<Account> {
+    return this.saveWith({ ...signedIn.input, password: undefined, clearPassword: undefined, passwordCommand: undefined }, { signedIn });
+  }
+
+  /** Refuse a name another account has, before anything else happens (a sign-in asks for it first). */
+  async checkName(name: string, id?: string): Promise<void> {
+    refuseTakenName(await this.read(), name, id);
+  }
+
+  /** Get this account's password from a command from now on (the command line only: it runs a program). */
+  async setPasswordCommand(id: string, argv: string[]): Promise<Account> {
+    await this.update(async (file) => {
+      const account = file.accounts.find((a) => a.id === id);
+      if (!account) throw invalidInput(`There is no account with id "${id}".`);
+      if (!account.username) throw invalidInput(`${account.name} has no user name, so it never needs a password.`, 'Set the user name first (--user).');
+      account.passwordCommand = argv;
+      delete account.oauth;
+      await this.deps.secrets.delete(id).catch(() => undefined); // the stored password, if any, is not used any more
+    });
+    return this.get(id);
+  }
+
+  private async saveWith(raw: AccountInput, how: { signedIn?: SignedInAccount }): Promise<Account> {
     const input = accountInput.parse(raw);
     if (input.id === SANDBOX_ACCOUNT_ID) throw invalidInput('The Sandbox account is built in and cannot be changed.');
     if (input.password && !input.username) {
       throw invalidInput('A password was given without a user name.', 'Set the user name the server expects for login.');
     }
     const saved = await this.update(async (file) => {
-      const clash = file.accounts.find((a) => a.name.toLowerCase() === input.name.toLowerCase() && a.id !== input.id);
-      if (clash || input.name.toLowerCase() === 'sandbox') {
-        throw invalidInput(`An account named "${input.name}" already exists.`, 'Choose another name.');
-      }
+      refuseTakenName(file, input.name, input.id);
       const index = input.id ? file.accounts.findIndex((a) => a.id === input.id) : -1;
       if (input.id && index < 0) throw invalidInput(`There is no account with id "${input.id}".`);
       const id = input.id ?? randomUUID();
@@ -166,11 +225,23 @@ export class AccountStore {
       if (previous?.signature) stored.signature = previous.signature;
       // A test result speaks of the settings it ran with; an edit to where or how we connect makes it stale.
       if (previous?.lastTest && previous.host === stored.host && previous.port === stored.port && previous.security === stored.security && previous.username === stored.username) stored.lastTest = previous.lastTest;
-      const pin = input.pinnedCertSha256 === undefined && index >= 0 ? file.accounts[index]!.pinnedCertSha256 : input.pinnedCertSha256;
+      const pin = input.pinnedCertSha256 === undefined && previous ? previous.pinnedCertSha256 : input.pinnedCertSha256;
       if (pin) stored.pinnedCertSha256 = pin;
-      const before = index >= 0 ? file.accounts[index] : undefined;
-      if (input.password) await this.deps.secrets.set(id, input.password);
-      else if (before && (input.clearPassword || passwordWouldTravelElsewhere(before, stored))) await this.deps.secrets.delete(id);
+      // How it logs in: a new sign-in or password replaces whatever was there; an edit keeps it,
+      // unless the secret would now go somewhere the user never gave it for.
+      const travels = !!previous && passwordWouldTravelElsewhere(previous, stored);
+      if (how.signedIn) {
+        stored.oauth = how.signedIn.oauth;
+        await how.signedIn.storeTokens(id, how.signedIn.tokens);
+      } else if (input.password) {
+        await this.deps.secrets.set(id, input.password);
+      } else if (previous) {
+        const keepSecret = !travels && !input.clearPassword;
+        // An OAuth account stays one; without its tokens (they would travel, or it signed out) it asks to sign in again.
+        if (previous.oauth) stored.oauth = previous.oauth;
+        if (previous.passwordCommand && keepSecret && input.passwordCommand !== false) stored.passwordCommand = previous.passwordCommand;
+        if (!keepSecret) await this.deps.secrets.delete(id);
+      }
       if (index >= 0) file.accounts[index] = stored;
       else file.accounts.push(stored);
       return stored;
@@ -224,10 +295,4 @@ export class AccountStore {
     });
   }
 
-  /** The password for sending; main-only. */
-  async password(id: string): Promise<string | null> {
-    const stored = await this.getStored(id);
-    if (!stored.username || id === SANDBOX_ACCOUNT_ID) return null;
-    return this.deps.secrets.get(id);
-  }
 }

@@ -15,9 +15,9 @@ import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { readChunkFor } from '../fs/io-chunk';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
 import { pageOf, type ListPage } from '../../../shared/model/outbox-groups';
-import { mapSmtpError } from '../smtp/error-mapping';
-import type { TransportFactory } from '../smtp/transport-factory';
-import { backoffMs, DEFAULT_RETRY, isTemporary, type RetryPolicy } from './retry-policy';
+import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
+import type { AccountTransport, TransportFactory } from '../smtp/transport-factory';
+import { backoffMs, DEFAULT_RETRY, isTemporary, waitsForSignIn, type RetryPolicy } from './retry-policy';
 import type { OutboxStore } from './outbox-store';
 
 export interface OutboxDeps {
@@ -33,6 +33,13 @@ export interface OutboxDeps {
   /** Send due items by itself (the app, browser mode); the CLI sends only what it is asked to. */
   autoRun?: boolean;
   /**
+   * Whether an account can log in now, for the accounts whose mail waits for a sign-in. `runDue`
+   * asks in full (`mailwright outbox run` given a passphrase, or a password manager unlocked
+   * since); a running outbox asks `cheap`ly on its periodic look (what is stored now: no password
+   * command run, no refresh), which finds a sign-in or password another process stored.
+   */
+  loginAvailable?: (accountId: string, opts?: { cheap?: boolean }) => Promise<boolean>;
+  /**
    * Called at each durable step of a send. A no-op in the product; the crash-matrix tests kill the
    * process here to prove that every step is recoverable.
    */
@@ -42,6 +49,14 @@ export interface OutboxDeps {
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
 
+
+/** How one transaction failed, beyond what the error says itself. */
+interface DeliveryError extends Error {
+  /** the whole message had been handed over: the server may have it */
+  wholeMessage?: boolean;
+  /** the stored message could not be read */
+  fileError?: Error;
+}
 
 interface SendInfo {
   accepted: Array<string | { address: string }>;
@@ -96,6 +111,8 @@ export class OutboxService {
   private closed = false;
   /** Items another process is sending, not to be looked at again before the time noted. */
   private readonly elsewhere = new Map<string, number>();
+  /** When each account with mail waiting for a sign-in last had its login looked at (see releaseReadyLogins). */
+  private readonly loginLooked = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {}
 
@@ -162,7 +179,7 @@ export class OutboxService {
     }
     const now = this.now().getTime();
     // Waiting items live in outbox/ only: reading sent/ too made every start cost the whole history.
-    const overdue = (item: OutboxItem) => (item.state === 'held' || item.state === 'scheduled') && !item.overdue && !!item.dueAt && Date.parse(item.dueAt) <= now;
+    const overdue = (item: OutboxItem) => (item.state === 'held' || item.state === 'scheduled') && !item.overdue && !item.sendAtNextRun && !!item.dueAt && Date.parse(item.dueAt) <= now;
     for (const found of await this.deps.store.listQueued()) {
       if (!overdue(found)) continue;
       await this.ifClaimed(found.id, async () => {
@@ -319,8 +336,9 @@ export class OutboxService {
     }
     this.waking = true;
     void this.dueNow()
-      .then(({ due, next }) => {
+      .then(async ({ due, next, waitingForLogin }) => {
         for (const item of due) void this.runAttempt(item.id);
+        await this.releaseReadyLogins(waitingForLogin);
         if (this.timer) this.deps.clock.clearTimer(this.timer);
         this.timer = this.timerAt = undefined;
         if (this.closed) return;
@@ -377,12 +395,14 @@ export class OutboxService {
     else this.running--;
   }
 
-  private async dueNow(): Promise<{ due: OutboxItem[]; next?: number }> {
+  private async dueNow(): Promise<{ due: OutboxItem[]; next?: number; waitingForLogin: Set<string> }> {
     const now = this.now().getTime();
     let next: number | undefined;
     const due: OutboxItem[] = [];
+    const waitingForLogin = new Set<string>();
     // Only outbox/: sent/ holds no waiting item, and reading it made each look cost the whole history.
     for (const item of await this.deps.store.listQueued()) {
+      if (item.state === 'needs-sign-in') waitingForLogin.add(item.accountId);
       if (!WAITING.includes(item.state) || item.overdue || this.waitingForSlot.has(item.id)) continue;
       const at = Math.max(item.dueAt ? Date.parse(item.dueAt) : now, this.elsewhere.get(item.id) ?? 0);
       // Busy here (being built, attempted or changed): not now, but the look is owed. Due already:
@@ -394,7 +414,24 @@ export class OutboxService {
       } else if (at <= now) due.push(item);
       else next = Math.min(next ?? at, at);
     }
-    return { due, next };
+    return { due, next, waitingForLogin };
+  }
+
+  /**
+   * Mail waiting for a sign-in goes once its account's login is stored again, whoever stored it
+   * (the CLI beside the app, a keychain that came back). Looked at once per periodic look at most,
+   * and only at what is stored: a password command is not run for this, nor a token refreshed.
+   */
+  private async releaseReadyLogins(accounts: Set<string>): Promise<void> {
+    const { loginAvailable } = this.deps;
+    if (!loginAvailable) return;
+    const now = this.now().getTime();
+    for (const id of this.loginLooked.keys()) if (!accounts.has(id)) this.loginLooked.delete(id);
+    for (const id of accounts) {
+      if ((this.loginLooked.get(id) ?? -Infinity) > now - LOOK_EVERY_MS) continue;
+      this.loginLooked.set(id, now);
+      if (await loginAvailable(id, { cheap: true }).catch(() => false)) await this.loginReady(id);
+    }
   }
 
   /**
@@ -457,44 +494,40 @@ export class OutboxService {
 
   /** Send an item that is durably "sending" and claimed by this process, and record what happened. */
   private async deliver(item: OutboxItem): Promise<void> {
-    const { store, transports } = this.deps;
-    const where = (account?: StoredAccount) => ({ host: account?.host ?? '?', port: account?.port ?? 0, security: account?.security ?? 'none', email: account?.email });
-    let ctx = where();
-    const to = item.pending ?? item.recipients;
+    const where = (account?: StoredAccount): MappingContext => ({
+      host: account?.host ?? '?',
+      port: account?.port ?? 0,
+      security: account?.security ?? 'none',
+      email: account?.email,
+      accountName: account?.name,
+      login: account?.oauth ? 'oauth2' : account?.username ? 'password' : 'none',
+    });
+    const ctx = { value: where() };
     this.deps.checkpoint?.('sending');
-    // The message file's own failures (EMFILE, EIO, a file replaced by a folder) are told apart from
-    // the server's. pipe() does not pass them on, and nodemailer listens to `raw` only once it sends:
-    // before the listeners below, such an error was uncaught and took the process down (found in review).
-    let fileError: Error | undefined;
-    const file = createReadStream(store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
-    const raw = file.pipe(this.progressMeter(item));
-    raw.on('error', () => undefined); // reported through `unreadable` below
-    const unreadable = new Promise<never>((_, reject) =>
-      file.once('error', (err) => {
-        fileError = err;
-        raw.destroy(err);
-        reject(err);
-      }),
-    );
-    unreadable.catch(() => undefined);
-    let consumed = false;
-    raw.once('end', () => (consumed = true));
     const started = this.now().getTime();
     let info: SendInfo;
     try {
       // The account as its pooled transport was made (the sandbox's live port too), not read again per message.
-      const { transport, account } = await transports.forAccount(item.accountId);
-      ctx = where(account);
-      info = (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
+      const sent = await this.deps.transports.forAccount(item.accountId);
+      ctx.value = where(sent.account);
+      try {
+        info = await this.sendOnce(item, sent.transport);
+      } catch (err) {
+        // An OAuth2 token refused without the challenge after which nodemailer asks for another
+        // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
+        // (A token that could not be had at all is already a named error: nothing to renew.)
+        if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as DeliveryError).wholeMessage)) throw err;
+        await sent.renewLogin();
+        info = await this.sendOnce(item, sent.transport);
+      }
     } catch (err) {
+      const failure = err as DeliveryError;
       // No transport (a locked keychain, a removed account): still say which server it was for.
-      if (ctx.host === '?') ctx = where(await this.deps.accounts.getStored(item.accountId).catch(() => undefined));
-      const mapped = fileError
-        ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
-        : mapSmtpError(err, ctx).info;
-      raw.destroy();
-      file.destroy(); // pipe() does not pass the destroy upstream: close the file too
-      await this.failed(item, mapped, consumed && !mapped.smtp?.code);
+      if (ctx.value.host === '?') ctx.value = where(await this.deps.accounts.getStored(item.accountId).catch(() => undefined));
+      const mapped = failure.fileError
+        ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${failure.fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
+        : mapSmtpError(err, ctx.value).info;
+      await this.failed(item, mapped, !!failure.wholeMessage && !mapped.smtp?.code);
       return;
     }
     this.deps.checkpoint?.('accepted');
@@ -503,9 +536,9 @@ export class OutboxService {
     const rejected = info.rejected.map(address);
     const accepted = [...new Set([...(item.accepted ?? []), ...info.accepted.map(address)])];
     const delivery: DeliverySummary = {
-      host: ctx.host,
-      port: ctx.port,
-      security: ctx.security,
+      host: ctx.value.host,
+      port: ctx.value.port,
+      security: ctx.value.security,
       at: new Date(started).toISOString(),
       durationMs: this.now().getTime() - started,
       ...(info.envelopeTime !== undefined ? { envelopeMs: info.envelopeTime } : {}),
@@ -522,6 +555,37 @@ export class OutboxService {
       },
       ['error', 'pending'],
     );
+  }
+
+  /**
+   * One transaction with the server, streaming the stored bytes. A failure says whether the whole
+   * message had gone out (the duplicate window) and whether it was the file's own (EMFILE, EIO, a
+   * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
+   * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
+   */
+  private async sendOnce(item: OutboxItem, transport: AccountTransport['transport']): Promise<SendInfo> {
+    const to = item.pending ?? item.recipients;
+    let fileError: Error | undefined;
+    const file = createReadStream(this.deps.store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
+    const raw = file.pipe(this.progressMeter(item));
+    raw.on('error', () => undefined); // reported through `unreadable` below
+    const unreadable = new Promise<never>((_, reject) =>
+      file.once('error', (err) => {
+        fileError = err;
+        raw.destroy(err);
+        reject(err);
+      }),
+    );
+    unreadable.catch(() => undefined);
+    let consumed = false;
+    raw.once('end', () => (consumed = true));
+    try {
+      return (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
+    } catch (err) {
+      raw.destroy();
+      file.destroy(); // pipe() does not pass the destroy upstream: close the file too
+      throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<DeliveryError, keyof Error>);
+    }
   }
 
   /** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */
@@ -547,6 +611,11 @@ export class OutboxService {
     if (afterWholeMessage) {
       const unknown = new MailwrightError('OUTCOME_UNKNOWN', `The whole message went out, but the server's answer never came (${error.message.charAt(0).toLowerCase()}${error.message.slice(1).replace(/\.$/, '')}): the server may have it.`, 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.').info;
       await this.transition(item, { state: 'outcome-unknown', error: unknown });
+      return;
+    }
+    if (waitsForSignIn(error.code)) {
+      // Nothing is wrong with the message: it waits, without a deadline, for the login to be mended.
+      await this.transition(item, { state: 'needs-sign-in', error }, ['dueAt']);
       return;
     }
     const now = this.now().getTime();
@@ -575,7 +644,7 @@ export class OutboxService {
   edit(id: string): Promise<DraftBack> {
     return this.claimed(id, async () => {
       const item = await this.load(id);
-      if (!(['held', 'scheduled', 'retrying', 'failed'] as OutboxState[]).includes(item.state)) throw invalidInput(`Cannot edit a message that is ${item.state}.`, 'Re-open it as a new draft instead.');
+      if (!(['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed'] as OutboxState[]).includes(item.state)) throw invalidInput(`Cannot edit a message that is ${item.state}.`, 'Re-open it as a new draft instead.');
       return this.takeBack(item);
     });
   }
@@ -642,21 +711,40 @@ export class OutboxService {
     return next;
   }
 
-  sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying'], 'send now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false }));
+  sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in'], 'send now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false, sendAtNextRun: true }));
   reschedule = (id: string, at: Date) =>
-    this.act(id, ['held', 'scheduled', 'retrying', 'failed'], 'reschedule', () => ({ state: 'scheduled', dueAt: at.toISOString(), overdue: false, giveUpAt: new Date(at.getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }));
-  cancel = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'failed', 'outcome-unknown'], 'cancel', () => ({ state: 'cancelled' }), ['dueAt']);
+    this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed'], 'reschedule', () => ({ state: 'scheduled', dueAt: at.toISOString(), overdue: false, giveUpAt: new Date(at.getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['sendAtNextRun']);
+  cancel = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed', 'outcome-unknown'], 'cancel', () => ({ state: 'cancelled' }), ['dueAt']);
   /** Try again: a failed message whole, a partly delivered one only to those who did not get it. */
   retry = (id: string) =>
-    this.act(id, ['failed', 'partially-delivered'], 'retry', (item) => ({
+    this.act(id, ['failed', 'needs-sign-in', 'partially-delivered'], 'retry', (item) => ({
       state: 'scheduled',
       dueAt: this.now().toISOString(),
+      sendAtNextRun: true,
       giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString(),
       ...(item.state === 'partially-delivered' ? { pending: (item.rejected ?? []).map((r) => r.address) } : {}),
     }));
   /** The user checked: send the same bytes again (same Message-ID, so duplicates can be recognised). */
-  resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
+  resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), sendAtNextRun: true, giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
   markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
+
+  /**
+   * An account can log in again (signed in, a password given, the vault unlocked; every account
+   * when none is named): what waited for it is due now. Another process's outbox (the app beside
+   * a CLI that signed in) finds it on its next look.
+   */
+  async loginReady(accountId?: string): Promise<void> {
+    const waiting = (i: OutboxItem) => i.state === 'needs-sign-in' && (accountId === undefined || i.accountId === accountId);
+    for (const found of await this.deps.store.listQueued()) {
+      if (!waiting(found)) continue;
+      await this.ifClaimed(found.id, async () => {
+        const item = await this.load(found.id);
+        const now = this.now();
+        if (waiting(item)) await this.transition(item, { state: 'scheduled', dueAt: now.toISOString(), sendAtNextRun: true, giveUpAt: new Date(now.getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() });
+      });
+    }
+    this.wake();
+  }
 
   /**
    * The files the drafts kept beside waiting messages still need (for edit after a restart). A
@@ -729,6 +817,11 @@ export class OutboxService {
 
   /** Process everything due now, then return (the CLI's `outbox run`). */
   async runDue(): Promise<void> {
+    const { loginAvailable } = this.deps;
+    if (loginAvailable) {
+      const waiting = new Set((await this.deps.store.listQueued()).filter((i) => i.state === 'needs-sign-in').map((i) => i.accountId));
+      for (const accountId of waiting) if (await loginAvailable(accountId).catch(() => false)) await this.loginReady(accountId);
+    }
     for (;;) {
       const { due } = await this.dueNow();
       if (!due.length) break;

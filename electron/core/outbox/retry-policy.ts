@@ -1,9 +1,14 @@
 import type { ErrorCode } from '../../../shared/errors';
 
 /** Failures worth trying again unchanged: the server said "later", or the network was not there. */
-const TEMPORARY: readonly ErrorCode[] = ['SERVER_TEMPORARY', 'TIMEOUT', 'CONNECTION_REFUSED', 'DNS_NOT_FOUND'];
+const TEMPORARY: readonly ErrorCode[] = ['SERVER_TEMPORARY', 'TIMEOUT', 'CONNECTION_REFUSED', 'DNS_NOT_FOUND', 'BUSY'];
 
 export const isTemporary = (code: ErrorCode) => TEMPORARY.includes(code);
+
+/** Failures of the account's login, not of the message: it waits (needs-sign-in) until the user fixes the login. */
+const LOGIN_MISSING: readonly ErrorCode[] = ['SIGN_IN_REQUIRED', 'SECRETS_LOCKED', 'KEYCHAIN_UNAVAILABLE'];
+
+export const waitsForSignIn = (code: ErrorCode) => LOGIN_MISSING.includes(code);
 
 export interface RetryPolicy {
   /** first wait, doubled each attempt */

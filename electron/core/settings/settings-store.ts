@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/model/settings';
-import { settings as settingsSchema } from '../../../shared/model/settings-schema';
+import { oauthClients as oauthClientsSchema, settings as settingsSchema, type OAuthClients } from '../../../shared/model/settings-schema';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { storageFailed } from '../errors';
 
@@ -27,13 +27,27 @@ export class SettingsStore {
 
   async save(change: Partial<Settings>): Promise<Settings> {
     const next = { ...(await this.get()), ...change };
+    // Keys this version does not show in the window (app registrations written by hand, a newer
+    // version's settings) stay as they were.
+    const kept = (await readJsonFile<Record<string, unknown>>(this.path).catch(() => undefined)) ?? {};
     try {
-      await writeFileAtomic(this.path, JSON.stringify(next, null, 1));
+      await writeFileAtomic(this.path, JSON.stringify({ ...kept, ...next }, null, 1));
     } catch (err) {
       throw storageFailed('the settings', err);
     }
     for (const listener of this.listeners) listener(next);
     return next;
+  }
+
+  /**
+   * The sign-in presets' app registrations from settings.json's `oauthClients`, e.g.
+   * `{"oauthClients": {"google": {"clientId": "…", "clientSecret": "…"}}}`. Main-only: not part of
+   * the Settings the window gets. Anything malformed there is ignored, field by field.
+   */
+  async oauthClients(): Promise<OAuthClients> {
+    const stored = (await readJsonFile<Record<string, unknown>>(this.path).catch(() => undefined))?.oauthClients;
+    const parsed = oauthClientsSchema.safeParse(stored);
+    return parsed.success ? parsed.data : {};
   }
 
   /** Called after each save (a host applies what it must, e.g. the native theme); returns unsubscribe. */

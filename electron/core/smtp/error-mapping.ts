@@ -1,5 +1,6 @@
 import type { SmtpReply } from '../../../shared/errors';
 import { MailwrightError } from '../errors';
+import { loginRefusal, type RefusalContext } from './login-refusals';
 
 /** The fields nodemailer and Node put on their errors. */
 interface RawSmtpError extends Error {
@@ -12,7 +13,7 @@ interface RawSmtpError extends Error {
   reason?: string;
 }
 
-export interface MappingContext {
+export interface MappingContext extends RefusalContext {
   host: string;
   port: number;
   security: 'tls' | 'starttls' | 'none';
@@ -42,9 +43,9 @@ export function authHint(ctx: Pick<MappingContext, 'host' | 'email'>): string {
   const domain = `${ctx.host} ${ctx.email ?? ''}`.toLowerCase();
   const appPassword = (who: string, where: string) =>
     `${who} refuses your normal password for SMTP when two-step verification is on: create an app password (${where}) and put it in the password field.`;
-  if (/gmail|googlemail|google/.test(domain)) return appPassword('Google', 'Google Account → Security → App passwords');
+  if (/gmail|googlemail|google/.test(domain)) return `Sign in with Google instead of a password (Accounts → Edit), or: ${appPassword('Google', 'Google Account → Security → App passwords')}`;
   if (/outlook|hotmail|live\.com|office365/.test(domain)) {
-    return `${appPassword('Microsoft', 'account.microsoft.com → Security → Advanced security options')} Microsoft is also turning SMTP password login off for many accounts.`;
+    return 'Sign in with Microsoft instead of a password (Accounts → Edit): Outlook.com takes no password for SMTP, and Microsoft 365 turns password login off at the end of 2026.';
   }
   if (/yahoo/.test(domain)) return appPassword('Yahoo', 'Account Info → Account security → Generate app password');
   if (/icloud|me\.com|mac\.com/.test(domain)) return appPassword('Apple', 'appleid.apple.com → Sign-In and Security → App-Specific Passwords');
@@ -109,6 +110,9 @@ export function mapSmtpError(raw: unknown, ctx: MappingContext): MailwrightError
     }
     return make('TLS_FAILED', `The secure connection to ${where} failed: ${msg}`, 'Check the security setting for this port (465 → tls, 587 → starttls).');
   }
+  // The providers' own login refusals (basic auth off, SMTP AUTH disabled, app password needed, login required).
+  const refusal = (code === 'EAUTH' || code === 'EENVELOPE') && loginRefusal(err.responseCode, err.response, ctx, code === 'EAUTH');
+  if (refusal) return make(refusal.code, refusal.message, refusal.hint);
   if (code === 'EAUTH') {
     if (/not supported|no authentication|unknown authentication/i.test(msg) || err.responseCode === 504 || err.command === 'API') {
       return make('AUTH_UNSUPPORTED', `${ctx.host} does not accept the login method Mailwright tried.`, 'Check the security setting (many servers offer login only after STARTTLS), or clear the user name if this server needs no login.');

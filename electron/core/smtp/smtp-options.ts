@@ -1,5 +1,6 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { StoredAccount } from '../accounts/account-store';
+import type { Login } from '../accounts/credentials';
 import { MailwrightError } from '../errors';
 import { probeCertificate } from './certificate-probe';
 
@@ -19,7 +20,7 @@ export interface SmtpConnectionSettings {
   ignoreTLS: boolean;
   name: string;
   tls: ConnectionOptions;
-  auth?: { user: string; pass: string };
+  auth?: { user: string; pass: string } | { type: 'OAuth2'; user: string };
   connectionTimeout: number;
   greetingTimeout: number;
   dnsTimeout: number;
@@ -53,8 +54,13 @@ async function tlsOptions(account: StoredAccount, timeoutMs: number): Promise<Co
   };
 }
 
-/** nodemailer connection settings for one account: shared by sending and the settings test. */
-export async function smtpSettings(account: StoredAccount, password: string | null): Promise<SmtpConnectionSettings> {
+/**
+ * nodemailer connection settings for one account: shared by sending and the settings test. An
+ * OAuth2 login names only the user: its tokens reach each connection through the transport's
+ * provisioning callback (see TransportFactory), never nodemailer's own refresh, which drops a
+ * rotated refresh token.
+ */
+export async function smtpSettings(account: StoredAccount, login: Login): Promise<SmtpConnectionSettings> {
   const settings: SmtpConnectionSettings = {
     host: account.host,
     port: account.port,
@@ -65,6 +71,7 @@ export async function smtpSettings(account: StoredAccount, password: string | nu
     tls: await tlsOptions(account, SMTP_TIMEOUTS.connectionTimeout),
     ...SMTP_TIMEOUTS,
   };
-  if (account.username && password) settings.auth = { user: account.username, pass: password };
+  if (login.kind === 'password') settings.auth = { user: login.user, pass: login.password };
+  else if (login.kind === 'oauth2') settings.auth = { type: 'OAuth2', user: login.user };
   return settings;
 }

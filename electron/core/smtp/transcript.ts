@@ -18,6 +18,11 @@ export class TranscriptRecorder {
       .flatMap((s) => [s, Buffer.from(s).toString('base64')]);
   }
 
+  /** A secret learnt after the start (an OAuth2 access token): scrubbed from here on, as the others. */
+  addSecret(secret: string) {
+    this.secrets.push(secret, Buffer.from(secret).toString('base64'));
+  }
+
   elapsed(): number {
     return Math.round(performance.now() - this.started);
   }

@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import { SANDBOX_ACCOUNT_ID } from '../accounts/account-store';
+import type { Credentials, Login } from '../accounts/credentials';
 import { smtpSettings } from './smtp-options';
 
 /** The embedded sandbox server, as the factory sees it: where to reach it and how to log in. */
@@ -11,6 +12,12 @@ export interface SandboxEndpoint {
 export interface AccountTransport {
   transport: Transporter;
   account: StoredAccount;
+  /**
+   * OAuth2: the server refused the access token its connections were given (a 535 without the
+   * challenge after which nodemailer asks for a new one itself, as Microsoft answers): get
+   * another, so the next connection logs in with it.
+   */
+  renewLogin?: () => Promise<void>;
 }
 
 /** The pool every account's transport uses (exported so the benchmarks' raw-nodemailer baseline uses exactly the same). */
@@ -28,7 +35,7 @@ export const TRANSPORT_POOL = { pool: true, maxConnections: 3, maxMessages: 100,
 export class TransportFactory {
   private readonly cache = new Map<string, Promise<AccountTransport>>();
 
-  constructor(private readonly deps: { accounts: AccountStore; sandbox: SandboxEndpoint; maxConnections?: number }) {}
+  constructor(private readonly deps: { accounts: AccountStore; credentials: Credentials; sandbox: SandboxEndpoint; maxConnections?: number }) {}
 
   forAccount(id: string): Promise<AccountTransport> {
     let entry = this.cache.get(id);
@@ -40,19 +47,20 @@ export class TransportFactory {
     return entry;
   }
 
-  /** The settings of an account, with the sandbox's live port and per-launch login filled in. */
-  async resolve(id: string): Promise<{ account: StoredAccount; password: string | null }> {
+  /** The settings of an account, with the sandbox's live port and per-launch login filled in, and how to log in. */
+  async resolve(id: string, opts: { prefetch?: boolean } = {}): Promise<{ account: StoredAccount; login: Login }> {
     if (id === SANDBOX_ACCOUNT_ID) {
       const live = await this.deps.sandbox.ensureStarted();
       const account = { ...(await this.deps.accounts.getStored(id)), port: live.port, username: live.user };
-      return { account, password: live.pass };
+      return { account, login: { kind: 'password', user: live.user, password: live.pass } };
     }
-    return { account: await this.deps.accounts.getStored(id), password: await this.deps.accounts.password(id) };
+    const account = await this.deps.accounts.getStored(id);
+    return { account, login: await this.deps.credentials.loginFor(account, opts) };
   }
 
   private async create(id: string): Promise<AccountTransport> {
-    const { account, password } = await this.resolve(id);
-    const settings = await smtpSettings(account, password);
+    const { account, login } = await this.resolve(id);
+    const settings = await smtpSettings(account, login);
     const transport = nodemailer.createTransport({
       ...settings,
       ...TRANSPORT_POOL,
@@ -60,7 +68,15 @@ export class TransportFactory {
       disableFileAccess: true,
       disableUrlAccess: true,
     });
-    return { transport, account };
+    if (login.kind !== 'oauth2') return { transport, account };
+    // Each pooled connection asks for a token when it logs in, and again (renew) after the
+    // server's XOAUTH2 challenge says it was refused: never the one that was just refused.
+    let lastGiven: string | undefined;
+    const token = (refused: boolean) => login.token(refused && lastGiven ? { refused: lastGiven } : {}).then((t) => ((lastGiven = t.token), t));
+    transport.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (err: Error | null, token?: string, expires?: number) => void) => {
+      token(renew).then((t) => callback(null, t.token, t.expiresAt), (err: Error) => callback(err));
+    });
+    return { transport, account, renewLogin: () => token(true).then(() => undefined) };
   }
 
   invalidate(id: string): void {

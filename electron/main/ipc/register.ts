@@ -1,15 +1,15 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 import type { Handlers } from '../../core/handlers';
 import { invokeChannel } from '../../core/invoke';
 
 /**
- * Register every contract channel on ipcMain. Trust boundary: the renderer is untrusted. Only
+ * Register every contract channel a window may call on ipcMain. Trust boundary: the renderer is untrusted. Only
  * our own window's top frame may call, and every payload is parsed by the contract's schema in
  * invokeChannel before any handler sees it.
  */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers, isOwnFrame: (event: IpcMainInvokeEvent) => boolean, log: (msg: string, err: unknown) => void) {
-  for (const channel of CHANNELS) {
+  for (const channel of WINDOW_CHANNELS) {
     ipcMain.handle(wireName(channel), (event, payload: unknown) => {
       if (!isOwnFrame(event)) {
         return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the request did not come from a Mailwright window.', hint: 'This is not something a user can cause.' } };

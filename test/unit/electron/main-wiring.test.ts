@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { SANDBOX_ACCOUNT_ID } from '../../../electron/core/accounts/account-store';
 import { createFakeElectron } from '../../helpers/fake-electron';
@@ -30,7 +30,7 @@ const ownEvent = () => ({ sender: window().webContents, senderFrame: window().we
 
 describe('the Electron composition root (faked electron module)', () => {
   it('registers every contract channel, and nothing else', () => {
-    expect([...fake.handlers.keys()].sort()).toEqual(CHANNELS.map(wireName).sort());
+    expect([...fake.handlers.keys()].sort()).toEqual(WINDOW_CHANNELS.map(wireName).sort());
   });
 
   it('opens one hardened window with the stated webPreferences, loading the built renderer', () => {
@@ -146,5 +146,14 @@ describe('the Electron composition root (faked electron module)', () => {
     const r = (await fake.handlers.get(wireName('outbox:export'))!(ownEvent(), { id: sent.id })) as { ok: true; value: Record<string, unknown> };
     expect(r.value).toEqual({ fileName: 'exported.eml', saved: true });
     expect(await fs.readFile(target, 'utf8')).toMatch(/Subject: Export me[\s\S]*body/);
+  });
+
+  it('opens a sign-in page in the system browser, and nothing that is not a web page', async () => {
+    const { nativeHost } = await import('../../../electron/main/host/native-host');
+    await nativeHost.openExternal!('https://login.example.test/authorize?x=1');
+    for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'http://attacker.example/']) {
+      await expect(nativeHost.openExternal!(url)).rejects.toThrow(/not a web address/);
+    }
+    expect(fake.opened).toEqual(['https://login.example.test/authorize?x=1']);
   });
 });

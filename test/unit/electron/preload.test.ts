@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { CHANNELS, wireName } from '../../../shared/ipc/contract';
+import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 
 const exposed: Record<string, Record<string, (...a: unknown[]) => unknown>> = {};
 const invoked: unknown[][] = [];
@@ -20,7 +20,7 @@ await import('../../../electron/preload/index');
 describe('the preload bridge', () => {
   it('exposes exactly one method per contract channel, plus event subscription, and nothing else', () => {
     expect(Object.keys(exposed)).toEqual(['mailwright']);
-    expect(Object.keys(exposed.mailwright!).sort()).toEqual([...CHANNELS, 'on'].sort());
+    expect(Object.keys(exposed.mailwright!).sort()).toEqual([...WINDOW_CHANNELS, 'on'].sort());
   });
 
   it('each method invokes its own channel', async () => {
@@ -59,9 +59,9 @@ describe.skipIf(!existsSync(BUILT))('the built preload (out/preload/index.cjs)',
     };
     const mod = { exports: {} };
     new Function('require', 'module', 'exports', code)(fakeRequire, mod, mod.exports);
-    expect(Object.keys(seen.mailwright!).sort()).toEqual([...CHANNELS, 'on'].sort());
-    for (const channel of CHANNELS) seen.mailwright![channel]!({ x: channel });
-    expect(calls).toEqual(CHANNELS.map((c) => [wireName(c), { x: c }]));
+    expect(Object.keys(seen.mailwright!).sort()).toEqual([...WINDOW_CHANNELS, 'on'].sort());
+    for (const channel of WINDOW_CHANNELS) seen.mailwright![channel]!({ x: channel });
+    expect(calls).toEqual(WINDOW_CHANNELS.map((c) => [wireName(c), { x: c }]));
     expect(code).not.toMatch(/zod/i);
   });
 });

@@ -25,6 +25,7 @@ const fromPreset = (p: ProviderPreset, source: 'preset' | 'mx', from: string): D
   source,
   from,
   notes: p.notes,
+  ...(p.signIn ? { signIn: p.signIn } : {}),
 });
 
 async function defaultFetch(url: string, timeoutMs: number): Promise<string> {

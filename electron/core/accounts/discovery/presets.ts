@@ -10,14 +10,16 @@ export interface ProviderPreset {
   security: Security;
   username: 'email' | 'localpart';
   notes: string[];
+  /** The OAuth2 sign-in this provider offers (accounts/auth/oauth-presets.ts). */
+  signIn?: 'microsoft' | 'google';
 }
 
 const APP_PASSWORD = 'Needs an app password when two-step verification is on (the normal password is refused for SMTP).';
 
 /** Built-in settings for the providers most people use, with what their users trip over. */
 export const PRESETS: ProviderPreset[] = [
-  { name: 'Gmail', domains: ['gmail.com', 'googlemail.com'], mx: ['google.com', 'googlemail.com'], host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'email', notes: [APP_PASSWORD, 'Google Workspace domains use the same server.'] },
-  { name: 'Outlook / Microsoft 365', domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com'], mx: ['mail.protection.outlook.com', 'olc.protection.outlook.com'], host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', username: 'email', notes: ['Microsoft is turning SMTP password login off for many accounts; an app password may still work where it is allowed.', 'Microsoft 365 work accounts use smtp.office365.com.'] },
+  { name: 'Gmail', domains: ['gmail.com', 'googlemail.com'], mx: ['google.com', 'googlemail.com'], host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'email', signIn: 'google', notes: ['Sign in with Google, or use an app password (needs two-step verification; the normal password is refused for SMTP).', 'Google Workspace domains use the same server.'] },
+  { name: 'Outlook / Microsoft 365', domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com'], mx: ['mail.protection.outlook.com', 'olc.protection.outlook.com'], host: 'smtp-mail.outlook.com', port: 587, security: 'starttls', username: 'email', signIn: 'microsoft', notes: ['Sign in with Microsoft: Outlook.com takes no password for SMTP since September 2024, and Microsoft 365 turns it off at the end of 2026.', 'Microsoft 365 work accounts use smtp.office365.com.'] },
   { name: 'Yahoo', domains: ['yahoo.com', 'ymail.com', 'rocketmail.com'], mx: ['yahoodns.net'], host: 'smtp.mail.yahoo.com', port: 465, security: 'tls', username: 'email', notes: [APP_PASSWORD] },
   { name: 'iCloud', domains: ['icloud.com', 'me.com', 'mac.com'], mx: ['mail.icloud.com'], host: 'smtp.mail.me.com', port: 587, security: 'starttls', username: 'email', notes: ['Needs an app-specific password from appleid.apple.com.'] },
   { name: 'Fastmail', domains: ['fastmail.com', 'fastmail.fm'], mx: ['messagingengine.com'], host: 'smtp.fastmail.com', port: 465, security: 'tls', username: 'email', notes: ['Needs an app password (Settings → Privacy & Security).'] },

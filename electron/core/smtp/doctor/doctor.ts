@@ -1,7 +1,9 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { ErrorCode } from '../../../../shared/errors';
+import type { ErrorCode, ErrorInfo } from '../../../../shared/errors';
+import type { TokenOutcome } from '../../accounts/auth/oauth-tokens';
+import { loginRefusal } from '../login-refusals';
 import type { Security } from '../../../../shared/model/account';
 import type { Capabilities, CertificateReport, ConnectionTestReport, PhaseName, SettingField, TestPhase } from '../../../../shared/model/connection-test';
 import { MailwrightError } from '../../errors';
@@ -17,6 +19,12 @@ export interface DoctorInput {
   security: Security;
   username?: string;
   password?: string | null;
+  /** OAuth2 (XOAUTH2): the user to log in as, and how to get an access token (the token phase). */
+  oauth?: { user: string; token: (opts?: { refused?: string }) => Promise<TokenOutcome> };
+  /** Why the account's login cannot be had (no password stored, the vault locked): the login phase says so. */
+  loginError?: ErrorInfo;
+  /** The account's name, for hints. */
+  accountName?: string;
   pinnedCertSha256?: string;
   /** RCPT TO for the envelope check; the account's own address by default */
   rcpt?: string;
@@ -78,6 +86,8 @@ function parseCapabilities(reply: Reply): Capabilities {
 export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Promise<ConnectionTestReport> {
   const t = { ...TIMEOUTS, ...deps.timeouts };
   const transcript = new TranscriptRecorder({ secrets: [input.password] });
+  /** The access token in use, once the token phase has one (redacted wherever it might appear). */
+  const oauth: { token?: string } = {};
   const dialogue = new SmtpDialogue(transcript);
   const phases: TestPhase[] = [];
   const report: ConnectionTestReport = { ok: false, phases, transcript: transcript.lines };
@@ -136,9 +146,20 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     return cert;
   }
 
-  let phase: PhaseName = 'resolve';
+  let phase: PhaseName = input.oauth ? 'token' : 'resolve';
   let started = performance.now();
   try {
+    // 0. OAuth2: an access token first (refreshed if it is about to expire); no token, no point connecting.
+    if (input.oauth) {
+      const got = await input.oauth.token().catch((err: unknown) => {
+        throw fromError(err, 'password');
+      });
+      oauth.token = got.token;
+      transcript.addSecret(got.token);
+      done('token', started, tokenNote(got));
+      phase = 'resolve';
+      started = performance.now();
+    }
     // 1. Resolve (and the MX of the address's domain, for context)
     const domain = input.email.split('@')[1] ?? '';
     const mx = domain ? (deps.mx ?? defaultMx)(domain).catch(() => [] as string[]) : Promise.resolve([] as string[]);
@@ -237,9 +258,11 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     // 4. Authenticate
     phase = 'auth';
     started = performance.now();
-    if (!input.username) skip('auth', 'no user name set');
-    else if (!input.password) throw new Stop('AUTH_FAILED', 'No password is stored for this account.', 'Enter the password.', 'password');
-    else if (!caps.auth.length) {
+    if (input.loginError) throw new Stop(input.loginError.code, input.loginError.message, input.loginError.hint, 'password');
+    if (!input.username && !input.oauth) skip('auth', 'no user name set');
+    else if (!input.password && !input.oauth) {
+      throw new Stop('SIGN_IN_REQUIRED', `No password is stored${input.accountName ? ` for ${input.accountName}` : ''}.`, 'Enter the password in the password field (it is kept in the secret store, never in a file in the clear).', 'password');
+    } else if (!caps.auth.length) {
       throw new Stop(
         'AUTH_UNSUPPORTED',
         `${input.host} offers no login on this connection, but a user name is set.`,
@@ -247,8 +270,8 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
         input.security === 'none' ? 'security' : 'username',
       );
     } else {
-      await authenticate(dialogue, caps, input, t.command);
-      done('auth', started, caps.auth.includes('PLAIN') ? 'AUTH PLAIN' : 'AUTH LOGIN');
+      const method = await authenticate(dialogue, caps, input, t.command, oauth, transcript);
+      done('auth', started, `AUTH ${method}`);
     }
 
     // 5. Envelope: prove the server accepts this sender and a recipient, then take it all back
@@ -288,7 +311,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     const info = new MailwrightError(stop.code, stop.message, stop.hint, { details: stop.details, smtp: stop.reply ? replyError(stop.reply) : undefined }).info;
     const failed: TestPhase = { name: phase, status: 'failed', ms: Math.round(performance.now() - started), ...info };
     if (stop.field) failed.field = stop.field;
-    if (stop.code === 'AUTH_FAILED' && stop.reply) failed.hint = authHint({ host: input.host, email: input.email });
+    if (stop.code === 'AUTH_FAILED' && stop.reply && !input.oauth && !loginRefusal(stop.reply.code, stop.reply.lines.join('\n'), { host: input.host }, true)) failed.hint = authHint({ host: input.host, email: input.email });
     phases.push(failed);
     deps.onPhase?.(failed);
     dialogue.close();
@@ -296,10 +319,13 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
   return report;
 }
 
-async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, input: DoctorInput, timeout: number) {
-  const user = input.username!;
-  const pass = input.password!;
+/** Log in with the best method both sides have; returns its name. */
+async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, input: DoctorInput, timeout: number, oauth: { token?: string }, transcript: TranscriptRecorder): Promise<string> {
+  const user = input.oauth?.user ?? input.username!;
+  const ctx = { host: input.host, email: input.email, accountName: input.accountName, login: input.oauth ? ('oauth2' as const) : ('password' as const) };
   const fail = (r: Reply, command: string): never => {
+    const refusal = loginRefusal(r.code, r.lines.join('\n'), ctx, true);
+    if (refusal) throw new Stop(refusal.code, `${refusal.message} (${r.text})`, refusal.hint, refusal.code === 'AUTH_UNSUPPORTED' ? 'username' : 'password', { ...r, command });
     if (r.code === 504 || r.code === 534 && /mechanism/i.test(r.text)) {
       throw new Stop('AUTH_UNSUPPORTED', `${input.host} does not accept ${command}: ${r.text}`, `The server offers: ${caps.auth.join(', ')}.`, 'username', { ...r, command });
     }
@@ -314,10 +340,35 @@ async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, input: D
         ? new Stop('AUTH_FAILED', `${input.host} closed the connection at login.`, 'Check the user name and password; some servers disconnect after a failed login.', 'password')
         : err;
     });
+  if (input.oauth) {
+    if (!caps.auth.includes('XOAUTH2')) {
+      throw new Stop('AUTH_UNSUPPORTED', `${input.host} does not offer OAuth2 login (XOAUTH2) on this connection; it offers ${caps.auth.join(', ') || 'none'}.`, 'Check the server and port: the provider’s SMTP submission server (usually port 587 with STARTTLS) takes XOAUTH2.', 'host');
+    }
+    // SASL XOAUTH2: after a refusal the server may send a 334 challenge (its error as JSON),
+    // answered with an empty line before its final reply.
+    const attempt = async () => {
+      let r = await run(`AUTH XOAUTH2 ${Buffer.from(`user=${user}\x01auth=Bearer ${oauth.token}\x01\x01`).toString('base64')}`, 'AUTH XOAUTH2 /* user and access token */');
+      if (r.code === 334) r = await run('', '/* empty reply to the server’s error challenge */');
+      return r;
+    };
+    let r = await attempt();
+    if (r.code !== 235 && r.code >= 500) {
+      // Refused: one more time with a new token, as sending does.
+      const renewed = await input.oauth.token({ refused: oauth.token }).catch((err: unknown) => {
+        throw fromError(err, 'password');
+      });
+      oauth.token = renewed.token;
+      transcript.addSecret(renewed.token);
+      r = await attempt();
+    }
+    if (r.code !== 235) fail(r, 'AUTH XOAUTH2');
+    return 'XOAUTH2';
+  }
+  const pass = input.password!;
   if (caps.auth.includes('PLAIN')) {
     const r = await run(`AUTH PLAIN ${Buffer.from(`\0${user}\0${pass}`).toString('base64')}`, 'AUTH PLAIN /* secret */');
     if (r.code !== 235) fail(r, 'AUTH PLAIN');
-    return;
+    return 'PLAIN';
   }
   if (caps.auth.includes('LOGIN')) {
     let r = await run('AUTH LOGIN', 'AUTH LOGIN');
@@ -326,9 +377,26 @@ async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, input: D
     if (r.code !== 334) fail(r, 'AUTH LOGIN');
     r = await run(Buffer.from(pass).toString('base64'));
     if (r.code !== 235) fail(r, 'AUTH LOGIN');
-    return;
+    return 'LOGIN';
   }
-  throw new Stop('AUTH_UNSUPPORTED', `${input.host} offers only login methods Mailwright does not support (${caps.auth.join(', ')}).`, 'Ask the provider for PLAIN or LOGIN over TLS (OAuth2 support is planned).', 'username');
+  const oauthOffered = caps.auth.includes('XOAUTH2') || caps.auth.includes('OAUTHBEARER');
+  throw new Stop(
+    'AUTH_UNSUPPORTED',
+    `${input.host} offers only login methods Mailwright does not support with a password (${caps.auth.join(', ')}).`,
+    oauthOffered ? 'This server signs in with OAuth2: use Sign in (Microsoft, Google, or another provider by its issuer URL) instead of a password.' : 'Ask the provider for PLAIN or LOGIN over TLS.',
+    'username',
+  );
+}
+
+/** A named error from elsewhere (the token service) as the phase's verdict. */
+function fromError(err: unknown, field: SettingField): Stop {
+  if (err instanceof MailwrightError) return new Stop(err.info.code, err.info.message, err.info.hint, field, undefined, err.info.details);
+  throw err;
+}
+
+function tokenNote(t: TokenOutcome): string {
+  const left = t.validForMs !== undefined ? `, valid for ${Math.max(0, Math.round(t.validForMs / 60_000))} min` : '';
+  return t.refreshed ? `refreshed${t.rotated ? '; the new refresh token is stored' : ''}${left}` : `the stored access token${left}`;
 }
 
 /** Whether a port answers a TLS handshake: tells "expects implicit TLS" from a silent server. */

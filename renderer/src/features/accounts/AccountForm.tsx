@@ -2,12 +2,16 @@ import { useEffect, useState, type ReactNode } from 'react';
 import type { DiscoveredSettings } from '../../../../shared/model/discovery';
 import type { ConnectionTestReport, SettingField } from '../../../../shared/model/connection-test';
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { Account, AccountInput, Security } from '../../../../shared/model/account';
+import type { Account, AccountInput, OAuthProvider, Security } from '../../../../shared/model/account';
+import { providerLabel } from '../../../../shared/model/sign-in';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
 import { TestResult } from './TestResult';
+import { SignInOptions, useSignInSettings } from './SignInOptions';
+import { SignInPanel } from './SignInPanel';
+import { useSignIn } from './useSignIn';
 
 // Where a proposal came from is named by the catalogue's account.source.<source>.
 
@@ -38,6 +42,13 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   const [saving, setSaving] = useState(false);
   const [test, setTest] = useState<{ report: ConnectionTestReport; running: boolean }>();
   const [proposals, setProposals] = useState<DiscoveredSettings[]>();
+  // An OAuth account shows how it is signed in rather than an empty password field.
+  const [usePassword, setUsePassword] = useState(!account?.oauth);
+  const signInSettings = useSignInSettings(account);
+  const signIn = useSignIn(onSaved);
+  const signingIn = signIn.state.phase === 'starting' || signIn.state.phase === 'waiting';
+  /** The sign-in the provider offers: the account's own, or what discovery recognised for the address. */
+  const offer = account?.oauth && account.oauth.provider !== 'issuer' ? account.oauth.provider : proposals?.find((p) => p.signIn)?.signIn;
 
   // New accounts: propose settings once the address looks complete (after a pause in typing).
   useEffect(() => {
@@ -93,13 +104,24 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
     ) : null;
   const describedBy = (field: SettingField) => (failed?.field === field ? `hint-${field}` : undefined);
 
+  /** The settings as typed (no password): what Save and a sign-in both save. */
+  const typed = (): AccountInput => {
+    const input: AccountInput = { name, displayName, email, host: host.trim(), port: Number(port), security, pinnedCertSha256: pin.trim() || null };
+    if (account) input.id = account.id;
+    if (username.trim()) input.username = username.trim();
+    return input;
+  };
+  const signInWith = (provider: OAuthProvider) => {
+    setError(undefined);
+    const oauth = signInSettings.oauthInput(provider);
+    void signIn.start({ account: typed(), oauth }, providerLabel(oauth));
+  };
+
   const save = async (e: React.FormEvent) => {
     e.preventDefault();
     setSaving(true);
     setError(undefined);
-    const input: AccountInput = { name, displayName, email, host: host.trim(), port: Number(port), security, pinnedCertSha256: pin.trim() || null };
-    if (account) input.id = account.id;
-    if (username.trim()) input.username = username.trim();
+    const input = typed();
     if (password) input.password = password;
     const r = await api()['accounts:save'](input);
     setSaving(false);
@@ -201,23 +223,37 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
           {hintFor('username')}
         </div>
         <div className="form-field">
-          <label>
-            {t('account.form.password')}
-            <input
-              type="password"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete="new-password"
-              placeholder={account?.hasPassword ? t('account.form.passwordStored') : ''}
-              aria-describedby={[account?.hasPassword ? 'password-note' : '', describedBy('password') ?? ''].filter(Boolean).join(' ') || undefined}
-            />
-          </label>
-          {account?.hasPassword && (
+          {usePassword ? (
+            <label>
+              {t('account.form.password')}
+              <input
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                autoComplete="new-password"
+                placeholder={account?.login.method === 'password' && account.login.state === 'stored' ? t('account.form.passwordStored') : ''}
+                aria-describedby={[account?.login.method === 'password' && account.login.state === 'stored' ? 'password-note' : '', describedBy('password') ?? ''].filter(Boolean).join(' ') || undefined}
+              />
+            </label>
+          ) : (
+            <div className="sign-in-state">
+              <span>{account?.oauth && account.login.method === 'oauth2' && (account.login.state === 'signed-in' ? (account.login.signedInAs ? t('signin.status', { provider: providerLabel(account.oauth), who: account.login.signedInAs }) : t('signin.statusNoWho', { provider: providerLabel(account.oauth) })) : t('signin.statusRequired', { provider: providerLabel(account.oauth) }))}</span>
+              <button type="button" className="btn-link" onClick={() => setUsePassword(true)}>
+                {t('signin.usePassword')}
+              </button>
+            </div>
+          )}
+          {usePassword && account?.login.method === 'password' && account.login.state === 'stored' && (
             <span id="password-note" className="field-note">
               {t('account.form.passwordNote')}
             </span>
           )}
           {hintFor('password')}
+          {(offer || account?.oauth?.provider === 'issuer') && (
+            <button type="button" className="btn btn-sign-in" disabled={signingIn || !host || !email} onClick={() => signInWith(account?.oauth?.provider === 'issuer' ? 'issuer' : offer!)}>
+              {account?.oauth ? t('accounts.signInAgain') : t('signin.with', { provider: providerLabel({ provider: offer ?? 'issuer', issuer: account?.oauth?.issuer }) })}
+            </button>
+          )}
         </div>
         <div className="form-field span-2">
           <label>
@@ -231,7 +267,9 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
             </button>
           )}
         </div>
+        <SignInOptions settings={signInSettings} offer={offer} busy={signingIn || !host || !email} onSignIn={signInWith} />
       </div>
+      <SignInPanel state={signIn.state} onRestart={(request, provider) => void signIn.start(request, provider)} onCancel={signIn.cancel} />
       {test && <TestResult report={test.report} running={test.running} />}
       {error && <ErrorBox error={error} title={t('account.form.notSaved')} />}
       <div className="form-actions">

@@ -8,6 +8,10 @@ import { useT } from '../../lib/i18n';
 import { AccountForm } from './AccountForm';
 import { SignatureEditor } from './SignatureEditor';
 import { phaseLabel, TestResult } from './TestResult';
+import { loginSummary } from './LoginSummary';
+import { SignInPanel } from './SignInPanel';
+import { useSignIn } from './useSignIn';
+import { providerLabel } from '../../../../shared/model/sign-in';
 
 interface Props {
   accounts: Account[];
@@ -15,11 +19,18 @@ interface Props {
 }
 
 export function AccountsView({ accounts, onChanged }: Props) {
-  const { t, time } = useT();
+  const i18n = useT();
+  const { t, time } = i18n;
   const [editing, setEditing] = useState<Account | 'new'>();
   const [tests, setTests] = useState<Record<string, ConnectionTestReport | 'running'>>({});
   const [error, setError] = useState<ErrorInfo>();
   const [signing, setSigning] = useState<string>();
+  /** The account signing in again, one at a time; its card shows how it goes. */
+  const [signingIn, setSigningIn] = useState<string>();
+  const signIn = useSignIn(() => {
+    setSigningIn(undefined);
+    void onChanged();
+  });
 
   const act = async (work: Promise<{ ok: boolean; error?: ErrorInfo }>) => {
     const r = await work;
@@ -85,7 +96,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
                           `${a.host}:${a.port}`,
                           a.security.toUpperCase(),
                           a.username,
-                          a.username && t(a.hasPassword ? 'accounts.passwordInKeychain' : a.hasPassword === null ? 'accounts.keychainUnavailable' : 'accounts.noPassword'),
+                          loginSummary(i18n, a),
                           a.pinnedCertSha256 && t('accounts.pinnedCertificate'),
                         ]
                           .filter(Boolean)
@@ -93,6 +104,19 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   </div>
                 </div>
                 <div className="account-actions">
+                  {a.oauth && (
+                    <button
+                      className={`btn btn-small ${a.login.method === 'oauth2' && a.login.state === 'sign-in-required' ? 'btn-primary' : ''}`}
+                      disabled={signingIn === a.id && signIn.state.phase !== 'failed'}
+                      aria-label={t('accounts.signInAgainNamed', { name: a.name })}
+                      onClick={() => {
+                        setSigningIn(a.id);
+                        void signIn.start({ accountId: a.id }, providerLabel(a.oauth!));
+                      }}
+                    >
+                      {t('accounts.signInAgain')}
+                    </button>
+                  )}
                   <button className="btn btn-small" onClick={() => void test(a)} disabled={report === 'running'} aria-label={t('accounts.testNamed', { name: a.name })}>
                     {report === 'running' ? t('accounts.testing') : t('accounts.test')}
                   </button>
@@ -122,6 +146,16 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   )}
                 </div>
               </div>
+              {signingIn === a.id && (
+                <SignInPanel
+                  state={signIn.state}
+                  onRestart={(request, provider) => void signIn.start(request, provider)}
+                  onCancel={() => {
+                    signIn.cancel();
+                    setSigningIn(undefined);
+                  }}
+                />
+              )}
               {signing === a.id && (
                 <SignatureEditor
                   account={a}

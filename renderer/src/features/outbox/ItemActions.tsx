@@ -10,7 +10,7 @@ type Reply = { ok: true } | { ok: false; error: { message: string } };
 /** An action by its id; its label is the catalogue's outbox.action.<id>. */
 type Action = [id: 'undo' | 'send-now' | 'retry' | 'retry-refused' | 'resend' | 'mark-sent' | 'reschedule' | 'edit' | 'cancel' | 'reopen' | 'export', run: () => Promise<Reply>];
 
-const WAITING = ['held', 'scheduled', 'retrying'];
+const WAITING = ['held', 'scheduled', 'retrying', 'needs-sign-in'];
 
 /** An .eml download in browser mode, where main cannot show a save dialog. */
 function download(fileName: string, base64: string) {

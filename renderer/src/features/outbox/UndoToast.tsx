@@ -15,6 +15,7 @@ const TOAST_TEXT = {
   retrying: 'toast.retrying',
   cancelled: 'toast.cancelled',
   'outcome-unknown': 'toast.outcome-unknown',
+  'needs-sign-in': 'toast.needs-sign-in',
   'partially-delivered': 'toast.partially-delivered',
   failed: 'toast.failed',
 } as const satisfies Record<OutboxState, MessageKey>;

@@ -2,6 +2,7 @@ import { THEME_CHOICES, UNDO_CHOICES, type Settings } from '../../../../shared/m
 import { LANGUAGE_CHOICES, LANGUAGE_NAMES, pickLanguage } from '../../../../shared/i18n/languages';
 import { api, isBrowserMode } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { SecretsSettings } from '../secrets/SecretsSettings';
 
 /** The few things a user sets once; each change is saved at once. */
 export function SettingsView({ settings, onChanged }: { settings: Settings; onChanged: (s: Settings) => void }) {
@@ -64,6 +65,7 @@ export function SettingsView({ settings, onChanged }: { settings: Settings; onCh
             {t('settings.mailto.help')} {isBrowserMode() ? rich('settings.mailto.browser', { command: <code>mailwright compose</code> }) : t('settings.mailto.desktop')}
           </p>
         </div>
+        <SecretsSettings />
       </div>
     </section>
   );

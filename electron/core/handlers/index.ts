@@ -1,16 +1,15 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Channel, ParsedRequestOf, ResponseOf } from '../../shared/ipc/contract';
-import type { Core } from './core';
-import { invalidInput } from './errors';
-import { passwordWouldTravelElsewhere } from './accounts/account-store';
-import { discover, type DiscoveryDeps } from './accounts/discovery/discover';
-import { runDoctor, type DoctorInput } from './smtp/doctor/doctor';
-import { sendTestMessage } from './smtp/doctor/send-test';
-import { draftMailboxes, signatureText, textFromHtml } from './message/build-message';
-import { previewMessage } from './message/preview-message';
-import { storeUpload } from './attachments/uploads';
-import { OVERVIEW_ROWS, overviewOf } from '../../shared/model/outbox-groups';
+import type { Channel, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
+import type { Core } from '../core';
+import { invalidInput } from '../errors';
+import type { DiscoveryDeps } from '../accounts/discovery/discover';
+import { accountHandlers } from './accounts';
+import { secretsHandlers } from './secrets';
+import { draftMailboxes, signatureText, textFromHtml } from '../message/build-message';
+import { previewMessage } from '../message/preview-message';
+import { storeUpload } from '../attachments/uploads';
+import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
 
 /** A file name from a subject, safe on every system. */
 const emlFileName = (subject: string) => `${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim().slice(0, 80) || 'message'}.eml`;
@@ -21,6 +20,8 @@ export interface HostCapabilities {
   pickFiles?: () => Promise<string[]>;
   /** Ask where to save a file; resolves with the chosen path (undefined when cancelled). */
   saveFile?: (suggestedName: string) => Promise<string | undefined>;
+  /** Open an address in the system browser (a sign-in): the desktop app; elsewhere the caller opens it. */
+  openExternal?: (url: string) => Promise<void>;
   /** Tests point discovery at their own DNS answers and HTTP server. */
   discovery?: DiscoveryDeps;
 }
@@ -29,48 +30,10 @@ export type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => Promis
 
 /** The contract's implementation: the IPC registrar, browser mode and the CLI all call these. */
 export function createHandlers(core: Core, host: HostCapabilities = {}): Handlers {
-  const { accounts, transports, outbox, sandbox, attachments, events, drafts, settings, recipients } = core;
-  const doctor = async (input: DoctorInput, runId?: string, accountId?: string) => {
-    const report = await runDoctor(input, { sendTest: sendTestMessage, onPhase: runId ? (phase) => events.emit('doctor:progress', { runId, phase }) : undefined });
-    if (accountId) {
-      const failed = report.phases.find((p) => p.status === 'failed');
-      const maxSize = report.capabilities?.size;
-      await accounts.recordTest(accountId, { at: new Date().toISOString(), ok: report.ok, ...(failed ? { failedPhase: failed.name, code: failed.code } : {}), ...(maxSize ? { maxSize } : {}) });
-    }
-    return report;
-  };
+  const { accounts, outbox, sandbox, attachments, drafts, settings, recipients } = core;
   return {
-    'accounts:list': () => accounts.list(),
-    'accounts:save': async (input) => {
-      const saved = await accounts.save(input);
-      transports.invalidate(saved.id);
-      return saved;
-    },
-    'accounts:remove': async ({ id }) => {
-      await accounts.remove(id);
-      transports.invalidate(id);
-      return { removed: id };
-    },
-    'accounts:set-default': ({ id }) => accounts.setDefault(id),
-    'accounts:set-signature': ({ id, html }) => accounts.setSignature(id, html),
-    'accounts:test': async ({ id, rcpt, sendTestTo, runId }) => {
-      const { account, password } = await transports.resolve(id);
-      return doctor({ ...account, password, rcpt, sendTestTo }, runId, id);
-    },
-    'doctor:run': async ({ accountId, password, pinnedCertSha256, runId, ...settings }) => {
-      // A password not retyped comes from the keychain, and only where an edit would keep it too.
-      let stored: string | null = null;
-      let sameAccount = false;
-      if (accountId) {
-        const saved = await accounts.getStored(accountId);
-        sameAccount = saved.host.toLowerCase() === settings.host.toLowerCase() && saved.port === settings.port && saved.security === settings.security && saved.username === settings.username;
-        const typed = { ...saved, ...settings, pinnedCertSha256: pinnedCertSha256 ?? undefined };
-        if (!password && !passwordWouldTravelElsewhere(saved, typed)) stored = await accounts.password(accountId);
-      }
-      // Only a test of the account's saved settings is that account's last result.
-      return doctor({ ...settings, password: password ?? stored, pinnedCertSha256: pinnedCertSha256 ?? undefined }, runId, sameAccount ? accountId : undefined);
-    },
-    'accounts:discover': ({ email }) => discover(email, host.discovery),
+    ...accountHandlers(core, host),
+    ...secretsHandlers(core),
     'attachments:pick': async () => {
       if (!host.pickFiles) throw invalidInput('There is no file picker here.', 'Use the browser’s file chooser or drag files into the composer.');
       const paths = await host.pickFiles();

@@ -1,0 +1,91 @@
+import { join } from 'node:path';
+import type { SecretBackend, SecretsStatus } from '../../../shared/model/secrets';
+import { MailwrightError } from '../errors';
+import { accountSecretLock, withFileLocks } from '../fs/file-lock';
+import type { SecretStore } from './secret-store';
+import { VaultSecretStore } from './vault-store';
+
+export interface SecretsDeps {
+  dataDir: string;
+  /** The OS keychain (tests give a fake one in unit tests). */
+  keychain: SecretStore;
+  /** A passphrase the process was started with (MAILWRIGHT_PASSPHRASE, --passphrase-stdin). */
+  passphrase?: string;
+}
+
+/**
+ * The data directory's secret store: the encrypted vault once one exists there, else the OS
+ * keychain. A process given a passphrase on a machine where no keychain answers creates the
+ * vault at its first write instead of failing: nothing is ever stored in the clear.
+ */
+export class Secrets implements SecretStore {
+  readonly vault: VaultSecretStore;
+
+  constructor(private readonly deps: SecretsDeps) {
+    this.vault = new VaultSecretStore(join(deps.dataDir, 'secrets.vault'), deps.passphrase);
+  }
+
+  private async active(): Promise<SecretStore> {
+    return (await this.vault.exists()) ? this.vault : this.deps.keychain;
+  }
+
+  async get(id: string): Promise<string | null> {
+    return (await this.active()).get(id);
+  }
+
+  async set(id: string, secret: string): Promise<void> {
+    if (await this.vault.exists()) return this.vault.set(id, secret);
+    try {
+      await this.deps.keychain.set(id, secret);
+    } catch (err) {
+      if (!(err instanceof MailwrightError && err.info.code === 'KEYCHAIN_UNAVAILABLE' && this.deps.passphrase !== undefined)) throw err;
+      await this.vault.create(this.deps.passphrase, { [id]: secret });
+      return;
+    }
+    // Another process made the vault meanwhile: the secret belongs there now, not in the keychain.
+    if (await this.vault.exists()) {
+      await this.vault.set(id, secret);
+      await this.deps.keychain.delete(id).catch(() => undefined);
+    }
+  }
+
+  async delete(id: string): Promise<void> {
+    return (await this.active()).delete(id);
+  }
+
+  async backend(): Promise<SecretBackend> {
+    return (await this.vault.exists()) ? 'vault' : 'keychain';
+  }
+
+  async status(): Promise<SecretsStatus> {
+    const keychain = await this.deps.keychain.get('mailwright-keychain-probe').then(
+      () => 'available' as const,
+      () => 'unavailable' as const,
+    );
+    if (!(await this.vault.exists())) return { backend: 'keychain', keychain, vault: 'none' };
+    return { backend: 'vault', keychain, vault: (await this.vault.isUnlocked()) ? 'unlocked' : 'locked' };
+  }
+
+  /**
+   * Keep this data directory's secrets in a new vault from now on. The given accounts' secrets
+   * that the keychain holds move into it (and out of the keychain once the vault is written);
+   * a keychain that does not answer has nothing to give, and nothing is lost by that.
+   */
+  useVault(passphrase: string, accountIds: readonly string[]): Promise<{ moved: number }> {
+    // Under each account's lock: a refresh must not rotate a token between its copy and its removal.
+    return withFileLocks(
+      accountIds.map((id) => accountSecretLock(this.deps.dataDir, id)),
+      'the accounts’ secrets',
+      async () => {
+        const moving: Record<string, string> = {};
+        for (const id of accountIds) {
+          const secret = await this.deps.keychain.get(id).catch(() => null);
+          if (secret !== null) moving[id] = secret;
+        }
+        await this.vault.create(passphrase, moving);
+        for (const id of Object.keys(moving)) await this.deps.keychain.delete(id).catch(() => undefined);
+        return { moved: Object.keys(moving).length };
+      },
+    );
+  }
+}

@@ -1,0 +1,151 @@
+import { promises as fs } from 'node:fs';
+import { invalidInput, MailwrightError, storageFailed } from '../errors';
+import { writeFileAtomic } from '../fs/atomic-file';
+import { withFileLock } from '../fs/file-lock';
+import type { SecretStore } from './secret-store';
+import { secretsLocked } from './secret-store';
+import { deriveKey, open, parseVaultFile, sameKdf, seal, type VaultFile, type VaultKey, type VaultSecrets } from './vault-file';
+
+export const MIN_PASSPHRASE = 8;
+
+const lockedHint = 'Unlock it in the window, or give the command line its passphrase (MAILWRIGHT_PASSPHRASE or --passphrase-stdin).';
+
+/**
+ * Secrets in an encrypted file in the data directory, for machines where no keychain answers.
+ * Only the derived key stays in memory, never the passphrase typed in the window. Every change
+ * re-reads the file under a lock other processes respect and replaces it atomically, so the app
+ * and a CLI beside it never lose each other's writes, and a crash leaves the old vault or the new.
+ */
+export class VaultSecretStore implements SecretStore {
+  private key: VaultKey | undefined;
+  /** Unlock attempts, one at a time, each wrong one making the next wait longer (the window is no passphrase oracle). */
+  private unlocking: Promise<unknown> = Promise.resolve();
+  private wrongTries = 0;
+
+  /** `passphrase`: given at start (the CLI's MAILWRIGHT_PASSPHRASE or --passphrase-stdin), tried when first needed. */
+  constructor(
+    readonly path: string,
+    private passphrase?: string,
+  ) {}
+
+  async exists(): Promise<boolean> {
+    return (await this.read()) !== undefined;
+  }
+
+  /** Whether a read would succeed without a passphrase now: the key is held and still fits the file. */
+  async isUnlocked(): Promise<boolean> {
+    const file = await this.read();
+    if (!file) return false;
+    if (this.key && sameKdf(this.key.kdf, file.kdf)) return true;
+    if (this.passphrase === undefined) return false;
+    return this.keyFor(file).then(() => true, () => false);
+  }
+
+  unlock(passphrase: string): Promise<void> {
+    const attempt = this.unlocking.then(async () => {
+      if (this.wrongTries) await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** (this.wrongTries - 1))));
+      const file = await this.read();
+      if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first (Settings → Passwords and sign-ins, or `mailwright secrets use-vault`).');
+      const key = await deriveKey(passphrase, file.kdf);
+      try {
+        open(key, file); // SECRETS_LOCKED on a wrong passphrase; nothing is written
+      } catch (err) {
+        this.wrongTries++;
+        throw err;
+      }
+      this.wrongTries = 0;
+      this.key = key;
+    });
+    this.unlocking = attempt.catch(() => undefined);
+    return attempt;
+  }
+
+  async get(id: string): Promise<string | null> {
+    const file = await this.read();
+    if (!file) return null;
+    return open(await this.keyFor(file), file)[id] ?? null;
+  }
+
+  set(id: string, secret: string): Promise<void> {
+    return this.rewrite((s) => void (s[id] = secret));
+  }
+
+  async delete(id: string): Promise<void> {
+    if (!(await this.exists())) return;
+    await this.rewrite((s) => void delete s[id]);
+  }
+
+  /** A new vault holding `initial`; refused when one exists (it would be overwritten). */
+  async create(passphrase: string, initial: VaultSecrets = {}): Promise<void> {
+    checkPassphrase(passphrase);
+    await withFileLock(this.path, 'the secrets vault', async () => {
+      if (await this.read()) throw invalidInput('A secrets vault already exists in this data directory.', 'Unlock it with its passphrase instead.');
+      const key = await deriveKey(passphrase);
+      await this.write(seal(key, initial));
+      this.key = key;
+    });
+  }
+
+  /** Re-encrypt under a new passphrase in one atomic replace; a wrong current passphrase changes nothing. */
+  async changePassphrase(current: string, next: string): Promise<void> {
+    checkPassphrase(next);
+    await withFileLock(this.path, 'the secrets vault', async () => {
+      const file = await this.read();
+      if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first.');
+      const secrets = open(await deriveKey(current, file.kdf), file);
+      const key = await deriveKey(next);
+      await this.write(seal(key, secrets));
+      this.key = key;
+      this.passphrase = undefined;
+    });
+  }
+
+  private async keyFor(file: VaultFile): Promise<VaultKey> {
+    if (this.key && sameKdf(this.key.kdf, file.kdf)) return this.key;
+    if (this.passphrase === undefined) {
+      throw this.key
+        ? secretsLocked('The secrets vault was locked again with another passphrase.', 'Unlock it with the current passphrase.')
+        : secretsLocked('The secrets vault is locked.', lockedHint);
+    }
+    const key = await deriveKey(this.passphrase, file.kdf);
+    open(key, file);
+    this.key = key;
+    return key;
+  }
+
+  private rewrite(change: (secrets: VaultSecrets) => void): Promise<void> {
+    return withFileLock(this.path, 'the secrets vault', async () => {
+      const file = await this.read();
+      if (!file) throw secretsLocked('There is no secrets vault to write to.', 'Create one first (Settings → Passwords and sign-ins, or `mailwright secrets use-vault`).');
+      const key = await this.keyFor(file);
+      const secrets = open(key, file);
+      change(secrets);
+      await this.write(seal(key, secrets));
+    });
+  }
+
+  private async read(): Promise<VaultFile | undefined> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new MailwrightError('STORAGE_FAILED', `Could not read the secrets vault: ${(err as Error).message}`, 'Check that the data directory and its secrets.vault file are readable by you.', { cause: err });
+    }
+    return parseVaultFile(text, this.path);
+  }
+
+  private async write(file: VaultFile): Promise<void> {
+    try {
+      await writeFileAtomic(this.path, JSON.stringify(file) + '\n');
+    } catch (err) {
+      throw storageFailed('the secrets vault', err);
+    }
+  }
+}
+
+function checkPassphrase(passphrase: string): void {
+  if ([...passphrase].length < MIN_PASSPHRASE) {
+    throw invalidInput(`The passphrase is too short: use at least ${MIN_PASSPHRASE} characters.`, 'A few unrelated words make a passphrase that is long and easy to remember.');
+  }
+}

@@ -1,9 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { Draft, DraftBack } from '../../../shared/model/draft';
-import { FINAL_STATES, type DeliverySummary, type OutboxItem, type OutboxState, type RecipientRefusal } from '../../../shared/model/outbox';
+import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import { draftFromEml } from './eml-to-draft';
@@ -12,11 +10,10 @@ import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
-import { readChunkFor } from '../fs/io-chunk';
 import { buildMessageFile, draftMailboxes } from '../message/build-message';
 import { pageOf, type ListPage } from '../../../shared/model/outbox-groups';
-import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
-import type { AccountTransport, TransportFactory } from '../smtp/transport-factory';
+import type { TransportFactory } from '../smtp/transport-factory';
+import { deliver } from './delivery';
 import { backoffMs, DEFAULT_RETRY, isTemporary, waitsForSignIn, type RetryPolicy } from './retry-policy';
 import type { OutboxStore } from './outbox-store';
 
@@ -50,23 +47,6 @@ export interface OutboxDeps {
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
 
 
-/** How one transaction failed, beyond what the error says itself. */
-interface DeliveryError extends Error {
-  /** the whole message had been handed over: the server may have it */
-  wholeMessage?: boolean;
-  /** the stored message could not be read */
-  fileError?: Error;
-}
-
-interface SendInfo {
-  accepted: Array<string | { address: string }>;
-  rejected: Array<string | { address: string }>;
-  rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
-  response: string;
-  envelopeTime?: number;
-  messageTime?: number;
-}
-
 /** The draft beside a waiting message, with its attachments' files (main-only). */
 interface KeptDraft {
   draft: Draft;
@@ -75,7 +55,6 @@ interface KeptDraft {
 
 /** Delivery attempts running at once, over all accounts (each account's pool has its own connection limit). */
 const MAX_PARALLEL_ATTEMPTS = 16;
-const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 /** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
 const LOOK_EVERY_MS = 30_000;
@@ -494,116 +473,22 @@ export class OutboxService {
 
   /** Send an item that is durably "sending" and claimed by this process, and record what happened. */
   private async deliver(item: OutboxItem): Promise<void> {
-    const where = (account?: StoredAccount): MappingContext => ({
-      host: account?.host ?? '?',
-      port: account?.port ?? 0,
-      security: account?.security ?? 'none',
-      email: account?.email,
-      accountName: account?.name,
-      login: account?.oauth ? 'oauth2' : account?.username ? 'password' : 'none',
-    });
-    const ctx = { value: where() };
     this.deps.checkpoint?.('sending');
-    const started = this.now().getTime();
-    let info: SendInfo;
-    try {
-      // The account as its pooled transport was made (the sandbox's live port too), not read again per message.
-      const sent = await this.deps.transports.forAccount(item.accountId);
-      ctx.value = where(sent.account);
-      try {
-        info = await this.sendOnce(item, sent.transport);
-      } catch (err) {
-        // An OAuth2 token refused without the challenge after which nodemailer asks for another
-        // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
-        // (A token that could not be had at all is already a named error: nothing to renew.)
-        if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as DeliveryError).wholeMessage)) throw err;
-        await sent.renewLogin();
-        info = await this.sendOnce(item, sent.transport);
-      }
-    } catch (err) {
-      const failure = err as DeliveryError;
-      // No transport (a locked keychain, a removed account): still say which server it was for.
-      if (ctx.value.host === '?') ctx.value = where(await this.deps.accounts.getStored(item.accountId).catch(() => undefined));
-      const mapped = failure.fileError
-        ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${failure.fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
-        : mapSmtpError(err, ctx.value).info;
-      await this.failed(item, mapped, !!failure.wholeMessage && !mapped.smtp?.code);
-      return;
-    }
+    const outcome = await deliver(item, this.deps);
+    if (!outcome.ok) return this.failed(item, outcome.error, outcome.afterWholeMessage);
     this.deps.checkpoint?.('accepted');
     // The server has the message: from here on nothing may call it failed.
-    const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({ address: e.recipient ?? '', ...(e.responseCode ? { code: e.responseCode } : {}), response: e.response ?? '' }));
-    const rejected = info.rejected.map(address);
-    const accepted = [...new Set([...(item.accepted ?? []), ...info.accepted.map(address)])];
-    const delivery: DeliverySummary = {
-      host: ctx.value.host,
-      port: ctx.value.port,
-      security: ctx.value.security,
-      at: new Date(started).toISOString(),
-      durationMs: this.now().getTime() - started,
-      ...(info.envelopeTime !== undefined ? { envelopeMs: info.envelopeTime } : {}),
-      ...(info.messageTime !== undefined ? { dataMs: info.messageTime } : {}),
-    };
     await this.transition(
       item,
       {
-        state: rejected.length ? 'partially-delivered' : 'sent',
-        accepted,
-        rejected: rejected.map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
-        response: info.response,
-        delivery,
+        state: outcome.rejected.length ? 'partially-delivered' : 'sent',
+        accepted: [...new Set([...(item.accepted ?? []), ...outcome.accepted])],
+        rejected: outcome.rejected,
+        response: outcome.response,
+        delivery: outcome.delivery,
       },
       ['error', 'pending'],
     );
-  }
-
-  /**
-   * One transaction with the server, streaming the stored bytes. A failure says whether the whole
-   * message had gone out (the duplicate window) and whether it was the file's own (EMFILE, EIO, a
-   * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
-   * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
-   */
-  private async sendOnce(item: OutboxItem, transport: AccountTransport['transport']): Promise<SendInfo> {
-    const to = item.pending ?? item.recipients;
-    let fileError: Error | undefined;
-    const file = createReadStream(this.deps.store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
-    const raw = file.pipe(this.progressMeter(item));
-    raw.on('error', () => undefined); // reported through `unreadable` below
-    const unreadable = new Promise<never>((_, reject) =>
-      file.once('error', (err) => {
-        fileError = err;
-        raw.destroy(err);
-        reject(err);
-      }),
-    );
-    unreadable.catch(() => undefined);
-    let consumed = false;
-    raw.once('end', () => (consumed = true));
-    try {
-      return (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
-    } catch (err) {
-      raw.destroy();
-      file.destroy(); // pipe() does not pass the destroy upstream: close the file too
-      throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<DeliveryError, keyof Error>);
-    }
-  }
-
-  /** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */
-  private progressMeter(item: OutboxItem): Transform {
-    let sent = 0;
-    let last = 0;
-    const { events, clock } = this.deps;
-    return new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        sent += chunk.length;
-        const now = clock.now().getTime();
-        if (now - last >= 200 || sent >= item.size) {
-          last = now;
-          events.emit('outbox:progress', { id: item.id, sent: Math.min(sent, item.size), size: item.size });
-        }
-        done(null, chunk);
-      },
-    });
   }
 
   /** After a failed attempt: the duplicate window, a retry with backoff, or failed for good. */

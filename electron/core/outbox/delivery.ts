@@ -1,0 +1,151 @@
+import { createReadStream } from 'node:fs';
+import { Transform } from 'node:stream';
+import type { ErrorInfo } from '../../../shared/errors';
+import type { DeliverySummary, OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
+import type { AccountStore, StoredAccount } from '../accounts/account-store';
+import type { Clock } from '../clock';
+import { MailwrightError } from '../errors';
+import type { CoreEvents } from '../events';
+import { readChunkFor } from '../fs/io-chunk';
+import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
+import type { AccountTransport, TransportFactory } from '../smtp/transport-factory';
+import type { OutboxStore } from './outbox-store';
+
+export interface DeliveryDeps {
+  store: OutboxStore;
+  accounts: AccountStore;
+  transports: TransportFactory;
+  events: CoreEvents;
+  clock: Clock;
+}
+
+/** What one delivery attempt came to: the server's answer, or the failure as a named error. */
+export type Delivered =
+  | { ok: true; accepted: string[]; rejected: RecipientRefusal[]; response: string; delivery: DeliverySummary }
+  | { ok: false; error: ErrorInfo; afterWholeMessage: boolean };
+
+interface SendInfo {
+  accepted: Array<string | { address: string }>;
+  rejected: Array<string | { address: string }>;
+  rejectedErrors?: Array<{ recipient?: string; responseCode?: number; response?: string }>;
+  response: string;
+  envelopeTime?: number;
+  messageTime?: number;
+}
+
+/** How one transaction failed, beyond what the error says itself. */
+interface TransactionError extends Error {
+  /** the whole message had been handed over: the server may have it */
+  wholeMessage?: boolean;
+  /** the stored message could not be read */
+  fileError?: Error;
+}
+
+const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
+
+const contextOf = (account?: StoredAccount): MappingContext => ({
+  host: account?.host ?? '?',
+  port: account?.port ?? 0,
+  security: account?.security ?? 'none',
+  email: account?.email,
+  accountName: account?.name,
+  login: account?.oauth ? 'oauth2' : account?.username ? 'password' : 'none',
+});
+
+/**
+ * Hand an item's stored bytes to its account's pooled transport and say how it went: the
+ * recipients the server took and refused, or the failure classified (and whether the whole
+ * message had gone out: the duplicate window). It changes no state; the outbox records it.
+ */
+export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Delivered> {
+  let ctx = contextOf();
+  const started = deps.clock.now().getTime();
+  let info: SendInfo;
+  try {
+    // The account as its pooled transport was made (the sandbox's live port too), not read again per message.
+    const sent = await deps.transports.forAccount(item.accountId);
+    ctx = contextOf(sent.account);
+    try {
+      info = await sendOnce(item, sent.transport, deps);
+    } catch (err) {
+      // An OAuth2 token refused without the challenge after which nodemailer asks for another
+      // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
+      // (A token that could not be had at all is already a named error: nothing to renew.)
+      if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as TransactionError).wholeMessage)) throw err;
+      await sent.renewLogin();
+      info = await sendOnce(item, sent.transport, deps);
+    }
+  } catch (err) {
+    const failure = err as TransactionError;
+    // No transport (a locked keychain, a removed account): still say which server it was for.
+    if (ctx.host === '?') ctx = contextOf(await deps.accounts.getStored(item.accountId).catch(() => undefined));
+    const error = failure.fileError
+      ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${failure.fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
+      : mapSmtpError(err, ctx).info;
+    return { ok: false, error, afterWholeMessage: !!failure.wholeMessage && !error.smtp?.code };
+  }
+  const refusals: RecipientRefusal[] = (info.rejectedErrors ?? []).map((e) => ({ address: e.recipient ?? '', ...(e.responseCode ? { code: e.responseCode } : {}), response: e.response ?? '' }));
+  return {
+    ok: true,
+    accepted: info.accepted.map(address),
+    rejected: info.rejected.map(address).map((a) => refusals.find((r) => r.address === a) ?? { address: a, response: '' }),
+    response: info.response,
+    delivery: {
+      host: ctx.host,
+      port: ctx.port,
+      security: ctx.security,
+      at: new Date(started).toISOString(),
+      durationMs: deps.clock.now().getTime() - started,
+      ...(info.envelopeTime !== undefined ? { envelopeMs: info.envelopeTime } : {}),
+      ...(info.messageTime !== undefined ? { dataMs: info.messageTime } : {}),
+    },
+  };
+}
+
+/**
+ * One transaction with the server, streaming the stored bytes. A failure says whether the whole
+ * message had gone out (the duplicate window) and whether it was the file's own (EMFILE, EIO, a
+ * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
+ * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
+ */
+async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps): Promise<SendInfo> {
+  const to = item.pending ?? item.recipients;
+  let fileError: Error | undefined;
+  const file = createReadStream(deps.store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
+  const raw = file.pipe(progressMeter(item, deps));
+  raw.on('error', () => undefined); // reported through `unreadable` below
+  const unreadable = new Promise<never>((_, reject) =>
+    file.once('error', (err) => {
+      fileError = err;
+      raw.destroy(err);
+      reject(err);
+    }),
+  );
+  unreadable.catch(() => undefined);
+  let consumed = false;
+  raw.once('end', () => (consumed = true));
+  try {
+    return (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
+  } catch (err) {
+    raw.destroy();
+    file.destroy(); // pipe() does not pass the destroy upstream: close the file too
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<TransactionError, keyof Error>);
+  }
+}
+
+/** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */
+function progressMeter(item: OutboxItem, { events, clock }: DeliveryDeps): Transform {
+  let sent = 0;
+  let last = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      sent += chunk.length;
+      const now = clock.now().getTime();
+      if (now - last >= 200 || sent >= item.size) {
+        last = now;
+        events.emit('outbox:progress', { id: item.id, sent: Math.min(sent, item.size), size: item.size });
+      }
+      done(null, chunk);
+    },
+  });
+}

@@ -70,6 +70,7 @@ export const en = {
   'secrets.vaultLocked': 'The vault is locked: nothing can be sent until it is unlocked.',
   'secrets.vaultUnlocked': 'The vault is unlocked until Mailwright quits.',
   'secrets.useVault': 'Use an encrypted vault instead',
+  'secrets.offerVault': 'No keychain answers on this computer, so the account’s password or sign-in cannot be kept there. Keep them in an encrypted vault in the data directory instead; it is then saved at once.',
   'secrets.useVaultHelp': 'Choose a passphrase of at least 8 characters. Nobody, Mailwright included, can read the vault without it.',
   'secrets.passphrase': 'Passphrase',
   'secrets.passphraseAgain': 'Passphrase again',

@@ -70,6 +70,7 @@ export const es: Messages = {
   'secrets.vaultLocked': 'La bóveda está bloqueada: no se enviará nada hasta desbloquearla.',
   'secrets.vaultUnlocked': 'La bóveda está desbloqueada hasta que cierres Mailwright.',
   'secrets.useVault': 'Usar una bóveda cifrada',
+  'secrets.offerVault': 'En este equipo no responde ningún llavero, así que la contraseña o el inicio de sesión de la cuenta no pueden guardarse allí. Guárdalos en una bóveda cifrada en la carpeta de datos; la cuenta se guarda en ese momento.',
   'secrets.useVaultHelp': 'Elige una frase de paso de al menos 8 caracteres. Sin ella nadie, ni siquiera Mailwright, puede leer la bóveda.',
   'secrets.passphrase': 'Frase de paso',
   'secrets.passphraseAgain': 'Repite la frase',

@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
 import { cliProcess } from '../helpers/cli';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,7 +126,7 @@ describe('signing in with OAuth2 from the window', () => {
     await expect.poll(() => card.textContent()).toMatch(/signed in with .* as alice@example\.test/);
   });
 
-  it('says who is signed in, in every language and theme', async () => {
+  it('says who is signed in, in every language and theme', { timeout: 120_000 }, async () => {
     await fs.mkdir('test-results/screenshots', { recursive: true });
     const signedIn = { en: /Signed in with 127\.0\.0\.1:\d+ as alice@example\.test/, ru: /Вход через 127\.0\.0\.1:\d+ выполнен как alice@example\.test/, es: /Sesión iniciada con 127\.0\.0\.1:\d+ como alice@example\.test/ };
     await sweep(served, 'signin-accounts', async (view, language) => {
@@ -152,11 +153,14 @@ describe('the vault in the window (a machine with no keychain)', () => {
   }, 60_000);
   afterAll(() => tearDown({ served: vaultServed, dataDir: vaultDir }));
 
-  it('asks for the passphrase at start; a wrong one says so, the right one unlocks; Settings tells where secrets are', async () => {
+  it('asks for the passphrase at start, in every language and theme', async () => {
     const unlockTitle = { en: 'Unlock passwords and sign-ins', ru: 'Откройте пароли и входы', es: 'Desbloquea contraseñas e inicios de sesión' };
     await sweep(vaultServed, 'vault-unlock', async (view, language) => {
       await view.getByRole('dialog', { name: unlockTitle[language] }).waitFor();
     });
+  }, 120_000);
+
+  it('a wrong passphrase says so, the right one unlocks; Settings tells where secrets are, in every language and theme', async () => {
     const view = await openApp(browser, vaultServed.url);
     try {
       const dialog = view.getByRole('dialog', { name: 'Unlock passwords and sign-ins' });
@@ -180,5 +184,31 @@ describe('the vault in the window (a machine with no keychain)', () => {
       await shown.locator('nav button').nth(4).click();
       await expect.poll(() => shown.locator('#secrets-title + p').textContent()).toContain(inVault[language]);
     });
+  }, 120_000);
+
+  it('on a machine with no keychain, the account form offers the vault instead of failing, and then saves the account', async () => {
+    const freshDir = await fs.mkdtemp('/tmp/mw-e2e-novault-');
+    const server = await startTestSmtp({ mode: 'plain', users: { ana: 'app-password-1' }, authMethods: ['PLAIN'] });
+    const fresh = await serve(freshDir, headlessEnv);
+    const view = await openApp(browser, fresh.url);
+    try {
+      await view.getByRole('button', { name: 'Accounts' }).click();
+      await view.getByRole('button', { name: 'Add account' }).click();
+      const form = await fillAccountForm(view, { name: 'Shop', email: 'ana@example.test', host: '127.0.0.1', port: server.port, security: 'none', user: 'ana', password: 'app-password-1' });
+      await form.getByRole('button', { name: 'Save account' }).click();
+      const offer = form.getByRole('group', { name: 'Use an encrypted vault instead' });
+      await expect.poll(() => offer.textContent()).toContain('No keychain answers on this computer');
+      expect(await form.getByRole('alert').first().textContent()).toContain('KEYCHAIN_UNAVAILABLE');
+      await offer.getByLabel('Passphrase', { exact: true }).fill('shop vault passphrase');
+      await offer.getByLabel('Passphrase again').fill('shop vault passphrase');
+      await screenshot(view, 'vault-offer');
+      await offer.getByRole('button', { name: 'Create the vault' }).click();
+      const card = view.getByRole('listitem', { name: 'Shop' });
+      await expect.poll(() => card.textContent()).toContain('password in the vault');
+      expect(await fs.readFile(join(freshDir, 'secrets.vault'), 'utf8')).not.toContain('app-password-1');
+    } finally {
+      await view.close();
+      await tearDown({ served: fresh, smtp: server, dataDir: freshDir });
+    }
   });
 });

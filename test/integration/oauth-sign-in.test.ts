@@ -204,6 +204,21 @@ describe('OAuth2 sign-in and XOAUTH2 sending', () => {
     await expect(fetch(redirect)).rejects.toThrow();
   });
 
+  it('the provider sends the browser back to this sign-in’s listener only: another host or path in the request is refused', async () => {
+    const { core } = await newCore();
+    const started = await core.handlers['accounts:sign-in-start'](issuerSignIn(2525, 'Elsewhere'));
+    const redirect = new URL(new URL(started.url).searchParams.get('redirect_uri')!);
+    for (const elsewhere of [`http://localhost:${redirect.port}/`, `http://127.0.0.1:${redirect.port}/other`, 'http://attacker.example/']) {
+      const tampered = new URL(started.url);
+      tampered.searchParams.set('redirect_uri', elsewhere);
+      const res = await fetch(tampered, { redirect: 'manual' });
+      expect(res.status, elsewhere).toBe(400);
+      expect(await res.text()).toContain('invalid_redirect_uri');
+    }
+    expect(await core.handlers['accounts:sign-in-cancel']({ signInId: started.signInId })).toEqual({ cancelled: true });
+    await expect(core.handlers['accounts:sign-in-finish']({ signInId: started.signInId })).rejects.toMatchObject({ info: { code: 'SIGN_IN_REQUIRED', message: 'The sign-in was cancelled.' } });
+  });
+
   it('a code bound to another PKCE challenge is refused by the provider and reported as AUTH_FAILED', async () => {
     const { core } = await newCore();
     const started = await core.handlers['accounts:sign-in-start'](issuerSignIn(2525, 'Pkce'));

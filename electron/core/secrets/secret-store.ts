@@ -12,9 +12,9 @@ export const secretsLocked = (message: string, hint: string, cause?: unknown) =>
 
 const KEYCHAIN_HINT: Record<string, string> = {
   linux:
-    'Mailwright keeps secrets in the Secret Service. Start one (log in to a desktop session with GNOME Keyring or KWallet, or run under `dbus-run-session` with `gnome-keyring-daemon --unlock`), or keep them in an encrypted vault instead: set MAILWRIGHT_PASSPHRASE, or choose the vault under Settings → Secrets.',
-  darwin: 'Mailwright keeps secrets in the macOS Keychain. Unlock the login keychain in Keychain Access, or keep them in an encrypted vault instead (Settings → Secrets).',
-  win32: 'Mailwright keeps secrets in the Windows Credential Manager. Make sure it is running, or keep them in an encrypted vault instead (Settings → Secrets).',
+    'Mailwright keeps secrets in the Secret Service. Start one (log in to a desktop session with GNOME Keyring or KWallet, or run under `dbus-run-session` with `gnome-keyring-daemon --unlock`), or keep them in an encrypted vault instead: set MAILWRIGHT_PASSPHRASE, or choose the vault under Settings → Passwords and sign-ins.',
+  darwin: 'Mailwright keeps secrets in the macOS Keychain. Unlock the login keychain in Keychain Access, or keep them in an encrypted vault instead (Settings → Passwords and sign-ins).',
+  win32: 'Mailwright keeps secrets in the Windows Credential Manager. Make sure it is running, or keep them in an encrypted vault instead (Settings → Passwords and sign-ins).',
 };
 
 export function keychainUnavailable(cause: unknown): MailwrightError {

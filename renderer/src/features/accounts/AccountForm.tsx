@@ -1,4 +1,4 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiscoveredSettings } from '../../../../shared/model/discovery';
 import type { ConnectionTestReport, SettingField } from '../../../../shared/model/connection-test';
 import type { ErrorInfo } from '../../../../shared/errors';
@@ -12,6 +12,7 @@ import { TestResult } from './TestResult';
 import { SignInOptions, useSignInSettings } from './SignInOptions';
 import { SignInPanel } from './SignInPanel';
 import { useSignIn } from './useSignIn';
+import { UseVaultForm } from '../secrets/UseVaultForm';
 
 // Where a proposal came from is named by the catalogue's account.source.<source>.
 
@@ -113,12 +114,16 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   };
   const signInWith = (provider: OAuthProvider) => {
     setError(undefined);
+    again.current = () => signInWith(provider);
     const oauth = signInSettings.oauthInput(provider);
     void signIn.start({ account: typed(), oauth }, providerLabel(oauth));
   };
 
-  const save = async (e: React.FormEvent) => {
-    e.preventDefault();
+  /** What to do again once a vault is there, when no keychain answered: the save, or the sign-in. */
+  const again = useRef<() => void>(undefined);
+  const save = async (e?: React.FormEvent) => {
+    e?.preventDefault();
+    again.current = () => void save();
     setSaving(true);
     setError(undefined);
     const input = typed();
@@ -272,6 +277,15 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
       <SignInPanel state={signIn.state} onRestart={(request, provider) => void signIn.start(request, provider)} onCancel={signIn.cancel} />
       {test && <TestResult report={test.report} running={test.running} />}
       {error && <ErrorBox error={error} title={t('account.form.notSaved')} />}
+      {(error?.code === 'KEYCHAIN_UNAVAILABLE' || (signIn.state.phase === 'failed' && signIn.state.error.code === 'KEYCHAIN_UNAVAILABLE')) && (
+        <UseVaultForm
+          lead={t('secrets.offerVault')}
+          onDone={() => {
+            setError(undefined);
+            again.current?.();
+          }}
+        />
+      )}
       <div className="form-actions">
         <button type="button" className="btn" onClick={() => void runTest()} disabled={test?.running || !host || !email}>
           {test?.running ? t('accounts.testing') : t('account.form.test')}

@@ -4,6 +4,7 @@ import type { SecretsStatus } from '../../../../shared/model/secrets';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { UseVaultForm } from './UseVaultForm';
 
 /** Settings → Passwords and sign-ins: where they are kept; a vault instead of the keychain; its passphrase. */
 export function SecretsSettings({ onStatus }: { onStatus?: (s: SecretsStatus) => void }) {
@@ -14,7 +15,6 @@ export function SecretsSettings({ onStatus }: { onStatus?: (s: SecretsStatus) =>
   const [second, setSecond] = useState('');
   const [error, setError] = useState<ErrorInfo>();
   const [notice, setNotice] = useState<string>();
-  const [mismatch, setMismatch] = useState(false);
   useEffect(() => void api()['secrets:status']().then((r) => r.ok && setStatus(r.value)), []);
   if (!status) return null;
 
@@ -30,11 +30,6 @@ export function SecretsSettings({ onStatus }: { onStatus?: (s: SecretsStatus) =>
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     setNotice(undefined);
-    if (form === 'vault' && first !== second) return setMismatch(true);
-    if (form === 'vault') {
-      const r = await api()['secrets:use-vault']({ passphrase: first });
-      return r.ok ? done(r.value, t('secrets.moved', { count: r.value.moved })) : setError(r.error);
-    }
     const r = form === 'change' ? await api()['secrets:change-passphrase']({ current: first, next: second }) : await api()['secrets:unlock']({ passphrase: first });
     if (r.ok) done(r.value, form === 'change' ? t('secrets.changed') : undefined);
     else setError(r.error);
@@ -73,28 +68,23 @@ export function SecretsSettings({ onStatus }: { onStatus?: (s: SecretsStatus) =>
           )}
         </div>
       )}
-      {form && (
+      {form === 'vault' && <UseVaultForm onDone={(next) => done(next, t('secrets.moved', { count: next.moved }))} onCancel={() => setForm(undefined)} />}
+      {(form === 'change' || form === 'unlock') && (
         <form className="secrets-form" onSubmit={submit}>
-          {form === 'vault' && <p className="muted small">{t('secrets.useVaultHelp')}</p>}
           <label className="stacked">
             {form === 'change' ? t('secrets.current') : t('secrets.passphrase')}
-            <input type="password" value={first} onChange={(e) => setFirst(e.target.value)} autoComplete={form === 'vault' ? 'new-password' : 'current-password'} required />
+            <input type="password" value={first} onChange={(e) => setFirst(e.target.value)} autoComplete="current-password" required />
           </label>
-          {form !== 'unlock' && (
+          {form === 'change' && (
             <label className="stacked">
-              {form === 'change' ? t('secrets.new') : t('secrets.passphraseAgain')}
-              <input type="password" value={second} onChange={(e) => (setSecond(e.target.value), setMismatch(false))} autoComplete="new-password" required aria-invalid={mismatch || undefined} />
+              {t('secrets.new')}
+              <input type="password" value={second} onChange={(e) => setSecond(e.target.value)} autoComplete="new-password" required />
             </label>
-          )}
-          {mismatch && (
-            <p className="field-error" role="alert">
-              {t('secrets.mismatch')}
-            </p>
           )}
           {error && <ErrorBox error={error} />}
           <div className="form-actions start">
             <button type="submit" className="btn btn-primary">
-              {form === 'vault' ? t('secrets.create') : form === 'change' ? t('secrets.change') : t('secrets.unlock')}
+              {form === 'change' ? t('secrets.change') : t('secrets.unlock')}
             </button>
             <button type="button" className="btn btn-quiet" onClick={() => (setForm(undefined), setError(undefined))}>
               {t('common.cancel')}

@@ -6,10 +6,11 @@ import { doctor } from './doctor';
 import { writeResult, type BenchResult } from './lib';
 import { outboxView } from './outbox-view';
 import { scaling } from './scaling';
+import { secrets } from './secrets';
 import { throughput } from './throughput';
 
 // composer and outbox-view drive the built renderer in Chromium (`npm run build` first).
-const BENCHES: Record<string, () => Promise<BenchResult>> = { throughput, attachment, scaling, doctor, composer, 'outbox-view': outboxView };
+const BENCHES: Record<string, () => Promise<BenchResult>> = { throughput, attachment, scaling, doctor, composer, 'outbox-view': outboxView, secrets };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !BENCHES[a]);

@@ -116,7 +116,14 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
     setError(undefined);
     again.current = () => signInWith(provider);
     const oauth = signInSettings.oauthInput(provider);
-    void signIn.start({ account: typed(), oauth }, providerLabel(oauth));
+    const input = typed();
+    // No server typed yet: the discovered one of this provider, as "Use" would have filled it in.
+    const proposal = !input.host ? proposals?.find((p) => p.signIn === provider) : undefined;
+    if (proposal) {
+      applyProposal(proposal);
+      Object.assign(input, { host: proposal.host, port: proposal.port, security: proposal.security }, proposal.username === 'email' ? { username: email } : {});
+    }
+    void signIn.start({ account: input, oauth }, providerLabel(oauth));
   };
 
   /** What to do again once a vault is there, when no keychain answered: the save, or the sign-in. */
@@ -255,7 +262,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
           )}
           {hintFor('password')}
           {(offer || account?.oauth?.provider === 'issuer') && (
-            <button type="button" className="btn btn-sign-in" disabled={signingIn || !host || !email} onClick={() => signInWith(account?.oauth?.provider === 'issuer' ? 'issuer' : offer!)}>
+            <button type="button" className="btn btn-sign-in" disabled={signingIn || !email} onClick={() => signInWith(account?.oauth?.provider === 'issuer' ? 'issuer' : offer!)}>
               {account?.oauth ? t('accounts.signInAgain') : t('signin.with', { provider: providerLabel({ provider: offer ?? 'issuer', issuer: account?.oauth?.issuer }) })}
             </button>
           )}

@@ -110,6 +110,23 @@ describe('signing in with OAuth2 from the window', () => {
     expect(smtp.received[0]!.parsed.subject).toBe('Signed in, not a password');
   });
 
+  it('an Outlook address is offered Sign in with Microsoft; with no app registration set, the form says so and what to do', async () => {
+    await page.getByRole('button', { name: 'Accounts' }).click();
+    await page.getByRole('button', { name: 'Add account' }).click();
+    const form = page.getByRole('form', { name: 'Add account' });
+    await form.getByLabel('Account name').fill('Outlook');
+    await form.getByLabel('Email address').fill('ana@outlook.com');
+    const button = form.getByRole('button', { name: 'Sign in with Microsoft' });
+    await button.waitFor();
+    await expect.poll(() => form.textContent()).toContain('Microsoft: no client ID is set yet.');
+    await button.click();
+    await expect.poll(() => form.getByRole('alert').textContent()).toContain('No client ID is set for signing in with Microsoft.');
+    expect(await form.getByRole('alert').textContent()).toContain('MAILWRIGHT_OAUTH_MICROSOFT_CLIENT_ID');
+    expect(await form.getByLabel('SMTP server').inputValue()).toBe('smtp-mail.outlook.com'); // the discovered server, filled in
+    await screenshot(page, 'signin-5-no-client-id');
+    await form.getByRole('button', { name: 'Cancel', exact: true }).click();
+  });
+
   it('a sign-in cancelled at the provider says so; "Sign in again" on the card then works', async () => {
     await page.getByRole('button', { name: 'Accounts' }).click();
     const card = page.getByRole('listitem', { name: 'Work' });

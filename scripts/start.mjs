@@ -30,6 +30,8 @@ if (electron) {
 } else {
   const args = ['mailwright', 'serve', ...process.argv.slice(2)];
   const child = spawn('npx', ['--no-install', ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+  // The server has it (MAILWRIGHT_PASSPHRASE unlocks its vault); the browser opened below must not.
+  delete process.env.MAILWRIGHT_PASSPHRASE;
   child.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     const url = /Mailwright UI: (\S+)/.exec(chunk.toString())?.[1];

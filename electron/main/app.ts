@@ -30,6 +30,10 @@ export function appUrlCheck(dir: string, devUrl = process.env.ELECTRON_RENDERER_
 
 /** Resolves with nothing when another instance already runs: it got our command line (a mailto: link) and we quit. */
 export async function startApp(dir: string): Promise<{ core: Core; window: BrowserWindow } | undefined> {
+  // The desktop app asks for the vault's passphrase in its window. MAILWRIGHT_PASSPHRASE is the
+  // command line's (and browser mode's): here it would sit in the environment of every process
+  // Electron starts, the renderers' included, so it is dropped rather than used.
+  delete process.env.MAILWRIGHT_PASSPHRASE;
   // Tests and power users may point the app at another data directory, as the CLI allows.
   if (process.env.MAILWRIGHT_DATA_DIR) app.setPath('userData', process.env.MAILWRIGHT_DATA_DIR);
   // One instance per data directory (the lock is keyed on userData, so after setPath).
@@ -44,12 +48,8 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   await app.whenReady();
   hardenSession(session.defaultSession);
 
-  // The vault's passphrase, when the app was started with one; no program the app starts inherits it.
-  const passphrase = process.env.MAILWRIGHT_PASSPHRASE || undefined;
-  delete process.env.MAILWRIGHT_PASSPHRASE;
   const core = await createCore({
     dataDir: app.getPath('userData'),
-    passphrase,
     log,
     autoRun: true,
     host: nativeHost,

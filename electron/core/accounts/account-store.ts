@@ -6,6 +6,7 @@ import type { SecretBackend } from '../../../shared/model/secrets';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { CachedJsonFile } from '../fs/cached-json-file';
+import { accountSecretLock, withFileLock } from '../fs/file-lock';
 import { showPasswordCommand } from '../secrets/password-command';
 import type { SecretStore } from '../secrets/secret-store';
 import { parseTokenRecord, type TokenRecord } from './auth/token-record';
@@ -182,6 +183,15 @@ export class AccountStore {
     return this.saveWith({ ...signedIn.input, password: undefined, clearPassword: undefined, passwordCommand: undefined }, { signedIn });
   }
 
+  /**
+   * A change to an account's secret, under the lock its OAuth2 refresh and a move into the vault
+   * take: a refresh running now cannot write back tokens an edit just removed, nor a move into the
+   * vault carry an older password over a newer one.
+   */
+  private secretChange(id: string, change: () => Promise<void>): Promise<void> {
+    return withFileLock(accountSecretLock(this.deps.dataDir, id), 'the account’s secret', change);
+  }
+
   /** Refuse a name another account has, before anything else happens (a sign-in asks for it first). */
   async checkName(name: string, id?: string): Promise<void> {
     refuseTakenName(await this.read(), name, id);
@@ -195,7 +205,7 @@ export class AccountStore {
       if (!account.username) throw invalidInput(`${account.name} has no user name, so it never needs a password.`, 'Set the user name first (--user).');
       account.passwordCommand = argv;
       delete account.oauth;
-      await this.deps.secrets.delete(id).catch(() => undefined); // the stored password, if any, is not used any more
+      await this.secretChange(id, () => this.deps.secrets.delete(id)).catch(() => undefined); // the stored password, if any, is not used any more
     });
     return this.get(id);
   }
@@ -234,13 +244,13 @@ export class AccountStore {
         stored.oauth = how.signedIn.oauth;
         await how.signedIn.storeTokens(id, how.signedIn.tokens);
       } else if (input.password) {
-        await this.deps.secrets.set(id, input.password);
+        await this.secretChange(id, () => this.deps.secrets.set(id, input.password!));
       } else if (previous) {
         const keepSecret = !travels && !input.clearPassword;
         // An OAuth account stays one; without its tokens (they would travel, or it signed out) it asks to sign in again.
         if (previous.oauth) stored.oauth = previous.oauth;
         if (previous.passwordCommand && keepSecret && input.passwordCommand !== false) stored.passwordCommand = previous.passwordCommand;
-        if (!keepSecret) await this.deps.secrets.delete(id);
+        if (!keepSecret) await this.secretChange(id, () => this.deps.secrets.delete(id));
       }
       if (index >= 0) file.accounts[index] = stored;
       else file.accounts.push(stored);
@@ -256,7 +266,7 @@ export class AccountStore {
       file.accounts = file.accounts.filter((a) => a.id !== id);
       if (file.accounts.length === before) throw invalidInput(`There is no account with id "${id}".`);
       if (file.defaultAccountId === id) file.defaultAccountId = SANDBOX_ACCOUNT_ID;
-      await this.deps.secrets.delete(id).catch((err: unknown) => {
+      await this.secretChange(id, () => this.deps.secrets.delete(id)).catch((err: unknown) => {
         // The account is gone either way; a password left behind in an unreachable keychain is harmless but worth saying.
         if (!(err instanceof MailwrightError)) throw err;
       });

@@ -25,12 +25,16 @@ export class Secrets implements SecretStore {
     this.vault = new VaultSecretStore(join(deps.dataDir, 'secrets.vault'), deps.passphrase);
   }
 
-  private async active(): Promise<SecretStore> {
-    return (await this.vault.exists()) ? this.vault : this.deps.keychain;
-  }
-
   async get(id: string): Promise<string | null> {
-    return (await this.active()).get(id);
+    if (!(await this.vault.exists())) return this.deps.keychain.get(id);
+    const kept = await this.vault.get(id);
+    if (kept !== null) return kept;
+    // Left in the keychain when the vault was made (it did not answer then: locked, say): moved now.
+    const left = await this.deps.keychain.get(id).catch(() => null);
+    if (left === null) return null;
+    await this.vault.set(id, left);
+    await this.deps.keychain.delete(id).catch(() => undefined);
+    return left;
   }
 
   async set(id: string, secret: string): Promise<void> {
@@ -39,7 +43,11 @@ export class Secrets implements SecretStore {
       await this.deps.keychain.set(id, secret);
     } catch (err) {
       if (!(err instanceof MailwrightError && err.info.code === 'KEYCHAIN_UNAVAILABLE' && this.deps.passphrase !== undefined)) throw err;
-      await this.vault.create(this.deps.passphrase, { [id]: secret });
+      // Another process may have made the vault this very moment: then it takes the secret.
+      await this.vault.create(this.deps.passphrase, { [id]: secret }).catch(async (createErr: unknown) => {
+        if (!(await this.vault.exists())) throw createErr;
+        await this.vault.set(id, secret);
+      });
       return;
     }
     // Another process made the vault meanwhile: the secret belongs there now, not in the keychain.
@@ -50,7 +58,9 @@ export class Secrets implements SecretStore {
   }
 
   async delete(id: string): Promise<void> {
-    return (await this.active()).delete(id);
+    if (!(await this.vault.exists())) return this.deps.keychain.delete(id);
+    await this.vault.delete(id);
+    await this.deps.keychain.delete(id).catch(() => undefined); // a copy left behind there, if any
   }
 
   async backend(): Promise<SecretBackend> {

@@ -21,6 +21,9 @@ export class VaultSecretStore implements SecretStore {
   /** Unlock attempts, one at a time, each wrong one making the next wait longer (the window is no passphrase oracle). */
   private unlocking: Promise<unknown> = Promise.resolve();
   private wrongTries = 0;
+  private deriving: Promise<VaultKey> | undefined;
+  /** The passphrase given at start did not open the vault: why, for every read until one is typed. */
+  private passphraseRefused: MailwrightError | undefined;
 
   /** `passphrase`: given at start (the CLI's MAILWRIGHT_PASSPHRASE or --passphrase-stdin), tried when first needed. */
   constructor(
@@ -42,22 +45,34 @@ export class VaultSecretStore implements SecretStore {
   }
 
   unlock(passphrase: string): Promise<void> {
-    const attempt = this.unlocking.then(async () => {
-      if (this.wrongTries) await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** (this.wrongTries - 1))));
+    return this.guessed(async () => {
       const file = await this.read();
       if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first (Settings → Passwords and sign-ins, or `mailwright secrets use-vault`).');
       const key = await deriveKey(passphrase, file.kdf);
+      open(key, file); // SECRETS_LOCKED on a wrong passphrase; nothing is written
+      this.key = key;
+      this.passphraseRefused = undefined;
+    });
+  }
+
+  /**
+   * Whatever tries a passphrase someone typed (unlock, change): one at a time, and each wrong one
+   * makes the next wait longer, so the window is no fast way to guess it.
+   */
+  private guessed<T>(attempt: () => Promise<T>): Promise<T> {
+    const run = this.unlocking.then(async () => {
+      if (this.wrongTries) await new Promise((r) => setTimeout(r, Math.min(30_000, 500 * 2 ** (this.wrongTries - 1))));
       try {
-        open(key, file); // SECRETS_LOCKED on a wrong passphrase; nothing is written
+        const value = await attempt();
+        this.wrongTries = 0;
+        return value;
       } catch (err) {
-        this.wrongTries++;
+        if (err instanceof MailwrightError && err.info.code === 'SECRETS_LOCKED') this.wrongTries++;
         throw err;
       }
-      this.wrongTries = 0;
-      this.key = key;
     });
-    this.unlocking = attempt.catch(() => undefined);
-    return attempt;
+    this.unlocking = run.catch(() => undefined);
+    return run;
   }
 
   async get(id: string): Promise<string | null> {
@@ -83,13 +98,14 @@ export class VaultSecretStore implements SecretStore {
       const key = await deriveKey(passphrase);
       await this.write(seal(key, initial));
       this.key = key;
+      this.passphraseRefused = undefined;
     });
   }
 
   /** Re-encrypt under a new passphrase in one atomic replace; a wrong current passphrase changes nothing. */
   async changePassphrase(current: string, next: string): Promise<void> {
     checkPassphrase(next);
-    await withFileLock(this.path, 'the secrets vault', async () => {
+    await this.guessed(() => withFileLock(this.path, 'the secrets vault', async () => {
       const file = await this.read();
       if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first.');
       const secrets = open(await deriveKey(current, file.kdf), file);
@@ -97,18 +113,29 @@ export class VaultSecretStore implements SecretStore {
       await this.write(seal(key, secrets));
       this.key = key;
       this.passphrase = undefined;
-    });
+      this.passphraseRefused = undefined;
+    }));
   }
 
   private async keyFor(file: VaultFile): Promise<VaultKey> {
     if (this.key && sameKdf(this.key.kdf, file.kdf)) return this.key;
+    if (this.passphraseRefused) throw this.passphraseRefused;
     if (this.passphrase === undefined) {
       throw this.key
         ? secretsLocked('The secrets vault was locked again with another passphrase.', 'Unlock it with the current passphrase.')
         : secretsLocked('The secrets vault is locked.', lockedHint);
     }
-    const key = await deriveKey(this.passphrase, file.kdf);
-    open(key, file);
+    // One derivation (128 MiB, a few hundred ms) for however many secrets are asked for at once.
+    const passphrase = this.passphrase;
+    this.deriving ??= deriveKey(passphrase, file.kdf).finally(() => (this.deriving = undefined));
+    const key = await this.deriving;
+    try {
+      open(key, file);
+    } catch (err) {
+      // Wrong: said again on every read, without another derivation.
+      if (this.passphrase === passphrase && err instanceof MailwrightError) this.passphraseRefused = err;
+      throw err;
+    }
     this.key = key;
     return key;
   }

@@ -27,8 +27,12 @@ export async function clientRegistration(
   given: { clientId?: string; clientSecret?: string },
   sources: RegistrationSources,
 ): Promise<ClientRegistration> {
+  const fromEnv = preset ? { clientId: sources.env[envName(preset, 'CLIENT_ID')] || undefined, clientSecret: sources.env[envName(preset, 'CLIENT_SECRET')] || undefined } : undefined;
   const fromSettings = preset ? (await sources.settings())[preset.id] : undefined;
-  const clientId = given.clientId ?? (preset ? sources.env[envName(preset, 'CLIENT_ID')] || fromSettings?.clientId : undefined);
+  // The registration the client ID comes from, so its secret comes from there too: an account
+  // signing in again names the ID it signed in with, which may be the environment's or settings.json's.
+  const registration = [fromEnv, fromSettings].find((r) => r?.clientId && (!given.clientId || given.clientId === r.clientId));
+  const clientId = given.clientId ?? registration?.clientId;
   if (!clientId) {
     if (!preset || provider === 'issuer') {
       throw invalidInput('No client ID was given for this provider.', 'Register Mailwright as a public (native) client at the provider, with the redirect URI http://127.0.0.1/, and give its client ID (--client-id, or "Your own app registration" in the form).');
@@ -38,7 +42,7 @@ export async function clientRegistration(
       `Mailwright ships none: register an app (${preset.registration}; the README's "App registrations" says how), then give its client ID under "Your own app registration", as --client-id, as ${envName(preset, 'CLIENT_ID')}, or in settings.json.`,
     );
   }
-  const clientSecret = given.clientSecret ?? (preset && !given.clientId ? sources.env[envName(preset, 'CLIENT_SECRET')] || fromSettings?.clientSecret : undefined);
+  const clientSecret = given.clientSecret ?? registration?.clientSecret;
   if (preset?.clientSecret === 'required' && !clientSecret) {
     throw invalidInput(
       `${providerLabel({ provider: preset.id })} wants the client secret of your desktop app registration as well.`,

@@ -61,9 +61,12 @@ export class OAuthTokens {
     return run;
   }
 
-  /** Store a new sign-in's tokens, under the same lock as refreshes. */
-  store(accountId: string, record: TokenRecord): Promise<void> {
-    return withFileLock(this.lockPath(accountId), 'the account’s sign-in', () => this.deps.secrets.set(accountId, serializeTokenRecord(record)));
+  /** Store a new sign-in's tokens, under the same lock as refreshes; `check` runs once the lock is held (a cancel meanwhile). */
+  store(accountId: string, record: TokenRecord, check: () => void = () => undefined): Promise<void> {
+    return withFileLock(this.lockPath(accountId), 'the account’s sign-in', async () => {
+      check();
+      await this.deps.secrets.set(accountId, serializeTokenRecord(record));
+    });
   }
 
   /** Whether a refresh token is stored (the provider may still refuse it). */

@@ -108,7 +108,10 @@ export class SignInService {
             ...(signedInAs ? { signedInAs } : {}),
             ...(registration.clientSecret ? { clientSecret: registration.clientSecret } : {}),
           },
-          storeTokens: (id, record) => this.deps.tokens.store(id, record),
+          storeTokens: (id, record) =>
+            this.deps.tokens.store(id, record, () => {
+              if (flow.cancelled) throw cancelled();
+            }),
         });
         answer({ ok: true, text: `Mailwright can now send as ${account.email}${signedInAs && signedInAs.toLowerCase() !== account.email.toLowerCase() ? ` (signed in as ${signedInAs})` : ''}.` });
         await this.deps.onSignedIn(account);

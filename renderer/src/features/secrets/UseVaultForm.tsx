@@ -16,6 +16,12 @@ export function UseVaultForm({ onDone, onCancel, lead }: { onDone: (status: Secr
   const [mismatch, setMismatch] = useState(false);
   const [error, setError] = useState<ErrorInfo>();
   const [busy, setBusy] = useState(false);
+  // Enter creates the vault: inside the account form it would otherwise submit that form instead.
+  const onEnter = (e: React.KeyboardEvent) => {
+    if (e.key !== 'Enter') return;
+    e.preventDefault();
+    void create();
+  };
   const create = async () => {
     if (first !== second) return setMismatch(true);
     setBusy(true);
@@ -30,11 +36,11 @@ export function UseVaultForm({ onDone, onCancel, lead }: { onDone: (status: Secr
       <p className="muted small">{t('secrets.useVaultHelp')}</p>
       <label className="stacked">
         {t('secrets.passphrase')}
-        <input type="password" value={first} onChange={(e) => (setFirst(e.target.value), setMismatch(false))} autoComplete="new-password" />
+        <input type="password" value={first} onChange={(e) => (setFirst(e.target.value), setMismatch(false))} autoComplete="new-password" onKeyDown={onEnter} />
       </label>
       <label className="stacked">
         {t('secrets.passphraseAgain')}
-        <input type="password" value={second} onChange={(e) => (setSecond(e.target.value), setMismatch(false))} autoComplete="new-password" aria-invalid={mismatch || undefined} />
+        <input type="password" value={second} onChange={(e) => (setSecond(e.target.value), setMismatch(false))} autoComplete="new-password" aria-invalid={mismatch || undefined} onKeyDown={onEnter} />
       </label>
       {mismatch && (
         <p className="field-error" role="alert">

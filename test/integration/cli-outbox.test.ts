@@ -48,6 +48,20 @@ describe('the outbox from the command line', () => {
     expect(s.received.map((m) => m.parsed.subject)).toEqual(['Later']);
   });
 
+  it('outbox send-now, then outbox run in another process: sent once, never taken for overdue', async () => {
+    const { dir, s } = await setup();
+    const later = new Date(Date.now() + 3600_000).toISOString();
+    const queued = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Now after all', '--text', 'x', '--send-at', later]);
+    const now = await cli(['--data-dir', dir, '--json', 'outbox', 'send-now', queued.json.id as string]);
+    expect(now.json.item).toMatchObject({ state: 'scheduled', sendAtNextRun: true });
+    const run = await cli(['--data-dir', dir, '--json', 'outbox', 'run']);
+    expect(run.code).toBe(0);
+    expect((await items(dir))[0]).toMatchObject({ state: 'sent' });
+    expect(s.received.map((m) => m.parsed.subject)).toEqual(['Now after all']);
+    expect((await cli(['--data-dir', dir, '--json', 'outbox', 'run'])).code).toBe(0);
+    expect(s.received).toHaveLength(1);
+  });
+
   it('outbox run --discard-overdue says which message another process is working on, and does the rest', async () => {
     const { dir } = await setup();
     const soon = () => new Date(Date.now() + 1000).toISOString();

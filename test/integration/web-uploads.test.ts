@@ -51,3 +51,18 @@ describe('browser mode requests that go wrong half-way', () => {
     expect(await api.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });
+
+describe('browser mode uploads with long names', () => {
+  it('a name over 255 bytes of UTF-8 is shortened, not answered with INTERNAL_ERROR, over HTTP and over the channel', async () => {
+    const { core, dir } = await setup();
+    const server = track(await startWebServer(core, { rendererDir: dir }));
+    const name = `${'Ж'.repeat(126)}.txt`; // 252 characters, 256 bytes with the extension: one byte too many
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/upload?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Length': '2' }, body: 'hi' });
+    const body = (await res.json()) as { ok: boolean; value: { name: string } };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.value.name).toMatch(/^Ж+\.txt$/);
+    expect(Buffer.byteLength(body.value.name)).toBeLessThanOrEqual(255);
+    const added = await core.handlers['attachments:add']({ name: `${'漢'.repeat(100)}.md`, base64: 'aGk=' });
+    expect(Buffer.byteLength(added.name)).toBeLessThanOrEqual(255);
+  });
+});

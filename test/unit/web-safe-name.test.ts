@@ -18,3 +18,31 @@ describe('safeName (browser-mode upload names)', () => {
     expect(safeName(raw)).toBe(expected);
   });
 });
+
+describe('names that reach the disk fit its 255-byte limit', () => {
+  const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+  it.each([
+    ['126 Cyrillic letters', `${'я'.repeat(126)}.pdf`],
+    ['CJK', `${'報告'.repeat(60)}.docx`],
+    ['emoji of several code points', `${'👩\u200D👩\u200D👧\u200D👦'.repeat(12)}.png`],
+    ['no extension', 'ж'.repeat(300)],
+  ])('%s: cut between whole characters, the extension kept', (_what, name) => {
+    const fitted = safeName(name);
+    expect(bytes(fitted)).toBeLessThanOrEqual(255);
+    expect(fitted.length).toBeGreaterThan(10);
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.')) : '';
+    expect(fitted.endsWith(ext)).toBe(true);
+    expect(name.startsWith(fitted.replace(/\.[^.]+$/, ''))).toBe(true); // a prefix: nothing but the end went
+    expect(fitted).not.toMatch(/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])/); // no broken character
+  });
+
+  it('a long name is stored, not refused with INTERNAL_ERROR (upload, reopened draft, export)', async () => {
+    const { storeUpload } = await import('../../electron/core/attachments/uploads');
+    const { tempDir } = await import('../helpers/temp-dir');
+    const { promises: fs } = await import('node:fs');
+    const { basename } = await import('node:path');
+    const path = await storeUpload(tempDir(), `${'я'.repeat(200)}.pdf`, Buffer.from('x'));
+    expect(await fs.readFile(path, 'utf8')).toBe('x');
+    expect(basename(path)).toMatch(/я+\.pdf$/);
+  });
+});

@@ -4,7 +4,7 @@ import { basename, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Core } from '../core';
-import { withoutControls } from './file-name';
+import { fitFileName, withoutControls } from './file-name';
 
 // Files that reach main as bytes rather than as a path the user picked in a native dialog:
 // chosen in a browser (browser mode), or dropped/pasted into the composer. Each is kept under
@@ -12,7 +12,7 @@ import { withoutControls } from './file-name';
 
 /** A file name from outside: keep the name, lose any path or control character. */
 export function safeName(raw: string): string {
-  const name = withoutControls(basename(raw.replace(/\\/g, '/'))).trim().slice(0, 200);
+  const name = fitFileName(withoutControls(basename(raw.replace(/\\/g, '/'))).trim());
   return name === '' || name === '.' || name === '..' ? 'attachment' : name;
 }
 

@@ -9,10 +9,11 @@ import { secretsHandlers } from './secrets';
 import { draftMailboxes, signatureText, textFromHtml } from '../message/build-message';
 import { previewMessage } from '../message/preview-message';
 import { storeUpload } from '../attachments/uploads';
+import { fitFileName } from '../attachments/file-name';
 import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
 
 /** A file name from a subject, safe on every system. */
-const emlFileName = (subject: string) => `${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim().slice(0, 80) || 'message'}.eml`;
+const emlFileName = (subject: string) => fitFileName(`${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim() || 'message'}.eml`);
 
 /** What only the host can do (the desktop shell has native dialogs; browser mode and the CLI do not). */
 export interface HostCapabilities {

@@ -5,6 +5,7 @@ import type { Draft } from '../../../shared/model/draft';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { formatMailbox } from '../../../shared/model/mailbox';
+import { fitFileName } from '../attachments/file-name';
 
 const mailboxes = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).filter((m) => m.address).map((m) => formatMailbox({ name: m.name ?? '', address: m.address! }));
@@ -13,7 +14,7 @@ const mailboxes = (field: AddressObject | AddressObject[] | undefined) =>
 const ADDED_SIGNATURE = /<div class="mailwright-signature">[\s\S]*$/;
 
 /** A file name from a message, made safe to create on any system. */
-const safeFileName = (name: string | undefined) => (name ?? '').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '').slice(0, 120) || 'attachment';
+const safeFileName = (name: string | undefined) => fitFileName((name ?? '').replace(/[^\p{L}\p{N}._ -]/gu, '_').replace(/^\.+/, '')) || 'attachment';
 
 /**
  * A new draft from the exact bytes of a queued or sent message (edit, re-open as new). Its

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EVENT_NAMES } from '../../shared/ipc/contract';
+import { contract, EVENT_NAMES, REQUEST_BYTES, requestBytes, type Channel } from '../../shared/ipc/contract';
+import { BodyRefused, readJsonBody } from './json-body';
 import type { Core } from '../core/core';
 import { invokeChannel } from '../core/invoke';
 import { pruneUploads, storeUpload } from '../core/attachments/uploads';
@@ -9,7 +10,6 @@ import { CSP } from '../core/csp';
 import { RequestGuard } from './request-guard';
 import { serveStatic } from './static-files';
 
-const MAX_JSON = 30 * 1024 * 1024;
 const MAX_UPLOAD = 200 * 1024 * 1024;
 
 const SECURITY_HEADERS = {
@@ -31,18 +31,6 @@ function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_JSON) throw new Error('too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  return text ? JSON.parse(text) : undefined;
 }
 
 /**
@@ -101,9 +89,12 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
     }
     let payload: unknown;
     try {
-      payload = await readJson(req);
-    } catch {
-      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The request body is not valid JSON or is too large.', hint: '' } });
+      payload = await readJsonBody(req, Object.hasOwn(contract, channel) ? requestBytes(channel as Channel) : REQUEST_BYTES);
+    } catch (err) {
+      if (!(err instanceof BodyRefused)) throw err;
+      // Unread, a large body would keep arriving: the connection goes with the answer.
+      res.setHeader('Connection', 'close');
+      return send(res, err.status, { ok: false, error: { code: 'INVALID_INPUT', message: err.message, hint: err.status === 413 ? 'Send less at once: attach large files with the file picker (they are uploaded separately).' : 'This is a bug in the caller.' } });
     }
     send(res, 200, await invokeChannel(core.handlers, channel, payload));
   }

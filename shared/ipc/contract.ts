@@ -34,6 +34,13 @@ const byItem = z.strictObject({ id: itemId });
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const bySignIn = z.strictObject({ signInId: z.uuid() });
 const passphrase = z.string().min(1).max(1024);
+/**
+ * The most a request may weigh on the wire (browser mode reads no more before answering 413): a
+ * message's bodies for the channels that carry one, a mebibyte for every other.
+ */
+export const LARGE_REQUEST_BYTES = 30 * 1024 * 1024;
+export const REQUEST_BYTES = 1024 * 1024;
+const large = { maxRequestBytes: LARGE_REQUEST_BYTES } as const;
 const doctorOptions = { rcpt: mailboxText.optional(), sendTestTo: mailboxText.optional(), runId };
 /** Settings typed into the form but maybe not saved: the doctor tests them as they are. */
 const doctorRequest = z.strictObject({
@@ -92,8 +99,8 @@ export const contract = {
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
-  'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>() },
-  'outbox:enqueue': { request: draft, response: returns<OutboxItem>() },
+  'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>(), ...large },
+  'outbox:enqueue': { request: draft, response: returns<OutboxItem>(), ...large },
   /** Every message, newest first; or one page of them (the view takes the whole list in pages of a few thousand). */
   'outbox:list': { request: z.strictObject({ after: z.strictObject({ createdAt: z.iso.datetime(), id: itemId }).optional(), limit: z.number().int().min(1).max(100_000) }).optional(), response: returns<OutboxItem[]>() },
   /** The first rows of each outbox section and their sizes: the view draws these while the whole list (outbox:list) is on its way. */
@@ -119,13 +126,13 @@ export const contract = {
   'outbox:resend': { request: byItem, response: returns<OutboxItem>() },
   'outbox:mark-sent': { request: byItem, response: returns<OutboxItem>() },
   /** Autosave of the composer; returns the draft's id for the next save. */
-  'drafts:save': { request: savedDraftInput, response: returns<{ id: string; updatedAt: string }>() },
+  'drafts:save': { request: savedDraftInput, response: returns<{ id: string; updatedAt: string }>(), ...large },
   'drafts:list': { request: noPayload, response: returns<SavedDraft[]>() },
   'drafts:remove': { request: z.strictObject({ id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/) }), response: returns<{ removed: string }>() },
   /** The draft built exactly as it would be sent (recipients may still be missing), for "preview as delivered". */
-  'message:preview': { request: draftFields, response: returns<DeliveredPreview>() },
+  'message:preview': { request: draftFields, response: returns<DeliveredPreview>(), ...large },
   /** The plain text an HTML body (or a signature) becomes: the same conversion as the text part of a sent message. */
-  'message:to-text': { request: z.strictObject({ html: z.string().max(20_000_000), signature: z.boolean().optional() }), response: returns<{ text: string }>() },
+  'message:to-text': { request: z.strictObject({ html: z.string().max(20_000_000), signature: z.boolean().optional() }), response: returns<{ text: string }>(), ...large },
   'settings:get': { request: noPayload, response: returns<Settings>() },
   'settings:save': { request: settings.partial(), response: returns<Settings>() },
   'sandbox:list': { request: noPayload, response: returns<CaughtMessageSummary[]>() },
@@ -155,6 +162,8 @@ export type ResponseOf<C extends Channel> = NonNullable<(typeof contract)[C]['re
 export type EventPayloadOf<E extends EventName> = NonNullable<(typeof events)[E]['__returns']>;
 
 export const CHANNELS = Object.keys(contract) as Channel[];
+/** How many bytes a request on this channel may have. */
+export const requestBytes = (channel: Channel) => (contract[channel] as { maxRequestBytes?: number }).maxRequestBytes ?? REQUEST_BYTES;
 /** Channels only the command line may call: the window's IPC and browser mode refuse them. */
 export const COMMAND_LINE_ONLY = CHANNELS.filter((c) => 'commandLineOnly' in contract[c]);
 /** What a window may call: every channel but the command line's own. */

@@ -66,3 +66,24 @@ describe('browser mode uploads with long names', () => {
     expect(Buffer.byteLength(added.name)).toBeLessThanOrEqual(255);
   });
 });
+
+describe('browser mode request bodies', () => {
+  it('a body over its channel’s size is 413 and one nested too deep is 400, both before parsing; a fair one still works', async () => {
+    const { core, dir } = await setup();
+    const server = track(await startWebServer(core, { rendererDir: dir }));
+    const post = (channel: string, body: string) => fetch(`http://127.0.0.1:${server.port}/api/${channel}`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' }, body });
+    const big = await post('accounts:list', JSON.stringify({ padding: 'x'.repeat(2 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('larger than this operation takes') } });
+    // A message's bodies may be large on the channels that carry them.
+    const fair = await post('message:to-text', JSON.stringify({ html: `<p>${'a'.repeat(2 * 1024 * 1024)}</p>` }));
+    expect(fair.status).toBe(200);
+    const deep = await post('outbox:enqueue', `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: { message: expect.stringContaining('nests deeper than') } });
+    // Brackets inside strings are text, not nesting.
+    const inString = await post('message:to-text', JSON.stringify({ html: '['.repeat(100) + '{'.repeat(100) }));
+    expect(inString.status).toBe(200);
+    expect(((await (await post('accounts:list', '')).json()) as { ok: boolean }).ok).toBe(true);
+  });
+});

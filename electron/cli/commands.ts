@@ -122,7 +122,9 @@ export function failedPhaseError(report: ConnectionTestReport): ErrorInfo {
 }
 
 export function formatItem(item: OutboxItem): string {
-  const parts = [`${item.id}  ${item.state.padEnd(19)} ${item.subject || '(no subject)'}  → ${item.recipients.join(', ')}`];
+  const blind = new Set((item.bcc ?? []).map((a) => a.toLowerCase()));
+  const named = item.recipients.filter((a) => !blind.has(a.toLowerCase()));
+  const parts = [`${item.id}  ${item.state.padEnd(19)} ${item.subject || '(no subject)'}  → ${named.join(', ')}${item.bcc?.length ? `  (bcc: ${item.bcc.join(', ')})` : ''}`];
   if (item.error) parts.push(`    ${item.error.code}: ${item.error.message}${item.error.smtp?.response ? `  [${item.error.smtp.response}]` : ''}`);
   else if (item.response) parts.push(`    server: ${item.response}`);
   if (item.overdue) parts.push('    overdue: became due while nothing ran; `outbox run --send-overdue | --reschedule-overdue ISO | --discard-overdue`');

@@ -210,6 +210,7 @@ export const en = {
   'outbox.group.cancelled': 'Cancelled',
   'outbox.group.scheduled.note': 'Scheduled mail goes out only while Mailwright is running (the app, {serve} or {run}).',
   'outbox.itemLabel': '{subject}: {state}',
+  'recipients.bcc': 'Bcc: {list}',
   'outbox.meta': 'to {recipients} · via {account} · {size}',
   'outbox.attempts': { one: '{count} attempt', other: '{count} attempts' },
   'outbox.removedAccount': 'removed account',

@@ -210,6 +210,7 @@ export const es: Messages = {
   'outbox.group.cancelled': 'Cancelados',
   'outbox.group.scheduled.note': 'El correo programado solo sale mientras Mailwright está en marcha (la aplicación, {serve} o {run}).',
   'outbox.itemLabel': '{subject}: {state}',
+  'recipients.bcc': 'CCO: {list}',
   'outbox.meta': 'para {recipients} · desde {account} · {size}',
   'outbox.attempts': { one: '{count} intento', many: '{count} de intentos', other: '{count} intentos' },
   'outbox.removedAccount': 'una cuenta eliminada',

@@ -210,6 +210,7 @@ export const ru: Messages = {
   'outbox.group.cancelled': 'Отменённые',
   'outbox.group.scheduled.note': 'Запланированные письма уходят, только пока Mailwright запущен (приложение, {serve} или {run}).',
   'outbox.itemLabel': '{subject}: {state}',
+  'recipients.bcc': 'Скрытая копия: {list}',
   'outbox.meta': 'кому: {recipients} · через {account} · {size}',
   'outbox.attempts': { one: '{count} попытка', few: '{count} попытки', many: '{count} попыток', other: '{count} попытки' },
   'outbox.removedAccount': 'удалённую запись',

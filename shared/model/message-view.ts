@@ -18,5 +18,7 @@ export interface DeliveredPreview extends MessageView {
   from: string;
   /** Who the server would be asked to deliver to (Bcc included), exactly the envelope. */
   envelopeTo: string[];
+  /** Those of `envelopeTo` in no header: the blind copies. */
+  bcc?: string[];
   size: number;
 }

@@ -48,6 +48,8 @@ export interface OutboxItem {
   sender: string;
   /** Every envelope recipient (To, Cc and Bcc). */
   recipients: string[];
+  /** Those of `recipients` who are in no header (Bcc): shown apart, never as if the others saw them. */
+  bcc?: string[];
   state: OutboxState;
   createdAt: string;
   updatedAt: string;

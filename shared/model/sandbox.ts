@@ -6,6 +6,8 @@ export interface CaughtMessageSummary {
   receivedAt: string;
   envelopeFrom: string;
   envelopeTo: string[];
+  /** Those of `envelopeTo` in neither To nor Cc: the blind copies (absent in messages caught by older versions). */
+  bcc?: string[];
   subject: string;
   from: string;
   size: number;

@@ -107,4 +107,22 @@ describe('recipient chips in Chromium', () => {
     expect(got.to).toEqual(['john@example.test', 'ana@example.test']);
     expect(got.parsed.subject).toBe('Picked');
   }, 60_000);
+
+  it('a blind copy is shown apart, labelled Bcc, in the outbox and in the preview as delivered: never among the recipients', async () => {
+    await app.page.getByRole('button', { name: 'Compose' }).click();
+    await to().fill('carol@example.test,');
+    if (await app.page.getByRole('button', { name: 'Cc / Bcc' }).count()) await app.page.getByRole('button', { name: 'Cc / Bcc' }).click();
+    await app.page.getByLabel('Bcc', { exact: true }).fill('secret-bcc@example.org,');
+    await app.page.getByLabel('Subject', { exact: true }).fill('With a blind copy');
+    await app.page.getByLabel('Message body').click();
+    await app.page.keyboard.type('Hello');
+    await app.page.getByRole('button', { name: 'Preview as delivered' }).click();
+    const preview = app.page.getByRole('dialog');
+    await expect.poll(() => preview.locator('.preview-header .muted').first().textContent()).toMatch(/to carol@example\.test · .* · Bcc: secret-bcc@example\.org$/);
+    await app.page.keyboard.press('Escape');
+    await app.page.getByRole('button', { name: 'Send', exact: true }).click();
+    const row = app.page.getByRole('listitem', { name: /With a blind copy/ });
+    await expect.poll(() => row.locator('.outbox-meta').textContent(), { timeout: 20_000 }).toMatch(/^to carol@example\.test · via Office · .* · Bcc: secret-bcc@example\.org$/);
+    await screenshot(app.page, '31-outbox-bcc-apart');
+  }, 60_000);
 });

@@ -54,6 +54,27 @@ describe('the sandbox account and server, through the contract handlers', () => 
     }
   });
 
+  it('keeps the blind copies apart: the outbox item, the preview and the caught message name them as Bcc', async () => {
+    const core = await createCore({ dataDir: tempDir() });
+    try {
+      const draft = { accountId: 'sandbox', to: ['ana@example.test'], cc: ['Bob <bob@example.test>'], bcc: ['secret-bcc@example.org'], subject: 'Blind', text: 'x' };
+      const preview = await invokeChannel(core.handlers, 'message:preview', draft);
+      expect(preview).toMatchObject({ ok: true, value: { envelopeTo: ['ana@example.test', 'bob@example.test', 'secret-bcc@example.org'], bcc: ['secret-bcc@example.org'] } });
+      const caught: CaughtMessageSummary[] = [];
+      core.events.on('sandbox:caught', (m) => caught.push(m));
+      const queued = (await invokeChannel(core.handlers, 'outbox:enqueue', draft)) as { value: OutboxItem };
+      expect(queued.value).toMatchObject({ recipients: ['ana@example.test', 'bob@example.test', 'secret-bcc@example.org'], bcc: ['secret-bcc@example.org'] });
+      expect((await core.outbox.settled(queued.value.id)).state).toBe('sent');
+      expect(caught[0]).toMatchObject({ bcc: ['secret-bcc@example.org'] });
+      const got = await invokeChannel(core.handlers, 'sandbox:get', { id: caught[0]!.id });
+      expect(got).toMatchObject({ ok: true, value: { bcc: ['secret-bcc@example.org'] } });
+      expect(JSON.stringify(got)).not.toContain('"visible"');
+      expect((got as { value: { raw: string } }).value.raw).not.toContain('secret-bcc');
+    } finally {
+      await core.close();
+    }
+  });
+
   it('the sandbox server listens on loopback only and refuses other logins', async () => {
     const core = await createCore({ dataDir: tempDir() });
     try {

@@ -21,6 +21,8 @@ export interface BuiltMessage {
   messageId: string;
   from: string;
   envelope: { from: string; to: string[] };
+  /** The envelope's blind copies (in no header). */
+  bcc: string[];
   size: number;
 }
 
@@ -142,6 +144,7 @@ export async function buildMessageFile(
       messageId,
       from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email,
       envelope,
+      bcc: boxes.bcc.map((b) => b.address),
       size,
     };
   } finally {

@@ -28,7 +28,8 @@ export async function previewMessage(d: Draft, deps: PreviewDeps): Promise<Deliv
   try {
     const built = await buildMessageFile(d, sender, deps.attachments, path, deps.now());
     const view = await readMessage(await fs.readFile(path));
-    return { ...view, envelopeTo: built.envelope.to, size: built.size };
+    const { visible: _visible, ...shown } = view;
+    return { ...shown, envelopeTo: built.envelope.to, bcc: built.bcc, size: built.size };
   } finally {
     await fs.rm(path, { force: true });
   }

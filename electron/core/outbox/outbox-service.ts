@@ -246,6 +246,7 @@ export class OutboxService {
       from: built.from,
       sender: built.envelope.from,
       recipients: built.envelope.to,
+      ...(built.bcc.length ? { bcc: built.bcc } : {}),
       state: sendNow ? 'sending' : undo > 0 && !sendAt ? 'held' : 'scheduled',
       createdAt: created.toISOString(),
       updatedAt: created.toISOString(),

@@ -86,6 +86,7 @@ export class SandboxServer implements SandboxEndpoint {
       receivedAt: new Date().toISOString(),
       envelopeFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
       envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+      bcc: blindCopies(session.envelope.rcptTo.map((r) => r.address), parsed.visible),
       subject: parsed.subject,
       from: parsed.from,
       size: (await fs.stat(path)).size,
@@ -108,7 +109,9 @@ export class SandboxServer implements SandboxEndpoint {
   async get(id: string): Promise<CaughtMessage> {
     const summary = await readJsonFile<CaughtMessageSummary>(join(this.dir, `${id}.json`));
     if (!summary) throw invalidInput(`There is no caught message "${id}".`, 'Pick a message from the sandbox list.');
-    return { ...summary, ...(await readMessage(await fs.readFile(join(this.dir, `${id}.eml`)))) };
+    const { visible, ...view } = await readMessage(await fs.readFile(join(this.dir, `${id}.eml`)));
+    // Messages caught by an older version have no bcc in their summary: worked out again here.
+    return { ...summary, ...view, bcc: summary.bcc ?? blindCopies(summary.envelopeTo, visible) };
   }
 
   async stop(): Promise<void> {
@@ -118,3 +121,9 @@ export class SandboxServer implements SandboxEndpoint {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
+
+/** The envelope's recipients that the message names in no header. */
+const blindCopies = (envelope: string[], named: string[]) => {
+  const seen = new Set(named.map((a) => a.toLowerCase()));
+  return envelope.filter((a) => !seen.has(a.toLowerCase()));
+};

@@ -6,6 +6,7 @@ import type { OutboxItem, SendProgress } from '../../../../shared/model/outbox';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT, type I18n } from '../../lib/i18n';
+import { recipientsLine } from '../../lib/recipients';
 import { secondsLeft, useNow } from '../../lib/useNow';
 import { GROUPS, groupOf, type GroupId } from '../../../../shared/model/outbox-groups';
 import { ItemActions } from './ItemActions';
@@ -156,6 +157,7 @@ function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size:
 /** One message; in a long group, `y` places it in the list (a number, so an unchanged row is not rendered again). */
 const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowRef, y }: { item: OutboxItem; handlers: RowHandlers; index?: number; setSize?: number; rowRef?: Ref<HTMLLIElement>; y?: number }) {
   const { t, time, bytes } = useT();
+  const recipients = recipientsLine(t, item.recipients, item.bcc);
   const { accountName, progress, now, onError, onNotice, onDraft } = handlers;
   return (
     <li
@@ -174,7 +176,8 @@ const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowR
         <span className="muted outbox-time">{time(item.updatedAt)}</span>
       </div>
       <div className="muted outbox-meta">
-        {t('outbox.meta', { recipients: item.recipients.join(', '), account: accountName(item.accountId), size: bytes(item.size) })}
+        {t('outbox.meta', { recipients: recipients.visible, account: accountName(item.accountId), size: bytes(item.size) })}
+        {recipients.blind && ` · ${recipients.blind}`}
         {item.attempts > 1 ? ` · ${t('outbox.attempts', { count: item.attempts })}` : ''}
       </div>
       <ItemStatus item={item} progress={progress[item.id]} now={now} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { DeliveredPreview } from '../../../../shared/model/message-view';
 import { base64Size } from '../../../../shared/model/message-size';
 import { useT } from '../../lib/i18n';
+import { recipientsLine } from '../../lib/recipients';
 
 // The HTML of a caught message is hostile until proven otherwise: it renders in a frame with
 // every sandbox permission off (no scripts, no forms, no navigation) and a CSP that allows no
@@ -17,6 +18,7 @@ type Tab = 'both' | 'html' | 'text' | 'headers' | 'raw';
 /** A message as it travels: a caught one in the sandbox, or a draft built for "preview as delivered" (which opens on both parts side by side). */
 export function MessagePreview({ message, sideBySide = false }: { message: DeliveredPreview; sideBySide?: boolean }) {
   const { t, bytes } = useT();
+  const recipients = recipientsLine(t, message.envelopeTo, message.bcc);
   const both = sideBySide && !!message.html;
   const [tab, setTab] = useState<Tab>(both ? 'both' : message.html ? 'html' : 'text');
   const htmlFrame = (title: string) => <iframe title={title} sandbox="" srcDoc={frameDocument(message.html!)} className="preview-frame" referrerPolicy="no-referrer" />;
@@ -33,7 +35,8 @@ export function MessagePreview({ message, sideBySide = false }: { message: Deliv
       <header className="preview-header">
         <h2>{message.subject || t('common.noSubject')}</h2>
         <div className="muted">
-          {t('preview.meta', { from: message.from, to: message.envelopeTo.join(', '), size: bytes(message.size) })}
+          {t('preview.meta', { from: message.from, to: recipients.visible, size: bytes(message.size) })}
+          {recipients.blind && <span className="recipients-bcc"> · {recipients.blind}</span>}
         </div>
         {message.attachments.length > 0 && (
           <ul className="preview-attachments" aria-label={t('preview.attachments')}>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../../shared/model/sandbox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { recipientsLine } from '../../lib/recipients';
 import { MessagePreview } from './MessagePreview';
 
 /** Messages caught by the embedded sandbox server: what a recipient's client would receive. */
@@ -48,7 +49,7 @@ export function SandboxView() {
               <button className="message-row" aria-current={selected?.id === m.id ? 'true' : undefined} onClick={() => void open(m.id)}>
                 <span className="message-subject">{m.subject || t('common.noSubject')}</span>
                 <span className="muted message-meta">
-                  {m.envelopeTo.join(', ')} · {time(m.receivedAt)}
+                  {[...Object.values(recipientsLine(t, m.envelopeTo, m.bcc)), time(m.receivedAt)].join(' · ')}
                 </span>
               </button>
             </li>

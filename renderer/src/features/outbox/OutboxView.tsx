@@ -176,8 +176,7 @@ const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowR
         <span className="muted outbox-time">{time(item.updatedAt)}</span>
       </div>
       <div className="muted outbox-meta">
-        {t('outbox.meta', { recipients: recipients.visible, account: accountName(item.accountId), size: bytes(item.size) })}
-        {recipients.blind && ` · ${recipients.blind}`}
+        {t('outbox.meta', { recipients: recipients.text, account: accountName(item.accountId), size: bytes(item.size) })}
         {item.attempts > 1 ? ` · ${t('outbox.attempts', { count: item.attempts })}` : ''}
       </div>
       <ItemStatus item={item} progress={progress[item.id]} now={now} />

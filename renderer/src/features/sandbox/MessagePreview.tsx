@@ -35,8 +35,7 @@ export function MessagePreview({ message, sideBySide = false }: { message: Deliv
       <header className="preview-header">
         <h2>{message.subject || t('common.noSubject')}</h2>
         <div className="muted">
-          {t('preview.meta', { from: message.from, to: recipients.visible, size: bytes(message.size) })}
-          {recipients.blind && <span className="recipients-bcc"> · {recipients.blind}</span>}
+          {t('preview.meta', { from: message.from, to: recipients.text, size: bytes(message.size) })}
         </div>
         {message.attachments.length > 0 && (
           <ul className="preview-attachments" aria-label={t('preview.attachments')}>

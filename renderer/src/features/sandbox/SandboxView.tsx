@@ -49,7 +49,7 @@ export function SandboxView() {
               <button className="message-row" aria-current={selected?.id === m.id ? 'true' : undefined} onClick={() => void open(m.id)}>
                 <span className="message-subject">{m.subject || t('common.noSubject')}</span>
                 <span className="muted message-meta">
-                  {[...Object.values(recipientsLine(t, m.envelopeTo, m.bcc)), time(m.receivedAt)].join(' · ')}
+                  {recipientsLine(t, m.envelopeTo, m.bcc).text} · {time(m.receivedAt)}
                 </span>
               </button>
             </li>

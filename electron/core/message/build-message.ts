@@ -134,6 +134,10 @@ export async function buildMessageFile(
     disableFileAccess: true,
     disableUrlAccess: true,
     headers: { 'X-Mailer': 'Mailwright' },
+    // Canonical CRLF throughout (RFC 5322), bodies included: the stored bytes are then exactly the
+    // bytes the SMTP client sends, which would turn each bare LF into CRLF on the wire (found when
+    // a rich message's .eml and what the server received differed by a byte per text line).
+    newline: 'windows',
   });
   const node = composer.compile();
   const envelope = node.getEnvelope() as { from: string; to: string[] };

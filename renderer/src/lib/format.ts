@@ -6,8 +6,8 @@ import { translator } from '../../../shared/i18n/translate';
 
 // Making an Intl formatter costs far more than using one (a long outbox formats thousands of
 // dates while it scrolls): each is made once per language and options.
-const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
-function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, make: () => F): F {
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>();
+function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.RelativeTimeFormat>(key: string, make: () => F): F {
   let f = formatters.get(key) as F | undefined;
   if (!f) formatters.set(key, (f = make()));
   return f;
@@ -24,7 +24,19 @@ export function formatBytes(n: number, lang: Language = 'en'): string {
 export const formatTime = (iso: string, lang?: Language) => cached(`time ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 
 /** A weekday and time, e.g. for the send-later presets ("Mon 8:00 AM", "пн 08:00"). */
-export const formatDayTime = (d: Date, lang?: Language) => cached(`daytime ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { weekday: 'short', hour: 'numeric', minute: '2-digit' })).format(d);
+/**
+ * A moment soon, as a person says it: "today, 1:00 PM", "tomorrow, 8:00 AM", and past that the
+ * full date ("Mon, Dec 14, 8:00 AM"). A weekday alone read as today on that weekday: next
+ * Monday's preset said "Mon 8:00 AM" on a Monday (found in review).
+ */
+export function formatWhen(d: Date, now: Date, lang?: Language): string {
+  const days = Math.round((new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime() - new Date(now.getFullYear(), now.getMonth(), now.getDate()).getTime()) / 86_400_000);
+  if (days === 0 || days === 1) {
+    const relative = cached(`relative ${lang ?? ''}`, () => new Intl.RelativeTimeFormat(lang, { numeric: 'auto' })).format(days, 'day');
+    return `${relative}, ${cached(`clock ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { hour: 'numeric', minute: '2-digit' })).format(d)}`;
+  }
+  return cached(`when ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { weekday: 'short', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' })).format(d);
+}
 
 /** A Date as the value of an <input type="datetime-local">, in local time. */
 export const datetimeLocalValue = (d: Date) => new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);

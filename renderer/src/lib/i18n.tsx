@@ -2,7 +2,7 @@ import { createContext, Fragment, useContext, useEffect, useMemo, type ReactNode
 import { resolveLanguage, type Language, type LanguageChoice } from '../../../shared/i18n/languages';
 import { translator, type Translate } from '../../../shared/i18n/translate';
 import type { MessageKey } from '../../../shared/i18n/types';
-import { formatBytes, formatDayTime, formatTime } from './format';
+import { formatBytes, formatTime, formatWhen } from './format';
 
 /** Everything a component needs to speak the user's language. */
 export interface I18n {
@@ -11,7 +11,8 @@ export interface I18n {
   /** A translated text whose {holes} are elements (e.g. <code>), not strings. */
   rich: (key: MessageKey, parts: Record<string, ReactNode>) => ReactNode;
   time: (iso: string) => string;
-  dayTime: (d: Date) => string;
+  /** A moment soon: today, tomorrow, or with its full date (formatWhen). */
+  when: (d: Date, now: Date) => string;
   bytes: (n: number) => string;
 }
 
@@ -23,7 +24,7 @@ export function makeI18n(lang: Language): I18n {
     const text = (t as (k: MessageKey, p: Record<string, string>) => string)(key, holes);
     return text.split(/\{(\w+)\}/).map((piece, i) => <Fragment key={i}>{i % 2 ? (parts[piece] ?? `{${piece}}`) : piece}</Fragment>);
   };
-  return { lang, t, rich, time: (iso) => formatTime(iso, lang), dayTime: (d) => formatDayTime(d, lang), bytes: (n) => formatBytes(n, lang) };
+  return { lang, t, rich, time: (iso) => formatTime(iso, lang), when: (d, now) => formatWhen(d, now, lang), bytes: (n) => formatBytes(n, lang) };
 }
 
 const I18nContext = createContext<I18n>(makeI18n('en'));

@@ -8,7 +8,7 @@ import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
 /** Pick when the message goes out: three presets, or any date and time. */
 export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onClose: () => void }) {
-  const { t, rich, dayTime } = useT();
+  const { t, rich, when } = useT();
   const [now] = useState(() => new Date());
   const [custom, setCustom] = useState(() => datetimeLocalValue(new Date(now.getTime() + 3600_000)));
   const chosen = custom ? new Date(custom) : undefined;
@@ -23,7 +23,7 @@ export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onC
         {sendLaterPresets(now).map((p, n) => (
           <button key={p.id} ref={n === 0 ? first : undefined} type="button" className="btn preset" onClick={() => onPick(p.at)}>
             <span>{t(`sendLater.${p.id}`)}</span>
-            <span className="muted">{dayTime(p.at)}</span>
+            <span className="muted">{when(p.at, now)}</span>
           </button>
         ))}
       </div>

@@ -31,7 +31,8 @@ function Reschedule({ onClose, children }: { onClose: () => void; children: Reac
 export function ItemActions({ item, onError, onNotice, onDraft }: { item: OutboxItem; onError: (m: string) => void; onNotice: (m: string) => void; onDraft: (back: DraftBack, note: string) => void }) {
   const { t } = useT();
   const [rescheduling, setRescheduling] = useState(false);
-  const [at, setAt] = useState(() => datetimeLocalValue(new Date(Date.now() + 3600_000)));
+  // From the time it is set for (a nudge is usually small), or an hour on when that has passed.
+  const [at, setAt] = useState(() => datetimeLocalValue(item.dueAt && Date.parse(item.dueAt) > Date.now() ? new Date(item.dueAt) : new Date(Date.now() + 3600_000)));
   const id = { id: item.id };
   const toComposer = (run: () => Promise<{ ok: true; value: DraftBack } | { ok: false; error: { message: string } }>, note: string) => async (): Promise<Reply> => {
     const r = await run();

@@ -1,10 +1,11 @@
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { Account, AccountInput, OAuthInput, Security } from '../../shared/model/account';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { providerLabel, type SignInStarted } from '../../shared/model/sign-in';
 import { OAUTH_PRESETS } from '../core/accounts/auth/oauth-presets';
 import { MailwrightError } from '../core/errors';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatReport, type CliContext } from './commands';
+import { SECURITY, smtpPort } from './arguments';
 import { openBrowser } from './open-browser';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -70,8 +71,8 @@ export function setupAccountCommands(program: Command, cli: CliContext): void {
     .requiredOption('--email <addr>', 'the address mail is sent from')
     .option('--display-name <text>', 'the name shown to recipients', '')
     .option('--host <host>', 'SMTP server (with --oauth microsoft or google: the provider’s, by default)')
-    .option('--port <n>', 'SMTP port', cli.portNumber)
-    .addOption(new Option('--security <mode>', 'tls (implicit, usually 465), starttls (usually 587) or none').choices(['tls', 'starttls', 'none']))
+    .option('--port <n>', 'SMTP port', smtpPort)
+    .option('--security <mode>', 'tls (implicit, usually 465), starttls (usually 587) or none', SECURITY)
     .option('--user <user>', 'login user name')
     .option('--password-stdin', 'read the password from standard input (it goes to the keychain or the vault)')
     .option('--password-command <command>', 'get the password from this command’s first line of output when needed, e.g. "pass show smtp/work" (run without a shell)')

@@ -25,7 +25,6 @@ export interface CliContext {
   stdin: StdinReader;
   /** The vault's passphrase: --passphrase-stdin's first line, else MAILWRIGHT_PASSPHRASE. */
   passphrase: () => Promise<string | undefined>;
-  portNumber: (v: string) => number;
   /** The doctor's --rcpt and --send-test-to. */
   checks: (cmd: Command) => Command;
 }

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { dateTime, listenPort, SECURITY, smtpPort, usageError } from './arguments';
 import { FINAL_STATES } from '../../shared/model/outbox';
 import { createCore, type Core } from '../core/core';
 import { draftFromMailto } from '../core/drafts/mailto-draft';
@@ -21,10 +22,6 @@ export interface CliIo {
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-const portNumber = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a port number, got "${v}"`);
-  return Number(v);
-};
 
 /** The `mailwright` command: the same core and the same contract handlers as the window, no window. */
 export async function main(argv: string[], io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin, env: process.env }): Promise<number> {
@@ -46,6 +43,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .configureOutput({
       writeOut: (s) => (json ? undefined : io.stdout(s)),
       writeErr: (s) => (json ? undefined : io.stderr(s)),
+      // Refusals are printed once, in the catch below, the way every other error is.
+      outputError: () => {},
     })
     .showHelpAfterError(false);
 
@@ -70,7 +69,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
 
   const checks = (cmd: Command) =>
     cmd.option('--rcpt <addr>', 'recipient for the RCPT TO check (default: the account’s own address)').option('--send-test-to <addr>', 'also send one real test message to this address');
-  const cli: CliContext = { io, output, getCore, run, stdin, passphrase, portNumber, checks };
+  const cli: CliContext = { io, output, getCore, run, stdin, passphrase, checks };
   setupAccountCommands(program, cli);
   setupSecretsCommands(program, cli);
 
@@ -80,8 +79,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
       .description('test SMTP settings without saving them; nothing is sent unless asked')
       .requiredOption('--email <addr>', 'the address mail would be sent from')
       .requiredOption('--host <host>', 'SMTP server')
-      .requiredOption('--port <n>', 'SMTP port', portNumber)
-      .addOption(new Option('--security <mode>', 'tls, starttls or none').choices(['tls', 'starttls', 'none']).makeOptionMandatory())
+      .requiredOption('--port <n>', 'SMTP port', smtpPort)
+      .requiredOption('--security <mode>', 'tls, starttls or none', SECURITY)
       .option('--user <user>', 'login user name')
       .option('--password-stdin', 'read the password from standard input')
       .option('--accept-cert <sha256>', 'trust exactly the server certificate with this SHA-256 fingerprint'),
@@ -118,7 +117,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .option('--text-file <file>', 'plain-text body from a file')
     .option('--html-file <file>', 'HTML body from a file (a plain-text part is generated)')
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
-    .option('--send-at <iso8601>', 'send later: queue it for this time (sent by the app, `serve` or `outbox run`)')
+    .option('--send-at <time>', 'send later: queue it for this time, e.g. 2026-12-08T09:00 (local) or …Z (sent by the app, `serve` or `outbox run`)', dateTime('--send-at'))
     .exitOverride()
     .action(
       run(async (o: { account: string; to: string[]; cc: string[]; bcc: string[]; replyTo?: string; subject: string; text?: string; textFile?: string; htmlFile?: string; attach: string[]; sendAt?: string }) => {
@@ -209,7 +208,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .command('run')
     .description('send everything that is due now (scheduled, undo window over, retries), then exit')
     .option('--send-overdue', 'also send what became due while nothing was running')
-    .option('--reschedule-overdue <iso>', 'move overdue messages to this time instead')
+    .option('--reschedule-overdue <time>', 'move overdue messages to this time instead, e.g. 2026-12-08T09:00 (local)', dateTime('--reschedule-overdue'))
     .option('--discard-overdue', 'cancel overdue messages instead')
     .exitOverride()
     .action(
@@ -265,10 +264,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
   program
     .command('serve')
     .description('browser mode: serve the app on 127.0.0.1 until stopped')
-    .option('--port <n>', 'port to listen on (default: any free port)', (v) => {
-      if (!/^\d+$/.test(v) || Number(v) > 65535) throw new CommanderError(EXIT_USAGE, 'mailwright.port', `error: --port must be a port number, got "${v}"`);
-      return Number(v);
-    })
+    .option('--port <n>', 'port to listen on (default: any free port)', listenPort)
     .exitOverride()
     .action(
       run(async (o: { port?: number }) => {
@@ -296,8 +292,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
-      const message = err.message.replace(/^error: /, '');
-      if (json) output.failure({ code: 'INVALID_INPUT', message, hint: 'Run `mailwright --help` for the usage.' });
+      output.failure(usageError(err, program, argv));
       return EXIT_USAGE;
     }
     if (err instanceof CliFailure) exitCode = output.failure(err.error, err.human);

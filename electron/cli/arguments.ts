@@ -1,0 +1,108 @@
+import type { Command, CommanderError } from 'commander';
+import type { ErrorInfo } from '../../shared/errors';
+import { MailwrightError } from '../core/errors';
+import { CliFailure } from './commands';
+
+// Each parser refuses with the whole error (sentence naming the flag, what it accepts, a hint):
+// commander passes any error other than its own InvalidArgumentError through unchanged, so the
+// refusal reads the same with and without --json.
+const refuse = (message: string, hint: string) => new CliFailure(new MailwrightError('INVALID_INPUT', message, hint).info);
+
+const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535;
+
+/** `--port` of an SMTP server. */
+export const smtpPort = (v: string): number => {
+  if (!isPort(v)) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, 'Mail submission is usually 587 (with --security starttls) or 465 (with --security tls).');
+  return Number(v);
+};
+
+/** `serve --port`: 0 asks for any free port. */
+export const listenPort = (v: string): number => {
+  if (v !== '0' && !isPort(v)) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, 'Leave --port out to take any free port.');
+  return Number(v);
+};
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * A moment for --send-at and --reschedule-overdue: an ISO 8601 date and time, with a zone
+ * (`Z`, `+01:00`) or without one, meaning this computer's local time. Returned as UTC ISO.
+ */
+export const dateTime =
+  (flag: string) =>
+  (v: string): string => {
+    const refusal = refuse(
+      `${flag} takes a date and time such as 2026-12-08T09:00 (this computer’s time) or 2026-12-08T09:00Z, not "${v}".`,
+      'Write year-month-day, then hours:minutes (24-hour); add Z or +01:00 for another time zone.',
+    );
+    const m = DATE_TIME.exec(v.trim());
+    if (!m) throw refusal;
+    const [y, mo, d, h, mi, s] = m.slice(1, 7).map((n) => Number(n ?? 0)) as [number, number, number, number, number, number];
+    // Date would roll 2026-02-30 over into March: a day that does not exist is refused instead.
+    const calendar = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+    if (calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d || calendar.getUTCHours() !== h || calendar.getUTCMinutes() !== mi || s > 59) throw refusal;
+    const zone = m[7]?.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const at = zone ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone}`) : new Date(y, mo - 1, d, h, mi, s);
+    if (Number.isNaN(at.getTime())) throw refusal;
+    return at.toISOString();
+  };
+
+/** One of a fixed set of words, e.g. `--security tls|starttls|none`. */
+export const oneOf =
+  <T extends string>(flag: string, choices: readonly T[], hint: string) =>
+  (v: string): T => {
+    if (!(choices as readonly string[]).includes(v)) throw refuse(`${flag} takes ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, not "${v}".`, hint);
+    return v as T;
+  };
+
+/** The command that was typed (`mailwright outbox run`), found in the program's own tree of commands. */
+function commandTyped(program: Command, argv: string[]): string {
+  const path = [program.name()];
+  let at = program;
+  for (const arg of argv) {
+    if (arg.startsWith('-')) continue;
+    // An option's value (`--data-dir DIR`) is passed over; only a command's leaves have no subcommands.
+    const sub = at.commands.find((c) => c.name() === arg);
+    if (!sub) continue;
+    path.push(arg);
+    at = sub;
+  }
+  return path.join(' ');
+}
+
+const quoted = (message: string) => /'([^']+)'/.exec(message)?.[1] ?? '';
+const flagOf = (message: string) => quoted(message).split(' ')[0] ?? '';
+
+/**
+ * Commander's own refusals (an unknown option or command, a missing value or argument) as the
+ * same error every other refusal is: one plain sentence naming the flag, and a hint pointing at
+ * the command's --help. Branches on commander's codes; the message only gives the flag's name.
+ */
+export function usageError(err: CommanderError, program: Command, argv: string[]): ErrorInfo {
+  const command = commandTyped(program, argv);
+  const [first = '', ...rest] = err.message.replace(/^error: /, '').split('\n');
+  const suggestion = rest.join(' ').replace(/^\((.*)\)$/, '$1').trim();
+  const help = `Run \`${command} --help\` to see what it accepts.`;
+  const hint = (lead?: string) => [lead, suggestion, help].filter(Boolean).join(' ');
+  switch (err.code) {
+    case 'commander.missingMandatoryOptionValue':
+      return usage(`\`${command}\` needs ${quoted(first)}.`, hint());
+    case 'commander.optionMissingArgument':
+      return usage(`${flagOf(first)} needs a value after it (${quoted(first)}).`, hint());
+    case 'commander.unknownOption':
+      return usage(`\`${command}\` has no option ${flagOf(first)}.`, hint());
+    case 'commander.unknownCommand':
+      return usage(`\`${command}\` has no command "${quoted(first)}".`, hint());
+    case 'commander.missingArgument':
+      return usage(`\`${command}\` needs the ${quoted(first)} after it.`, hint());
+    default: {
+      const sentence = first.charAt(0).toUpperCase() + first.slice(1);
+      return usage(/[.!?]$/.test(sentence) ? sentence : `${sentence}.`, hint());
+    }
+  }
+}
+
+const usage = (message: string, hint: string): ErrorInfo => ({ code: 'INVALID_INPUT', message, hint });
+
+/** `--security`: how the SMTP connection is protected. */
+export const SECURITY = oneOf('--security', ['tls', 'starttls', 'none'] as const, 'Use tls for port 465, starttls for 587 (and usually 25); none only for a server on this computer or your own network.');

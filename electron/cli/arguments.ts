@@ -22,7 +22,7 @@ export const listenPort = (v: string): number => {
   return Number(v);
 };
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * A moment for --send-at and --reschedule-overdue: an ISO 8601 date and time, with a zone
@@ -41,8 +41,10 @@ export const dateTime =
     // Date would roll 2026-02-30 over into March: a day that does not exist is refused instead.
     const calendar = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
     if (calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d || calendar.getUTCHours() !== h || calendar.getUTCMinutes() !== mi || s > 59) throw refusal;
-    const zone = m[7]?.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const zone = m[8]?.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    const ms = Math.round(Number(`0${m[7] ?? ''}`) * 1000);
     const at = zone ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone}`) : new Date(y, mo - 1, d, h, mi, s);
+    at.setMilliseconds(ms);
     if (Number.isNaN(at.getTime())) throw refusal;
     return at.toISOString();
   };

@@ -3,6 +3,7 @@
 // browser where there is one.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -28,8 +29,10 @@ if (electron) {
   const child = spawn(electron, ['.'], { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const args = ['mailwright', 'serve', ...process.argv.slice(2)];
-  const child = spawn('npx', ['--no-install', ...args], { stdio: ['inherit', 'pipe', 'inherit'] });
+  // The command's own file, not `npx mailwright`: npx puts a shell and npm between, and a signal
+  // sent to this launcher must reach the server itself so that stopping one stops both.
+  const bin = fileURLToPath(new URL('../bin/mailwright.mjs', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'serve', ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'inherit'] });
   // The server has it (MAILWRIGHT_PASSPHRASE unlocks its vault); the browser opened below must not.
   delete process.env.MAILWRIGHT_PASSPHRASE;
   child.stdout.on('data', (chunk) => {
@@ -37,6 +40,10 @@ if (electron) {
     const url = /Mailwright UI: (\S+)/.exec(chunk.toString())?.[1];
     if (url) void openBrowser(url);
   });
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // `npm start` runs this under `sh -c`, and a SIGTERM sent to npm ends that shell without reaching
+  // here: a new parent (the shell gone) means whoever started the launcher has stopped it.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && child.kill('SIGTERM'), 500).unref();
   child.on('exit', (code) => process.exit(code ?? 0));
 }

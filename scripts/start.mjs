@@ -2,6 +2,7 @@
 // start browser mode (the same UI on the same core, served on 127.0.0.1), opening the system
 // browser where there is one.
 import { spawn } from 'node:child_process';
+import { setInterval } from 'node:timers';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 

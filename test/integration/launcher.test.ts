@@ -38,7 +38,9 @@ describe.skipIf(hasElectronBinary)('npm start in browser mode', () => {
         npm.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
           const m = /Mailwright UI: (\S+)/.exec(out);
-          if (m) (clearTimeout(timer), found(new URL(m[1]!)));
+          if (!m) return;
+          clearTimeout(timer);
+          found(new URL(m[1]!));
         });
         npm.once('exit', () => (clearTimeout(timer), failed(new Error(`npm start exited before serving; printed: ${out}`))));
       });

@@ -4,6 +4,7 @@
 //   electron/core and electron/cli import no `electron`: they run in plain Node
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -38,6 +39,8 @@ export default tseslint.config(
       'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'process', 'Buffer', 'require'],
     },
   },
+  // The rules of hooks and complete effect dependencies, plus the React Compiler's checks.
+  { files: ['renderer/**/*.{ts,tsx}'], ...reactHooks.configs.flat['recommended-latest'] },
   {
     files: ['renderer/**/*.{ts,tsx}'],
     rules: restrict([{ group: ['**/electron/**', 'electron', 'electron/*', 'nodemailer', 'nodemailer/*', 'keytar', '@napi-rs/keyring', 'openid-client'], message: 'The renderer may import only shared/ and browser packages.' }], nodeBuiltins),

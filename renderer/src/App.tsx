@@ -1,3 +1,4 @@
+import { AtSign, FlaskConical, Mail, Send, Settings as SettingsIcon, SquarePen, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Account } from '../../shared/model/account';
 import type { AppCommand, ComposerCommand, View } from '../../shared/model/app-command';
@@ -18,13 +19,16 @@ import { I18nProvider, useLanguage } from './lib/i18n';
 import { useShortcuts } from './lib/shortcuts';
 
 // Labels are the catalogue's nav.<view>.
-const NAV: Array<{ view: View; icon: string }> = [
-  { view: 'compose', icon: '✎' },
-  { view: 'outbox', icon: '⇪' },
-  { view: 'sandbox', icon: '◫' },
-  { view: 'accounts', icon: '⚙' },
-  { view: 'settings', icon: '☰' },
+const NAV: Array<{ view: View; Icon: LucideIcon }> = [
+  { view: 'compose', Icon: SquarePen },
+  { view: 'outbox', Icon: Send },
+  { view: 'sandbox', Icon: FlaskConical },
+  { view: 'accounts', Icon: AtSign },
+  { view: 'settings', Icon: SettingsIcon },
 ];
+
+/** The heading of the view on screen (other than the composer's): where the keyboard goes when a command shows a view. */
+const focusViewHeading = () => document.querySelector<HTMLElement>('main section.view > .view-header h1')?.focus();
 
 export function App() {
   const [view, setView] = useState<View>('compose');
@@ -36,19 +40,25 @@ export function App() {
   const [askUnlock, setAskUnlock] = useState(false);
   useEffect(() => void api()['secrets:status']().then((r) => r.ok && setAskUnlock(r.value.vault === 'locked')), []);
 
+  // Where the keyboard goes after a command: a number that changes asks again. The composer in
+  // front takes `composerFocus` (To, else Subject, else the body); other views their heading.
+  const [composerFocus, setComposerFocus] = useState(0);
+  const [headingFocus, setHeadingFocus] = useState(0);
+  useEffect(() => {
+    if (headingFocus) focusViewHeading();
+  }, [headingFocus]);
   const showCompose = useCallback(() => setView('compose'), []);
   const composers = useComposerTabs(showCompose);
   const handovers = useRef(0);
 
-  const reloadAccounts = useCallback(async () => {
-    try {
-      const r = await api()['accounts:list']();
-      if (r.ok) setAccounts(r.value);
-      else setFatal(r.error.message);
-    } catch (err) {
-      setFatal((err as Error).message);
-    }
-  }, []);
+  const reloadAccounts = useCallback(
+    () =>
+      api()['accounts:list']().then(
+        (r) => (r.ok ? setAccounts(r.value) : setFatal(r.error.message)),
+        (err: Error) => setFatal(err.message),
+      ),
+    [],
+  );
   useEffect(() => void reloadAccounts(), [reloadAccounts]);
   useEffect(() => void api()['settings:get']().then((r) => r.ok && setSettings(r.value)), []);
   const i18n = useLanguage(settings.language);
@@ -62,6 +72,7 @@ export function App() {
     (back: DraftBack, note: string) => {
       deliver({ back, note, key: ++handovers.current });
       setToast(undefined);
+      setComposerFocus((n) => n + 1);
     },
     [deliver],
   );
@@ -72,8 +83,14 @@ export function App() {
   const [command, setCommand] = useState<{ command: ComposerCommand; key: number; tab: number }>();
   const onCommand = useCallback(
     (c: AppCommand) => {
-      if (c.kind === 'show') return setView(c.view);
-      if (c.kind === 'new-message') return openComposer();
+      if (c.kind === 'show') {
+        setView(c.view);
+        return c.view === 'compose' ? setComposerFocus((n) => n + 1) : setHeadingFocus((n) => n + 1);
+      }
+      if (c.kind === 'new-message') {
+        openComposer();
+        return setComposerFocus((n) => n + 1);
+      }
       if (c.kind === 'open-draft') return openDraft(c.id);
       setCommand((prev) => ({ command: c, key: (prev?.key ?? 0) + 1, tab: activeNow() }));
       setView('compose');
@@ -97,11 +114,11 @@ export function App() {
       <div className="app">
         <nav className="sidebar" aria-label={t('nav.label')}>
           <div className="brand">
-            <span className="brand-mark" aria-hidden="true">✉</span> Mailwright
+            <Mail className="brand-mark" size={20} aria-hidden="true" /> Mailwright
           </div>
           {NAV.map((n) => (
             <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)}>
-              <span className="nav-icon" aria-hidden="true">{n.icon}</span>
+              <n.Icon className="nav-icon" size={18} aria-hidden="true" />
               {t(`nav.${n.view}`)}
             </button>
           ))}
@@ -119,6 +136,7 @@ export function App() {
                   openDraftId={tab.openDraftId}
                   incoming={tab.incoming}
                   command={command?.tab === tab.key ? command : undefined}
+                  focusRequest={tab.key === composers.active ? composerFocus : undefined}
                   onInfo={(info) => composers.report(tab.key, info)}
                   onNew={() => openComposer()}
                   showOpenDraft={(id) => composers.showOpenDraft(id, tab.key)}
@@ -126,6 +144,8 @@ export function App() {
                     setToast(item);
                     setView('outbox');
                     composers.sent(tab.key);
+                    // With an undo window the toast's Undo takes the keyboard; without one, the outbox.
+                    if (item.state !== 'held') setHeadingFocus((n) => n + 1);
                   }}
                 />
               </div>
@@ -145,7 +165,7 @@ export function App() {
             onClose={() => setAskUnlock(false)}
           />
         )}
-        {toast && <UndoToast key={toast.id} queued={toast} onUndone={(back) => toComposer(back, t('outbox.note.undone'))} onClose={closeToast} />}
+        {toast && <UndoToast key={toast.id} queued={toast} onUndone={(back) => toComposer(back, t('outbox.note.undone'))} onClose={closeToast} onFocusGone={focusViewHeading} />}
       </div>
     </I18nProvider>
   );

@@ -1,6 +1,7 @@
 // Keyboard shortcuts for browser mode, where there is no application menu: the same AppCommands
 // the menu's accelerators send in the desktop app, so each command has one implementation.
-import { useEffect, useRef } from 'react';
+import { useEffect } from 'react';
+import { useLatest } from './useLatest';
 import { VIEWS, type AppCommand } from '../../../shared/model/app-command';
 
 type Keys = Pick<KeyboardEvent, 'code' | 'key' | 'ctrlKey' | 'metaKey' | 'altKey' | 'shiftKey'>;
@@ -27,8 +28,7 @@ export const isMacPlatform = () => /Mac|iPhone|iPad/.test(navigator.platform);
 
 /** Carry out shortcuts on the whole page while `enabled` (off in the desktop app, whose menu owns the keys). */
 export function useShortcuts(onCommand: (command: AppCommand) => void, enabled: boolean): void {
-  const latest = useRef(onCommand);
-  latest.current = onCommand;
+  const latest = useLatest(onCommand);
   useEffect(() => {
     if (!enabled) return;
     const mac = isMacPlatform();
@@ -42,5 +42,5 @@ export function useShortcuts(onCommand: (command: AppCommand) => void, enabled: 
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, [enabled]);
+  }, [enabled, latest]);
 }

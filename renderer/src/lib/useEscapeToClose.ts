@@ -1,6 +1,7 @@
 // Esc closes the dialog or pop-up on top, wherever the focus is, and the focus goes back to
 // where it was when that dialog opened (the button that opened it), so the keyboard is never lost.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useLatest } from './useLatest';
 
 /** Open dialogs, the newest last: Esc closes only the one on top. */
 const open: Array<{ current: () => void }> = [];
@@ -15,8 +16,7 @@ function onKeyDown(e: KeyboardEvent) {
 export function useEscapeToClose(onClose: () => void): void {
   // Read during the first render, before any effect (the dialog's own autofocus) moves the focus.
   const [opener] = useState(() => document.activeElement);
-  const close = useRef(onClose);
-  close.current = onClose;
+  const close = useLatest(onClose);
   useEffect(() => {
     if (!open.length) document.addEventListener('keydown', onKeyDown);
     open.push(close);
@@ -26,5 +26,5 @@ export function useEscapeToClose(onClose: () => void): void {
       // Only when the focus went down with the dialog: a fix that focused a field keeps it there.
       if ((!document.activeElement || document.activeElement === document.body) && opener instanceof HTMLElement && opener.isConnected) opener.focus();
     };
-  }, [opener]);
+  }, [opener, close]);
 }

@@ -42,7 +42,10 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   const [error, setError] = useState<ErrorInfo>();
   const [saving, setSaving] = useState(false);
   const [test, setTest] = useState<{ report: ConnectionTestReport; running: boolean }>();
-  const [proposals, setProposals] = useState<DiscoveredSettings[]>();
+  // Proposals for the address they were made for: typing another address hides them at once.
+  const [found, setFound] = useState<{ email: string; proposals: DiscoveredSettings[] }>();
+  const looksComplete = !account && /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email);
+  const proposals = looksComplete && found?.email === email ? found.proposals : undefined;
   // An OAuth account shows how it is signed in rather than an empty password field.
   const [usePassword, setUsePassword] = useState(!account?.oauth);
   const signInSettings = useSignInSettings(account);
@@ -53,13 +56,13 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
 
   // New accounts: propose settings once the address looks complete (after a pause in typing).
   useEffect(() => {
-    if (account || !/^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/.test(email)) return setProposals(undefined);
+    if (!looksComplete) return;
     const timer = setTimeout(async () => {
       const r = await api()['accounts:discover']({ email });
-      if (r.ok) setProposals(r.value);
+      if (r.ok) setFound({ email, proposals: r.value });
     }, 600);
     return () => clearTimeout(timer);
-  }, [email, account]);
+  }, [email, looksComplete]);
 
   const applyProposal = (p: DiscoveredSettings) => {
     setHost(p.host);

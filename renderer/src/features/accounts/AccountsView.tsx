@@ -54,7 +54,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
   return (
     <section className="view" aria-label={t('nav.accounts')}>
       <header className="view-header">
-        <h1>{t('nav.accounts')}</h1>
+        <h1 tabIndex={-1}>{t('nav.accounts')}</h1>
         <button className="btn btn-primary" onClick={() => setEditing('new')}>
           {t('accounts.add')}
         </button>

@@ -1,5 +1,4 @@
 import { EditorContent, useEditor } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
@@ -7,6 +6,7 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { sanitizePastedHtml } from '../../lib/sanitize-paste';
+import { signatureExtensions } from '../composer/editor-extensions';
 import { Toolbar } from '../composer/Toolbar';
 
 /**
@@ -18,7 +18,7 @@ export function SignatureEditor({ account, onDone }: { account: Account; onDone:
   const [error, setError] = useState<ErrorInfo>();
   const label = t('signature.of', { name: account.name });
   const editor = useEditor({
-    extensions: [StarterKit.configure({ heading: false, link: { openOnClick: false, autolink: true, protocols: ['http', 'https', 'mailto'] } })],
+    extensions: signatureExtensions(),
     content: account.signature ?? '',
     editorProps: {
       attributes: { 'aria-label': label, 'aria-multiline': 'true', role: 'textbox', class: 'editor-body signature-editor' },

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
 import type { RequestOf } from '../../../../shared/ipc/contract';
@@ -20,8 +21,7 @@ export type SignInState =
 export function useSignIn(onSignedIn: (account: Account) => void) {
   const [state, setState] = useState<SignInState>({ phase: 'idle' });
   const current = useRef<string | undefined>(undefined);
-  const done = useRef(onSignedIn);
-  done.current = onSignedIn;
+  const done = useLatest(onSignedIn);
 
   const start = useCallback(async (request: SignInRequest, provider: string) => {
     if (current.current) void api()['accounts:sign-in-cancel']({ signInId: current.current });
@@ -40,7 +40,7 @@ export function useSignIn(onSignedIn: (account: Account) => void) {
       setState({ phase: 'idle' });
       done.current(finished.value);
     } else setState({ phase: 'failed', error: finished.error });
-  }, []);
+  }, [done]);
 
   const cancel = useCallback(() => {
     if (current.current) void api()['accounts:sign-in-cancel']({ signInId: current.current });

@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useRef } from 'react';
 import type { ErrorInfo, Result } from '../../../../shared/errors';
 import type { Translate } from '../../../../shared/i18n/translate';
@@ -98,7 +99,7 @@ export function AttachmentList({ items, onRemove, encodedTotal, sizeLimit }: Pic
               {a.contentType.split('/')[1]?.replace(/^x-/, '').slice(0, 12)} · {bytes(a.size)}
             </span>
             <button type="button" className="chip-remove" aria-label={t('composer.removeFile', { name: a.name })} onClick={() => onRemove(a.handle)}>
-              ×
+              <X size={12} aria-hidden="true" />
             </button>
           </li>
         ))}

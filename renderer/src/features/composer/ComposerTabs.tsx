@@ -1,3 +1,4 @@
+import { X } from 'lucide-react';
 import { useT } from '../../lib/i18n';
 
 export interface TabInfo {
@@ -23,7 +24,7 @@ export function ComposerTabs({ tabs, active, onSelect, onClose }: { tabs: TabInf
                 {title}
               </button>
               <button type="button" className="composer-tab-close" aria-label={t('composer.closeTab', { title })} onClick={() => onClose(tab.key)}>
-                ×
+                <X size={14} aria-hidden="true" />
               </button>
             </li>
           );

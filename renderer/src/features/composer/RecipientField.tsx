@@ -1,4 +1,6 @@
+import { X } from 'lucide-react';
 import { useEffect, useId, useRef, useState } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import { checkMailbox, describeMailboxProblem, formatMailbox, type Mailbox } from '../../../../shared/model/mailbox';
 import { isClosed, splitRecipients, splitTyped } from '../../../../shared/model/recipients';
 import { api } from '../../lib/api';
@@ -34,7 +36,7 @@ const sameRecipient = (text: string) => {
 export function RecipientField({ id, label, value, onChange, single = false, placeholder }: Props) {
   const { t } = useT();
   const [pending, setPending] = useState('');
-  const [suggestions, setSuggestions] = useState<Mailbox[]>([]);
+  const [answer, setAnswer] = useState<{ query: string; suggestions: Mailbox[] }>({ query: '', suggestions: [] });
   const [active, setActive] = useState(-1);
   const [dismissed, setDismissed] = useState(false);
   const [focused, setFocused] = useState(false);
@@ -65,7 +67,7 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
     const unfinished = single ? [] : pieces.filter((t) => !isClosed(t));
     const added = pieces.filter((t) => !unfinished.includes(t) && !known.has(sameRecipient(t)) && !!known.add(sameRecipient(t)));
     emit(single ? added.slice(-1) : [...chips, ...added], [...unfinished, rest].filter(Boolean).join(' '));
-    setSuggestions([]);
+    setAnswer({ query: '', suggestions: [] });
   };
   const remove = (index: number) => {
     emit(
@@ -83,23 +85,25 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
   };
 
   // Suggestions for what is typed, a moment after the last keystroke; a late answer to an older query is dropped.
-  const latest = useRef('');
+  const latest = useLatest(typed);
+  const chipsNow = useLatest(chips);
   useEffect(() => {
-    latest.current = typed;
-    if (!typed || !focused) return setSuggestions([]);
+    if (!typed || !focused) return;
     const timer = setTimeout(() => {
       void api()['recipients:suggest']({ query: typed.slice(0, 200) }).then((r) => {
         if (latest.current !== typed || !r.ok) return;
-        const here = new Set(chips.map(sameRecipient));
+        // Chips only filter the answer (a new query is what asks again): those of now, not of the question.
+        const here = new Set(chipsNow.current.map(sameRecipient));
         const fresh = r.value.filter((m) => !here.has(m.address.toLowerCase()));
-        setSuggestions(fresh);
+        setAnswer({ query: typed, suggestions: fresh });
         // Enter takes the first suggestion, unless what is typed is already a whole address.
         setActive(fresh.length && !checkMailbox(typed).ok ? 0 : -1);
       });
     }, SUGGEST_DELAY_MS);
     return () => clearTimeout(timer);
-    // chips only filter the answer: a new query is what asks again
-  }, [typed, focused]);
+  }, [typed, focused, latest, chipsNow]);
+  // An answer is for the text it was asked about, in a field being typed in.
+  const suggestions = typed && focused && answer.query === typed ? answer.suggestions : [];
 
   const open = focused && !dismissed && suggestions.length > 0;
   const pick = (m: Mailbox) => {
@@ -198,7 +202,7 @@ export function RecipientField({ id, label, value, onChange, single = false, pla
                   </span>
                 )}
                 <button type="button" className="chip-remove" tabIndex={-1} aria-label={t('recipients.remove', { mailbox: full })} onClick={() => remove(i)}>
-                  ×
+                  <X size={12} aria-hidden="true" />
                 </button>
               </li>
             );

@@ -12,7 +12,8 @@ export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onC
   const [now] = useState(() => new Date());
   const [custom, setCustom] = useState(() => datetimeLocalValue(new Date(now.getTime() + 3600_000)));
   const chosen = custom ? new Date(custom) : undefined;
-  const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > Date.now();
+  // Checked against the time the dialog opened; sending checks again against the clock.
+  const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > now.getTime();
   useEscapeToClose(onClose);
   // Opened from a button or a shortcut: the keyboard starts on the first preset.
   const first = useRef<HTMLButtonElement>(null);
@@ -30,7 +31,7 @@ export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onC
       <div className="send-later-custom">
         <label htmlFor="send-at">{t('sendLater.dateTime')}</label>
         <input id="send-at" type="datetime-local" value={custom} min={datetimeLocalValue(now)} onChange={(e) => setCustom(e.target.value)} />
-        <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => chosen && onPick(chosen)}>
+        <button type="button" className="btn btn-primary" disabled={!valid} onClick={() => chosen && chosen.getTime() > Date.now() && onPick(chosen)}>
           {t('sendLater.schedule')}
         </button>
         <button type="button" className="btn btn-quiet" onClick={onClose}>

@@ -2,10 +2,14 @@ import type { Editor } from '@tiptap/react';
 import { useEditorState } from '@tiptap/react';
 import { useState, type ReactNode } from 'react';
 import { useT } from '../../lib/i18n';
-import { LinkIcon, NumberedListIcon } from '../../lib/icons';
+import { Bold, Code, Italic, Link, List, ListOrdered, Minus, Quote, Redo2, Strikethrough, Underline, Undo2 } from 'lucide-react';
+import { useToolbarKeys } from '../../lib/useToolbarKeys';
 import { paletteName, TEXT_COLORS, type TextColorName } from './text-color';
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
+
+/** Icons from one kept set (lucide), drawn at the text's size; the button's label names them. */
+const ICON = { size: 16, 'aria-hidden': true } as const;
 
 /** Formatting controls for the editor; each one is a labelled toggle that shows its state. */
 export function Toolbar({ editor }: { editor: Editor }) {
@@ -29,6 +33,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
     }),
   });
   const { t } = useT();
+  const keys = useToolbarKeys<HTMLDivElement>();
   const [linkOpen, setLinkOpen] = useState(false);
   const [href, setHref] = useState('');
   const [linkError, setLinkError] = useState('');
@@ -43,8 +48,8 @@ export function Toolbar({ editor }: { editor: Editor }) {
     setLinkOpen(false);
   };
 
-  const button = (label: string, glyph: ReactNode, active: boolean | undefined, run: () => void, shortcut?: string, disabled = false, className = '') => (
-    <button type="button" className={`tool ${className}`.trim()} aria-label={label} title={shortcut ? t('toolbar.withShortcut', { label, shortcut }) : label} aria-pressed={active} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
+  const button = (label: string, glyph: ReactNode, active: boolean | undefined, run: () => void, shortcut?: string, disabled = false) => (
+    <button type="button" className="tool" aria-label={label} title={shortcut ? t('toolbar.withShortcut', { label, shortcut }) : label} aria-pressed={active} disabled={disabled} onMouseDown={(e) => e.preventDefault()} onClick={run}>
       {glyph}
     </button>
   );
@@ -54,7 +59,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
 
   return (
     <div className="toolbar-wrap">
-      <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+      <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')} {...keys}>
         {has.heading && (
           <select
             className="tool-select"
@@ -73,11 +78,11 @@ export function Toolbar({ editor }: { editor: Editor }) {
           </select>
         )}
         <span className="tool-sep" aria-hidden="true" />
-        {button(t('toolbar.bold'), 'B', state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
-        {button(t('toolbar.italic'), 'I', state.italic, () => chain().toggleItalic().run(), 'Ctrl+I', false, 'tool-italic')}
-        {button(t('toolbar.underline'), <u>U</u>, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
-        {button(t('toolbar.strike'), <s>S</s>, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
-        {button(t('toolbar.code'), '</>', state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
+        {button(t('toolbar.bold'), <Bold {...ICON} />, state.bold, () => chain().toggleBold().run(), 'Ctrl+B')}
+        {button(t('toolbar.italic'), <Italic {...ICON} />, state.italic, () => chain().toggleItalic().run(), 'Ctrl+I')}
+        {button(t('toolbar.underline'), <Underline {...ICON} />, state.underline, () => chain().toggleUnderline().run(), 'Ctrl+U')}
+        {button(t('toolbar.strike'), <Strikethrough {...ICON} />, state.strike, () => chain().toggleStrike().run(), 'Ctrl+Shift+S')}
+        {button(t('toolbar.code'), <Code {...ICON} />, state.code, () => chain().toggleCode().run(), 'Ctrl+E')}
         {has.color && (
           <select
             className="tool-select tool-color"
@@ -99,19 +104,19 @@ export function Toolbar({ editor }: { editor: Editor }) {
           </select>
         )}
         <span className="tool-sep" aria-hidden="true" />
-        {button(t('toolbar.bullets'), '•', state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
-        {button(t('toolbar.numbers'), <NumberedListIcon />, state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}
-        {button(t('toolbar.quote'), '❝', state.quote, () => chain().toggleBlockquote().run(), 'Ctrl+Shift+B')}
-        {button(t('toolbar.rule'), '―', undefined, () => chain().setHorizontalRule().run())}
+        {button(t('toolbar.bullets'), <List {...ICON} />, state.bullet, () => chain().toggleBulletList().run(), 'Ctrl+Shift+8')}
+        {button(t('toolbar.numbers'), <ListOrdered {...ICON} />, state.ordered, () => chain().toggleOrderedList().run(), 'Ctrl+Shift+7')}
+        {button(t('toolbar.quote'), <Quote {...ICON} />, state.quote, () => chain().toggleBlockquote().run(), 'Ctrl+Shift+B')}
+        {button(t('toolbar.rule'), <Minus {...ICON} />, undefined, () => chain().setHorizontalRule().run())}
         <span className="tool-sep" aria-hidden="true" />
-        {button(t('toolbar.link'), <LinkIcon />, state.link, () => {
+        {button(t('toolbar.link'), <Link {...ICON} />, state.link, () => {
           setHref(state.href);
           setLinkError('');
           setLinkOpen((o) => !o);
         })}
         <span className="tool-sep" aria-hidden="true" />
-        {button(t('toolbar.undo'), '↶', undefined, () => chain().undo().run(), 'Ctrl+Z', !state.canUndo)}
-        {button(t('toolbar.redo'), '↷', undefined, () => chain().redo().run(), 'Ctrl+Shift+Z', !state.canRedo)}
+        {button(t('toolbar.undo'), <Undo2 {...ICON} />, undefined, () => chain().undo().run(), 'Ctrl+Z', !state.canUndo)}
+        {button(t('toolbar.redo'), <Redo2 {...ICON} />, undefined, () => chain().redo().run(), 'Ctrl+Shift+Z', !state.canRedo)}
       </div>
       {linkOpen && (
         <div className="link-row">

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { useLatest } from '../../lib/useLatest';
 import type { SavedDraftInput } from '../../../../shared/model/draft';
 import { api } from '../../lib/api';
 
@@ -14,12 +15,12 @@ const keyOf = (fields: Fields | undefined) => (fields ? JSON.stringify(fields) :
  * or closed, when the composer is closed, and before it is replaced. Saves run one at a time, so the first save's id is known
  * to the next and one draft never becomes two. Content equal to what was last saved is not saved again.
  */
-export function useDraftAutosave(snapshot: () => Fields | undefined, changeKeys: unknown[], onSaved: (at: string) => void) {
+/** `content`: a value that is new whenever what `snapshot` would return has changed (and only then). */
+export function useDraftAutosave(snapshot: () => Fields | undefined, content: unknown, onSaved: (at: string) => void) {
   const id = useRef<string | undefined>(undefined);
   const chain = useRef<Promise<unknown>>(Promise.resolve());
   const lastSaved = useRef('');
-  const latest = useRef(snapshot);
-  latest.current = snapshot;
+  const latest = useLatest(snapshot);
 
   const saveNow = useCallback(() => {
     const fields = latest.current();
@@ -40,15 +41,14 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKeys:
       } else lastSaved.current = ''; // not saved: the next change tries again
     });
     return chain.current;
-  }, [onSaved]);
+  }, [onSaved, latest]);
 
   useEffect(() => {
     // Only a timer here: whether anything differs from what was saved is asked when it fires. Asking
     // at each change would serialise the whole body at every keystroke (a 1 MB body: tens of ms each).
     const timer = setTimeout(() => void saveNow(), AUTOSAVE_DELAY_MS);
     return () => clearTimeout(timer);
-    // One dependency per field: the effect runs when one of them changed, not at every render.
-  }, [...changeKeys, saveNow]);
+  }, [content, saveNow]);
 
   useEffect(() => {
     const flush = () => void saveNow();
@@ -84,6 +84,6 @@ export function useDraftAutosave(snapshot: () => Fields | undefined, changeKeys:
         id.current = undefined;
       },
     }),
-    [saveNow],
+    [saveNow, latest],
   );
 }

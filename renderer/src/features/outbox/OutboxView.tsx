@@ -56,7 +56,7 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
   return (
     <section className="view" aria-label={t('nav.outbox')}>
       <header className="view-header">
-        <h1>{t('nav.outbox')}</h1>
+        <h1 tabIndex={-1}>{t('nav.outbox')}</h1>
         <span className="muted">{t('outbox.subtitle')}</span>
       </header>
       {shownError && (

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { X } from 'lucide-react';
+import { useEffect, useRef, useState } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem, OutboxState } from '../../../../shared/model/outbox';
 import type { MessageKey } from '../../../../shared/i18n/types';
@@ -24,7 +25,7 @@ const TOAST_TEXT = {
  * After Send: what happens to the message, with Undo while it is held. Follows the item live,
  * and goes away a few seconds after it is on its way (or at once when closed).
  */
-export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; onUndone: (back: DraftBack) => void; onClose: () => void }) {
+export function UndoToast({ queued, onUndone, onClose, onFocusGone }: { queued: OutboxItem; onUndone: (back: DraftBack) => void; onClose: () => void; onFocusGone: () => void }) {
   const { t, time } = useT();
   const [item, setItem] = useState(queued);
   const [problem, setProblem] = useState<string>();
@@ -43,25 +44,42 @@ export function UndoToast({ queued, onUndone, onClose }: { queued: OutboxItem; o
     return () => clearTimeout(timer);
   }, [done, onClose]);
 
+  // Right after Send the keyboard is on Undo: one key (Enter or Space) takes the message back.
+  // When the window closes and Undo goes, the keyboard goes on to the view rather than nowhere.
+  const undoButton = useRef<HTMLButtonElement>(null);
+  const undoHadFocus = useRef(false);
+  const held = item.state === 'held' && !problem;
+  useEffect(() => {
+    if (held) undoButton.current?.focus();
+    else if (undoHadFocus.current && (document.activeElement === document.body || !document.activeElement)) onFocusGone();
+  }, [held, onFocusGone]);
+
   const undo = async () => {
     const r = await api()['outbox:undo']({ id: item.id });
     if (r.ok) onUndone(r.value);
     else setProblem(r.error.message);
   };
-  const later = item.state === 'scheduled' && !!item.dueAt && Date.parse(item.dueAt) > Date.now() + 60_000;
+  const later = item.state === 'scheduled' && !!item.dueAt && Date.parse(item.dueAt) > now + 60_000;
   const text = item.state === 'held' ? t('toast.sendingIn', { seconds: secondsLeft(item.dueAt, now) }) : later ? t('toast.scheduledFor', { time: time(item.dueAt!) }) : t(TOAST_TEXT[item.state]);
   return (
     <div className="toast" role="status" aria-label={t('toast.label')}>
       <span className="toast-text">
         <strong>{item.subject || t('common.noSubject')}</strong> — {problem ?? text}
       </span>
-      {item.state === 'held' && !problem && (
-        <button type="button" className="btn btn-small toast-undo" onClick={() => void undo()}>
+      {held && (
+        <button
+          ref={undoButton}
+          type="button"
+          className="btn btn-small toast-undo"
+          onClick={() => void undo()}
+          onFocus={() => (undoHadFocus.current = true)}
+          onBlur={(e) => (undoHadFocus.current = !e.relatedTarget && undoHadFocus.current)}
+        >
           {t('common.undo')}
         </button>
       )}
       <button type="button" className="btn btn-quiet btn-small" aria-label={t('common.close')} onClick={onClose}>
-        ×
+        <X size={16} aria-hidden="true" />
       </button>
     </div>
   );

@@ -37,7 +37,7 @@ export function SandboxView() {
   return (
     <section className="view sandbox" aria-label={t('nav.sandbox')}>
       <header className="view-header">
-        <h1>{t('nav.sandbox')}</h1>
+        <h1 tabIndex={-1}>{t('nav.sandbox')}</h1>
         <span className="muted">{t('sandbox.subtitle')}</span>
       </header>
       {error && <p role="alert">{error}</p>}

@@ -14,7 +14,7 @@ export function SettingsView({ settings, onChanged }: { settings: Settings; onCh
   return (
     <section className="view" aria-label={t('nav.settings')}>
       <header className="view-header">
-        <h1>{t('nav.settings')}</h1>
+        <h1 tabIndex={-1}>{t('nav.settings')}</h1>
       </header>
       <div className="card settings-card">
         <div className="setting">

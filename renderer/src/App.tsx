@@ -114,12 +114,12 @@ export function App() {
       <div className="app">
         <nav className="sidebar" aria-label={t('nav.label')}>
           <div className="brand">
-            <Mail className="brand-mark" size={20} aria-hidden="true" /> Mailwright
+            <Mail className="brand-mark" size={20} aria-hidden="true" /> <span className="brand-name">Mailwright</span>
           </div>
           {NAV.map((n) => (
-            <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)}>
+            <button key={n.view} className="nav-item" aria-current={view === n.view ? 'page' : undefined} onClick={() => setView(n.view)} title={t(`nav.${n.view}`)}>
               <n.Icon className="nav-icon" size={18} aria-hidden="true" />
-              {t(`nav.${n.view}`)}
+              <span className="nav-label">{t(`nav.${n.view}`)}</span>
             </button>
           ))}
         </nav>
@@ -139,6 +139,7 @@ export function App() {
                   focusRequest={tab.key === composers.active ? composerFocus : undefined}
                   onInfo={(info) => composers.report(tab.key, info)}
                   onNew={() => openComposer()}
+                  onAddAccount={() => setView('accounts')}
                   showOpenDraft={(id) => composers.showOpenDraft(id, tab.key)}
                   onQueued={(item) => {
                     setToast(item);

@@ -28,4 +28,4 @@ export function estimateMessageSize(parts: { html: string; text: string; attachm
 export const MAX_ADDED_BASE64 = 48 * 1024 * 1024;
 
 /** When the server told us nothing (no SIZE in EHLO, or never tested): what most providers accept. */
-export const DEFAULT_SIZE_LIMIT = 25 * 1024 * 1024;
+export const DEFAULT_SIZE_LIMIT = 25_000_000;

@@ -79,7 +79,7 @@ describe.skipIf(!binary)('the desktop app in Electron', () => {
     await page.getByLabel('Message body').click();
     await page.getByRole('button', { name: 'Bold' }).click();
     await page.keyboard.type('bold words');
-    await page.getByRole('button', { name: 'Attach files' }).click();
+    await page.getByRole('button', { name: 'Attach' }).click();
     await expect.poll(() => page.getByLabel('Attachments').textContent()).toContain('report.txt');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByRole('listitem', { name: /From the desktop/ }).getAttribute('data-state'), { timeout: 20_000 }).toBe('sent');

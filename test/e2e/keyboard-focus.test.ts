@@ -122,3 +122,13 @@ describe('where the keyboard goes', () => {
     await expect.poll(focusedName).not.toBe('body');
   });
 });
+
+describe('the first screen', () => {
+  it('says what to do first while only the Sandbox is there, and leads to adding an account', async () => {
+    await page().keyboard.press('Control+1');
+    const line = page().locator('.first-steps:visible');
+    await expect.poll(() => line.textContent()).toMatch(/^To start, send a test message: the Sandbox catches it/);
+    await line.getByRole('button', { name: 'Add an account' }).click();
+    await expect.poll(() => page().getByRole('heading', { level: 1, name: 'Accounts' }).isVisible()).toBe(true);
+  });
+});

@@ -75,7 +75,7 @@ describe('languages', () => {
     expect(await composer.getByRole('button', { name: 'Отправить', exact: true }).count()).toBe(1);
     expect(await composer.getByRole('button', { name: 'Отправить позже…' }).count()).toBe(1);
     expect(await composer.getByRole('button', { name: 'Как увидит получатель' }).count()).toBe(1);
-    expect(await composer.getByLabel('Формат отправки').locator('option:checked').textContent()).toBe('Форматированный (HTML + текст)');
+    expect(await composer.getByLabel('Формат отправки').locator('option:checked').textContent()).toBe('HTML + текст');
     expect(await composer.textContent()).toContain('Sandbox: письмо останется на компьютере');
     await composer.getByLabel('Кому', { exact: true }).fill('sam smith@example.test');
     await composer.getByLabel('Тема', { exact: true }).click(); // leaving the field makes the chip

@@ -15,15 +15,18 @@ function cached<F extends Intl.NumberFormat | Intl.DateTimeFormat | Intl.Relativ
 
 const unit = (lang: Language, name: 'kilobyte' | 'megabyte', digits: number) => cached(`unit ${lang} ${name} ${digits}`, () => new Intl.NumberFormat(lang, { style: 'unit', unit: name, maximumFractionDigits: digits }));
 
+/**
+ * A size in decimal units, as the names say (1 kB = 1000 bytes, 1 MB = 1,000,000) and as the
+ * operating systems' file managers count: 150,000 bytes is 150 kB everywhere Mailwright shows one.
+ */
 export function formatBytes(n: number, lang: Language = 'en'): string {
-  if (n < 1024) return translator(lang)('common.bytes', { n });
-  if (n < 1024 * 1024) return unit(lang, 'kilobyte', n < 10 * 1024 ? 1 : 0).format(n / 1024);
-  return unit(lang, 'megabyte', 1).format(n / 1024 / 1024);
+  if (n < 1000) return translator(lang)('common.bytes', { n });
+  if (n < 1_000_000) return unit(lang, 'kilobyte', n < 10_000 ? 1 : 0).format(n / 1000);
+  return unit(lang, 'megabyte', 1).format(n / 1_000_000);
 }
 
 export const formatTime = (iso: string, lang?: Language) => cached(`time ${lang ?? ''}`, () => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' })).format(new Date(iso));
 
-/** A weekday and time, e.g. for the send-later presets ("Mon 8:00 AM", "пн 08:00"). */
 /**
  * A moment soon, as a person says it: "today, 1:00 PM", "tomorrow, 8:00 AM", and past that the
  * full date ("Mon, Dec 14, 8:00 AM"). A weekday alone read as today on that weekday: next

@@ -50,6 +50,8 @@ interface Props {
   /** What the app shows for this composer among the open ones. */
   onInfo?: (info: ComposerInfo) => void;
   onNew?: () => void;
+  /** Shows the Accounts view: offered while only the Sandbox is there. */
+  onAddAccount?: () => void;
   /** Shows the draft where it is already open and says so; true means this composer need not open it. */
   showOpenDraft?: (draftId: string) => boolean;
   onQueued: (item: OutboxItem) => void;
@@ -68,10 +70,10 @@ const LONG_BODY_BLOCKS = 200;
 const ESTIMATE_DELAY_MS = 400;
 
 /** Images pasted or dropped into the text are embedded; larger ones are better sent as attachments. */
-const MAX_INLINE_IMAGE = 5 * 1024 * 1024;
+const MAX_INLINE_IMAGE = 5_000_000;
 const isInlineImage = (f: File) => /^image\/(png|jpeg|gif|webp)$/.test(f.type) && f.size <= MAX_INLINE_IMAGE;
 
-export function Composer({ accounts, undoSeconds, incoming, command, focusRequest, restoreNewest = false, openDraftId, onInfo, onNew, showOpenDraft, onQueued }: Props) {
+export function Composer({ accounts, undoSeconds, incoming, command, focusRequest, restoreNewest = false, openDraftId, onInfo, onNew, onAddAccount, showOpenDraft, onQueued }: Props) {
   const { t, time, bytes } = useT();
   // Several composers can be open at once: each one's fields have ids of their own.
   const uid = useId();
@@ -301,6 +303,14 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
           <DraftsMenu currentId={autosave.currentId} onOpen={(d) => void openDraft(d)} />
         </div>
       </header>
+      {onAddAccount && accounts.length > 0 && accounts.every((a) => a.kind === 'sandbox') && (
+        <p className="first-steps">
+          {t('composer.firstSteps')}{' '}
+          <button type="button" className="btn btn-small" onClick={onAddAccount}>
+            {t('composer.addAccount')}
+          </button>
+        </p>
+      )}
       {notice && (
         <div className="notice" role="status">
           {notice}

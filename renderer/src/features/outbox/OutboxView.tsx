@@ -171,7 +171,8 @@ const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowR
       aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: t(`outbox.state.${item.state}`) })}
     >
       <div className="outbox-main">
-        <span className={`badge badge-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>
+        {/* The section's title names the state, except where states mix (needs attention). */}
+        {groupOf(item) === 'attention' && <span className={`badge badge-${item.state}`}>{t(`outbox.state.${item.state}`)}</span>}
         <span className="outbox-subject">{item.subject || t('common.noSubject')}</span>
         <span className="muted outbox-time">{time(item.updatedAt)}</span>
       </div>

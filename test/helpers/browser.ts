@@ -30,6 +30,10 @@ export async function openApp(browser: Browser, url: string, { locale = 'en-US' 
   page.on('pageerror', (e) => {
     throw e;
   });
+  // File choosers are intercepted from the start. Playwright turns interception on when the first
+  // listener is added, without waiting for it: a test's waitForEvent('filechooser') just before a
+  // key press raced it, and under load the chooser opened unseen and the wait timed out.
+  page.on('filechooser', () => {});
   await page.goto(url);
   return page;
 }

@@ -1,12 +1,14 @@
 import type { IncomingMessage } from 'node:http';
+import type { Phrase } from '../../shared/errors';
+import { phrase } from '../../shared/i18n/errors/phrase';
 
-/** Why a request body was refused before it was parsed: its size (413), or its form (400). */
+/** Why a request body was refused before it was parsed: its size (413), or its form (400), as a catalogue phrase. */
 export class BodyRefused extends Error {
   constructor(
     readonly status: 413 | 400,
-    message: string,
+    readonly why: Phrase,
   ) {
-    super(message);
+    super(why.key);
   }
 }
 
@@ -20,21 +22,22 @@ export const MAX_JSON_DEPTH = 32;
  */
 export async function readJsonBody(req: IncomingMessage, limit: number, maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > limit) throw new BodyRefused(413, `The request is larger than this operation takes (${limit} bytes).`);
+  const tooLarge = () => new BodyRefused(413, phrase('err.web.requestTooLarge', { bytes: limit }));
+  if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyRefused(413, `The request is larger than this operation takes (${limit} bytes).`);
+    if (size > limit) throw tooLarge();
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (!text) return undefined;
-  if (nestsDeeperThan(text, maxDepth)) throw new BodyRefused(400, `The request nests deeper than ${maxDepth} levels.`);
+  if (nestsDeeperThan(text, maxDepth)) throw new BodyRefused(400, phrase('err.web.tooDeep', { depth: maxDepth }));
   try {
     return JSON.parse(text);
   } catch {
-    throw new BodyRefused(400, 'The request body is not valid JSON.');
+    throw new BodyRefused(400, phrase('err.web.notJson'));
   }
 }
 

@@ -4,13 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { contract, EVENT_NAMES, REQUEST_BYTES, requestBytes, type Channel } from '../../shared/ipc/contract';
 import { BodyRefused, readJsonBody } from './json-body';
 import type { Core } from '../core/core';
-import { invokeChannel } from '../core/invoke';
+import { internalError, invokeChannel } from '../core/invoke';
+import { errorInfo } from '../core/errors';
+import { phrase } from '../../shared/i18n/errors/phrase';
+import type { Phrase } from '../../shared/errors';
 import { pruneUploads, storeUpload } from '../core/attachments/uploads';
 import { CSP } from '../core/csp';
 import { RequestGuard } from './request-guard';
 import { serveStatic } from './static-files';
 
-const MAX_UPLOAD = 200 * 1024 * 1024;
+const MAX_UPLOAD = 200_000_000;
+
+/** A request only a broken or foreign client makes: the page itself never does. */
+const callerBug = (message: Phrase) => errorInfo('INVALID_INPUT', { message, hint: phrase('err.callerBug.hint') });
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CSP,
@@ -47,7 +53,7 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
 
   const server: Server = createServer((req, res) => {
     void handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'INTERNAL_ERROR', message: 'Mailwright hit an unexpected problem.', hint: 'Try again.' } });
+      if (!res.headersSent) send(res, 500, { ok: false, error: internalError() });
       else res.destroy();
     });
   });
@@ -63,7 +69,7 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
       if (await serveStatic(opts.rendererDir, url.pathname, res, headers)) return;
       return void (res.writeHead(404, SECURITY_HEADERS), res.end());
     }
-    if (!state.guard!.tokenValid(req)) return send(res, 401, { ok: false, error: { code: 'INVALID_INPUT', message: 'Missing or wrong token.', hint: 'Open the address Mailwright printed at start-up.' } });
+    if (!state.guard!.tokenValid(req)) return send(res, 401, { ok: false, error: errorInfo('INVALID_INPUT', { message: phrase('err.web.token'), hint: phrase('err.web.token.hint') }) });
 
     if (url.pathname === '/api/events' && req.method === 'GET') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -72,11 +78,13 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
       req.on('close', () => streams.delete(res));
       return;
     }
-    if (req.method !== 'POST') return send(res, 405, { ok: false, error: { code: 'INVALID_INPUT', message: 'Use POST.', hint: '' } });
+    if (req.method !== 'POST') return send(res, 405, { ok: false, error: callerBug(phrase('err.web.usePost')) });
 
     if (url.pathname === '/api/upload') {
       const length = Number(req.headers['content-length'] ?? NaN);
-      if (!(length >= 0) || length > MAX_UPLOAD) return send(res, 413, { ok: false, error: { code: 'MESSAGE_TOO_LARGE', message: 'The file is too large to attach here.', hint: 'Attachments are limited to 200 MB.' } });
+      if (!(length >= 0) || length > MAX_UPLOAD) {
+        return send(res, 413, { ok: false, error: errorInfo('MESSAGE_TOO_LARGE', { message: phrase('err.web.uploadTooLarge'), hint: phrase('err.web.uploadTooLarge.hint', { mb: MAX_UPLOAD / 1_000_000 }) }) });
+      }
       const path = await storeUpload(core.dataDir, url.searchParams.get('name') ?? '', req);
       return send(res, 200, { ok: true, value: await core.attachments.register(path) });
     }
@@ -85,7 +93,7 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
     try {
       channel = decodeURIComponent(url.pathname.slice('/api/'.length));
     } catch {
-      return send(res, 400, { ok: false, error: { code: 'INVALID_INPUT', message: 'The channel name is not valid percent-encoding.', hint: '' } });
+      return send(res, 400, { ok: false, error: callerBug(phrase('err.web.badChannel')) });
     }
     let payload: unknown;
     try {
@@ -94,7 +102,7 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
       if (!(err instanceof BodyRefused)) throw err;
       // Unread, a large body would keep arriving: the connection goes with the answer.
       res.setHeader('Connection', 'close');
-      return send(res, err.status, { ok: false, error: { code: 'INVALID_INPUT', message: err.message, hint: err.status === 413 ? 'Send less at once: attach large files with the file picker (they are uploaded separately).' : 'This is a bug in the caller.' } });
+      return send(res, err.status, { ok: false, error: errorInfo('INVALID_INPUT', { message: err.why, hint: phrase(err.status === 413 ? 'err.web.requestTooLarge.hint' : 'err.callerBug.hint') }) });
     }
     send(res, 200, await invokeChannel(core.handlers, channel, payload));
   }

@@ -2,7 +2,10 @@
 // (the compiler checks) with the same {placeholders} (test/unit/i18n.test.ts checks).
 // A value is a string, or plural forms chosen by Intl.PluralRules on the `count` parameter.
 
+import { errorsEn } from './errors/en';
+
 export const en = {
+  ...errorsEn,
   'common.noSubject': '(no subject)',
   'common.cancel': 'Cancel',
   'common.close': 'Close',
@@ -208,6 +211,7 @@ export const en = {
   'outbox.group.scheduled': 'Scheduled',
   'outbox.group.sent': 'Sent',
   'outbox.group.cancelled': 'Cancelled',
+  'outbox.group.undone': 'Taken back (undone or edited)',
   'outbox.group.scheduled.note': 'Scheduled mail goes out only while Mailwright is running (the app, {serve} or {run}).',
   'outbox.itemLabel': '{subject}: {state}',
   'recipients.bcc': 'Bcc: {list}',
@@ -377,11 +381,11 @@ export const en = {
   'composer.format.plain': 'Plain text',
   'composer.imagesAttached.plain': 'Plain-text messages cannot show images: they were attached instead.',
   'composer.imagesAttached.large': 'Images over {size} were attached instead of inserted in the text.',
+  'composer.firstSteps': 'To start, send a test message: the Sandbox catches it on this computer, to see as delivered. Or add your own account.',
+  'composer.addAccount': 'Add an account',
   'composer.sandboxNote': 'Sandbox: the message is caught locally, not delivered.',
   'composer.sendLater': 'Send later…',
   'composer.send': 'Send',
-  'composer.firstSteps': 'To start, send a test message: the Sandbox catches it on this computer, to see as delivered. Or add your own account.',
-  'composer.addAccount': 'Add an account',
   'composer.sending': 'Sending…',
   'composer.sendTitle': 'Send (Ctrl+Enter)',
   'composer.chooseFiles': 'Choose files to attach',

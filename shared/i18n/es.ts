@@ -1,8 +1,10 @@
+import { errorsEs } from './errors/es';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Bandeja de salida (Outbox), Borrador (Draft), Enviar (Send),
 // Adjuntar (Attach), CC, CCO, cuenta (account), llavero del sistema (keychain).
 export const es: Messages = {
+  ...errorsEs,
   'common.noSubject': '(sin asunto)',
   'common.cancel': 'Cancelar',
   'common.close': 'Cerrar',
@@ -208,6 +210,7 @@ export const es: Messages = {
   'outbox.group.scheduled': 'Programados',
   'outbox.group.sent': 'Enviados',
   'outbox.group.cancelled': 'Cancelados',
+  'outbox.group.undone': 'Retirados (deshechos o editados)',
   'outbox.group.scheduled.note': 'El correo programado solo sale mientras Mailwright está en marcha (la aplicación, {serve} o {run}).',
   'outbox.itemLabel': '{subject}: {state}',
   'recipients.bcc': 'CCO: {list}',
@@ -379,10 +382,10 @@ export const es: Messages = {
   'composer.format.plain': 'Solo texto',
   'composer.imagesAttached.plain': 'Los mensajes de texto sin formato no pueden mostrar imágenes: se han adjuntado.',
   'composer.imagesAttached.large': 'Las imágenes de más de {size} se han adjuntado en lugar de insertarse en el texto.',
-  'composer.sandboxNote': 'Sandbox: el mensaje se queda en este equipo, no se entrega.',
-  'composer.sendLater': 'Enviar más tarde…',
   'composer.firstSteps': 'Para empezar, envía un mensaje de prueba: el Sandbox lo recoge en este equipo para verlo tal como llegará. O añade tu propia cuenta.',
   'composer.addAccount': 'Añadir una cuenta',
+  'composer.sandboxNote': 'Sandbox: el mensaje se queda en este equipo, no se entrega.',
+  'composer.sendLater': 'Enviar más tarde…',
   'composer.send': 'Enviar',
   'composer.sending': 'Enviando…',
   'composer.sendTitle': 'Enviar (Ctrl+Intro)',

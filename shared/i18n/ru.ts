@@ -1,8 +1,10 @@
+import { errorsRu } from './errors/ru';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Исходящие (Outbox), Черновик (Draft), Отправить (Send),
 // Прикрепить (Attach), Копия (Cc), Скрытая копия (Bcc), учётная запись (account), хранилище паролей (keychain).
 export const ru: Messages = {
+  ...errorsRu,
   'common.noSubject': '(без темы)',
   'common.cancel': 'Отмена',
   'common.close': 'Закрыть',
@@ -208,6 +210,7 @@ export const ru: Messages = {
   'outbox.group.scheduled': 'Запланированные',
   'outbox.group.sent': 'Отправленные',
   'outbox.group.cancelled': 'Отменённые',
+  'outbox.group.undone': 'Возвращены для правки или отменены',
   'outbox.group.scheduled.note': 'Запланированные письма уходят, только пока Mailwright запущен (приложение, {serve} или {run}).',
   'outbox.itemLabel': '{subject}: {state}',
   'recipients.bcc': 'Скрытая копия: {list}',
@@ -381,10 +384,10 @@ export const ru: Messages = {
   'composer.format.plain': 'Только текст',
   'composer.imagesAttached.plain': 'В письме без форматирования изображения не показываются, поэтому они прикреплены как вложения.',
   'composer.imagesAttached.large': 'Изображения больше {size} прикреплены как вложения, а не вставлены в текст.',
-  'composer.sandboxNote': 'Sandbox: письмо останется на компьютере и не будет доставлено.',
-  'composer.sendLater': 'Отправить позже…',
   'composer.firstSteps': 'Для начала отправьте пробное письмо: его поймает Sandbox на этом компьютере, и вы увидите его таким, каким его получат. Или добавьте свою учётную запись.',
   'composer.addAccount': 'Добавить учётную запись',
+  'composer.sandboxNote': 'Sandbox: письмо останется на компьютере и не будет доставлено.',
+  'composer.sendLater': 'Отправить позже…',
   'composer.send': 'Отправить',
   'composer.sending': 'Отправка…',
   'composer.sendTitle': 'Отправить (Ctrl+Enter)',

@@ -11,7 +11,7 @@ export type Messages = { readonly [K in MessageKey]: English[K] extends string ?
 
 /** The {names} in a message text, as a union of their names. */
 type Holes<S> = S extends `${string}{${infer P}}${infer Rest}` ? P | Holes<Rest> : never;
-type HolesOf<M> = M extends string ? Holes<M> : Holes<M[keyof M]>;
+export type HolesOf<M> = M extends string ? Holes<M> : Holes<M[keyof M]>;
 
 /** The parameters a key needs, by name: none, or an object with exactly its placeholders. */
 export type Params<K extends MessageKey> = [HolesOf<English[K]>] extends [never] ? [] : [Record<HolesOf<English[K]>, string | number>];

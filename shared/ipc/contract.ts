@@ -16,7 +16,7 @@ import type { DeliveredPreview } from '../model/message-view';
 import type { DiscoveredSettings } from '../model/discovery';
 import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
 import type { Mailbox } from '../model/mailbox';
-import { fingerprintSha256, headerText, mailboxText } from '../model/text';
+import { fingerprintSha256, headerText, mailboxText, refusal } from '../model/text';
 import { MAX_ADDED_BASE64 } from '../model/message-size';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
@@ -29,7 +29,7 @@ const noPayload = z.undefined();
 const byId = z.strictObject({ id: accountId });
 const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
 const byHandle = z.strictObject({ handle: z.string().max(80) });
-const itemId = z.string().regex(/^[a-z0-9]{9}-[a-f0-9]{12}$/, { message: 'is not an outbox item id' });
+const itemId = z.string().regex(/^[a-z0-9]{9}-[a-f0-9]{12}$/, refusal('err.input.itemId'));
 const byItem = z.strictObject({ id: itemId });
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const bySignIn = z.strictObject({ signInId: z.uuid() });
@@ -45,8 +45,8 @@ const doctorOptions = { rcpt: mailboxText.optional(), sendTestTo: mailboxText.op
 /** Settings typed into the form but maybe not saved: the doctor tests them as they are. */
 const doctorRequest = z.strictObject({
   accountId: accountId.optional(),
-  email: headerText(320).refine((s) => s.includes('@'), { message: 'is not an email address' }),
-  host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'is not a host name or IP address' }),
+  email: headerText(320).refine((s) => s.includes('@'), refusal('err.input.notEmail')),
+  host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.\-:[\]]+$/, refusal('err.input.host')),
   port: z.number().int().min(1).max(65535),
   security: z.enum(SECURITY_MODES),
   username: headerText(320).optional(),
@@ -99,7 +99,7 @@ export const contract = {
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
-  'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, { message: 'is not base64' }) }), response: returns<AttachmentInfo>(), ...large },
+  'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, refusal('err.input.base64')) }), response: returns<AttachmentInfo>(), ...large },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>(), ...large },
   /** Every message, newest first; or one page of them (the view takes the whole list in pages of a few thousand). */
   'outbox:list': { request: z.strictObject({ after: z.strictObject({ createdAt: z.iso.datetime(), id: itemId }).optional(), limit: z.number().int().min(1).max(100_000) }).optional(), response: returns<OutboxItem[]>() },

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { fingerprintSha256, headerText } from './text';
+import { fingerprintSha256, headerText, refusal } from './text';
 
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
 export type Security = (typeof SECURITY_MODES)[number];
 
-export const accountId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, { message: 'is not an account id' });
+export const accountId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, refusal('err.input.accountId'));
 
 /** Sign-in presets; 'issuer' is any OAuth2 / OpenID Connect provider named by its issuer URL. */
 export const OAUTH_PROVIDERS = ['microsoft', 'google', 'issuer'] as const;
@@ -14,11 +14,12 @@ export type OAuthProvider = (typeof OAUTH_PROVIDERS)[number];
 export const issuerUrl = z
   .string()
   .max(2000)
-  .regex(/^[\x21-\x7E]+$/, { message: 'is not a URL' })
-  .refine((s) => URL.canParse(s) && (new URL(s).protocol === 'https:' || (new URL(s).protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(s).hostname))), {
-    message: 'is not an https:// URL (http:// only for a provider on this computer)',
-  });
-const oauthScope = z.string().min(1).max(500).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, { message: 'is not an OAuth scope (no spaces or quotes)' });
+  .regex(/^[\x21-\x7E]+$/, refusal('err.input.url'))
+  .refine(
+    (s) => URL.canParse(s) && (new URL(s).protocol === 'https:' || (new URL(s).protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(s).hostname))),
+    refusal('err.input.httpsUrl'),
+  );
+const oauthScope = z.string().min(1).max(500).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, refusal('err.input.scope'));
 
 /** How an account signs in with OAuth2: the provider, and the app registration to sign in with. */
 export const oauthInput = z.strictObject({
@@ -28,7 +29,7 @@ export const oauthInput = z.strictObject({
   /** The preset's scopes when omitted. */
   scopes: z.array(oauthScope).min(1).max(20).optional(),
   /** Your own app registration; else MAILWRIGHT_OAUTH_<PROVIDER>_CLIENT_ID or settings.json. */
-  clientId: z.string().min(1).max(300).regex(/^[\x21-\x7E]+$/, { message: 'is not a client ID' }).optional(),
+  clientId: z.string().min(1).max(300).regex(/^[\x21-\x7E]+$/, refusal('err.input.clientId')).optional(),
   /** Google desktop clients have one (Google does not treat it as secret); kept with the tokens all the same. */
   clientSecret: z.string().min(1).max(300).optional(),
 });
@@ -45,14 +46,14 @@ export interface OAuthSettings {
 /** What a user edits. The password is write-only: it goes to the keychain and never comes back. */
 export const accountInput = z.strictObject({
   id: accountId.optional(),
-  name: headerText(80).refine((s) => s.trim().length > 0, { message: 'must not be empty' }),
+  name: headerText(80).refine((s) => s.trim().length > 0, refusal('err.input.empty')),
   displayName: headerText(200).default(''),
-  email: headerText(320).refine((s) => /^[^\s@<>]+@[^\s@<>]+$/.test(s), { message: 'is not an email address' }),
+  email: headerText(320).refine((s) => /^[^\s@<>]+@[^\s@<>]+$/.test(s), refusal('err.input.notEmail')),
   host: z
     .string()
     .min(1)
     .max(253)
-    .regex(/^[A-Za-z0-9.\-:[\]]+$/, { message: 'is not a host name or IP address' }),
+    .regex(/^[A-Za-z0-9.\-:[\]]+$/, refusal('err.input.host')),
   port: z.number().int().min(1).max(65535),
   security: z.enum(SECURITY_MODES),
   username: headerText(320).optional(),

@@ -1,4 +1,4 @@
-import type { ErrorInfo } from '../errors';
+import type { ErrorInfo, Phrase } from '../errors';
 
 // The SMTP doctor's report: one phase after another, each passed, failed or skipped.
 // 'token' runs first, for OAuth2 accounts only: an access token from the secret store, or a refresh.
@@ -14,7 +14,10 @@ export interface TestPhase extends Partial<ErrorInfo> {
   name: PhaseName;
   status: PhaseStatus;
   ms: number;
+  /** A short note in English (the command line prints it); data such as an address or a server's greeting stays as it came. */
   note?: string;
+  /** The same note as a catalogue phrase, when it is in words of ours: the window says it in the user's language. */
+  noteText?: Phrase;
   field?: SettingField;
 }
 

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { headerText, mailboxText } from './text';
+import { headerText, mailboxText, refusal } from './text';
 
 /** An attachment as the renderer knows it: an opaque handle issued by main, never a path. */
 export const attachmentRef = z.strictObject({
-  handle: z.string().regex(/^att_[A-Za-z0-9_-]{16,64}$/, { message: 'is not an attachment handle' }),
+  handle: z.string().regex(/^att_[A-Za-z0-9_-]{16,64}$/, refusal('err.input.attachment')),
 });
 export type AttachmentRef = z.infer<typeof attachmentRef>;
 
-const recipients = z.array(mailboxText).max(500, { message: 'at most 500 recipients per field' });
+const recipients = z.array(mailboxText).max(500);
 
 /** A message as the composer hands it over; `draft` adds the rule that someone must receive it. */
 export const draftFields = z.strictObject({
@@ -33,10 +33,7 @@ export const draftFields = z.strictObject({
     .optional(),
 });
 
-export const draft = draftFields.refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, {
-  message: 'needs at least one recipient',
-  path: ['to'],
-});
+export const draft = draftFields.refine((d) => d.to.length + d.cc.length + d.bcc.length > 0, { ...refusal('err.input.needsRecipient'), path: ['to'] });
 export type Draft = z.output<typeof draft>;
 export type DraftInput = z.input<typeof draft>;
 
@@ -59,7 +56,7 @@ export interface AttachmentInfo {
  * (half-typed addresses are fine here; they are checked when the message is sent).
  */
 export const savedDraftInput = z.strictObject({
-  id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/, { message: 'is not a draft id' }).optional(),
+  id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/, refusal('err.input.draftId')).optional(),
   accountId: z.string().max(64).default(''),
   to: headerText(20_000).default(''),
   cc: headerText(20_000).default(''),

@@ -5,6 +5,7 @@ import { AccountStore } from '../../electron/core/accounts/account-store';
 import { tempDir } from '../helpers/temp-dir';
 import { MemorySecretStore } from '../helpers/memory-secret-store';
 import { keychainUnavailable, secretsLocked } from '../../electron/core/secrets/secret-store';
+import { phrase } from '../../shared/i18n/errors/phrase';
 
 const base = { name: 'Work', email: 'me@example.test', host: 'smtp.example.test', port: 587, security: 'starttls' as const, username: 'me' };
 
@@ -87,7 +88,7 @@ describe('AccountStore', () => {
     };
     expect((await store.get(saved.id)).login).toMatchObject({ method: 'password', state: 'unavailable' });
     secrets.get = async () => {
-      throw secretsLocked('locked', 'unlock it');
+      throw secretsLocked({ message: phrase('err.vault.locked') });
     };
     expect((await store.get(saved.id)).login).toMatchObject({ method: 'password', state: 'locked' });
   });

@@ -99,11 +99,11 @@ describe('parseMailbox', () => {
     ['Ivan <ivan@пример.рф>', 'ivan@пример.рф', 'Ivan'],
     ['bücher@bücher.de', 'bücher@bücher.de', ''],
   ])('parses %s', (text, address, name) => {
-    expect(parseMailbox(text, 'To')).toEqual({ address, name });
+    expect(parseMailbox(text, 'to')).toEqual({ address, name });
   });
 
   it.each(['not an address', 'a@', '@b.test', 'a@b.test, c@d.test', 'a b@c.test', 'a@-b.test', 'a@b.test c@d.test'])('refuses %s', (text) => {
-    expect(() => parseMailbox(text, 'To')).toThrow(/To:/);
+    expect(() => parseMailbox(text, 'to')).toThrow(/To:/);
   });
 
   it.each([
@@ -112,7 +112,7 @@ describe('parseMailbox', () => {
   ])('refuses %s as INVALID_INPUT with the reason the composer shows', (text, message) => {
     let thrown: unknown;
     try {
-      parseMailbox(text, 'To');
+      parseMailbox(text, 'to');
     } catch (err) {
       thrown = err;
     }

@@ -23,7 +23,7 @@ describe('contract schemas', () => {
   it('needs a recipient', () => {
     const result = draft.safeParse({ ...good, to: [] });
     expect(result.success).toBe(false);
-    expect(result.error?.issues[0]?.message).toMatch(/recipient/);
+    expect(result.error?.issues[0]?.message).toBe('err.input.needsRecipient');
   });
 
   it('refuses unknown keys (no smuggled attachment paths)', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Handlers } from '../../electron/core/handlers';
 import { invokeChannel } from '../../electron/core/invoke';
-import { MailwrightError } from '../../electron/core/errors';
+import { storageFailed } from '../../electron/core/errors';
 
 const calls: unknown[] = [];
 const handlers = new Proxy({} as Handlers, {
   get: (_t, name) => async (req: unknown) => {
     calls.push([name, req]);
-    if (name === 'outbox:list') throw new MailwrightError('STORAGE_FAILED', 'disk gone', 'fix it');
+    if (name === 'outbox:list') throw storageFailed('outbox', new Error('disk gone'));
     if (name === 'sandbox:list') throw new TypeError('a bug');
     return 'value';
   },
@@ -36,7 +36,15 @@ describe('invokeChannel', () => {
   });
 
   it('turns named errors into the envelope and hides unexpected ones', async () => {
-    expect(await invokeChannel(handlers, 'outbox:list', undefined)).toEqual({ ok: false, error: { code: 'STORAGE_FAILED', message: 'disk gone', hint: 'fix it' } });
+    expect(await invokeChannel(handlers, 'outbox:list', undefined)).toEqual({
+      ok: false,
+      error: {
+        code: 'STORAGE_FAILED',
+        message: 'Could not write the message to the outbox: disk gone.',
+        hint: 'Check that the data directory exists, is writable and that the disk is not full.',
+        text: { message: [{ key: 'err.storage.outbox' }], hint: [{ key: 'err.storage.hint' }], quote: 'disk gone' },
+      },
+    });
     const logged: string[] = [];
     const r = await invokeChannel(handlers, 'sandbox:list', undefined, (m) => logged.push(m));
     expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL_ERROR' } });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Account, AccountInput, LastTest, LoginStatus, OAuthSettings } from '../../../shared/model/account';
 import { accountInput } from '../../../shared/model/account';
 import type { SecretBackend } from '../../../shared/model/secrets';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { CachedJsonFile } from '../fs/cached-json-file';
@@ -43,8 +44,10 @@ export const SANDBOX_ACCOUNT_ID = 'sandbox';
 
 function refuseTakenName(file: AccountsFile, name: string, id?: string): void {
   const clash = file.accounts.some((a) => a.name.toLowerCase() === name.trim().toLowerCase() && a.id !== id);
-  if (clash || name.trim().toLowerCase() === 'sandbox') throw invalidInput(`An account named "${name.trim()}" already exists.`, 'Choose another name.');
+  if (clash || name.trim().toLowerCase() === 'sandbox') throw invalidInput(phrase('err.account.nameTaken', { name: name.trim() }), phrase('err.account.nameTaken.hint'));
 }
+
+const noSuchAccount = (id: string) => invalidInput(phrase('err.account.noSuchId', { id }), phrase('err.input.accountId.hint'));
 
 /**
  * Whether an edit would send the stored password somewhere the user never typed it for: another
@@ -106,7 +109,7 @@ export class AccountStore {
       try {
         await writeFileAtomic(this.file, JSON.stringify(file, null, 2) + '\n');
       } catch (err) {
-        throw storageFailed('the accounts file', err);
+        throw storageFailed('accounts', err);
       }
       return result;
     });
@@ -155,7 +158,7 @@ export class AccountStore {
   async getStored(id: string): Promise<StoredAccount> {
     const { accounts } = await this.all();
     const found = accounts.find((a) => a.id === id);
-    if (!found) throw invalidInput(`There is no account with id "${id}".`, 'Pick one of the accounts in the list.');
+    if (!found) throw noSuchAccount(id);
     return found;
   }
 
@@ -163,7 +166,7 @@ export class AccountStore {
     const all = await this.list();
     const found = all.find((a) => a.name.toLowerCase() === name.toLowerCase());
     if (!found) {
-      throw invalidInput(`There is no account named "${name}".`, `Known accounts: ${all.map((a) => a.name).join(', ')}.`);
+      throw invalidInput(phrase('err.account.noSuchName', { name }), phrase('err.account.known.hint', { names: all.map((a) => a.name).join(', ') }));
     }
     return found;
   }
@@ -189,7 +192,7 @@ export class AccountStore {
    * vault carry an older password over a newer one.
    */
   private secretChange(id: string, change: () => Promise<void>): Promise<void> {
-    return withFileLock(accountSecretLock(this.deps.dataDir, id), 'the account’s secret', change);
+    return withFileLock(accountSecretLock(this.deps.dataDir, id), 'secret', change);
   }
 
   /** Refuse a name another account has, before anything else happens (a sign-in asks for it first). */
@@ -201,8 +204,8 @@ export class AccountStore {
   async setPasswordCommand(id: string, argv: string[]): Promise<Account> {
     await this.update(async (file) => {
       const account = file.accounts.find((a) => a.id === id);
-      if (!account) throw invalidInput(`There is no account with id "${id}".`);
-      if (!account.username) throw invalidInput(`${account.name} has no user name, so it never needs a password.`, 'Set the user name first (--user).');
+      if (!account) throw noSuchAccount(id);
+      if (!account.username) throw invalidInput(phrase('err.account.noUser', { account: account.name }), phrase('err.account.noUser.hint', { flag: code('--user') }));
       account.passwordCommand = argv;
       delete account.oauth;
       await this.secretChange(id, () => this.deps.secrets.delete(id)).catch(() => undefined); // the stored password, if any, is not used any more
@@ -212,14 +215,14 @@ export class AccountStore {
 
   private async saveWith(raw: AccountInput, how: { signedIn?: SignedInAccount }): Promise<Account> {
     const input = accountInput.parse(raw);
-    if (input.id === SANDBOX_ACCOUNT_ID) throw invalidInput('The Sandbox account is built in and cannot be changed.');
+    if (input.id === SANDBOX_ACCOUNT_ID) throw invalidInput(phrase('err.account.sandboxFixed'), phrase('err.account.sandbox.hint'));
     if (input.password && !input.username) {
-      throw invalidInput('A password was given without a user name.', 'Set the user name the server expects for login.');
+      throw invalidInput(phrase('err.account.passwordNoUser'), phrase('err.account.passwordNoUser.hint'));
     }
     const saved = await this.update(async (file) => {
       refuseTakenName(file, input.name, input.id);
       const index = input.id ? file.accounts.findIndex((a) => a.id === input.id) : -1;
-      if (input.id && index < 0) throw invalidInput(`There is no account with id "${input.id}".`);
+      if (input.id && index < 0) throw noSuchAccount(input.id);
       const id = input.id ?? randomUUID();
       const previous = index >= 0 ? file.accounts[index] : undefined;
       const stored: StoredAccount = {
@@ -260,11 +263,11 @@ export class AccountStore {
   }
 
   async remove(id: string): Promise<void> {
-    if (id === SANDBOX_ACCOUNT_ID) throw invalidInput('The Sandbox account is built in and cannot be removed.');
+    if (id === SANDBOX_ACCOUNT_ID) throw invalidInput(phrase('err.account.sandboxKept'), phrase('err.account.sandbox.hint'));
     await this.update(async (file) => {
       const before = file.accounts.length;
       file.accounts = file.accounts.filter((a) => a.id !== id);
-      if (file.accounts.length === before) throw invalidInput(`There is no account with id "${id}".`);
+      if (file.accounts.length === before) throw noSuchAccount(id);
       if (file.defaultAccountId === id) file.defaultAccountId = SANDBOX_ACCOUNT_ID;
       await this.secretChange(id, () => this.deps.secrets.delete(id)).catch((err: unknown) => {
         // The account is gone either way; a password left behind in an unreachable keychain is harmless but worth saying.
@@ -275,7 +278,7 @@ export class AccountStore {
 
   async setDefault(id: string): Promise<Account> {
     await this.update(async (file) => {
-      if (id !== SANDBOX_ACCOUNT_ID && !file.accounts.some((a) => a.id === id)) throw invalidInput(`There is no account with id "${id}".`);
+      if (id !== SANDBOX_ACCOUNT_ID && !file.accounts.some((a) => a.id === id)) throw noSuchAccount(id);
       file.defaultAccountId = id;
     });
     return this.get(id);
@@ -288,7 +291,7 @@ export class AccountStore {
       if (id === SANDBOX_ACCOUNT_ID) file.sandboxSignature = value;
       else {
         const account = file.accounts.find((a) => a.id === id);
-        if (!account) throw invalidInput(`There is no account with id "${id}".`);
+        if (!account) throw noSuchAccount(id);
         if (value) account.signature = value;
         else delete account.signature;
       }

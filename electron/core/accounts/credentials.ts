@@ -1,4 +1,5 @@
 import { quote } from 'shell-quote';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../errors';
 import { runPasswordCommand } from '../secrets/password-command';
 import type { SecretStore } from '../secrets/secret-store';
@@ -14,11 +15,10 @@ export type Login =
 
 /** A password account whose password is not stored: the user must give it, as with a lost sign-in. */
 export const noPasswordStored = (account: StoredAccount) =>
-  new MailwrightError(
-    'SIGN_IN_REQUIRED',
-    `No password is stored for ${account.name}.`,
-    `Enter the password (Accounts → Edit), or \`printf '%s' "$PASS" | mailwright account password ${quote([account.name])} --password-stdin\`. Its messages wait in the outbox until then.`,
-  );
+  new MailwrightError('SIGN_IN_REQUIRED', {
+    message: phrase('err.account.noPassword', { account: account.name }),
+    hint: phrase('err.account.noPassword.hint', { command: code(`printf '%s' "$PASS" | mailwright account password ${quote([account.name])} --password-stdin`) }),
+  });
 
 /**
  * The login of an account: none (no user name), a password from the secret store or its

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { basename, extname } from 'node:path';
 import type { AttachmentInfo } from '../../../shared/model/draft';
-import { MailwrightError } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { MailwrightError, systemWords } from '../errors';
 import { withoutControls } from './file-name';
 
 export interface RegisteredAttachment extends AttachmentInfo {
@@ -18,22 +19,21 @@ const TYPES: Record<string, string> = {
   '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** Why a file cannot be read, in words, without its path: paths stay in main, the renderer only knows names. */
-function why(cause: unknown): string {
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return 'it is no longer there (moved or deleted)';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission to read it was refused';
-  if (code === 'EISDIR') return 'it is a folder';
-  return code ? `the system said ${code}` : ((cause as Error).message ?? String(cause));
-}
+/** Why a file cannot be read, named without its path: paths stay in main, the renderer only knows names. */
+type Unreadable = 'gone' | 'denied' | 'folder' | 'notFile' | 'changed';
+const BY_CODE: Record<string, Unreadable> = { ENOENT: 'gone', ENOTDIR: 'gone', EACCES: 'denied', EPERM: 'denied', EISDIR: 'folder' };
 
-export const unreadable = (name: string, cause?: unknown) =>
-  new MailwrightError(
+/** An attachment that cannot be read: for a reason of ours, or an error of the system (its code, or its words when it has none). */
+export const unreadable = (name: string, cause?: unknown, reason?: Unreadable) => {
+  const errno = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const known = reason ?? (errno ? BY_CODE[errno] : undefined);
+  const quote = known || cause === undefined ? undefined : (errno ?? systemWords(cause));
+  return new MailwrightError(
     'ATTACHMENT_UNREADABLE',
-    `The attachment "${name}" cannot be read${cause ? `: ${why(cause)}` : ''}.`,
-    'Check that the file still exists and is readable, or remove it from the message and attach it again.',
+    { message: phrase(known ? `err.attachment.${known}` : 'err.attachment.unreadable', { name }), hint: phrase('err.attachment.unreadable.hint'), ...(quote ? { quote } : {}) },
     { cause },
   );
+};
 
 /**
  * Files chosen by the user (native dialog, CLI argument), known to everyone else only by an
@@ -53,7 +53,7 @@ export class AttachmentRegistry {
     } catch (err) {
       throw unreadable(name, err);
     }
-    if (!stat.isFile()) throw unreadable(name, new Error('it is not a regular file'));
+    if (!stat.isFile()) throw unreadable(name, undefined, 'notFile');
     const handle = `att_${randomBytes(16).toString('base64url')}`;
     const entry: RegisteredAttachment = {
       handle,
@@ -76,7 +76,7 @@ export class AttachmentRegistry {
   resolve(handle: string): RegisteredAttachment {
     const entry = this.byHandle.get(handle);
     if (!entry) {
-      throw new MailwrightError('INVALID_INPUT', 'The message refers to an attachment that was never picked.', 'Attach the file again.');
+      throw new MailwrightError('INVALID_INPUT', { message: phrase('err.attachment.neverPicked'), hint: phrase('err.input.attachment.hint') });
     }
     return entry;
   }
@@ -91,7 +91,7 @@ export class AttachmentRegistry {
       throw unreadable(entry.name, err);
     }
     if (stat.size !== entry.size || stat.mtimeMs !== entry.mtimeMs) {
-      throw unreadable(entry.name, new Error('it changed after it was attached'));
+      throw unreadable(entry.name, undefined, 'changed');
     }
     return entry;
   }

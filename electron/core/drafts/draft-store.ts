@@ -6,6 +6,7 @@ import { savedDraftInput, type SavedDraft } from '../../../shared/model/draft';
 import type { z } from 'zod';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput, storageFailed } from '../errors';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 
@@ -43,7 +44,7 @@ export class DraftStore {
       await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
       await writeFileAtomic(this.path(id), JSON.stringify(file));
     } catch (err) {
-      throw storageFailed('the draft', err);
+      throw storageFailed('draft', err);
     }
     return { id, updatedAt: file.updatedAt };
   }
@@ -79,7 +80,7 @@ export class DraftStore {
   }
 
   async remove(id: string): Promise<void> {
-    if (!/^d_[A-Za-z0-9_-]+$/.test(id)) throw invalidInput('That is not a draft id.');
+    if (!/^d_[A-Za-z0-9_-]+$/.test(id)) throw invalidInput(phrase('err.draft.badId'), phrase('err.input.draftId.hint'));
     await fs.rm(this.path(id), { force: true });
   }
 }

@@ -3,7 +3,8 @@
 import type { Result } from '../../../shared/errors';
 import { parseMailto } from '../../../shared/model/mailto';
 import { textToHtml } from '../../../shared/model/text-to-html';
-import { MailwrightError } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { errorInfo } from '../errors';
 import type { Handlers } from '../handlers';
 import { invokeChannel } from '../invoke';
 
@@ -17,7 +18,7 @@ const MAX_SUBJECT = 998;
  */
 export async function draftFromMailto(handlers: Handlers, url: string): Promise<Result<{ id: string }>> {
   const parsed = parseMailto(url);
-  if (!parsed) return { ok: false, error: new MailwrightError('INVALID_INPUT', `"${url.slice(0, 200)}" is not a mailto: link.`, 'Pass a URL that starts with mailto: (quoted, on a command line).').info };
+  if (!parsed) return { ok: false, error: errorInfo('INVALID_INPUT', { message: phrase('err.mailto.notLink', { text: url.slice(0, 200) }), hint: phrase('err.mailto.notLink.hint') }) };
   // A subject longer than a subject may be (a link that put a whole text there) used to fail the
   // whole link; now the subject is cut and the full text opens the body, so nothing is lost.
   const chars = [...parsed.subject]; // code points: never half of an emoji

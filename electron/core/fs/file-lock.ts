@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../errors';
 
 /**
@@ -8,7 +9,10 @@ import { MailwrightError } from '../errors';
  * died and it went stale). For short read-modify-write steps on files that are not in a
  * database: the secrets vault, an OAuth refresh that must not race another process's.
  */
-export async function withFileLock<T>(path: string, what: string, work: () => Promise<T>): Promise<T> {
+/** What a lock guards, named in the error when another process holds it too long. */
+export type LockedThing = 'vault' | 'signIn' | 'secret' | 'secrets';
+
+export async function withFileLock<T>(path: string, what: LockedThing, work: () => Promise<T>): Promise<T> {
   let release: () => Promise<void>;
   try {
     release = await lockfile.lock(path, {
@@ -25,7 +29,7 @@ export async function withFileLock<T>(path: string, what: string, work: () => Pr
       onCompromised: () => undefined,
     });
   } catch (err) {
-    throw new MailwrightError('BUSY', `Another Mailwright process has held ${what} for too long.`, 'Nothing needs to change: it is tried again in a moment. If it keeps happening, stop the other Mailwright processes (app, command line) on this data directory.', { cause: err });
+    throw new MailwrightError('BUSY', { message: phrase('err.lock.busy', { what: phrase(`err.lock.${what}`) }), hint: phrase('err.lock.busy.hint') }, { cause: err });
   }
   try {
     return await work();
@@ -35,7 +39,7 @@ export async function withFileLock<T>(path: string, what: string, work: () => Pr
 }
 
 /** Several locks at once, always taken in the same order, so two holders can never wait on each other. */
-export function withFileLocks<T>(paths: readonly string[], what: string, work: () => Promise<T>): Promise<T> {
+export function withFileLocks<T>(paths: readonly string[], what: LockedThing, work: () => Promise<T>): Promise<T> {
   const [first, ...rest] = [...paths].sort();
   return first === undefined ? work() : withFileLock(first, what, () => withFileLocks(rest, what, work));
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Channel, ParsedRequestOf, ResponseOf } from '../../../shared/ipc/contract';
 import type { Core } from '../core';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput } from '../errors';
 import type { DiscoveryDeps } from '../accounts/discovery/discover';
 import { accountHandlers } from './accounts';
@@ -36,7 +37,7 @@ export function createHandlers(core: Core, host: HostCapabilities = {}): Handler
     ...accountHandlers(core, host),
     ...secretsHandlers(core),
     'attachments:pick': async () => {
-      if (!host.pickFiles) throw invalidInput('There is no file picker here.', 'Use the browser’s file chooser or drag files into the composer.');
+      if (!host.pickFiles) throw invalidInput(phrase('err.noFilePicker'), phrase('err.noFilePicker.hint'));
       const paths = await host.pickFiles();
       return Promise.all(paths.map((p) => attachments.register(p)));
     },

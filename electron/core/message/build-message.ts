@@ -8,7 +8,7 @@ import type { Draft } from '../../../shared/model/draft';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { unreadable } from '../attachments/attachment-registry';
 import { IO_CHUNK, lazyFileStream } from '../fs/io-chunk';
-import { parseMailbox, type Mailbox } from './addresses';
+import { parseMailbox, type AddressField, type Mailbox } from './addresses';
 
 export interface Sender {
   displayName: string;
@@ -81,12 +81,12 @@ export function inlineImages(html: string, domain: string): { html: string; part
 
 /** Parse and check every address of a draft before anything is written or sent. */
 export function draftMailboxes(d: Draft) {
-  const list = (field: string, values: string[]) => values.map((v) => parseMailbox(v, field));
+  const list = (field: AddressField, values: string[]) => values.map((v) => parseMailbox(v, field));
   return {
-    to: list('To', d.to),
-    cc: list('Cc', d.cc),
-    bcc: list('Bcc', d.bcc),
-    replyTo: d.replyTo ? parseMailbox(d.replyTo, 'Reply-To') : undefined,
+    to: list('to', d.to),
+    cc: list('cc', d.cc),
+    bcc: list('bcc', d.bcc),
+    replyTo: d.replyTo ? parseMailbox(d.replyTo, 'replyTo') : undefined,
   };
 }
 

@@ -4,7 +4,8 @@ import type { ErrorInfo } from '../../../shared/errors';
 import type { DeliverySummary, OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { Clock } from '../clock';
-import { MailwrightError } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { errorInfo, MailwrightError } from '../errors';
 import type { CoreEvents } from '../events';
 import { readChunkFor } from '../fs/io-chunk';
 import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
@@ -80,7 +81,7 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Del
     // No transport (a locked keychain, a removed account): still say which server it was for.
     if (ctx.host === '?') ctx = contextOf(await deps.accounts.getStored(item.accountId).catch(() => undefined));
     const error = failure.fileError
-      ? new MailwrightError('STORAGE_FAILED', `The message file in the outbox could not be read (${failure.fileError.message}), so it was not sent.`, 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.').info
+      ? errorInfo('STORAGE_FAILED', { message: phrase('err.outbox.fileUnreadable'), hint: phrase('err.outbox.fileUnreadable.hint'), quote: failure.fileError.message })
       : mapSmtpError(err, ctx).info;
     return { ok: false, error, afterWholeMessage: !!failure.wholeMessage && !error.smtp?.code };
   }

@@ -1,12 +1,14 @@
 import { stat } from 'node:fs/promises';
-import type { ErrorInfo } from '../../../shared/errors';
+import type { ErrorInfo, Phrase } from '../../../shared/errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { translator } from '../../../shared/i18n/translate';
 import type { Draft, DraftBack } from '../../../shared/model/draft';
 import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import { draftFromEml } from './eml-to-draft';
 import type { Clock } from '../clock';
-import { invalidInput, MailwrightError, storageFailed } from '../errors';
+import { errorInfo, invalidInput, MailwrightError, storageFailed, withHint } from '../errors';
 import type { CoreEvents } from '../events';
 import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
@@ -59,7 +61,15 @@ const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 /** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
 const LOOK_EVERY_MS = 30_000;
 /** Why a user's action on a message is refused while another process holds its claim (the CLI tells it apart). */
-export const BUSY_ELSEWHERE = 'Another Mailwright process (the app or the command line) is working on this message right now.';
+/** The message a refusal names when another process holds the item (the command line tells it apart by these words). */
+export const BUSY_ELSEWHERE = translator('en')('err.outbox.busyElsewhere');
+
+/** What the user asked of an item, by the name of its button (outbox.action.*). */
+type OutboxAction = 'edit' | 'send-now' | 'reschedule' | 'cancel' | 'retry' | 'resend' | 'mark-sent';
+
+/** "“Send now” is not possible for a message that is “Sent”": the button and the state as the outbox shows them. */
+const notAllowed = (action: OutboxAction, state: OutboxState, hint: Phrase) =>
+  invalidInput(phrase('err.outbox.notAllowed', { action: phrase(`outbox.action.${action}`), state: phrase(`outbox.state.${state}`) }), hint);
 
 /** How long the pages after a first page are cut from its listing (a view takes 10,000 messages in three pages, well under a second). */
 const LISTING_KEPT_MS = 10_000;
@@ -116,7 +126,7 @@ export class OutboxService {
 
   private async load(id: string): Promise<OutboxItem> {
     const item = await this.deps.store.get(id);
-    if (!item) throw invalidInput(`There is no outbox item "${id}".`, 'Pick an item from the outbox list.');
+    if (!item) throw invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
     return item;
   }
 
@@ -145,11 +155,7 @@ export class OutboxService {
           if (item?.state !== 'sending') return;
           await this.transition(item, {
             state: 'outcome-unknown',
-            error: new MailwrightError(
-              'OUTCOME_UNKNOWN',
-              'Mailwright stopped while this message was being sent; the server may or may not have it.',
-              'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
-            ).info,
+            error: errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') }),
           });
         });
         if (done) break;
@@ -175,12 +181,12 @@ export class OutboxService {
     // A folder that cannot be made or a claim that cannot be written (a read-only or full disk) is
     // a storage failure with its hint, not an unexpected error: the draft stays in the composer.
     await store.init().catch((err: unknown) => {
-      throw storageFailed('the message to the outbox', err);
+      throw storageFailed('outbox', err);
     });
     const created = this.now();
     const undo = draft.options?.undoSeconds ?? 0;
     const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
-    if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput('The chosen send time is in the past.', 'Pick a time in the future, or send now.');
+    if (sendAt && sendAt.getTime() < created.getTime() - 60_000) throw invalidInput(phrase('err.outbox.pastTime'), phrase('err.outbox.pastTime.hint'));
     const id = store.newId(created);
     const immediate = undo <= 0 && !sendAt;
     // Due now with a sending slot free: committed as "sending" and delivered under the claim it was
@@ -197,7 +203,7 @@ export class OutboxService {
     const run = this.exclusive(id, async () => {
       // Claimed while it is built, so another process's start-up repair leaves its files alone.
       const release = await store.claim(id).catch((err: unknown) => {
-        throw storageFailed('the message to the outbox', err);
+        throw storageFailed('outbox', err);
       });
       try {
         const item = await this.build(draft, account, id, created, undo, sendAt, sendNow);
@@ -235,7 +241,7 @@ export class OutboxService {
       built = await buildMessageFile(draft, account, attachments, store.tmpPath(id), created);
     } catch (err) {
       if (err instanceof MailwrightError) throw err;
-      throw new MailwrightError('STORAGE_FAILED', `The message could not be written to the outbox: ${(err as Error).message}`, 'Check free disk space and that the data directory is writable.', { cause: err });
+      throw storageFailed('outbox', err);
     }
     this.deps.checkpoint?.('built');
     const item: OutboxItem = {
@@ -270,7 +276,7 @@ export class OutboxService {
       // Not queued (a full disk, found by the storage-fault tests): take back every file of this id
       // now, rather than leave a built message beside the outbox until the next start's repair.
       await store.discard(id);
-      throw err instanceof MailwrightError ? err : storageFailed('the message to the outbox', err);
+      throw err instanceof MailwrightError ? err : storageFailed('outbox', err);
     }
     this.deps.checkpoint?.('committed');
     return item;
@@ -458,11 +464,10 @@ export class OutboxService {
     // .eml is never sent — a server would deliver half a message (found by the storage-fault tests).
     const onDisk = await stat(this.deps.store.emlPath(queued)).then((s) => s.size, () => -1);
     if (onDisk !== queued.size) {
-      const error = new MailwrightError(
-        'STORAGE_FAILED',
-        onDisk < 0 ? 'The message file is missing from the outbox, so it was not sent.' : `The message file in the outbox is damaged or incomplete (${onDisk} of ${queued.size} bytes), so it was not sent.`,
-        'The copy on disk was changed or lost: open it as a new draft (or edit it), check it, and send it again.',
-      ).info;
+      const error = errorInfo('STORAGE_FAILED', {
+        message: onDisk < 0 ? phrase('err.outbox.fileMissing') : phrase('err.outbox.fileDamaged', { have: onDisk, size: queued.size }),
+        hint: phrase('err.outbox.fileDamaged.hint'),
+      });
       await this.transition(queued, { state: 'failed', error }, ['dueAt']);
       return;
     }
@@ -495,7 +500,12 @@ export class OutboxService {
   /** After a failed attempt: the duplicate window, a retry with backoff, or failed for good. */
   private async failed(item: OutboxItem, error: ErrorInfo, afterWholeMessage: boolean): Promise<void> {
     if (afterWholeMessage) {
-      const unknown = new MailwrightError('OUTCOME_UNKNOWN', `The whole message went out, but the server's answer never came (${error.message.charAt(0).toLowerCase()}${error.message.slice(1).replace(/\.$/, '')}): the server may have it.`, 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.').info;
+      // What broke off (the connection lost…) follows as a sentence of its own, in its own words.
+      const unknown = errorInfo('OUTCOME_UNKNOWN', {
+        message: [phrase('err.outbox.noAnswer'), ...(error.text?.message ?? [])],
+        hint: phrase('err.outbox.noAnswer.hint'),
+        ...(error.text?.quote ? { quote: error.text.quote } : {}),
+      });
       await this.transition(item, { state: 'outcome-unknown', error: unknown });
       return;
     }
@@ -511,7 +521,7 @@ export class OutboxService {
       this.lookBy(now + wait);
       return;
     }
-    const final = isTemporary(error.code) ? { ...error, hint: `${error.hint} Mailwright gave up retrying after ${item.attempts} attempts.` } : error;
+    const final = isTemporary(error.code) ? withHint(error, [...(error.text?.hint ?? []), phrase('err.outbox.gaveUp', { count: item.attempts })]) : error;
     await this.transition(item, { state: 'failed', error: final });
   }
 
@@ -521,7 +531,7 @@ export class OutboxService {
   undo(id: string): Promise<DraftBack> {
     return this.claimed(id, async () => {
       const item = await this.load(id);
-      if (item.state !== 'held') throw invalidInput(item.state === 'sending' || item.state === 'sent' ? 'Too late to undo: the message is already on its way.' : 'Only a message in its undo window can be undone.', 'The outbox shows what happened to it.');
+      if (item.state !== 'held') throw invalidInput(phrase(item.state === 'sending' || item.state === 'sent' ? 'err.outbox.tooLateToUndo' : 'err.outbox.notInUndo'), phrase('err.outbox.whatHappened.hint'));
       return this.takeBack(item);
     });
   }
@@ -530,7 +540,7 @@ export class OutboxService {
   edit(id: string): Promise<DraftBack> {
     return this.claimed(id, async () => {
       const item = await this.load(id);
-      if (!(['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed'] as OutboxState[]).includes(item.state)) throw invalidInput(`Cannot edit a message that is ${item.state}.`, 'Re-open it as a new draft instead.');
+      if (!(['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed'] as OutboxState[]).includes(item.state)) throw notAllowed('edit', item.state, phrase('err.outbox.reopen.hint'));
       return this.takeBack(item);
     });
   }
@@ -567,7 +577,7 @@ export class OutboxService {
    */
   private async claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
     const ran = await this.ifClaimed(id, work);
-    if (!ran) throw invalidInput(BUSY_ELSEWHERE, 'Look at the outbox again in a moment: it shows what became of it.');
+    if (!ran) throw invalidInput(phrase('err.outbox.busyElsewhere'), phrase('err.outbox.busyElsewhere.hint'));
     return ran.value;
   }
 
@@ -575,7 +585,7 @@ export class OutboxService {
   private ifClaimed<T>(id: string, work: () => Promise<T>): Promise<{ value: T } | undefined> {
     return this.exclusive(id, async () => {
       const release = await this.deps.store.claim(id).catch((err: unknown) => {
-        throw storageFailed('the change to the message', err);
+        throw storageFailed('change', err);
       });
       if (!release) return undefined;
       try {
@@ -586,10 +596,10 @@ export class OutboxService {
     });
   }
 
-  private async act(id: string, allowed: readonly OutboxState[], what: string, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {
+  private async act(id: string, allowed: readonly OutboxState[], what: OutboxAction, change: (item: OutboxItem) => Partial<OutboxItem>, drop: Array<keyof OutboxItem> = []) {
     const next = await this.claimed(id, async () => {
       const item = await this.load(id);
-      if (!allowed.includes(item.state)) throw invalidInput(`Cannot ${what} a message that is ${item.state}.`, 'The outbox shows what can be done with it.');
+      if (!allowed.includes(item.state)) throw notAllowed(what, item.state, phrase('err.outbox.whatCanBeDone.hint'));
       return this.transition(item, change(item), drop);
     });
     // Once the claim is let go: a look that found the item still claimed here would pass it by.
@@ -597,7 +607,7 @@ export class OutboxService {
     return next;
   }
 
-  sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in'], 'send now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false, sendAtNextRun: true }));
+  sendNow = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in'], 'send-now', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), overdue: false, sendAtNextRun: true }));
   reschedule = (id: string, at: Date) =>
     this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed'], 'reschedule', () => ({ state: 'scheduled', dueAt: at.toISOString(), overdue: false, giveUpAt: new Date(at.getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['sendAtNextRun']);
   cancel = (id: string) => this.act(id, ['held', 'scheduled', 'retrying', 'needs-sign-in', 'failed', 'outcome-unknown'], 'cancel', () => ({ state: 'cancelled' }), ['dueAt']);
@@ -612,7 +622,7 @@ export class OutboxService {
     }));
   /** The user checked: send the same bytes again (same Message-ID, so duplicates can be recognised). */
   resend = (id: string) => this.act(id, ['outcome-unknown'], 'resend', () => ({ state: 'scheduled', dueAt: this.now().toISOString(), sendAtNextRun: true, giveUpAt: new Date(this.now().getTime() + (this.deps.retry ?? DEFAULT_RETRY).lifetimeMs).toISOString() }), ['error']);
-  markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark as sent', () => ({ state: 'sent' }), ['error']);
+  markSent = (id: string) => this.act(id, ['outcome-unknown'], 'mark-sent', () => ({ state: 'sent' }), ['error']);
 
   /**
    * An account can log in again (signed in, a password given, the vault unlocked; every account

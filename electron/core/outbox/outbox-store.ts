@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { AddressObject } from 'mailparser';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { byNewest } from '../../../shared/model/outbox-groups';
-import { storageFailed } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { errorInfo, storageFailed } from '../errors';
 import { fsyncDir, readJsonFile, removeStaleTemps, writeFileAtomic } from '../fs/atomic-file';
 import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
 import { claimBinds, claimHeld, removeStaleClaim, takeClaim } from '../fs/claim-file';
@@ -120,7 +121,7 @@ export class OutboxStore {
       await fsyncDir(this.outboxDir);
       await this.save(item);
     } catch (err) {
-      throw storageFailed('the message to the outbox', err);
+      throw storageFailed('outbox', err);
     }
   }
 
@@ -212,11 +213,7 @@ export class OutboxStore {
       ...(state === 'sent'
         ? {}
         : {
-            error: {
-              code: 'STORAGE_FAILED',
-              message: 'The outbox record of this message was damaged; its exact bytes were kept, but whether it was sent is unknown.',
-              hint: 'Check whether it arrived, then open it as a new draft to send it again (Bcc recipients were not kept), or cancel it. The damaged record is kept beside it on disk.',
-            },
+            error: errorInfo('STORAGE_FAILED', { message: phrase('err.outbox.damagedRecord'), hint: phrase('err.outbox.damagedRecord.hint') }),
           }),
     };
   }

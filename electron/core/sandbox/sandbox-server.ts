@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { SMTPServer } from 'smtp-server';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../shared/model/sandbox';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput } from '../errors';
 import { readMessage } from '../message/read-message';
 import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
@@ -108,7 +109,7 @@ export class SandboxServer implements SandboxEndpoint {
 
   async get(id: string): Promise<CaughtMessage> {
     const summary = await readJsonFile<CaughtMessageSummary>(join(this.dir, `${id}.json`));
-    if (!summary) throw invalidInput(`There is no caught message "${id}".`, 'Pick a message from the sandbox list.');
+    if (!summary) throw invalidInput(phrase('err.sandbox.noMessage', { id }), phrase('err.sandbox.noMessage.hint'));
     const { visible, ...view } = await readMessage(await fs.readFile(join(this.dir, `${id}.eml`)));
     // Messages caught by an older version have no bcc in their summary: worked out again here.
     return { ...summary, ...view, bcc: summary.bcc ?? blindCopies(summary.envelopeTo, visible) };

@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
-import { parse, quote } from 'shell-quote';
+import { parse, quote as shellQuote } from 'shell-quote';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput } from '../errors';
 import { secretsLocked } from './secret-store';
 
 /** How long a password command may take (a password manager asking for its own unlock included). */
 export const PASSWORD_COMMAND_TIMEOUT_MS = 10_000;
+
+const EXAMPLE = code('pass show smtp/work');
 
 /**
  * A command line as the user typed it (`pass show smtp/work`), split into the argv it runs with.
@@ -17,14 +20,11 @@ export function parsePasswordCommand(line: string): string[] {
   for (const token of parse(line, (name) => ({ variable: name }) as never)) {
     if (typeof token !== 'string') {
       const what = 'variable' in token ? `$${String(token.variable)}` : 'op' in token ? (token.op === 'glob' ? token.pattern : token.op) : '#';
-      throw invalidInput(
-        `The password command may not contain shell syntax (${what}): it runs without a shell.`,
-        'Give one program and its arguments, e.g. `pass show smtp/work`; put pipes, variables or redirections in a script and give the script.',
-      );
+      throw invalidInput(phrase('err.passwordCommand.shell', { what: code(what) }), phrase('err.passwordCommand.shell.hint', { example: EXAMPLE }));
     }
     words.push(token);
   }
-  if (!words.length || !words[0]) throw invalidInput('The password command is empty.', 'Give the program that prints the password, e.g. `pass show smtp/work`.');
+  if (!words.length || !words[0]) throw invalidInput(phrase('err.passwordCommand.empty'), phrase('err.passwordCommand.empty.hint', { example: EXAMPLE }));
   return words;
 }
 
@@ -34,7 +34,7 @@ export function withoutOurSecrets(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** The command as one line again, for showing it. */
-export const showPasswordCommand = (argv: readonly string[]) => quote([...argv]);
+export const showPasswordCommand = (argv: readonly string[]) => shellQuote([...argv]);
 
 /**
  * Run a password command (msmtp's `passwordeval`) without a shell and return the first line it
@@ -48,18 +48,21 @@ export function runPasswordCommand(argv: readonly string[], accountName: string,
       const secret = stdout.split(/\r?\n/, 1)[0] ?? '';
       // Its error output's first line explains most failures; it is kept out only if it repeats the secret.
       const said = stderr.split(/\r?\n/).find((l) => l.trim())?.trim().slice(0, 200);
-      const saidPart = said && !(secret && said.includes(secret)) ? `: ${said}` : '';
+      const quote = said && !(secret && said.includes(secret)) ? said : undefined;
+      const run = code(shown);
       if (err) {
         const e = err as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
+        const program = code(argv[0]!);
         const why =
-          e.code === 'ENOENT' ? `${argv[0]} was not found` :
-          e.code === 'EACCES' ? `${argv[0]} cannot be run (permission denied)` :
-          e.killed && e.signal === 'SIGTERM' ? `it did not finish within ${timeoutMs / 1000} s` :
-          e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? 'it printed far more than a password' :
-          typeof e.code === 'number' ? `it exited with status ${e.code}` : `it failed (${e.signal ?? e.code ?? e.message})`;
-        return reject(secretsLocked(`The password command of ${accountName} gave no password: ${why}${saidPart}.`, `Run \`${shown}\` yourself to see what it needs (an unlocked password manager, a PATH entry), or change it with \`mailwright account password ${quote([accountName])} --password-command …\`.`));
+          e.code === 'ENOENT' ? phrase('err.passwordCommand.why.notFound', { program }) :
+          e.code === 'EACCES' ? phrase('err.passwordCommand.why.denied', { program }) :
+          e.killed && e.signal === 'SIGTERM' ? phrase('err.passwordCommand.why.timeout', { seconds: timeoutMs / 1000 }) :
+          e.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? phrase('err.passwordCommand.why.tooMuch') :
+          typeof e.code === 'number' ? phrase('err.passwordCommand.why.status', { status: String(e.code) }) : phrase('err.passwordCommand.why.other', { reason: String(e.signal ?? e.code ?? e.message) });
+        const change = code(`mailwright account password ${shellQuote([accountName])} --password-command …`);
+        return reject(secretsLocked({ message: phrase('err.passwordCommand.failed', { account: accountName, why }), hint: phrase('err.passwordCommand.failed.hint', { command: run, change }), quote }));
       }
-      if (!secret) return reject(secretsLocked(`The password command of ${accountName} printed nothing on its first line${saidPart}.`, `Run \`${shown}\` yourself: it must print the password on its first line.`));
+      if (!secret) return reject(secretsLocked({ message: phrase('err.passwordCommand.nothing', { account: accountName }), hint: phrase('err.passwordCommand.nothing.hint', { command: run }), quote }));
       resolve(secret);
     });
   });

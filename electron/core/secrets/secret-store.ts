@@ -1,4 +1,6 @@
-import { MailwrightError } from '../errors';
+import type { Phrase } from '../../../shared/errors';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
+import { MailwrightError, systemWords, type Words } from '../errors';
 
 /** Where account secrets (passwords, OAuth token sets) live. Only main holds one; nothing it returns crosses to the renderer. */
 export interface SecretStore {
@@ -8,16 +10,14 @@ export interface SecretStore {
 }
 
 /** A secret that exists but cannot be read now: a locked vault, a password command that failed. */
-export const secretsLocked = (message: string, hint: string, cause?: unknown) => new MailwrightError('SECRETS_LOCKED', message, hint, { cause });
+export const secretsLocked = (words: Words, cause?: unknown) => new MailwrightError('SECRETS_LOCKED', words, { cause });
 
-const KEYCHAIN_HINT: Record<string, string> = {
-  linux:
-    'Mailwright keeps secrets in the Secret Service. Start one (log in to a desktop session with GNOME Keyring or KWallet, or run under `dbus-run-session` with `gnome-keyring-daemon --unlock`), or keep them in an encrypted vault instead: set MAILWRIGHT_PASSPHRASE, or choose the vault under Settings → Passwords and sign-ins.',
-  darwin: 'Mailwright keeps secrets in the macOS Keychain. Unlock the login keychain in Keychain Access, or keep them in an encrypted vault instead (Settings → Passwords and sign-ins).',
-  win32: 'Mailwright keeps secrets in the Windows Credential Manager. Make sure it is running, or keep them in an encrypted vault instead (Settings → Passwords and sign-ins).',
+const KEYCHAIN_HINT: Record<string, Phrase> = {
+  linux: phrase('err.keychain.linux.hint', { session: code('dbus-run-session'), daemon: code('gnome-keyring-daemon --unlock'), env: code('MAILWRIGHT_PASSPHRASE') }),
+  darwin: phrase('err.keychain.darwin.hint'),
+  win32: phrase('err.keychain.win32.hint'),
 };
 
 export function keychainUnavailable(cause: unknown): MailwrightError {
-  const reason = (cause as Error)?.message ?? String(cause);
-  return new MailwrightError('KEYCHAIN_UNAVAILABLE', `The system keychain cannot be reached: ${reason}`, KEYCHAIN_HINT[process.platform] ?? KEYCHAIN_HINT.linux!, { cause });
+  return new MailwrightError('KEYCHAIN_UNAVAILABLE', { message: phrase('err.keychain.unreachable'), hint: KEYCHAIN_HINT[process.platform] ?? KEYCHAIN_HINT.linux!, quote: systemWords(cause) }, { cause });
 }

@@ -85,7 +85,7 @@ export class Secrets implements SecretStore {
     // Under each account's lock: a refresh must not rotate a token between its copy and its removal.
     return withFileLocks(
       accountIds.map((id) => accountSecretLock(this.deps.dataDir, id)),
-      'the accounts’ secrets',
+      'secrets',
       async () => {
         const moving: Record<string, string> = {};
         for (const id of accountIds) {

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { MailwrightError } from '../errors';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
+import { MailwrightError, systemWords } from '../errors';
 import { secretsLocked } from './secret-store';
 
 // The encrypted vault's file format: AES-256-GCM over the secrets as JSON, the key derived from
@@ -101,7 +102,7 @@ export function parseVaultFile(text: string, path: string): VaultFile {
 /** Decrypt; a wrong key (the passphrase, or a vault rewritten with another one) is SECRETS_LOCKED. */
 export function open(key: VaultKey, file: VaultFile): VaultSecrets {
   if (!sameKdf(key.kdf, file.kdf)) {
-    throw secretsLocked('The secrets vault was locked again with another passphrase.', 'Unlock it with the current passphrase.');
+    throw secretsLocked({ message: phrase('err.vault.relocked'), hint: phrase('err.vault.relocked.hint') });
   }
   let text: string;
   try {
@@ -110,7 +111,7 @@ export function open(key: VaultKey, file: VaultFile): VaultSecrets {
     decipher.setAuthTag(Buffer.from(file.tag, 'base64'));
     text = Buffer.concat([decipher.update(Buffer.from(file.data, 'base64')), decipher.final()]).toString('utf8');
   } catch (err) {
-    throw secretsLocked('The passphrase does not open the secrets vault.', 'Type the passphrase again (it is case-sensitive), or set MAILWRIGHT_PASSPHRASE to the right one.', err);
+    throw secretsLocked({ message: phrase('err.vault.wrongPassphrase'), hint: phrase('err.vault.wrongPassphrase.hint', { env: code('MAILWRIGHT_PASSPHRASE') }) }, err);
   }
   const secrets = (JSON.parse(text) as { secrets?: unknown }).secrets;
   if (!secrets || typeof secrets !== 'object') throw new Error('vault content has no secrets');
@@ -118,4 +119,4 @@ export function open(key: VaultKey, file: VaultFile): VaultSecrets {
 }
 
 const damaged = (path: string, cause: unknown) =>
-  new MailwrightError('STORAGE_FAILED', `The secrets vault ${path} cannot be read: ${(cause as Error)?.message ?? String(cause)}.`, 'Restore the file from a backup, or move it away and add the accounts’ passwords again.', { cause });
+  new MailwrightError('STORAGE_FAILED', { message: phrase('err.vault.unreadable', { path }), hint: phrase('err.vault.unreadable.hint'), quote: systemWords(cause) }, { cause });

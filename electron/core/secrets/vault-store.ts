@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
-import { invalidInput, MailwrightError, storageFailed } from '../errors';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
+import { invalidInput, MailwrightError, storageFailed, systemWords } from '../errors';
 import { writeFileAtomic } from '../fs/atomic-file';
 import { withFileLock } from '../fs/file-lock';
 import type { SecretStore } from './secret-store';
@@ -8,7 +9,8 @@ import { deriveKey, open, parseVaultFile, sameKdf, seal, type VaultFile, type Va
 
 export const MIN_PASSPHRASE = 8;
 
-const lockedHint = 'Unlock it in the window, or give the command line its passphrase (MAILWRIGHT_PASSPHRASE or --passphrase-stdin).';
+const lockedHint = phrase('err.vault.locked.hint', { env: code('MAILWRIGHT_PASSPHRASE'), flag: code('--passphrase-stdin') });
+const createFirst = phrase('err.vault.createFirst.hint', { command: code('mailwright secrets use-vault') });
 
 /**
  * Secrets in an encrypted file in the data directory, for machines where no keychain answers.
@@ -47,7 +49,7 @@ export class VaultSecretStore implements SecretStore {
   unlock(passphrase: string): Promise<void> {
     return this.guessed(async () => {
       const file = await this.read();
-      if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first (Settings → Passwords and sign-ins, or `mailwright secrets use-vault`).');
+      if (!file) throw invalidInput(phrase('err.vault.none'), createFirst);
       const key = await deriveKey(passphrase, file.kdf);
       open(key, file); // SECRETS_LOCKED on a wrong passphrase; nothing is written
       this.key = key;
@@ -93,8 +95,8 @@ export class VaultSecretStore implements SecretStore {
   /** A new vault holding `initial`; refused when one exists (it would be overwritten). */
   async create(passphrase: string, initial: VaultSecrets = {}): Promise<void> {
     checkPassphrase(passphrase);
-    await withFileLock(this.path, 'the secrets vault', async () => {
-      if (await this.read()) throw invalidInput('A secrets vault already exists in this data directory.', 'Unlock it with its passphrase instead.');
+    await withFileLock(this.path, 'vault', async () => {
+      if (await this.read()) throw invalidInput(phrase('err.vault.exists'), phrase('err.vault.exists.hint'));
       const key = await deriveKey(passphrase);
       await this.write(seal(key, initial));
       this.key = key;
@@ -105,9 +107,9 @@ export class VaultSecretStore implements SecretStore {
   /** Re-encrypt under a new passphrase in one atomic replace; a wrong current passphrase changes nothing. */
   async changePassphrase(current: string, next: string): Promise<void> {
     checkPassphrase(next);
-    await this.guessed(() => withFileLock(this.path, 'the secrets vault', async () => {
+    await this.guessed(() => withFileLock(this.path, 'vault', async () => {
       const file = await this.read();
-      if (!file) throw invalidInput('There is no secrets vault in this data directory.', 'Create one first.');
+      if (!file) throw invalidInput(phrase('err.vault.none'), createFirst);
       const secrets = open(await deriveKey(current, file.kdf), file);
       const key = await deriveKey(next);
       await this.write(seal(key, secrets));
@@ -122,8 +124,8 @@ export class VaultSecretStore implements SecretStore {
     if (this.passphraseRefused) throw this.passphraseRefused;
     if (this.passphrase === undefined) {
       throw this.key
-        ? secretsLocked('The secrets vault was locked again with another passphrase.', 'Unlock it with the current passphrase.')
-        : secretsLocked('The secrets vault is locked.', lockedHint);
+        ? secretsLocked({ message: phrase('err.vault.relocked'), hint: phrase('err.vault.relocked.hint') })
+        : secretsLocked({ message: phrase('err.vault.locked'), hint: lockedHint });
     }
     // One derivation (128 MiB, a few hundred ms) for however many secrets are asked for at once.
     const passphrase = this.passphrase;
@@ -141,9 +143,9 @@ export class VaultSecretStore implements SecretStore {
   }
 
   private rewrite(change: (secrets: VaultSecrets) => void): Promise<void> {
-    return withFileLock(this.path, 'the secrets vault', async () => {
+    return withFileLock(this.path, 'vault', async () => {
       const file = await this.read();
-      if (!file) throw secretsLocked('There is no secrets vault to write to.', 'Create one first (Settings → Passwords and sign-ins, or `mailwright secrets use-vault`).');
+      if (!file) throw secretsLocked({ message: phrase('err.vault.noneToWrite'), hint: createFirst });
       const key = await this.keyFor(file);
       const secrets = open(key, file);
       change(secrets);
@@ -157,7 +159,7 @@ export class VaultSecretStore implements SecretStore {
       text = await fs.readFile(this.path, 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new MailwrightError('STORAGE_FAILED', `Could not read the secrets vault: ${(err as Error).message}`, 'Check that the data directory and its secrets.vault file are readable by you.', { cause: err });
+      throw new MailwrightError('STORAGE_FAILED', { message: phrase('err.vault.cannotRead'), hint: phrase('err.vault.cannotRead.hint'), quote: systemWords(err) }, { cause: err });
     }
     return parseVaultFile(text, this.path);
   }
@@ -166,13 +168,13 @@ export class VaultSecretStore implements SecretStore {
     try {
       await writeFileAtomic(this.path, JSON.stringify(file) + '\n');
     } catch (err) {
-      throw storageFailed('the secrets vault', err);
+      throw storageFailed('vault', err);
     }
   }
 }
 
 function checkPassphrase(passphrase: string): void {
   if ([...passphrase].length < MIN_PASSPHRASE) {
-    throw invalidInput(`The passphrase is too short: use at least ${MIN_PASSPHRASE} characters.`, 'A few unrelated words make a passphrase that is long and easy to remember.');
+    throw invalidInput(phrase('err.vault.shortPassphrase', { count: MIN_PASSPHRASE }), phrase('err.vault.shortPassphrase.hint'));
   }
 }

@@ -33,7 +33,7 @@ export class SettingsStore {
     try {
       await writeFileAtomic(this.path, JSON.stringify({ ...kept, ...next }, null, 1));
     } catch (err) {
-      throw storageFailed('the settings', err);
+      throw storageFailed('settings', err);
     }
     for (const listener of this.listeners) listener(next);
     return next;

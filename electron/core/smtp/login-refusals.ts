@@ -1,4 +1,5 @@
-import type { ErrorCode } from '../../../shared/errors';
+import type { ErrorCode, Phrase } from '../../../shared/errors';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
 
 /** How the account logs in, as far as reading a server's refusal needs to know. */
 export type LoginKind = 'none' | 'password' | 'oauth2';
@@ -13,8 +14,8 @@ export interface RefusalContext {
 
 export interface Refusal {
   code: ErrorCode;
-  message: string;
-  hint: string;
+  message: Phrase;
+  hint: Phrase;
 }
 
 /** The enhanced status code of a reply (RFC 3463), e.g. "5.7.30" from "550 5.7.30 Basic authentication…". */
@@ -32,26 +33,28 @@ export function enhancedStatus(reply: string | undefined): string | undefined {
  */
 export function loginRefusal(replyCode: number | undefined, reply: string | undefined, ctx: RefusalContext, atLogin: boolean): Refusal | undefined {
   const status = enhancedStatus(reply);
-  const account = ctx.accountName ? ` for ${ctx.accountName}` : '';
+  const host = ctx.host;
+  const account = ctx.accountName;
   if (status === '5.7.30') {
+    const command = code('mailwright account add … --oauth microsoft');
     return {
       code: 'AUTH_UNSUPPORTED',
-      message: `${ctx.host} no longer accepts a password for sending: basic authentication is turned off for this organisation.`,
-      hint: `Sign in with Microsoft instead${account} (Accounts → Edit → Sign in with Microsoft, or \`mailwright account add … --oauth microsoft\`).`,
+      message: phrase('err.login.basicAuthOff', { host }),
+      hint: account ? phrase('err.login.useMicrosoftFor.hint', { account, command }) : phrase('err.login.useMicrosoft.hint', { command }),
     };
   }
   if (status === '5.7.139') {
     return {
       code: 'AUTH_FAILED',
-      message: `${ctx.host} refused the login: SMTP AUTH is disabled for this mailbox or organisation.`,
-      hint: 'A Microsoft 365 administrator must turn on Authenticated SMTP for the mailbox (admin center → Users → Mail → Manage email apps, or Set-CASMailbox -SmtpClientAuthenticationDisabled $false), for password and OAuth2 sign-in alike.',
+      message: phrase('err.login.smtpAuthDisabled', { host }),
+      hint: phrase('err.login.smtpAuthDisabled.hint', { command: code('Set-CASMailbox -SmtpClientAuthenticationDisabled $false') }),
     };
   }
   if (atLogin && replyCode === 534 && status === '5.7.9') {
     return {
       code: 'AUTH_FAILED',
-      message: `${ctx.host} wants an app password, not your account password.`,
-      hint: `Create an app password (Google Account → Security → App passwords; it needs 2-Step Verification) and use it as the password${account}, or sign in with Google instead.`,
+      message: phrase('err.login.appPassword', { host }),
+      hint: account ? phrase('err.login.appPasswordFor.hint', { account }) : phrase('err.login.appPassword.hint'),
     };
   }
   if (replyCode === 530) {
@@ -59,20 +62,16 @@ export function loginRefusal(replyCode: number | undefined, reply: string | unde
     return ctx.login === 'none'
       ? {
           code: 'SIGN_IN_REQUIRED',
-          message: `${ctx.host} requires a login before it takes mail, and this account has none set.`,
-          hint: `Set the user name and password${account} (Accounts → Edit); the user name is often the full address.`,
+          message: phrase('err.login.requiredNone', { host }),
+          hint: account ? phrase('err.login.setLoginFor.hint', { account }) : phrase('err.login.setLogin.hint'),
         }
-      : {
-          code: 'AUTH_FAILED',
-          message: `${ctx.host} requires a login before it takes mail, and did not take this account's.`,
-          hint: 'Check the security setting: many servers offer login only after STARTTLS (port 587) or on implicit TLS (port 465).',
-        };
+      : { code: 'AUTH_FAILED', message: phrase('err.login.requiredNotTaken', { host }), hint: phrase('err.login.requiredNotTaken.hint') };
   }
   if (atLogin && ctx.login === 'oauth2' && replyCode !== undefined && replyCode >= 500) {
     return {
       code: 'AUTH_FAILED',
-      message: `${ctx.host} refused the signed-in access token.`,
-      hint: `Sign in again as the owner of ${ctx.email ?? 'this address'} (the token is for the account you sign in with, and the user name must be that mailbox); some providers also need SMTP login enabled for the mailbox.`,
+      message: phrase('err.login.tokenRefused', { host }),
+      hint: ctx.email ? phrase('err.login.tokenRefused.hint', { email: ctx.email }) : phrase('err.login.tokenRefusedNoEmail.hint'),
     };
   }
   return undefined;

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'node:tls';
 import type { StoredAccount } from '../accounts/account-store';
 import type { Login } from '../accounts/credentials';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../errors';
 import { probeCertificate } from './certificate-probe';
 
@@ -41,8 +42,7 @@ async function tlsOptions(account: StoredAccount, timeoutMs: number): Promise<Co
   if (presented.fingerprint256 !== pin) {
     throw new MailwrightError(
       'CERT_UNTRUSTED',
-      `The certificate of ${account.host} is not the one you pinned.`,
-      'The server now presents a different certificate. If you expected the change, pin the new fingerprint; otherwise do not send: the connection may be intercepted.',
+      { message: phrase('err.cert.notPinned', { host: account.host }), hint: phrase('err.cert.notPinned.hint') },
       { details: { presentedSha256: presented.fingerprint256, pinnedSha256: pin } },
     );
   }

@@ -2,6 +2,8 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 import type { Handlers } from '../../core/handlers';
 import { invokeChannel } from '../../core/invoke';
+import { errorInfo } from '../../core/errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 
 /**
  * Register every contract channel a window may call on ipcMain. Trust boundary: the renderer is untrusted. Only
@@ -12,7 +14,7 @@ export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers
   for (const channel of WINDOW_CHANNELS) {
     ipcMain.handle(wireName(channel), (event, payload: unknown) => {
       if (!isOwnFrame(event)) {
-        return { ok: false, error: { code: 'INVALID_INPUT', message: 'Refused: the request did not come from a Mailwright window.', hint: 'This is not something a user can cause.' } };
+        return { ok: false, error: errorInfo('INVALID_INPUT', { message: phrase('err.notOwnWindow'), hint: phrase('err.notOwnWindow.hint') }) };
       }
       return invokeChannel(handlers, channel, payload, log);
     });

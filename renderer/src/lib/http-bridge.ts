@@ -1,4 +1,5 @@
-import type { Result } from '../../../shared/errors';
+import type { ErrorText, Result } from '../../../shared/errors';
+import { englishOf } from '../../../shared/i18n/errors/say';
 import type { MailwrightApi } from '../../../shared/ipc/bridge';
 import type { EventName } from '../../../shared/ipc/contract';
 import type { AttachmentInfo } from '../../../shared/model/draft';
@@ -8,10 +9,11 @@ export interface BrowserExtras {
   upload(file: File): Promise<Result<AttachmentInfo>>;
 }
 
-const networkError = (err: unknown): Result<never> => ({
-  ok: false,
-  error: { code: 'INTERNAL_ERROR', message: `Mailwright is not reachable: ${(err as Error).message}`, hint: 'Check that `mailwright serve` is still running, then reload.' },
-});
+/** The server did not answer: said like main's errors (keys, the browser's own words quoted), English alongside. */
+const networkError = (err: unknown): Result<never> => {
+  const text: ErrorText = { message: [{ key: 'err.web.unreachable' }], hint: [{ key: 'err.web.unreachable.hint', params: { command: { code: 'mailwright serve' } } }], quote: (err as Error).message };
+  return { ok: false, error: { code: 'INTERNAL_ERROR', ...englishOf(text), text } };
+};
 
 /**
  * The bridge in browser mode: the same methods the preload exposes in Electron (typed by the same

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import { SANDBOX_ACCOUNT_ID } from '../../../electron/core/accounts/account-store';
+import { errorInfo } from '../../../electron/core/errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import { createFakeElectron } from '../../helpers/fake-electron';
 
 const dataDir = await fs.mkdtemp('/tmp/mw-wiring-');
@@ -108,6 +110,16 @@ describe('the Electron composition root (faked electron module)', () => {
     started.core.events.emit('outbox:changed', { ...failed, id: 'n2' });
     await new Promise((r) => setTimeout(r, 50));
     expect(fake.notifications).toHaveLength(1);
+  });
+
+  it('notifies in the language the window speaks, the error said from its catalogue keys', async () => {
+    await started.core.settings.save({ notifyFailures: true, language: 'ru' });
+    const error = errorInfo('SERVER_TEMPORARY', { message: phrase('err.smtp.lost', { where: 'smtp.example.test:587' }), hint: phrase('err.smtp.lost.hint') });
+    started.core.events.emit('outbox:changed', { id: 'n3', subject: '', state: 'sending' } as unknown as OutboxItem);
+    started.core.events.emit('outbox:changed', { id: 'n3', subject: '', state: 'failed', error } as unknown as OutboxItem);
+    await vi.waitFor(() => expect(fake.notifications).toHaveLength(2));
+    expect(fake.notifications[1]).toEqual({ title: 'Письмо не отправлено', body: '(без темы) — Соединение с smtp.example.test:587 прервалось.' });
+    await started.core.settings.save({ language: 'system' });
   });
 
   it('retries waiting mail at once on wake from sleep and when the network comes back', async () => {

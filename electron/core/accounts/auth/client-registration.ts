@@ -1,5 +1,6 @@
 import type { OAuthProvider } from '../../../../shared/model/account';
 import { providerLabel, type OAuthClientStatus } from '../../../../shared/model/sign-in';
+import { code, phrase } from '../../../../shared/i18n/errors/phrase';
 import { invalidInput } from '../../errors';
 import type { OAuthClients } from '../../../../shared/model/settings-schema';
 import { OAUTH_PRESETS, type OAuthPreset } from './oauth-presets';
@@ -35,18 +36,18 @@ export async function clientRegistration(
   const clientId = given.clientId ?? registration?.clientId;
   if (!clientId) {
     if (!preset || provider === 'issuer') {
-      throw invalidInput('No client ID was given for this provider.', 'Register Mailwright as a public (native) client at the provider, with the redirect URI http://127.0.0.1/, and give its client ID (--client-id, or "Your own app registration" in the form).');
+      throw invalidInput(phrase('err.registration.noClientId'), phrase('err.registration.noClientId.hint', { flag: code('--client-id') }));
     }
     throw invalidInput(
-      `No client ID is set for signing in with ${providerLabel({ provider: preset.id })}.`,
-      `Mailwright ships none: register an app (${preset.registration}; the README's "App registrations" says how), then give its client ID under "Your own app registration", as --client-id, as ${envName(preset, 'CLIENT_ID')}, or in settings.json.`,
+      phrase('err.registration.none', { provider: providerLabel({ provider: preset.id }) }),
+      phrase('err.registration.none.hint', { where: phrase(`err.registration.where.${preset.id}`), flag: code('--client-id'), env: code(envName(preset, 'CLIENT_ID')) }),
     );
   }
   const clientSecret = given.clientSecret ?? registration?.clientSecret;
   if (preset?.clientSecret === 'required' && !clientSecret) {
     throw invalidInput(
-      `${providerLabel({ provider: preset.id })} wants the client secret of your desktop app registration as well.`,
-      `Google shows it beside the client ID (it is not treated as a secret for desktop apps): give it under "Your own app registration", as --client-secret, or as ${envName(preset, 'CLIENT_SECRET')}.`,
+      phrase('err.registration.secret', { provider: providerLabel({ provider: preset.id }) }),
+      phrase('err.registration.secret.hint', { flag: code('--client-secret'), env: code(envName(preset, 'CLIENT_SECRET')) }),
     );
   }
   return { clientId, ...(clientSecret ? { clientSecret } : {}) };

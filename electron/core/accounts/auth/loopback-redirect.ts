@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../../errors';
 
 /** How long a sign-in waits for the browser to come back (RFC 8252's loopback listener). */
@@ -40,7 +41,7 @@ export async function listenForRedirect(host: 'localhost' | '127.0.0.1', waitMs 
   let port = 0;
   let redirectUri = '';
   const timer = setTimeout(() => {
-    settle?.reject(new MailwrightError('TIMEOUT', `Nobody finished the sign-in within ${waitMs / 60_000} minutes.`, 'Start the sign-in again and complete it in the browser tab that opens.'));
+    settle?.reject(new MailwrightError('TIMEOUT', { message: phrase('err.signIn.timeout', { count: waitMs / 60_000 }), hint: phrase('err.signIn.timeout.hint') }));
     settle = undefined;
     close();
   }, waitMs);
@@ -101,7 +102,7 @@ export async function listenForRedirect(host: 'localhost' | '127.0.0.1', waitMs 
     redirectUri,
     arrival,
     close() {
-      settle?.reject(new MailwrightError('SIGN_IN_REQUIRED', 'The sign-in was cancelled.', 'Start it again when you are ready.'));
+      settle?.reject(new MailwrightError('SIGN_IN_REQUIRED', { message: phrase('err.signIn.cancelled'), hint: phrase('err.signIn.cancelled.hint') }));
       settle = undefined;
       close();
     },

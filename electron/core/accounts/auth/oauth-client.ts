@@ -1,5 +1,7 @@
 import type { Configuration } from 'openid-client';
 import { quote } from 'shell-quote';
+import type { ErrorCode, Phrase } from '../../../../shared/errors';
+import { code, phrase } from '../../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../../errors';
 
 type OpenIdClient = typeof import('openid-client');
@@ -75,51 +77,49 @@ const networkCodes: Record<string, 'DNS_NOT_FOUND' | 'CONNECTION_REFUSED' | 'TIM
   UND_ERR_HEADERS_TIMEOUT: 'TIMEOUT',
 };
 
-export const signInRequired = (accountName: string, why: string) =>
-  new MailwrightError(
-    'SIGN_IN_REQUIRED',
-    `${accountName} needs you to sign in again: ${why}.`,
-    `Sign in again (Accounts → Sign in again, or \`mailwright account signin ${quote([accountName])}\`). Its messages wait in the outbox until then.`,
-  );
+/** The account must be signed in again: `why` says what happened; the provider's words, if any, are quoted as they came. */
+export const signInRequired = (accountName: string, why: Phrase, said?: string) =>
+  new MailwrightError('SIGN_IN_REQUIRED', {
+    message: phrase('err.oauth.signInAgain', { account: accountName, why }),
+    hint: phrase('err.oauth.signInAgain.hint', { command: code(`mailwright account signin ${quote([accountName])}`) }),
+    ...(said ? { quote: said } : {}),
+  });
 
 /**
  * What a provider's refusal means for the user, by the OAuth error code it answered with
- * (RFC 6749 §5.2, §4.1.2.1), never by its wording. The provider's words travel along as details.
+ * (RFC 6749 §5.2, §4.1.2.1), never by its wording. The provider's words travel along as the quote.
  */
 export function oauthError(err: unknown, ctx: OAuthErrorContext): MailwrightError {
   if (err instanceof MailwrightError) return err;
   const e = err as Error & { code?: string; error?: string; error_description?: string; status?: number; cause?: { code?: string; name?: string } };
   const host = URL.canParse(ctx.issuer) ? new URL(ctx.issuer).host : ctx.issuer;
-  const said = e.error ? `${e.error}${e.error_description ? `: ${e.error_description}` : ''}` : undefined;
-  const details = said ? { providerReply: said.slice(0, 500) } : undefined;
-  const make = (code: ConstructorParameters<typeof MailwrightError>[0], message: string, hint: string) => new MailwrightError(code, message, hint, { cause: err, details });
+  const said = e.error ? `${e.error}${e.error_description ? `: ${e.error_description}` : ''}`.slice(0, 500) : undefined;
+  const make = (code: ErrorCode, message: Phrase, hint: Phrase, quote = said) => new MailwrightError(code, { message, hint, ...(quote ? { quote } : {}) }, { cause: err });
 
   const network = networkCodes[e.cause?.code ?? ''] ?? (e.name === 'TimeoutError' || e.cause?.name === 'TimeoutError' ? 'TIMEOUT' : undefined);
   if (network) {
-    return make(network, `The sign-in server ${host} could not be reached (${e.cause?.code ?? 'timeout'}).`, 'Check that this computer is online, and the issuer URL for a provider of your own. Nothing was changed.');
+    const message = e.cause?.code ? phrase('err.oauth.unreachable', { host, reason: e.cause.code }) : phrase('err.oauth.unreachableTimeout', { host });
+    return make(network, message, phrase('err.oauth.unreachable.hint'));
   }
   if (e.code === 'OAUTH_AUTHORIZATION_RESPONSE_ERROR' || ctx.step === 'authorize') {
-    // The provider's words are in the message already: no details to repeat them.
-    if (e.error === 'access_denied') return new MailwrightError('SIGN_IN_REQUIRED', `The sign-in at ${host} was not completed: access was denied${e.error_description ? ` (${e.error_description})` : ''}.`, 'Sign in again and allow Mailwright to send mail for you.', { cause: err });
-    if (e.code === 'OAUTH_INVALID_RESPONSE') {
-      return make('AUTH_FAILED', `The answer to the sign-in did not match its request (state or issuer), so it was refused.`, 'Start the sign-in again from Mailwright, and finish it in the tab that opens.');
-    }
-    return make('AUTH_FAILED', `${host} refused the sign-in: ${said ?? e.message}.`, 'Check the app registration (client ID, redirect URI http://127.0.0.1 or http://localhost, the scopes) and sign in again.');
+    if (e.error === 'access_denied') return make('SIGN_IN_REQUIRED', phrase('err.oauth.denied', { host }), phrase('err.oauth.denied.hint'), e.error_description);
+    if (e.code === 'OAUTH_INVALID_RESPONSE') return make('AUTH_FAILED', phrase('err.oauth.mismatch'), phrase('err.oauth.mismatch.hint'));
+    return make('AUTH_FAILED', phrase('err.oauth.refused', { host }), phrase('err.oauth.refused.hint'), said ?? e.message);
   }
   if (e.error === 'invalid_grant') {
-    return ctx.step === 'refresh'
-      ? signInRequired(ctx.accountName ?? 'This account', `${host} no longer accepts its sign-in (${said})`)
-      : make('AUTH_FAILED', `${host} refused to exchange the sign-in's code (${said}).`, 'Sign in again; if it keeps failing, check the app registration’s redirect URI and that it is a public (desktop) client.');
+    return ctx.step === 'refresh' && ctx.accountName
+      ? signInRequired(ctx.accountName, phrase('err.oauth.why.refused', { host }), said)
+      : make('AUTH_FAILED', phrase('err.oauth.codeRefused', { host }), phrase('err.oauth.codeRefused.hint'));
   }
   if (e.error === 'invalid_client' || e.error === 'unauthorized_client') {
-    return make('AUTH_FAILED', `${host} refused Mailwright's app registration (${said}).`, 'Check the client ID (and, for a Google desktop client, its client secret), and that the registration is a public client allowed to use the authorization code flow.');
+    return make('AUTH_FAILED', phrase('err.oauth.clientRefused', { host }), phrase('err.oauth.clientRefused.hint'));
   }
-  if (e.error === 'invalid_scope') return make('INVALID_INPUT', `${host} refused the scopes asked for (${said}).`, 'Give the scopes this provider documents for SMTP, e.g. --scope for a provider of your own.');
+  if (e.error === 'invalid_scope') return make('INVALID_INPUT', phrase('err.oauth.scopeRefused', { host }), phrase('err.oauth.scopeRefused.hint', { flag: code('--scope') }));
   if ((e.status ?? 0) >= 500 || e.error === 'temporarily_unavailable' || e.error === 'server_error') {
-    return make('SERVER_TEMPORARY', `The sign-in server ${host} is having trouble (${said ?? `HTTP ${e.status}`}).`, 'Nothing needs to change: try again in a few minutes.');
+    return make('SERVER_TEMPORARY', phrase('err.oauth.trouble', { host }), phrase('err.smtp.temporary.hint'), said ?? `HTTP ${e.status}`);
   }
   if (ctx.step === 'discovery') {
-    return make('INVALID_INPUT', `No OAuth2 or OpenID Connect provider answers at ${ctx.issuer} (${e.message}).`, 'Check the issuer URL: its /.well-known/openid-configuration (or oauth-authorization-server) must describe the provider.');
+    return make('INVALID_INPUT', phrase('err.oauth.noProvider', { issuer: ctx.issuer }), phrase('err.oauth.noProvider.hint', { path: code('/.well-known/openid-configuration') }), e.message);
   }
-  return make('AUTH_FAILED', `${host} refused the request (${said ?? e.message}).`, 'Check the app registration, then sign in again.');
+  return make('AUTH_FAILED', phrase('err.oauth.requestRefused', { host }), phrase('err.oauth.requestRefused.hint'), said ?? e.message);
 }

@@ -1,4 +1,5 @@
 import type { OAuthProvider, Security } from '../../../../shared/model/account';
+import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { invalidInput } from '../../errors';
 
 /**
@@ -23,8 +24,6 @@ export interface OAuthPreset {
   redirectHost: 'localhost' | '127.0.0.1';
   /** The provider's token endpoint wants the (non-confidential) client secret of a desktop client. */
   clientSecret: 'required' | 'none';
-  /** Where the provider's users register an app, for the hint when no client ID is set. */
-  registration: string;
   /** The provider's submission server for an address, when the command line is not told one. */
   smtp: (email: string) => { host: string; port: number; security: Security };
 }
@@ -40,7 +39,6 @@ export const OAUTH_PRESETS: Record<OAuthPreset['id'], OAuthPreset> = {
     authorizationParams: { prompt: 'select_account' },
     redirectHost: 'localhost',
     clientSecret: 'none',
-    registration: 'Microsoft Entra admin center → App registrations',
     smtp: (email) => ({ host: CONSUMER_MICROSOFT.includes(email.split('@')[1]?.toLowerCase() ?? '') ? 'smtp-mail.outlook.com' : 'smtp.office365.com', port: 587, security: 'starttls' }),
   },
   google: {
@@ -50,7 +48,6 @@ export const OAUTH_PRESETS: Record<OAuthPreset['id'], OAuthPreset> = {
     authorizationParams: { access_type: 'offline', prompt: 'consent' },
     redirectHost: '127.0.0.1',
     clientSecret: 'required',
-    registration: 'Google Cloud console → APIs & Services → Credentials',
     smtp: () => ({ host: 'smtp.gmail.com', port: 587, security: 'starttls' }),
   },
 };
@@ -68,6 +65,6 @@ export function presetOf(provider: OAuthProvider, issuer?: string): OAuthPreset 
   if (provider === 'issuer') return issuer && MICROSOFT_ISSUER.test(issuer) ? OAUTH_PRESETS.microsoft : undefined;
   const preset = OAUTH_PRESETS[provider];
   const fits = !issuer || issuer === preset.issuer || (provider === 'microsoft' && MICROSOFT_ISSUER.test(issuer));
-  if (!fits) throw invalidInput(`${issuer} is not ${provider === 'microsoft' ? 'Microsoft' : 'Google'}'s sign-in address.`, 'For a provider of your own, choose "Other OAuth2 provider" and give its issuer URL there.');
+  if (!fits) throw invalidInput(phrase('err.signIn.notPresetIssuer', { issuer, provider: provider === 'microsoft' ? 'Microsoft' : 'Google' }), phrase('err.signIn.notPresetIssuer.hint'));
   return preset;
 }

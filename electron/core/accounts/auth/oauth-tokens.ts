@@ -1,4 +1,5 @@
 import type { StoredAccount } from '../account-store';
+import { phrase } from '../../../../shared/i18n/errors/phrase';
 import type { Clock } from '../../clock';
 import { accountSecretLock, withFileLock } from '../../fs/file-lock';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -63,7 +64,7 @@ export class OAuthTokens {
 
   /** Store a new sign-in's tokens, under the same lock as refreshes; `check` runs once the lock is held (a cancel meanwhile). */
   store(accountId: string, record: TokenRecord, check: () => void = () => undefined): Promise<void> {
-    return withFileLock(this.lockPath(accountId), 'the account’s sign-in', async () => {
+    return withFileLock(this.lockPath(accountId), 'signIn', async () => {
       check();
       await this.deps.secrets.set(accountId, serializeTokenRecord(record));
     });
@@ -87,13 +88,18 @@ export class OAuthTokens {
 
   private async read(account: StoredAccount): Promise<TokenRecord> {
     const record = parseTokenRecord(await this.deps.secrets.get(account.id));
-    if (!record) throw signInRequired(account.name, 'it has not been signed in yet');
-    if (!record.refreshToken) throw signInRequired(account.name, record.signInRequired ?? 'the provider gave no refresh token');
+    if (!record) throw signInRequired(account.name, phrase('err.oauth.why.notSignedIn'));
+    if (!record.refreshToken) {
+      // A refusal kept from an earlier refresh (with the provider's words, if it gave any), or never a refresh token at all.
+      throw record.signInRequired === undefined
+        ? signInRequired(account.name, phrase('err.oauth.why.noRefreshToken'))
+        : signInRequired(account.name, phrase('err.oauth.why.refusedEarlier'), record.signInRequired || undefined);
+    }
     return record;
   }
 
   private refreshLocked(account: StoredAccount, refused?: string): Promise<TokenOutcome> {
-    return withFileLock(this.lockPath(account.id), 'the account’s sign-in', async () => {
+    return withFileLock(this.lockPath(account.id), 'signIn', async () => {
       // Another process may have refreshed while this one waited for the lock.
       const record = await this.read(account);
       const current = this.usable(record, refused);
@@ -114,7 +120,7 @@ export class OAuthTokens {
       if (mapped.info.code === 'SIGN_IN_REQUIRED') {
         // The grant is gone: forget its tokens, keep why and who, so the list can say "sign in again".
         const { refreshToken: _r, accessToken: _a, expiresAt: _e, ...kept } = record;
-        await this.deps.secrets.set(account.id, serializeTokenRecord({ ...kept, signInRequired: mapped.info.details?.providerReply ? String(mapped.info.details.providerReply) : 'the provider refused the refresh token' }));
+        await this.deps.secrets.set(account.id, serializeTokenRecord({ ...kept, signInRequired: mapped.info.text?.quote ?? '' }));
       }
       throw mapped;
     }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Account, AccountInput, OAuthInput, OAuthSettings } from '../../../../shared/model/account';
 import type { SignInStarted } from '../../../../shared/model/sign-in';
+import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { invalidInput, MailwrightError } from '../../errors';
 import type { Clock } from '../../clock';
 import type { AccountStore } from '../account-store';
@@ -30,7 +31,7 @@ interface Pending {
   cancel: () => void;
 }
 
-const cancelled = () => new MailwrightError('SIGN_IN_REQUIRED', 'The sign-in was cancelled.', 'Start it again when you are ready.');
+const cancelled = () => new MailwrightError('SIGN_IN_REQUIRED', { message: phrase('err.signIn.cancelled'), hint: phrase('err.signIn.cancelled.hint') });
 
 /** Sign-ins waiting for a browser at once; starting one more gives up the oldest. */
 const MAX_PENDING = 3;
@@ -51,9 +52,9 @@ export class SignInService {
     await this.deps.accounts.checkName(input.name, input.id); // before the browser, not after the consent
     const preset = presetOf(oauth.provider, oauth.issuer);
     const issuer = oauth.issuer ?? preset?.issuer;
-    if (!issuer) throw invalidInput('Signing in with another provider needs its issuer URL.', 'Give the provider’s issuer URL (for example https://login.example.com), as in its OpenID Connect or OAuth2 metadata.');
+    if (!issuer) throw invalidInput(phrase('err.signIn.noIssuer'), phrase('err.signIn.noIssuer.hint'));
     const scopes = oauth.scopes ?? preset?.scopes;
-    if (!scopes) throw invalidInput('Signing in with another provider needs the scopes to ask for.', 'Give the scopes the provider documents for SMTP (and offline_access, if it issues refresh tokens for it).');
+    if (!scopes) throw invalidInput(phrase('err.signIn.noScopes'), phrase('err.signIn.noScopes.hint'));
     const registration = await clientRegistration(oauth.provider, preset, oauth, this.deps.registrations);
     const client = await openIdClient();
     const config = await configurationFor({ issuer, ...registration });
@@ -77,7 +78,7 @@ export class SignInService {
     const at = new URL(url);
     if (!(at.protocol === 'https:' || (at.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(at.hostname)))) {
       redirect.close();
-      throw invalidInput(`The provider's sign-in address is not a web page (${at.protocol}).`, 'Check the issuer URL: its authorization endpoint must be https.');
+      throw invalidInput(phrase('err.signIn.notWeb', { protocol: at.protocol }), phrase('err.signIn.notWeb.hint'));
     }
     const settings: OAuthSettings = { provider: oauth.provider, issuer, scopes, clientId: registration.clientId };
     const flow = { cancelled: false };
@@ -90,7 +91,7 @@ export class SignInService {
             throw oauthError(err, { issuer, step: (err as { code?: string }).code === 'OAUTH_RESPONSE_BODY_ERROR' ? 'code' : 'authorize' });
           });
         if (!tokens.refresh_token) {
-          throw new MailwrightError('AUTH_FAILED', `${new URL(issuer).host} signed you in but gave no refresh token, so Mailwright could not send for long.`, 'Ask for offline access: include the scope offline_access (for Google, Mailwright asks for access_type=offline itself).');
+          throw new MailwrightError('AUTH_FAILED', { message: phrase('err.signIn.noRefreshToken', { host: new URL(issuer).host }), hint: phrase('err.signIn.noRefreshToken.hint') });
         }
         // Cancelled after the browser came back: nothing is saved.
         if (flow.cancelled) throw cancelled();
@@ -146,7 +147,7 @@ export class SignInService {
   /** Wait for a started sign-in: the account, signed in; or why not. */
   async finish(signInId: string): Promise<Account> {
     const found = this.pending.get(signInId);
-    if (!found) throw invalidInput('There is no sign-in waiting with this id (it finished, was cancelled, or Mailwright restarted).', 'Start the sign-in again.');
+    if (!found) throw invalidInput(phrase('err.signIn.notWaiting'), phrase('err.signIn.startAgain.hint'));
     try {
       return await found.done;
     } finally {
@@ -169,7 +170,7 @@ export class SignInService {
   private async target(request: SignInRequest): Promise<{ input: AccountInput; oauth: OAuthInput }> {
     if ('account' in request) return { input: request.account, oauth: request.oauth };
     const stored = await this.deps.accounts.getStored(request.accountId);
-    if (!stored.oauth) throw invalidInput(`${stored.name} does not sign in with OAuth2: it logs in with a password.`, 'Edit the account and choose a sign-in, or give its password.');
+    if (!stored.oauth) throw invalidInput(phrase('err.signIn.passwordAccount', { account: stored.name }), phrase('err.signIn.passwordAccount.hint'));
     const { id, name, displayName, email, host, port, security, username, pinnedCertSha256 } = stored;
     return {
       input: { id, name, displayName, email, host, port, security, ...(username ? { username } : {}), ...(pinnedCertSha256 ? { pinnedCertSha256 } : {}) },

@@ -2,7 +2,7 @@
  * What the secret store keeps for an OAuth account, as one secret: the refresh token, the access
  * token with its expiry (so a second process need not refresh again), who signed in, and the
  * client secret the sign-in used (a Google desktop client's). After the provider refused the
- * refresh token, only `signInRequired` (why) and `signedInAs` remain.
+ * refresh token, only `signInRequired` (the provider's words) and `signedInAs` remain.
  */
 export interface TokenRecord {
   kind: 'oauth2';
@@ -12,6 +12,7 @@ export interface TokenRecord {
   expiresAt?: number;
   signedInAs?: string;
   clientSecret?: string;
+  /** Set once the provider refused the refresh token: its own words, as it gave them ('' when it gave none). */
   signInRequired?: string;
 }
 

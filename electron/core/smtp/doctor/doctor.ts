@@ -1,17 +1,20 @@
 import { promises as dns } from 'node:dns';
 import { isIP } from 'node:net';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
-import type { ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo, Phrase } from '../../../../shared/errors';
+import { code, date, phrase } from '../../../../shared/i18n/errors/phrase';
+import { sayText } from '../../../../shared/i18n/errors/say';
 import type { TokenOutcome } from '../../accounts/auth/oauth-tokens';
 import { loginRefusal } from '../login-refusals';
 import type { Security } from '../../../../shared/model/account';
 import type { Capabilities, CertificateReport, ConnectionTestReport, PhaseName, SettingField, TestPhase } from '../../../../shared/model/connection-test';
-import { MailwrightError } from '../../errors';
+import { errorInfo, systemWords, withHint } from '../../errors';
 import { authHint } from '../error-mapping';
 import { TranscriptRecorder } from '../transcript';
 import { inspectCertificate } from './certificate';
 import { DialogueError, SmtpDialogue, type Reply } from './smtp-dialogue';
 import { authenticate, fromError, tokenNote } from './login';
+import { certProblem, duringPhrase, type During } from './phrases';
 import { Stop } from './stop';
 
 export interface DoctorInput {
@@ -80,57 +83,58 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
   const phases: TestPhase[] = [];
   const report: ConnectionTestReport = { ok: false, phases, transcript: transcript.lines };
   const where = `${input.host}:${input.port}`;
+  const host = input.host;
   const servername = isIP(input.host) ? undefined : input.host;
   const tlsOptions: ConnectionOptions = { servername, rejectUnauthorized: false, minVersion: 'TLSv1.2' };
 
-  const done = (name: PhaseName, started: number, note?: string) => {
-    const phase: TestPhase = { name, status: 'passed', ms: Math.round(performance.now() - started) };
-    if (note) phase.note = note;
+  /** A note is data as it came (addresses, the greeting), or words of ours as a phrase: English for the command line, keys for the window. */
+  const noted = (phase: TestPhase, note: string | Phrase | undefined) => {
+    if (typeof note === 'string') phase.note = note;
+    else if (note) Object.assign(phase, { note: sayText('en', note), noteText: note });
     phases.push(phase);
     deps.onPhase?.(phase);
   };
-  const skip = (name: PhaseName, note: string) => {
-    const phase: TestPhase = { name, status: 'skipped', ms: 0, note };
-    phases.push(phase);
-    deps.onPhase?.(phase);
-  };
+  const done = (name: PhaseName, started: number, note?: string | Phrase) => noted({ name, status: 'passed', ms: Math.round(performance.now() - started) }, note);
+  const skip = (name: PhaseName, note: Phrase) => noted({ name, status: 'skipped', ms: 0 }, note);
   const replyError = (r: Reply & { command?: string }) => ({ code: r.code, response: r.lines.join('\n'), ...(r.command ? { command: r.command } : {}) });
 
   /** After a 4xx/5xx reply: temporary or permanent, with the server's words. */
   const refused = (r: Reply, command: string, field?: SettingField): never => {
+    // The greeting is refused as "the connection"; anything else by its command, as code.
+    const what = command === 'the connection' ? phrase('err.doctor.theConnection') : code(command);
     throw r.code >= 500
-      ? new Stop('SERVER_PERMANENT', `${input.host} refused ${command}: ${r.text}`, 'Read the server’s reply: it usually says what to change.', field, { ...r, command })
-      : new Stop('SERVER_TEMPORARY', `${input.host} is temporarily refusing ${command}: ${r.text}`, 'Nothing needs to change: try again in a few minutes.', field, { ...r, command });
+      ? new Stop('SERVER_PERMANENT', { message: phrase('err.doctor.refused', { host, command: what }), hint: phrase('err.smtp.readReply.hint') }, field, { ...r, command })
+      : new Stop('SERVER_TEMPORARY', { message: phrase('err.doctor.temporarilyRefusing', { host, command: what }), hint: phrase('err.smtp.temporary.hint') }, field, { ...r, command });
   };
   /** Map what the socket did (timeout, close, refused) during a phase. */
-  const lost = (err: unknown, during: string): Stop => {
+  const lost = (err: unknown, at: During): Stop => {
     if (err instanceof Stop) return err;
+    const during = duringPhrase(at);
     if (err instanceof DialogueError && err.kind === 'timeout') {
-      return new Stop('TIMEOUT', `${where} stopped answering during ${during}.`, 'The server may be overloaded or a firewall may be interfering; try again, or try another port.', 'port');
+      return new Stop('TIMEOUT', { message: phrase('err.doctor.stoppedAnswering', { where, during }), hint: phrase('err.doctor.stoppedAnswering.hint') }, 'port');
     }
     if (err instanceof DialogueError && err.kind === 'closed') {
-      return new Stop('SERVER_TEMPORARY', `${input.host} closed the connection during ${during}.`, 'The server may be refusing this computer (address, rate limit) or the security setting; check the transcript for its last words.', 'security');
+      return new Stop('SERVER_TEMPORARY', { message: phrase('err.doctor.closed', { host, during }), hint: phrase('err.doctor.closed.hint') }, 'security');
     }
-    return new Stop('TLS_FAILED', `The connection to ${where} failed during ${during}: ${(err as Error).message}`, 'Check the security setting for this port (465 → tls, 587 → starttls).', 'security');
+    return new Stop('TLS_FAILED', { message: phrase('err.doctor.failedDuring', { where, during }), hint: phrase('err.smtp.checkSecurity.hint'), quote: systemWords(err) }, 'security');
   };
 
   async function upgrade(socket: TLSSocket | undefined, started: number): Promise<CertificateReport> {
     const cert = inspectCertificate(socket!, input.host, input.pinnedCertSha256);
     report.certificate = cert;
     if (!cert.trusted) {
-      const details = { presentedSha256: cert.fingerprint256, subject: cert.subject, validTo: cert.validTo };
+      // validTo as ISO 8601, so that a window writes the date its user's way.
+      const validTo = new Date(cert.validTo);
+      const details = { presentedSha256: cert.fingerprint256, subject: cert.subject, validTo: Number.isNaN(validTo.getTime()) ? cert.validTo : validTo.toISOString() };
+      const stop = (message: Phrase, hint: Phrase, field: SettingField) => new Stop('CERT_UNTRUSTED', { message, hint }, field, undefined, details);
       if (cert.problem === 'issued for another name' && !input.pinnedCertSha256) {
-        throw new Stop('CERT_UNTRUSTED', `The certificate of ${input.host} was issued for another name (${cert.subject}).`, 'Use the server name the certificate was issued for in the SMTP server setting.', 'host', undefined, details);
+        throw stop(phrase('err.cert.otherName', { host, subject: cert.subject }), phrase('err.cert.otherName.hint'), 'host');
       }
-      if (cert.problem === 'expired') {
-        throw new Stop('CERT_UNTRUSTED', `The certificate of ${input.host} expired on ${cert.validTo}.`, 'Ask the provider to renew it. Pinning it would hide this and future problems.', 'pinnedCertSha256', undefined, details);
-      }
-      if (cert.problem === 'not the pinned certificate') {
-        throw new Stop('CERT_UNTRUSTED', `${input.host} presented a different certificate from the one you pinned.`, 'If the server’s certificate was renewed on purpose, pin the new fingerprint; otherwise do not send: the connection may be intercepted.', 'pinnedCertSha256', undefined, details);
-      }
-      throw new Stop('CERT_UNTRUSTED', `The certificate of ${input.host} is not trusted (${cert.problem ?? 'unknown issuer'}).`, 'If this is your own server, check that the fingerprint below is the one it should present and trust exactly that certificate (pin it).', 'pinnedCertSha256', undefined, details);
+      if (cert.problem === 'expired') throw stop(phrase('err.cert.expiredOn', { host, date: date(details.validTo) }), phrase('err.cert.expired.hint'), 'pinnedCertSha256');
+      if (cert.problem === 'not the pinned certificate') throw stop(phrase('err.cert.notPinned', { host }), phrase('err.cert.notPinned.hint'), 'pinnedCertSha256');
+      throw stop(phrase('err.cert.untrusted', { host, problem: certProblem(cert.problem) }), phrase('err.cert.untrusted.hint'), 'pinnedCertSha256');
     }
-    done('tls', started, `${cert.protocol ?? 'TLS'}${cert.pinned ? ', pinned certificate' : ''}`);
+    done('tls', started, cert.pinned ? phrase('doctor.note.pinned', { protocol: cert.protocol ?? 'TLS' }) : (cert.protocol ?? 'TLS'));
     return cert;
   }
 
@@ -151,10 +155,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     // 1. Resolve (and the MX of the address's domain, for context)
     const domain = input.email.split('@')[1] ?? '';
     const mx = domain ? (deps.mx ?? defaultMx)(domain).catch(() => [] as string[]) : Promise.resolve([] as string[]);
-    if (isIP(input.host)) done('resolve', started, 'an IP address');
+    if (isIP(input.host)) done('resolve', started, phrase('doctor.note.ipAddress'));
     else {
       const addresses = await (deps.lookup ?? defaultLookup)(input.host).catch(() => [] as string[]);
-      if (!addresses.length) throw new Stop('DNS_NOT_FOUND', `The server name "${input.host}" could not be found.`, 'Check the spelling of the SMTP server setting, and that this computer is online.', 'host');
+      if (!addresses.length) throw new Stop('DNS_NOT_FOUND', { message: phrase('err.smtp.dnsNotFound', { host }), hint: phrase('err.smtp.dnsNotFound.hint') }, 'host');
       done('resolve', started, addresses.join(', '));
     }
     report.mx = await mx;
@@ -165,10 +169,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     try {
       await dialogue.connect(input.host, input.port, t.connect);
     } catch (err) {
-      const code = (err as DialogueError).errno?.code;
-      if (code === 'ECONNREFUSED') throw new Stop('CONNECTION_REFUSED', `${where} refused the connection: nothing listens on that port.`, 'Check the port: submission is usually 587 (STARTTLS) or 465 (TLS).', 'port');
-      if ((err as DialogueError).kind === 'timeout' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH') {
-        throw new Stop('TIMEOUT', `${where} did not answer the connection within ${t.connect / 1000} s.`, 'A firewall is probably dropping the connection (often port 25 on home networks): try 587 or 465, or check the server name.', 'port');
+      const errno = (err as DialogueError).errno?.code;
+      if (errno === 'ECONNREFUSED') throw new Stop('CONNECTION_REFUSED', { message: phrase('err.doctor.nothingListens', { where }), hint: phrase('err.doctor.checkPort.hint') }, 'port');
+      if ((err as DialogueError).kind === 'timeout' || errno === 'EHOSTUNREACH' || errno === 'ENETUNREACH') {
+        throw new Stop('TIMEOUT', { message: phrase('err.doctor.connectTimeout', { where, seconds: t.connect / 1000 }), hint: phrase('err.doctor.connectTimeout.hint') }, 'port');
       }
       throw lost(err, 'connect');
     }
@@ -183,9 +187,9 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
         secure = await dialogue.startTls(tlsOptions, t.connect);
       } catch (err) {
         if (/wrong version number|packet length too long|unknown protocol|record layer/i.test((err as Error).message)) {
-          throw new Stop('TLS_MISMATCH', `${where} does not speak implicit TLS: it answered in plain SMTP.`, `This port uses STARTTLS: set security to "starttls"${input.port === 465 ? '' : ' (or use port 465 with "tls")'}.`, 'security');
+          throw new Stop('TLS_MISMATCH', { message: phrase('err.doctor.notImplicitTls', { where }), hint: phrase(input.port === 465 ? 'err.doctor.useStarttls.hint' : 'err.doctor.useStarttlsOr465.hint') }, 'security');
         }
-        throw lost(err, 'the TLS handshake');
+        throw lost(err, 'handshake');
       }
       await upgrade(secure, started);
     }
@@ -198,12 +202,12 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
       greeting = await dialogue.read(t.greeting);
     } catch (err) {
       if (err instanceof DialogueError && err.kind === 'timeout' && input.security !== 'tls' && (await speaksTls(input.host, input.port, t.tlsProbe))) {
-        throw new Stop('TLS_MISMATCH', `${where} expects implicit TLS: it waited for a TLS handshake instead of greeting.`, 'Set security to "tls" for this port (465 is the implicit-TLS port).', 'security');
+        throw new Stop('TLS_MISMATCH', { message: phrase('err.doctor.expectsTls', { where }), hint: phrase('err.doctor.useTls.hint') }, 'security');
       }
       if (err instanceof DialogueError && err.kind === 'timeout') {
-        throw new Stop('TIMEOUT', `${where} accepted the connection but never greeted (${t.greeting / 1000} s).`, 'This port does not run an SMTP server that talks to you; check the port and server name.', 'port');
+        throw new Stop('TIMEOUT', { message: phrase('err.doctor.noGreeting', { where, seconds: t.greeting / 1000 }), hint: phrase('err.doctor.noGreeting.hint') }, 'port');
       }
-      throw lost(err, 'the greeting');
+      throw lost(err, 'greeting');
     }
     if (greeting.code !== 220) refused(greeting, 'the connection', 'host');
     let ehlo = await dialogue.command(`EHLO ${EHLO_NAME}`, t.command).catch((err) => {
@@ -219,7 +223,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
       phase = 'tls';
       started = performance.now();
       if (!caps.starttls) {
-        throw new Stop('TLS_FAILED', `${input.host} does not offer STARTTLS on port ${input.port}.`, 'Use port 465 with security "tls"; choose "none" only for a server you trust on a private network.', 'security');
+        throw new Stop('TLS_FAILED', { message: phrase('err.doctor.noStarttls', { host, port: String(input.port) }), hint: phrase('err.doctor.noStarttls.hint') }, 'security');
       }
       const answer = await dialogue.command('STARTTLS', t.command).catch((err) => {
         throw lost(err, 'STARTTLS');
@@ -229,7 +233,7 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
       try {
         secure = await dialogue.startTls(tlsOptions, t.connect);
       } catch (err) {
-        throw lost(err, 'the TLS handshake');
+        throw lost(err, 'handshake');
       }
       await upgrade(secure, started);
       ehlo = await dialogue.command(`EHLO ${EHLO_NAME}`, t.command).catch((err) => {
@@ -240,23 +244,20 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
       caps = { ...parseCapabilities(ehlo), starttls: true };
       report.capabilities = caps;
     } else if (input.security === 'none') {
-      skip('tls', caps.starttls ? 'security is "none", though the server offers STARTTLS: consider "starttls"' : 'security is "none"');
+      skip('tls', phrase(caps.starttls ? 'doctor.note.securityNoneStarttls' : 'doctor.note.securityNone'));
     }
 
     // 4. Authenticate
     phase = 'auth';
     started = performance.now();
-    if (input.loginError) throw new Stop(input.loginError.code, input.loginError.message, input.loginError.hint, 'password');
-    if (!input.username && !input.oauth) skip('auth', 'no user name set');
+    if (input.loginError) throw fromError(input.loginError, 'password');
+    if (!input.username && !input.oauth) skip('auth', phrase('doctor.note.noUser'));
     else if (!input.password && !input.oauth) {
-      throw new Stop('SIGN_IN_REQUIRED', `No password is stored${input.accountName ? ` for ${input.accountName}` : ''}.`, 'Enter the password in the password field (it is kept in the secret store, never in a file in the clear).', 'password');
+      const message = input.accountName ? phrase('err.doctor.noPasswordFor', { account: input.accountName }) : phrase('err.doctor.noPassword');
+      throw new Stop('SIGN_IN_REQUIRED', { message, hint: phrase('err.doctor.noPassword.hint') }, 'password');
     } else if (!caps.auth.length) {
-      throw new Stop(
-        'AUTH_UNSUPPORTED',
-        `${input.host} offers no login on this connection, but a user name is set.`,
-        input.security === 'none' ? 'Most servers offer login only over TLS: set security to "starttls" or "tls".' : 'Clear the user name if this server needs no login (a relay), or check the port.',
-        input.security === 'none' ? 'security' : 'username',
-      );
+      const plainText = input.security === 'none';
+      throw new Stop('AUTH_UNSUPPORTED', { message: phrase('err.doctor.noLogin', { host }), hint: phrase(plainText ? 'err.doctor.noLoginPlain.hint' : 'err.doctor.noLogin.hint') }, plainText ? 'security' : 'username');
     } else {
       const method = await authenticate(dialogue, caps, input, t.command, oauth, transcript);
       done('auth', started, `AUTH ${method}`);
@@ -270,25 +271,25 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
       throw lost(err, 'MAIL FROM');
     });
     if (mail.code !== 250) {
-      if (mail.code >= 500) throw new Stop('SENDER_REJECTED', `${input.host} will not accept mail from ${input.email}: ${mail.text}`, 'Use the email address that belongs to this login, or ask the provider to allow it as a sender.', 'email', { ...mail, command: 'MAIL FROM' });
+      if (mail.code >= 500) throw new Stop('SENDER_REJECTED', { message: phrase('err.doctor.senderRejected', { host, email: input.email }), hint: phrase('err.smtp.senderRejected.hint') }, 'email', { ...mail, command: 'MAIL FROM' });
       refused(mail, 'MAIL FROM', 'email');
     }
     const to = await dialogue.command(`RCPT TO:<${rcpt}>`, t.command).catch((err) => {
       throw lost(err, 'RCPT TO');
     });
     if (to.code !== 250 && to.code !== 251) {
-      if (to.code >= 500) throw new Stop('RECIPIENTS_REJECTED', `${input.host} refused the recipient ${rcpt}: ${to.text}`, 'Check the recipient address; some servers only accept recipients after login.', 'rcpt', { ...to, command: 'RCPT TO' });
+      if (to.code >= 500) throw new Stop('RECIPIENTS_REJECTED', { message: phrase('err.doctor.recipientRejected', { host, rcpt }), hint: phrase('err.doctor.recipientRejected.hint') }, 'rcpt', { ...to, command: 'RCPT TO' });
       refused(to, 'RCPT TO', 'rcpt');
     }
     await dialogue.command('RSET', t.command).catch(() => undefined);
-    done('envelope', started, `${input.email} → ${rcpt} accepted; nothing was sent`);
+    done('envelope', started, phrase('doctor.note.envelope', { from: input.email, to: rcpt }));
 
     // 6. Optional: a real message, only when asked
     phase = 'send';
     started = performance.now();
     await dialogue.quit();
-    if (!input.sendTestTo) skip('send', 'not asked: no message was sent');
-    else if (!deps.sendTest) skip('send', 'sending a test message is not available here');
+    if (!input.sendTestTo) skip('send', phrase('doctor.note.notAsked'));
+    else if (!deps.sendTest) skip('send', phrase('doctor.note.sendUnavailable'));
     else {
       const response = await deps.sendTest(input, input.sendTestTo);
       done('send', started, response);
@@ -296,10 +297,10 @@ export async function runDoctor(input: DoctorInput, deps: DoctorDeps = {}): Prom
     report.ok = true;
   } catch (err) {
     const stop = err instanceof Stop ? err : lost(err, phase);
-    const info = new MailwrightError(stop.code, stop.message, stop.hint, { details: stop.details, smtp: stop.reply ? replyError(stop.reply) : undefined }).info;
+    let info: ErrorInfo = errorInfo(stop.code, stop.words, { ...(stop.details ? { details: stop.details } : {}), ...(stop.reply ? { smtp: replyError(stop.reply) } : {}) });
+    if (stop.code === 'AUTH_FAILED' && stop.reply && !input.oauth && !loginRefusal(stop.reply.code, stop.reply.lines.join('\n'), { host: input.host }, true)) info = withHint(info, authHint({ host: input.host, email: input.email }));
     const failed: TestPhase = { name: phase, status: 'failed', ms: Math.round(performance.now() - started), ...info };
     if (stop.field) failed.field = stop.field;
-    if (stop.code === 'AUTH_FAILED' && stop.reply && !input.oauth && !loginRefusal(stop.reply.code, stop.reply.lines.join('\n'), { host: input.host }, true)) failed.hint = authHint({ host: input.host, email: input.email });
     phases.push(failed);
     deps.onPhase?.(failed);
     dialogue.close();

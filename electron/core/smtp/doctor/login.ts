@@ -1,5 +1,7 @@
 import type { Capabilities, SettingField } from '../../../../shared/model/connection-test';
 import type { TokenOutcome } from '../../accounts/auth/oauth-tokens';
+import type { ErrorInfo, Phrase } from '../../../../shared/errors';
+import { code, phrase } from '../../../../shared/i18n/errors/phrase';
 import { MailwrightError } from '../../errors';
 import { authHint } from '../error-mapping';
 import { loginRefusal } from '../login-refusals';
@@ -14,27 +16,31 @@ import { Stop } from './stop';
 /** Log in with the best method both sides have; returns its name. */
 export async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, input: DoctorInput, timeout: number, oauth: { token?: string }, transcript: TranscriptRecorder): Promise<string> {
   const user = input.oauth?.user ?? input.username!;
+  const host = input.host;
   const ctx = { host: input.host, email: input.email, accountName: input.accountName, login: input.oauth ? ('oauth2' as const) : ('password' as const) };
   const fail = (r: Reply, command: string): never => {
     const refusal = loginRefusal(r.code, r.lines.join('\n'), ctx, true);
-    if (refusal) throw new Stop(refusal.code, `${refusal.message} (${r.text})`, refusal.hint, refusal.code === 'AUTH_UNSUPPORTED' ? 'username' : 'password', { ...r, command });
+    // The server's words travel in `reply` (shown as its reply), not in the sentences.
+    const reply = { ...r, command };
+    if (refusal) throw new Stop(refusal.code, { message: refusal.message, hint: refusal.hint }, refusal.code === 'AUTH_UNSUPPORTED' ? 'username' : 'password', reply);
     if (r.code === 504 || r.code === 534 && /mechanism/i.test(r.text)) {
-      throw new Stop('AUTH_UNSUPPORTED', `${input.host} does not accept ${command}: ${r.text}`, `The server offers: ${caps.auth.join(', ')}.`, 'username', { ...r, command });
+      throw new Stop('AUTH_UNSUPPORTED', { message: phrase('err.doctor.mechanism', { host, command: code(command) }), hint: phrase('err.doctor.offers.hint', { methods: caps.auth.join(', ') }) }, 'username', reply);
     }
     if (r.code >= 400 && r.code < 500 && r.code !== 454) {
-      throw new Stop('SERVER_TEMPORARY', `${input.host} could not check the login right now: ${r.text}`, 'Try again in a few minutes.', undefined, { ...r, command });
+      throw new Stop('SERVER_TEMPORARY', { message: phrase('err.doctor.loginLater', { host }), hint: phrase('err.doctor.tryLater.hint') }, undefined, reply);
     }
-    throw new Stop('AUTH_FAILED', `${input.host} refused the user name or password: ${r.text}`, authHint({ host: input.host, email: input.email }), 'password', { ...r, command });
+    throw new Stop('AUTH_FAILED', { message: phrase('err.smtp.authFailed', { host }), hint: authHint({ host, email: input.email }) }, 'password', reply);
   };
   const run = (line: string, shown?: string) =>
     dialogue.command(line, timeout, shown ? { shown } : { secret: true }).catch((err: unknown) => {
       throw err instanceof DialogueError && err.kind === 'closed'
-        ? new Stop('AUTH_FAILED', `${input.host} closed the connection at login.`, 'Check the user name and password; some servers disconnect after a failed login.', 'password')
+        ? new Stop('AUTH_FAILED', { message: phrase('err.doctor.closedAtLogin', { host }), hint: phrase('err.doctor.closedAtLogin.hint') }, 'password')
         : err;
     });
   if (input.oauth) {
     if (!caps.auth.includes('XOAUTH2')) {
-      throw new Stop('AUTH_UNSUPPORTED', `${input.host} does not offer OAuth2 login (XOAUTH2) on this connection; it offers ${caps.auth.join(', ') || 'none'}.`, 'Check the server and port: the provider’s SMTP submission server (usually port 587 with STARTTLS) takes XOAUTH2.', 'host');
+      const message = caps.auth.length ? phrase('err.doctor.noXoauth2', { host, methods: caps.auth.join(', ') }) : phrase('err.doctor.noXoauth2NoLogin', { host });
+      throw new Stop('AUTH_UNSUPPORTED', { message, hint: phrase('err.doctor.noXoauth2.hint') }, 'host');
     }
     // SASL XOAUTH2: after a refusal the server may send a 334 challenge (its error as JSON),
     // answered with an empty line before its final reply.
@@ -74,19 +80,24 @@ export async function authenticate(dialogue: SmtpDialogue, caps: Capabilities, i
   const oauthOffered = caps.auth.includes('XOAUTH2') || caps.auth.includes('OAUTHBEARER');
   throw new Stop(
     'AUTH_UNSUPPORTED',
-    `${input.host} offers only login methods Mailwright does not support with a password (${caps.auth.join(', ')}).`,
-    oauthOffered ? 'This server signs in with OAuth2: use Sign in (Microsoft, Google, or another provider by its issuer URL) instead of a password.' : 'Ask the provider for PLAIN or LOGIN over TLS.',
+    { message: phrase('err.doctor.noPasswordMethod', { host, methods: caps.auth.join(', ') }), hint: phrase(oauthOffered ? 'err.doctor.useOAuth.hint' : 'err.doctor.askPlain.hint') },
     'username',
   );
 }
 
-/** A named error from elsewhere (the token service) as the phase's verdict. */
+/** A named error from elsewhere (the token service, the secret store) as the phase's verdict, in its own phrases. */
 export function fromError(err: unknown, field: SettingField): Stop {
-  if (err instanceof MailwrightError) return new Stop(err.info.code, err.info.message, err.info.hint, field, undefined, err.info.details);
-  throw err;
+  const info: ErrorInfo | undefined = err instanceof MailwrightError ? err.info : isErrorInfo(err) ? err : undefined;
+  if (!info) throw err;
+  // Every error of the core has its phrases; one without (never expected) keeps its English words as a quote.
+  const words = info.text ?? { message: phrase('err.internal'), hint: phrase('err.internal.hint'), quote: info.message };
+  return new Stop(info.code, words, field, undefined, info.details);
 }
 
-export function tokenNote(t: TokenOutcome): string {
-  const left = t.validForMs !== undefined ? `, valid for ${Math.max(0, Math.round(t.validForMs / 60_000))} min` : '';
-  return t.refreshed ? `refreshed${t.rotated ? '; the new refresh token is stored' : ''}${left}` : `the stored access token${left}`;
+const isErrorInfo = (v: unknown): v is ErrorInfo => typeof v === 'object' && v !== null && typeof (v as ErrorInfo).code === 'string' && typeof (v as ErrorInfo).message === 'string';
+
+/** How the access token was had: stored, or refreshed (and rotated), with how long it stays valid. */
+export function tokenNote(t: TokenOutcome): Phrase {
+  const how = phrase(!t.refreshed ? 'doctor.note.tokenStored' : t.rotated ? 'doctor.note.tokenRotated' : 'doctor.note.tokenRefreshed');
+  return t.validForMs === undefined ? how : phrase('doctor.note.validFor', { note: how, minutes: Math.max(0, Math.round(t.validForMs / 60_000)) });
 }

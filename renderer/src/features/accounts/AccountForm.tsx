@@ -8,13 +8,18 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
-import { TestResult } from './TestResult';
+import { phaseError, TestResult } from './TestResult';
+import { sayError } from '../../../../shared/i18n/errors/say';
+import { Pieces } from '../../lib/said';
 import { SignInOptions, useSignInSettings } from './SignInOptions';
 import { SignInPanel } from './SignInPanel';
 import { useSignIn } from './useSignIn';
 import { UseVaultForm } from '../secrets/UseVaultForm';
 
 // Where a proposal came from is named by the catalogue's account.source.<source>.
+
+/** The settings this form shows a failed test's hint beside (hintFor below): every one but the test recipient. */
+const FIELDS_WITH_HINTS: readonly SettingField[] = ['email', 'host', 'port', 'security', 'username', 'password', 'pinnedCertSha256'];
 
 // The usual pairs: choosing one fills in the other until the user sets security by hand.
 const SECURITY_FOR_PORT: Record<number, Security> = { 465: 'tls', 587: 'starttls', 25: 'starttls' };
@@ -28,7 +33,7 @@ interface Props {
 /** Add or edit an SMTP account. The password goes to main (and on to the keychain) and never comes back. */
 export function AccountForm({ account, onSaved, onCancel }: Props) {
   useEscapeToClose(onCancel); // as Cancel: nothing typed here is saved
-  const { t } = useT();
+  const { t, lang } = useT();
   const [name, setName] = useState(account?.name ?? '');
   const [displayName, setDisplayName] = useState(account?.displayName ?? '');
   const [email, setEmail] = useState(account?.email ?? '');
@@ -99,11 +104,12 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
     }
   };
   const failed = test && !test.running ? test.report.phases.find((p) => p.status === 'failed') : undefined;
-  /** The failed phase's hint, shown under the setting it names and announced with it. */
+  const failure = failed && phaseError(failed);
+  /** The failed phase's hint, shown under the setting it names and announced with it (and so not again in the test result). */
   const hintFor = (field: SettingField): ReactNode =>
-    failed?.field === field ? (
+    failed?.field === field && failure ? (
       <span className="field-hint" role="note" id={`hint-${field}`}>
-        {failed.hint}
+        <Pieces pieces={sayError(lang, failure).hint} />
       </span>
     ) : null;
   const describedBy = (field: SettingField) => (failed?.field === field ? `hint-${field}` : undefined);
@@ -285,7 +291,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
         <SignInOptions settings={signInSettings} offer={offer} busy={signingIn || !host || !email} onSignIn={signInWith} />
       </div>
       <SignInPanel state={signIn.state} onRestart={(request, provider) => void signIn.start(request, provider)} onCancel={signIn.cancel} />
-      {test && <TestResult report={test.report} running={test.running} />}
+      {test && <TestResult report={test.report} running={test.running} hintBeside={FIELDS_WITH_HINTS} />}
       {error && <ErrorBox error={error} title={t('account.form.notSaved')} />}
       {(error?.code === 'KEYCHAIN_UNAVAILABLE' || (signIn.state.phase === 'failed' && signIn.state.error.code === 'KEYCHAIN_UNAVAILABLE')) && (
         <UseVaultForm

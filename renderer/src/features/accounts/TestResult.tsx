@@ -1,23 +1,37 @@
-import type { ConnectionTestReport } from '../../../../shared/model/connection-test';
+import type { ErrorInfo } from '../../../../shared/errors';
+import type { ConnectionTestReport, SettingField, TestPhase } from '../../../../shared/model/connection-test';
 import { ErrorBox } from '../../lib/ErrorBox';
-
+import { Check, Minus, X } from 'lucide-react';
 import { useT, type I18n } from '../../lib/i18n';
+import { sayNote } from '../../lib/said';
 
 const PHASES = ['resolve', 'connect', 'greeting', 'tls', 'auth', 'envelope', 'send'] as const;
 /** A doctor phase by its name in the catalogue (test.phase.<name>); an unknown one as main named it. */
 export const phaseLabel = (t: I18n['t'], name: string) => (PHASES.find((p) => p === name) ? t(`test.phase.${name as (typeof PHASES)[number]}`) : name);
 
-/** The doctor's verdict: the phases (filling in live while `running`), the failure, the transcript. */
-export function TestResult({ report, running = false }: { report: ConnectionTestReport; running?: boolean }) {
-  const { t } = useT();
+/** A failed phase's error as ErrorBox shows it (its phrases, the server's reply, the certificate's facts). */
+export function phaseError(p: TestPhase): ErrorInfo | undefined {
+  if (!p.code) return undefined;
+  const { code, message = '', hint = '', text, smtp, details } = p;
+  return { code, message, hint, ...(text ? { text } : {}), ...(smtp ? { smtp } : {}), ...(details ? { details } : {}) };
+}
+
+/**
+ * The doctor's verdict: the phases (filling in live while `running`), the failure, the transcript.
+ * `hintBeside`: the settings beside which the caller shows a failure's hint (the account form),
+ * so the failure below does not say it a second time.
+ */
+export function TestResult({ report, running = false, hintBeside = [] }: { report: ConnectionTestReport; running?: boolean; hintBeside?: readonly SettingField[] }) {
+  const { t, lang } = useT();
   const failed = report.phases.find((p) => p.status === 'failed');
+  const failure = failed && phaseError(failed);
   return (
     <div className="test-result" role="group" aria-label={t('test.result')}>
       <ol className="phases">
         {report.phases.map((p) => (
-          <li key={p.name} data-status={p.status} title={p.note}>
+          <li key={p.name} data-status={p.status} title={sayNote(lang, p.noteText, p.note)}>
             <span className={`phase-mark phase-${p.status}`} aria-hidden="true">
-              {p.status === 'passed' ? '✓' : p.status === 'failed' ? '✕' : '–'}
+              {p.status === 'passed' ? <Check size={13} strokeWidth={3} /> : p.status === 'failed' ? <X size={13} strokeWidth={3} /> : <Minus size={13} strokeWidth={3} />}
             </span>
             <span className="phase-name">{phaseLabel(t, p.name)}</span>
             <span className="muted small">
@@ -34,7 +48,7 @@ export function TestResult({ report, running = false }: { report: ConnectionTest
         )}
       </ol>
       {report.ok && <p className="muted small">{t('test.accepted')}</p>}
-      {failed?.code && <ErrorBox error={{ code: failed.code, message: failed.message ?? '', hint: failed.hint ?? '', ...(failed.smtp ? { smtp: failed.smtp } : {}), ...(failed.details ? { details: failed.details } : {}) }} />}
+      {failure && <ErrorBox error={failure} hintShown={!!failed.field && hintBeside.includes(failed.field)} />}
       {!running && (
       <details>
         <summary>{t('test.transcript')}</summary>

@@ -1,21 +1,23 @@
 import { useEffect, useState } from 'react';
+import type { ErrorInfo } from '../../../../shared/errors';
 import type { CaughtMessage, CaughtMessageSummary } from '../../../../shared/model/sandbox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { recipientsLine } from '../../lib/recipients';
+import { errorLine } from '../../lib/said';
 import { MessagePreview } from './MessagePreview';
 
 /** Messages caught by the embedded sandbox server: what a recipient's client would receive. */
 export function SandboxView() {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const [list, setList] = useState<CaughtMessageSummary[]>();
   const [selected, setSelected] = useState<CaughtMessage>();
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState<ErrorInfo>();
 
   const open = async (id: string) => {
     const r = await api()['sandbox:get']({ id });
     if (r.ok) setSelected(r.value);
-    else setError(r.error.message);
+    else setError(r.error);
   };
 
   useEffect(() => {
@@ -28,7 +30,7 @@ export function SandboxView() {
     });
     void api()['sandbox:list']().then((r) => {
       if (r.ok) setList((meanwhile ?? []).reduce((l, m) => caught(m, l), r.value));
-      else setError(r.error.message);
+      else setError(r.error);
       meanwhile = undefined; // from here the list itself takes them
     });
     return off;
@@ -40,7 +42,7 @@ export function SandboxView() {
         <h1 tabIndex={-1}>{t('nav.sandbox')}</h1>
         <span className="muted">{t('sandbox.subtitle')}</span>
       </header>
-      {error && <p role="alert">{error}</p>}
+      {error && <p role="alert">{errorLine(lang, error)}</p>}
       <div className="split">
         <ul className="message-list" aria-label={t('sandbox.list')}>
           {list?.length === 0 && <li className="empty">{t('sandbox.empty')}</li>}

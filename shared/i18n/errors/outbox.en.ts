@@ -1,0 +1,45 @@
+// Errors of the outbox, drafts and attachments (electron/core/outbox, drafts, attachments).
+// English words of errors main makes; spread into en.ts.
+
+export const outboxEn = {
+  'err.outbox.noItem': 'There is no outbox item "{id}".',
+  'err.outbox.pick.hint': 'Pick an item from the outbox list.',
+  'err.outbox.interrupted': 'Mailwright stopped while this message was being sent; the server may or may not have it.',
+  'err.outbox.interrupted.hint': 'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
+  'err.outbox.damagedRecord': 'The outbox record of this message was damaged; its exact bytes were kept, but whether it was sent is unknown.',
+  'err.outbox.damagedRecord.hint': 'Check whether it arrived, then open it as a new draft to send it again (Bcc recipients were not kept), or cancel it. The damaged record is kept beside it on disk.',
+  'err.outbox.pastTime': 'The chosen send time is in the past.',
+  'err.outbox.pastTime.hint': 'Pick a time in the future, or send now.',
+  'err.outbox.fileMissing': 'The message file is missing from the outbox, so it was not sent.',
+  'err.outbox.fileDamaged': 'The message file in the outbox is damaged or incomplete ({have} of {size} bytes), so it was not sent.',
+  'err.outbox.fileDamaged.hint': 'The copy on disk was changed or lost: open it as a new draft (or edit it), check it, and send it again.',
+  'err.outbox.fileUnreadable': 'The message file in the outbox could not be read, so it was not sent.',
+  'err.outbox.fileUnreadable.hint': 'Retry it in a moment; if it fails again, open it as a new draft (or edit it) and send it again.',
+  'err.outbox.noAnswer': 'The whole message went out, but the server’s answer never came, so the server may have it.',
+  'err.outbox.noAnswer.hint': 'Check whether it arrived, then resend (same Message-ID, so duplicates can be recognised) or mark it sent.',
+  'err.outbox.gaveUp': { one: 'Mailwright gave up retrying after {count} attempt.', other: 'Mailwright gave up retrying after {count} attempts.' },
+  'err.outbox.tooLateToUndo': 'Too late to undo: the message is already on its way.',
+  'err.outbox.notInUndo': 'Only a message in its undo window can be undone.',
+  'err.outbox.whatHappened.hint': 'The outbox shows what happened to it.',
+  'err.outbox.notAllowed': '“{action}” is not possible for a message that is “{state}”.',
+  'err.outbox.reopen.hint': 'Open it as a new draft instead.',
+  'err.outbox.whatCanBeDone.hint': 'The outbox shows what can be done with it.',
+  'err.outbox.busyElsewhere': 'Another Mailwright process (the app or the command line) is working on this message right now.',
+  'err.outbox.busyElsewhere.hint': 'Look at the outbox again in a moment: it shows what became of it.',
+  'err.draft.badId': 'That is not a draft id.',
+
+  'err.attachment.unreadable': 'The attachment "{name}" cannot be read.',
+  'err.attachment.gone': 'The attachment "{name}" cannot be read: it is no longer there (moved or deleted).',
+  'err.attachment.denied': 'The attachment "{name}" cannot be read: permission to read it was refused.',
+  'err.attachment.folder': 'The attachment "{name}" cannot be read: it is a folder.',
+  'err.attachment.notFile': 'The attachment "{name}" cannot be read: it is not a regular file.',
+  'err.attachment.changed': 'The attachment "{name}" cannot be read: it changed after it was attached.',
+  'err.attachment.unreadable.hint': 'Check that the file still exists and is readable, or remove it from the message and attach it again.',
+  'err.attachment.neverPicked': 'The message refers to an attachment that was never picked.',
+
+  // Desktop notifications main shows when a message needs the user (electron/main/outbox).
+  'notify.failed': 'Message not sent',
+  'notify.outcome-unknown': 'Message may not have been delivered',
+  'notify.partially-delivered': 'Message not delivered to everyone',
+  'notify.refused': { one: '{count} recipient refused', other: '{count} recipients refused' },
+} as const;

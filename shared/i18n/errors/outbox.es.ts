@@ -1,0 +1,48 @@
+import type { Translated } from './en';
+import type { outboxEn } from './outbox.en';
+
+export const outboxEs: Translated<typeof outboxEn> = {
+  'err.outbox.noItem': 'No hay ningún mensaje «{id}» en la bandeja de salida.',
+  'err.outbox.pick.hint': 'Elige un mensaje de la lista de la bandeja de salida.',
+  'err.outbox.interrupted': 'Mailwright se detuvo mientras enviaba este mensaje; puede que el servidor lo tenga o puede que no.',
+  'err.outbox.interrupted.hint': 'Mira la bandeja de entrada del destinatario o tu carpeta Enviados en el servidor, y luego vuelve a enviarlo (con el mismo Message-ID) o márcalo como enviado.',
+  'err.outbox.damagedRecord': 'El registro de este mensaje en la bandeja de salida estaba dañado; se conservaron sus bytes exactos, pero no se sabe si se envió.',
+  'err.outbox.damagedRecord.hint': 'Comprueba si llegó y luego ábrelo como borrador nuevo para volver a enviarlo (los destinatarios en CCO no se conservaron), o cancélalo. El registro dañado se guarda a su lado en el disco.',
+  'err.outbox.pastTime': 'La hora de envío elegida ya pasó.',
+  'err.outbox.pastTime.hint': 'Elige una hora futura, o envíalo ahora.',
+  'err.outbox.fileMissing': 'Falta el archivo del mensaje en la bandeja de salida, así que no se envió.',
+  'err.outbox.fileDamaged': 'El archivo del mensaje en la bandeja de salida está dañado o incompleto ({have} de {size} bytes), así que no se envió.',
+  'err.outbox.fileDamaged.hint': 'La copia del disco cambió o se perdió: ábrelo como borrador nuevo (o edítalo), revísalo y vuelve a enviarlo.',
+  'err.outbox.fileUnreadable': 'No se pudo leer el archivo del mensaje en la bandeja de salida, así que no se envió.',
+  'err.outbox.fileUnreadable.hint': 'Reinténtalo en un momento; si vuelve a fallar, ábrelo como borrador nuevo (o edítalo) y vuelve a enviarlo.',
+  'err.outbox.noAnswer': 'El mensaje salió entero, pero la respuesta del servidor nunca llegó, así que puede que el servidor lo tenga.',
+  'err.outbox.noAnswer.hint': 'Comprueba si llegó y luego vuelve a enviarlo (con el mismo Message-ID, para que se reconozcan los duplicados) o márcalo como enviado.',
+  'err.outbox.gaveUp': {
+    one: 'Mailwright dejó de reintentarlo tras {count} intento.',
+    many: 'Mailwright dejó de reintentarlo tras {count} de intentos.',
+    other: 'Mailwright dejó de reintentarlo tras {count} intentos.',
+  },
+  'err.outbox.tooLateToUndo': 'Ya es tarde para deshacer: el mensaje está en camino.',
+  'err.outbox.notInUndo': 'Solo se puede deshacer un mensaje que aún está en su plazo para deshacer.',
+  'err.outbox.whatHappened.hint': 'La bandeja de salida muestra qué pasó con él.',
+  'err.outbox.notAllowed': '«{action}» no es posible para un mensaje en estado «{state}».',
+  'err.outbox.reopen.hint': 'Ábrelo como borrador nuevo.',
+  'err.outbox.whatCanBeDone.hint': 'La bandeja de salida muestra qué se puede hacer con él.',
+  'err.outbox.busyElsewhere': 'Otro proceso de Mailwright (la aplicación o la línea de comandos) está trabajando ahora con este mensaje.',
+  'err.outbox.busyElsewhere.hint': 'Vuelve a mirar la bandeja de salida en un momento: mostrará qué pasó con él.',
+  'err.draft.badId': 'Eso no es un ID de borrador.',
+
+  'err.attachment.unreadable': 'No se puede leer el adjunto «{name}».',
+  'err.attachment.gone': 'No se puede leer el adjunto «{name}»: ya no está ahí (se movió o se eliminó).',
+  'err.attachment.denied': 'No se puede leer el adjunto «{name}»: se denegó el permiso para leerlo.',
+  'err.attachment.folder': 'No se puede leer el adjunto «{name}»: es una carpeta.',
+  'err.attachment.notFile': 'No se puede leer el adjunto «{name}»: no es un archivo normal.',
+  'err.attachment.changed': 'No se puede leer el adjunto «{name}»: cambió después de adjuntarlo.',
+  'err.attachment.unreadable.hint': 'Comprueba que el archivo sigue existiendo y se puede leer, o quítalo del mensaje y vuelve a adjuntarlo.',
+  'err.attachment.neverPicked': 'El mensaje hace referencia a un adjunto que nunca se eligió.',
+
+  'notify.failed': 'Mensaje no enviado',
+  'notify.outcome-unknown': 'Puede que el mensaje no haya llegado',
+  'notify.partially-delivered': 'El mensaje no llegó a todos',
+  'notify.refused': { one: '{count} destinatario rechazado', many: '{count} de destinatarios rechazados', other: '{count} destinatarios rechazados' },
+};

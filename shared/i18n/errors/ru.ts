@@ -1,0 +1,7 @@
+import { appRu } from './app.ru';
+import { connectionRu } from './connection.ru';
+import { doctorRu } from './doctor.ru';
+import type { errorsEn, Translated } from './en';
+import { outboxRu } from './outbox.ru';
+
+export const errorsRu: Translated<typeof errorsEn> = { ...connectionRu, ...doctorRu, ...appRu, ...outboxRu };

@@ -126,8 +126,9 @@ export function formatItem(item: OutboxItem): string {
   const parts = [`${item.id}  ${item.state.padEnd(19)} ${item.subject || '(no subject)'}  → ${named.join(', ')}${item.bcc?.length ? `  (bcc: ${item.bcc.join(', ')})` : ''}`];
   if (item.error) parts.push(`    ${item.error.code}: ${item.error.message}${item.error.smtp?.response ? `  [${item.error.smtp.response}]` : ''}`);
   else if (item.response) parts.push(`    server: ${item.response}`);
-  if (item.overdue) parts.push('    overdue: became due while nothing ran; `outbox run --send-overdue | --reschedule-overdue ISO | --discard-overdue`');
+  if (item.overdue) parts.push('    overdue: became due while nothing ran; `outbox run --send-overdue | --reschedule-overdue TIME | --discard-overdue`');
   else if (item.dueAt && ['held', 'scheduled', 'retrying'].includes(item.state)) parts.push(`    ${item.state === 'retrying' ? 'next attempt' : 'goes out'}: ${item.dueAt}`);
   if (item.rejected?.length) parts.push(`    refused: ${item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}`);
   return parts.join('\n');
+  if (item.takenBack) parts.push('    taken back to the composer (undo or edit): kept only as a record');
 }

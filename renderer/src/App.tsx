@@ -1,5 +1,6 @@
 import { AtSign, FlaskConical, Mail, Send, Settings as SettingsIcon, SquarePen, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ErrorInfo } from '../../shared/errors';
 import type { Account } from '../../shared/model/account';
 import type { AppCommand, ComposerCommand, View } from '../../shared/model/app-command';
 import type { DraftBack } from '../../shared/model/draft';
@@ -16,6 +17,7 @@ import { SettingsView } from './features/settings/SettingsView';
 import { VaultUnlock } from './features/secrets/VaultUnlock';
 import { api, isBrowserMode } from './lib/api';
 import { I18nProvider, useLanguage } from './lib/i18n';
+import { errorLine } from './lib/said';
 import { useShortcuts } from './lib/shortcuts';
 
 // Labels are the catalogue's nav.<view>.
@@ -34,7 +36,7 @@ export function App() {
   const [view, setView] = useState<View>('compose');
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
-  const [fatal, setFatal] = useState<string>();
+  const [fatal, setFatal] = useState<ErrorInfo>();
   const [toast, setToast] = useState<OutboxItem>();
   // A locked vault is asked for once at start; "not now" leaves it to Settings.
   const [askUnlock, setAskUnlock] = useState(false);
@@ -54,8 +56,8 @@ export function App() {
   const reloadAccounts = useCallback(
     () =>
       api()['accounts:list']().then(
-        (r) => (r.ok ? setAccounts(r.value) : setFatal(r.error.message)),
-        (err: Error) => setFatal(err.message),
+        (r) => (r.ok ? setAccounts(r.value) : setFatal(r.error)),
+        (err: Error) => setFatal({ code: 'INTERNAL_ERROR', message: err.message, hint: '' }),
       ),
     [],
   );
@@ -105,7 +107,7 @@ export function App() {
     return (
       <div className="fatal" role="alert">
         <h1>{t('app.cannotStart')}</h1>
-        <p>{fatal}</p>
+        <p>{errorLine(i18n.lang, fatal)}</p>
       </div>
     );
   }

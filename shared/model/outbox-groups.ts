@@ -4,10 +4,14 @@ import type { OutboxItem } from './outbox';
 // rather than in the page because main answers `outbox:overview` in the same sections (the first
 // rows of each, before the whole list has arrived), and so that the rules are unit-tested.
 
-export type GroupId = 'attention' | 'sending' | 'held' | 'retrying' | 'scheduled' | 'sent' | 'cancelled';
+export type GroupId = 'attention' | 'sending' | 'held' | 'retrying' | 'scheduled' | 'sent' | 'cancelled' | 'undone';
 
-/** The outbox's sections, in the order a user needs them: what needs a decision first. Titles are outbox.group.<id>; `note` has outbox.group.<id>.note. */
-export const GROUPS: Array<{ id: GroupId; note?: boolean }> = [
+/**
+ * The outbox's sections, in the order a user needs them: what needs a decision first. Titles are
+ * outbox.group.<id>; `note` has outbox.group.<id>.note; `folded` ones start closed (messages
+ * taken back to the composer are there only as a record: their text is in the composer).
+ */
+export const GROUPS: Array<{ id: GroupId; note?: boolean; folded?: boolean }> = [
   { id: 'attention' },
   { id: 'sending' },
   { id: 'held' },
@@ -15,10 +19,12 @@ export const GROUPS: Array<{ id: GroupId; note?: boolean }> = [
   { id: 'scheduled', note: true },
   { id: 'sent' },
   { id: 'cancelled' },
+  { id: 'undone', folded: true },
 ];
 
 export function groupOf(item: OutboxItem): GroupId {
   if (item.overdue && (item.state === 'held' || item.state === 'scheduled')) return 'attention';
+  if (item.state === 'cancelled' && item.takenBack) return 'undone';
   switch (item.state) {
     case 'failed':
     case 'outcome-unknown':

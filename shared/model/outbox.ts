@@ -75,6 +75,8 @@ export interface OutboxItem {
   /** Only these recipients are still to be sent to (after a partial delivery). */
   pending?: string[];
   delivery?: DeliverySummary;
+  /** Cancelled because its message went back to the composer (undo, edit): kept only as a record. */
+  takenBack?: boolean;
 }
 
 /** Bytes of a message handed to the server so far, while it is sending. */

@@ -64,6 +64,9 @@ describe('the outbox in Chromium', () => {
     await expect.poll(() => toast.textContent()).toMatch(/Quarterly numbers — Sending in (30|29|28) s/);
     const group = page.getByRole('region', { name: 'Sending soon' });
     await expect.poll(() => group.getByRole('listitem').textContent()).toMatch(/Goes out in \d+ s/);
+    // The section names the state (no badge repeating it), and Undo, Send now and Cancel are the choices.
+    expect(await group.locator('.badge').count()).toBe(0);
+    expect(await group.getByRole('button').allTextContents()).toEqual(['Undo', 'Send now', 'Cancel']);
     await shot('11-undo-toast');
     await toast.getByRole('button', { name: 'Undo' }).click();
 
@@ -75,7 +78,14 @@ describe('the outbox in Chromium', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('was not sent');
     await shot('12-undone-back-in-composer');
     await page.getByRole('button', { name: 'Outbox' }).click();
-    await expect.poll(() => page.getByRole('region', { name: 'Cancelled' }).textContent()).toContain('Quarterly numbers');
+    // Not "Cancelled": its text is back in the composer, and the outbox keeps it folded away as a record.
+    const undone = page.getByRole('region', { name: 'Taken back (undone or edited)' });
+    const unfold = undone.getByRole('button', { name: /Taken back/ });
+    await expect.poll(() => unfold.getAttribute('aria-expanded')).toBe('false');
+    expect(await undone.getByRole('listitem').count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Cancelled' }).count()).toBe(0);
+    await unfold.click();
+    await expect.poll(() => undone.getByRole('listitem').textContent()).toContain('Quarterly numbers');
     expect(smtp.dataCommands).toBe(0);
   });
 
@@ -158,7 +168,7 @@ describe('the outbox in Chromium', () => {
       const item = attention.getByRole('listitem', { name: /Did it arrive\?: Outcome unknown/ });
       await expect.poll(() => item.count(), { timeout: 20_000 }).toBe(1);
       // The title in the user's language and the code, then main's sentence with the details.
-      expect(await item.textContent()).toMatch(/It is not known whether the message arrived OUTCOME_UNKNOWN.*answer never came \(the connection to 127.0.0.1:\d+ was lost\): the server may have it/);
+      expect(await item.textContent()).toMatch(/It is not known whether the message arrived OUTCOME_UNKNOWN.*answer never came, so the server may have it\. The connection to 127\.0\.0\.1:\d+ was lost\./);
       expect(dropper.dots).toBe(1);
       await expect.poll(() => page.getByRole('status', { name: 'Message status' }).textContent()).toMatch(/May not have arrived/);
       await shot('18-outbox-outcome-unknown');

@@ -24,7 +24,8 @@ describe('undo send', () => {
     expect(back).toEqual({ draft: d, missing: [] });
     clock.advance(60_000);
     await core.outbox.idle();
-    expect((await core.outbox.list())[0]).toMatchObject({ state: 'cancelled' });
+    // Cancelled, and marked as taken back: the outbox folds it away (its text is in the composer).
+    expect((await core.outbox.list())[0]).toMatchObject({ state: 'cancelled', takenBack: true });
     expect(s.sessions).toBe(0);
   });
 

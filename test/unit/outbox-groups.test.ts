@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxItem, OutboxState } from '../../shared/model/outbox';
-import { byNewest, laterOf, overviewOf, pageOf, upsert, upsertOverview } from '../../shared/model/outbox-groups';
+import { byNewest, groupOf, GROUPS, laterOf, overviewOf, pageOf, upsert, upsertOverview } from '../../shared/model/outbox-groups';
 
 const item = (n: number, state: OutboxState, extra: Partial<OutboxItem> = {}): OutboxItem => ({
   id: `id${n}`,
@@ -31,7 +31,7 @@ describe('overviewOf', () => {
     ];
     const o = overviewOf(items, 2);
     expect(o.items.map((i) => i.id)).toEqual(['id1', 'id2', 'id3', 'id4', 'id6']);
-    expect(o.counts).toEqual({ attention: 3, sending: 0, held: 0, retrying: 0, scheduled: 1, sent: 3, cancelled: 0 });
+    expect(o.counts).toEqual({ attention: 3, sending: 0, held: 0, retrying: 0, scheduled: 1, sent: 3, cancelled: 0, undone: 0 });
   });
 
   it('an empty outbox: no rows, every section empty', () => {
@@ -108,5 +108,13 @@ describe('upsert', () => {
     // On a tie the incoming version wins: one road's events come in order.
     expect(upsert(changed, item(2, 'sent', { updatedAt: '2026-01-01T00:00:05.000Z' }))[1]!.state).toBe('sent');
     expect(laterOf(undefined, item(4, 'held')).id).toBe('id4');
+  });
+});
+
+describe('groupOf', () => {
+  it('puts a message taken back to the composer in its own folded section, apart from those cancelled', () => {
+    expect(groupOf(item(1, 'cancelled', { takenBack: true }))).toBe('undone');
+    expect(groupOf(item(2, 'cancelled'))).toBe('cancelled');
+    expect(GROUPS.find((g) => g.id === 'undone')?.folded).toBe(true);
   });
 });

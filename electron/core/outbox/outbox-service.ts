@@ -549,7 +549,8 @@ export class OutboxService {
   private async takeBack(item: OutboxItem): Promise<DraftBack> {
     const kept = await readJsonFile<KeptDraft>(this.deps.store.draftPath(item.id)).catch(() => undefined);
     const back = kept?.draft ? await this.reattach(kept) : { draft: await this.fromEml(item), missing: [] };
-    await this.transition(item, { state: 'cancelled' }, ['dueAt']);
+    // Marked as taken back: the outbox keeps it folded away, as a record; its text is in the composer.
+    await this.transition(item, { state: 'cancelled', takenBack: true }, ['dueAt']);
     await this.deps.store.dropDraft(item.id);
     return back;
   }

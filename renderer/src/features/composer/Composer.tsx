@@ -15,6 +15,7 @@ import { textToHtml } from '../../../../shared/model/text-to-html';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { useLatest } from '../../lib/useLatest';
 import { AttachmentList, readDataUrl, useAttachmentPicker } from './Attachments';
 import { ComposerFields } from './ComposerFields';
 import { DeliveredPreviewDialog } from './DeliveredPreviewDialog';
@@ -135,10 +136,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     setNotice(withMissing(t('composer.draftBack', { time: time(newest.updatedAt) }), newest.missing));
   });
   // The fields as they are when an awaited answer comes back, not as they were when it was asked.
-  const fieldsNow = useRef(f);
-  useEffect(() => {
-    fieldsNow.current = f;
-  });
+  const fieldsNow = useLatest(f);
   const restored = useRef(false);
   useEffect(() => {
     if (restored.current || !editor) return;

@@ -1,12 +1,14 @@
 import { useState, type ReactNode } from 'react';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
+import type { ErrorInfo } from '../../../../shared/errors';
 import { api } from '../../lib/api';
+import { errorLine } from '../../lib/said';
 import { datetimeLocalValue } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
-type Reply = { ok: true } | { ok: false; error: { message: string } };
+type Reply = { ok: true } | { ok: false; error: ErrorInfo };
 /** An action by its id; its label is the catalogue's outbox.action.<id>. */
 type Action = [id: 'undo' | 'send-now' | 'retry' | 'retry-refused' | 'resend' | 'mark-sent' | 'reschedule' | 'edit' | 'cancel' | 'reopen' | 'export', run: () => Promise<Reply>];
 
@@ -29,28 +31,31 @@ function Reschedule({ onClose, children }: { onClose: () => void; children: Reac
 
 /** What can be done with an item in its state; every action is checked again in main. */
 export function ItemActions({ item, onError, onNotice, onDraft }: { item: OutboxItem; onError: (m: string) => void; onNotice: (m: string) => void; onDraft: (back: DraftBack, note: string) => void }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const [rescheduling, setRescheduling] = useState(false);
   // From the time it is set for (a nudge is usually small), or an hour on when that has passed.
   const [at, setAt] = useState(() => datetimeLocalValue(item.dueAt && Date.parse(item.dueAt) > Date.now() ? new Date(item.dueAt) : new Date(Date.now() + 3600_000)));
   const id = { id: item.id };
-  const toComposer = (run: () => Promise<{ ok: true; value: DraftBack } | { ok: false; error: { message: string } }>, note: string) => async (): Promise<Reply> => {
+  const toComposer = (run: () => Promise<{ ok: true; value: DraftBack } | { ok: false; error: ErrorInfo }>, note: string) => async (): Promise<Reply> => {
     const r = await run();
     if (r.ok) onDraft(r.value, note);
     return r;
   };
   const actions: Action[] = [];
-  if (item.state === 'held') actions.push(['undo', toComposer(() => api()['outbox:undo'](id), t('outbox.note.undone'))]);
+  // In its undo window a message offers three choices: Undo (back to the composer, to change or
+  // keep), Send now, Cancel. Edit would be Undo again, and a new time or an export can wait a moment.
+  const held = item.state === 'held';
+  if (held) actions.push(['undo', toComposer(() => api()['outbox:undo'](id), t('outbox.note.undone'))]);
   if (WAITING.includes(item.state)) actions.push(['send-now', () => api()['outbox:send-now'](id)]);
   if (item.state === 'failed' || item.state === 'partially-delivered') actions.push([item.state === 'failed' ? 'retry' : 'retry-refused', () => api()['outbox:retry'](id)]);
   if (item.state === 'outcome-unknown') actions.push(['resend', () => api()['outbox:resend'](id)], ['mark-sent', () => api()['outbox:mark-sent'](id)]);
-  if ([...WAITING, 'failed'].includes(item.state)) {
+  if ([...WAITING, 'failed'].includes(item.state) && !held) {
     actions.push(['reschedule', async () => (setRescheduling(true), { ok: true })]);
     actions.push(['edit', toComposer(() => api()['outbox:edit'](id), t('outbox.note.edit'))]);
   }
   if ([...WAITING, 'failed', 'outcome-unknown'].includes(item.state)) actions.push(['cancel', () => api()['outbox:cancel'](id)]);
   if (!WAITING.includes(item.state) && item.state !== 'sending') actions.push(['reopen', toComposer(() => api()['outbox:reopen'](id), t('outbox.note.reopen'))]);
-  if (item.state !== 'sending')
+  if (item.state !== 'sending' && !held)
     actions.push([
       'export',
       async () => {
@@ -72,7 +77,7 @@ export function ItemActions({ item, onError, onNotice, onDraft }: { item: Outbox
             aria-label={t('outbox.actionLabel', { action: t(`outbox.action.${action}`), subject: label })}
             onClick={async () => {
               const r = await run();
-              if (!r.ok) onError(r.error.message);
+              if (!r.ok) onError(errorLine(lang, r.error));
             }}
           >
             {t(`outbox.action.${action}`)}
@@ -89,7 +94,7 @@ export function ItemActions({ item, onError, onNotice, onDraft }: { item: Outbox
             disabled={!at || Number.isNaN(new Date(at).getTime())}
             onClick={async () => {
               const r = await api()['outbox:reschedule']({ id: item.id, at: new Date(at).toISOString() });
-              if (!r.ok) onError(r.error.message);
+              if (!r.ok) onError(errorLine(lang, r.error));
               else setRescheduling(false);
             }}
           >

@@ -1,9 +1,11 @@
 import { defaultRangeExtractor, useWindowVirtualizer, type Range } from '@tanstack/react-virtual';
+import { ChevronDown, ChevronRight } from 'lucide-react';
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type FocusEvent, type Ref } from 'react';
 import type { Account } from '../../../../shared/model/account';
 import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem, SendProgress } from '../../../../shared/model/outbox';
 import { ErrorBox } from '../../lib/ErrorBox';
+import { errorLine } from '../../lib/said';
 import { api } from '../../lib/api';
 import { useT, type I18n } from '../../lib/i18n';
 import { recipientsLine } from '../../lib/recipients';
@@ -32,13 +34,14 @@ interface RowHandlers {
 
 /** Every message grouped by what it needs, live: items change in place as main reports them. */
 export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft: (back: DraftBack, note: string) => void }) {
-  const { t, rich } = useT();
+  const { t, rich, lang } = useT();
   const { items: all, overview, error: listError } = useOutboxItems();
   // The whole list once it is in; before that, each section's first rows (sizes from the overview).
   const items = all ?? overview?.items;
   const [progress, setProgress] = useState<Record<string, SendProgress>>({});
   const [error, setError] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [unfolded, setUnfolded] = useState<ReadonlySet<GroupId>>(new Set());
 
   useLayoutEffect(() => api().on('outbox:progress', (p) => setProgress((all) => ({ ...all, [p.id]: p }))), []);
 
@@ -52,7 +55,7 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
   const accountName = useCallback((id: string) => names.get(id) ?? t('outbox.removedAccount'), [names, t]);
   // One object while nothing in it changes, so rows (memo) render again only when their item or these did.
   const handlers = useMemo<RowHandlers>(() => ({ accountName, progress, now, onError: setError, onNotice: setNotice, onDraft }), [accountName, progress, now, onDraft]);
-  const shownError = error ?? listError;
+  const shownError = error ?? (listError && errorLine(lang, listError));
   return (
     <section className="view" aria-label={t('nav.outbox')}>
       <header className="view-header">
@@ -75,13 +78,26 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
         // Before the whole list, a section's size is the overview's count: it may have more than its rows shown.
         const size = all ? members.length : (overview?.counts[group.id] ?? 0);
         if (!size) return null;
+        const folded = group.folded && !unfolded.has(group.id);
+        const title = (
+          <>
+            {t(`outbox.group.${group.id}`)} <span className="muted">({size})</span>
+          </>
+        );
         return (
           <section key={group.id} className="outbox-group" aria-label={t(`outbox.group.${group.id}`)} aria-busy={members.length < size || undefined}>
-            <h2>
-              {t(`outbox.group.${group.id}`)} <span className="muted">({size})</span>
-            </h2>
+            {group.folded ? (
+              <h2>
+                <button type="button" className="group-toggle" aria-expanded={!folded} onClick={() => setUnfolded((open) => (folded ? new Set([...open, group.id]) : new Set([...open].filter((id) => id !== group.id))))}>
+                  {folded ? <ChevronRight size={16} aria-hidden="true" /> : <ChevronDown size={16} aria-hidden="true" />}
+                  {title}
+                </button>
+              </h2>
+            ) : (
+              <h2>{title}</h2>
+            )}
             {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
-            {size >= VIRTUAL_FROM ? (
+            {folded ? null : size >= VIRTUAL_FROM ? (
               <VirtualRows members={members} size={size} handlers={handlers} />
             ) : (
               <ul className="outbox-list">

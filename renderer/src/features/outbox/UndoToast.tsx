@@ -4,6 +4,7 @@ import type { DraftBack } from '../../../../shared/model/draft';
 import type { OutboxItem, OutboxState } from '../../../../shared/model/outbox';
 import type { MessageKey } from '../../../../shared/i18n/types';
 import { api } from '../../lib/api';
+import { errorLine } from '../../lib/said';
 import { useT } from '../../lib/i18n';
 import { secondsLeft, useNow } from '../../lib/useNow';
 
@@ -26,7 +27,7 @@ const TOAST_TEXT = {
  * and goes away a few seconds after it is on its way (or at once when closed).
  */
 export function UndoToast({ queued, onUndone, onClose, onFocusGone }: { queued: OutboxItem; onUndone: (back: DraftBack) => void; onClose: () => void; onFocusGone: () => void }) {
-  const { t, time } = useT();
+  const { t, time, lang } = useT();
   const [item, setItem] = useState(queued);
   const [problem, setProblem] = useState<string>();
   const now = useNow(item.state === 'held');
@@ -57,7 +58,7 @@ export function UndoToast({ queued, onUndone, onClose, onFocusGone }: { queued: 
   const undo = async () => {
     const r = await api()['outbox:undo']({ id: item.id });
     if (r.ok) onUndone(r.value);
-    else setProblem(r.error.message);
+    else setProblem(errorLine(lang, r.error));
   };
   const later = item.state === 'scheduled' && !!item.dueAt && Date.parse(item.dueAt) > now + 60_000;
   const text = item.state === 'held' ? t('toast.sendingIn', { seconds: secondsLeft(item.dueAt, now) }) : later ? t('toast.scheduledFor', { time: time(item.dueAt!) }) : t(TOAST_TEXT[item.state]);

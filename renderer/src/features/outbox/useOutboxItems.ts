@@ -1,3 +1,4 @@
+import type { ErrorInfo } from '../../../../shared/errors';
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { byNewest, laterOf, upsert, upsertOverview, type OutboxOverview } from '../../../../shared/model/outbox-groups';
@@ -15,7 +16,7 @@ let items: OutboxItem[] | undefined;
  * its way (bench/outbox-view.ts).
  */
 let overview: OutboxOverview | undefined;
-let error: string | undefined;
+let error: ErrorInfo | undefined;
 let live = false;
 const listeners = new Set<() => void>();
 const notify = () => listeners.forEach((l) => l());
@@ -54,7 +55,7 @@ function reload(): Promise<void> {
       const last = all.at(-1);
       const r = await api()['outbox:list']({ limit: LIST_PAGE, ...(last ? { after: { createdAt: last.createdAt, id: last.id } } : {}) });
       if (!r.ok) {
-        error = r.error.message;
+        error = r.error;
         return notify();
       }
       all.push(...r.value);
@@ -84,7 +85,7 @@ function goLive() {
 }
 
 /** `items`: the whole outbox once loaded; until then `overview` may hold each section's first rows. */
-export function useOutboxItems(): { items: OutboxItem[] | undefined; overview: OutboxOverview | undefined; error: string | undefined } {
+export function useOutboxItems(): { items: OutboxItem[] | undefined; overview: OutboxOverview | undefined; error: ErrorInfo | undefined } {
   const [, rerender] = useState(0);
   useEffect(() => {
     const listener = () => rerender((n) => n + 1);

@@ -7,6 +7,7 @@ import type { Core } from '../core/core';
 import { MailwrightError } from '../core/errors';
 import { invokeChannel } from '../core/invoke';
 import type { Command } from 'commander';
+import { inFlagTerms } from './flag-terms';
 import type { Output } from './output';
 
 /** A CLI failure that already has its error envelope. */
@@ -61,7 +62,7 @@ export class StdinReader {
 /** Call a contract channel exactly as the IPC registrar would (and as the command line: its own channels too). */
 export async function call<C extends Channel>(core: Core, channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>> {
   const result = await invokeChannel(core.handlers, channel, payload, undefined, 'command-line');
-  if (!result.ok) throw new CliFailure(result.error);
+  if (!result.ok) throw new CliFailure(inFlagTerms(result.error));
   return result.value as ResponseOf<C>;
 }
 
@@ -129,6 +130,7 @@ export function formatItem(item: OutboxItem): string {
   if (item.overdue) parts.push('    overdue: became due while nothing ran; `outbox run --send-overdue | --reschedule-overdue TIME | --discard-overdue`');
   else if (item.dueAt && ['held', 'scheduled', 'retrying'].includes(item.state)) parts.push(`    ${item.state === 'retrying' ? 'next attempt' : 'goes out'}: ${item.dueAt}`);
   if (item.rejected?.length) parts.push(`    refused: ${item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}`);
+  if (item.takenBack) parts.push('    taken back to the composer (undo or edit): kept only as a record');
   return parts.join('\n');
   if (item.takenBack) parts.push('    taken back to the composer (undo or edit): kept only as a record');
 }

@@ -92,6 +92,9 @@ describe('where the keyboard goes', () => {
       await composer().getByLabel('Link address').fill('https://example.com/note');
       await page().keyboard.press('Enter');
       await expect.poll(() => body.locator('a').textContent()).toBe('note');
+      // The address row has closed and given the keyboard back to the text, at once: the keys
+      // below follow without a pause, as a person's do.
+      expect(await focusedName()).toBe('Message body');
     };
 
     // Clicked at the link's end, as a person goes back to add to a word…
@@ -99,15 +102,18 @@ describe('where the keyboard goes', () => {
     const box = (await body.locator('a').boundingBox())!;
     await page().mouse.click(box.x + box.width - 1, box.y + box.height / 2);
     await page().keyboard.type('s');
-    await expect.poll(() => body.textContent()).toBe('Read the notes today');
+    await expect.poll(() => body.textContent(), { message: 'typed after a click at the link’s end' }).toBe('Read the notes today');
     expect(await body.locator('a').textContent()).toBe('note');
 
-    // …or arrived there with the arrow keys.
+    // …or arrived there with the arrow keys, from inside the link. (From the line's end: Home
+    // within 200 ms of focusing is taken back by ProseMirror, which reads a caret at the very start
+    // then as the browser's reset, not the person's key.)
     await linked();
-    await page().keyboard.press('Home');
-    await keys('ArrowRight', 'Read the note'.length);
+    await page().keyboard.press('End');
+    await keys('ArrowLeft', ' today'.length + 1);
+    await page().keyboard.press('ArrowRight');
     await page().keyboard.type('s');
-    await expect.poll(() => body.textContent()).toBe('Read the notes today');
+    await expect.poll(() => body.textContent(), { message: 'typed after arrowing to the link’s end' }).toBe('Read the notes today');
     expect(await body.locator('a').textContent()).toBe('note');
   });
 
@@ -119,7 +125,8 @@ describe('where the keyboard goes', () => {
     await expect.poll(focusedName).toBe('Undo');
     await page().keyboard.press('Enter');
     await expect.poll(() => field('Subject').inputValue()).toBe('Keyboard only');
-    await expect.poll(focusedName).not.toBe('body');
+    // To and Subject are filled: the keyboard goes on to the text.
+    await expect.poll(focusedName).toBe('Message body');
   });
 });
 
@@ -129,6 +136,6 @@ describe('the first screen', () => {
     const line = page().locator('.first-steps:visible');
     await expect.poll(() => line.textContent()).toMatch(/^To start, send a test message: the Sandbox catches it/);
     await line.getByRole('button', { name: 'Add an account' }).click();
-    await expect.poll(() => page().getByRole('heading', { level: 1, name: 'Accounts' }).isVisible()).toBe(true);
+    await expect.poll(focusedName).toBe('Accounts');
   });
 });

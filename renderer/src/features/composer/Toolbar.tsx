@@ -44,7 +44,13 @@ export function Toolbar({ editor }: { editor: Editor }) {
       setLinkError(t('toolbar.unsafeLink'));
       return;
     }
-    editor.chain().focus().extendMarkRange('link').setLink({ href: value }).run();
+    editor.chain().extendMarkRange('link').setLink({ href: value }).run();
+    closeLink();
+  };
+  // The keyboard goes back to the text at once, not in a later frame as tiptap's focus() does:
+  // keys pressed meanwhile would move the caret and then be undone by that late focus.
+  const closeLink = () => {
+    editor.view.focus();
     setLinkOpen(false);
   };
 
@@ -133,7 +139,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
                   e.preventDefault();
                   applyLink();
                 }
-                if (e.key === 'Escape') setLinkOpen(false);
+                if (e.key === 'Escape') closeLink();
               }}
             />
           </label>
@@ -141,7 +147,7 @@ export function Toolbar({ editor }: { editor: Editor }) {
             {t('toolbar.applyLink')}
           </button>
           {state.link && (
-            <button type="button" className="btn btn-quiet" onClick={() => (editor.chain().focus().extendMarkRange('link').unsetLink().run(), setLinkOpen(false))}>
+            <button type="button" className="btn btn-quiet" onClick={() => (editor.chain().extendMarkRange('link').unsetLink().run(), closeLink())}>
               {t('toolbar.removeLink')}
             </button>
           )}

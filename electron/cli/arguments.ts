@@ -8,19 +8,18 @@ import { CliFailure } from './commands';
 // refusal reads the same with and without --json.
 const refuse = (message: string, hint: string) => new CliFailure(new MailwrightError('INVALID_INPUT', message, hint).info);
 
-const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) >= 1 && Number(v) <= 65535;
+/** A `--port` parser: 1 to 65535 (and 0 where `zero` is allowed), else the refusal with `hint`. */
+const portFlag = (hint: string, zero = false) => (v: string): number => {
+  const n = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= 65535) && !(zero && v === '0')) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, hint);
+  return n;
+};
 
 /** `--port` of an SMTP server. */
-export const smtpPort = (v: string): number => {
-  if (!isPort(v)) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, 'Mail submission is usually 587 (with --security starttls) or 465 (with --security tls).');
-  return Number(v);
-};
+export const smtpPort = portFlag('Mail submission is usually 587 (with --security starttls) or 465 (with --security tls).');
 
 /** `serve --port`: 0 asks for any free port. */
-export const listenPort = (v: string): number => {
-  if (v !== '0' && !isPort(v)) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, 'Leave --port out to take any free port.');
-  return Number(v);
-};
+export const listenPort = portFlag('Leave --port out to take any free port.', true);
 
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -43,7 +42,16 @@ export const dateTime =
     if (calendar.getUTCMonth() !== mo - 1 || calendar.getUTCDate() !== d || calendar.getUTCHours() !== h || calendar.getUTCMinutes() !== mi || s > 59) throw refusal;
     const zone = m[8]?.toUpperCase().replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
     const ms = Math.round(Number(`0${m[7] ?? ''}`) * 1000);
-    const at = zone ? new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone}`) : new Date(y, mo - 1, d, h, mi, s);
+    let at: Date;
+    if (zone) at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6] ?? '00'}${zone}`);
+    else {
+      // setFullYear, not new Date(y, …): that reads years 0-99 as 1900-1999.
+      at = new Date(2000, 0, 1);
+      at.setFullYear(y, mo - 1, d);
+      at.setHours(h, mi, s);
+      // A local time the clock skips (the hour the clocks go forward) does not exist here.
+      if (at.getHours() !== h || at.getMinutes() !== mi) throw refuse(`${flag}: ${v} does not exist on this computer's clock (the clocks go forward then).`, 'Pick a time outside the hour the clocks skip, or give the zone, e.g. …T03:30+02:00.');
+    }
     at.setMilliseconds(ms);
     if (Number.isNaN(at.getTime())) throw refusal;
     return at.toISOString();
@@ -97,6 +105,10 @@ export function usageError(err: CommanderError, program: Command, argv: string[]
       return usage(`\`${command}\` has no command "${quoted(first)}".`, hint());
     case 'commander.missingArgument':
       return usage(`\`${command}\` needs the ${quoted(first)} after it.`, hint());
+    case 'commander.excessArguments': {
+      const extra = argv.filter((a) => !a.startsWith('-') && !command.split(' ').includes(a)).at(-1);
+      return usage(`\`${command}\` takes no more arguments${extra ? `, not "${extra}"` : ''}.`, hint());
+    }
     default: {
       const sentence = first.charAt(0).toUpperCase() + first.slice(1);
       return usage(/[.!?]$/.test(sentence) ? sentence : `${sentence}.`, hint());

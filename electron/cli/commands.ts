@@ -124,13 +124,13 @@ export function failedPhaseError(report: ConnectionTestReport): ErrorInfo {
 export function formatItem(item: OutboxItem): string {
   const blind = new Set((item.bcc ?? []).map((a) => a.toLowerCase()));
   const named = item.recipients.filter((a) => !blind.has(a.toLowerCase()));
-  const parts = [`${item.id}  ${item.state.padEnd(19)} ${item.subject || '(no subject)'}  → ${named.join(', ')}${item.bcc?.length ? `  (bcc: ${item.bcc.join(', ')})` : ''}`];
+  const state = item.takenBack ? 'taken-back' : item.state;
+  const parts = [`${item.id}  ${state.padEnd(19)} ${item.subject || '(no subject)'}  → ${named.join(', ')}${item.bcc?.length ? `  (bcc: ${item.bcc.join(', ')})` : ''}`];
   if (item.error) parts.push(`    ${item.error.code}: ${item.error.message}${item.error.smtp?.response ? `  [${item.error.smtp.response}]` : ''}`);
   else if (item.response) parts.push(`    server: ${item.response}`);
   if (item.overdue) parts.push('    overdue: became due while nothing ran; `outbox run --send-overdue | --reschedule-overdue TIME | --discard-overdue`');
   else if (item.dueAt && ['held', 'scheduled', 'retrying'].includes(item.state)) parts.push(`    ${item.state === 'retrying' ? 'next attempt' : 'goes out'}: ${item.dueAt}`);
   if (item.rejected?.length) parts.push(`    refused: ${item.rejected.map((r) => `${r.address} (${r.response})`).join('; ')}`);
-  if (item.takenBack) parts.push('    taken back to the composer (undo or edit): kept only as a record');
+  if (item.takenBack) parts.push('    cancelled when it went back to the composer (undo or edit): kept only as a record');
   return parts.join('\n');
-  if (item.takenBack) parts.push('    taken back to the composer (undo or edit): kept only as a record');
 }

@@ -1,6 +1,5 @@
 import type { ErrorInfo, Phrase } from '../../shared/errors';
-import { code } from '../../shared/i18n/errors/phrase';
-import { plain, sayError } from '../../shared/i18n/errors/say';
+import { englishOf } from '../../shared/i18n/errors/say';
 import type { MessageKey } from '../../shared/i18n/types';
 
 /** The flag that sets each field the core names by its label in the window (err.field.*). */
@@ -29,9 +28,9 @@ export function inFlagTerms(error: ErrorInfo): ErrorInfo {
   if (error.code !== 'INVALID_INPUT' || !error.text) return error;
   const message = error.text.message.map((p) => {
     const flag = flagOf(p.params?.field);
-    return flag ? { ...p, params: { ...p.params, field: code(flag) } } : p;
+    return flag ? { ...p, params: { ...p.params, field: flag } } : p;
   });
   if (message.every((p, i) => p === error.text!.message[i])) return error;
   const text = { ...error.text, message };
-  return { ...error, text, message: plain(sayError('en', { ...error, text }).message, (c) => c) };
+  return { ...error, text, ...englishOf(text) };
 }

@@ -8,7 +8,6 @@ import { createCore, type Core } from '../core/core';
 import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
-import { BUSY_ELSEWHERE } from '../core/outbox/outbox-service';
 import { accountIdByName, call, CliFailure, formatItem, readInputFile, StdinReader, type CliContext } from './commands';
 import { printReport, setupAccountCommands } from './account-commands';
 import { setupSecretsCommands } from './secrets-commands';
@@ -223,7 +222,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
             else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
             else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
           } catch (err) {
-            if (!(err instanceof CliFailure) || err.error.message !== BUSY_ELSEWHERE) throw err;
+            // Told apart by its key: another process holds this message right now.
+            if (!(err instanceof CliFailure) || err.error.text?.message[0]?.key !== 'err.outbox.busyElsewhere') throw err;
             refused.push(`${item.subject || item.id}: ${err.error.message}`);
           }
         }

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { claimTokenOf } from '../../electron/core/fs/claim-file';
-import { BUSY_ELSEWHERE } from '../../electron/core/outbox/outbox-service';
+import { translator } from '../../shared/i18n/translate';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
@@ -75,7 +75,7 @@ describe('the outbox from the command line', () => {
       await fs.writeFile(join(dir, 'outbox', `${a.json.id as string}.claim`), claimTokenOf(other.pid!));
       const run = await cli(['--data-dir', dir, 'outbox', 'run', '--discard-overdue']);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`Held elsewhere: ${BUSY_ELSEWHERE}`);
+      expect(run.stdout).toContain(`Held elsewhere: ${translator('en')('err.outbox.busyElsewhere')}`);
       const states = Object.fromEntries((await items(dir)).map((i) => [i.subject, i.state]));
       expect(states).toEqual({ 'Held elsewhere': 'scheduled', Free: 'cancelled' });
     } finally {

@@ -17,6 +17,7 @@ describe('the command line refuses bad flags in words', () => {
     { args: ['send', '--account', 'W', '--acount', 'x', '--subject', 's'], message: /`mailwright send` has no option --acount/, hint: /Did you mean --account\?/ },
     { args: ['send', '--account', 'W', '--subject', 's', '--to'], message: /--to needs a value after it/, hint: /mailwright send --help/ },
     { args: ['outbox', 'retry'], message: /`mailwright outbox retry` needs the id/, hint: /mailwright outbox retry --help/ },
+    { args: ['outbox', 'list', 'extra'], message: /`mailwright outbox list` takes no more arguments, not "extra"/, hint: /mailwright outbox list --help/ },
     { args: ['sned'], message: /`mailwright` has no command "sned"/, hint: /Did you mean send\?/ },
     // Refused by the core's own checks, said in the command line's terms: the flag, not the window's field.
     { args: ['send', '--account', 'Sandbox', '--to', 'bob', '--subject', 's', '--text', 'x'], message: /--to "bob": is not an email address\.$/, hint: /name@example\.com/ },
@@ -55,6 +56,21 @@ describe('--send-at and --reschedule-overdue', () => {
     expect(parse('2026-12-08T09:30:00+01:00')).toBe('2026-12-08T08:30:00.000Z');
     expect(parse('2026-12-08T09:30:05.250Z')).toBe('2026-12-08T09:30:05.250Z');
     expect(parse('2026-12-08T09:30-0530')).toBe('2026-12-08T15:00:00.000Z');
+  });
+  it('read years before 100 as written, not as 19xx', () => {
+    expect(new Date(parse('0099-06-01T12:00')).getFullYear()).toBe(99);
+    expect(parse('0099-06-01T12:00Z')).toBe('0099-06-01T12:00:00.000Z');
+  });
+  it('refuse a local time the clock skips when it goes forward', () => {
+    const zone = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      expect(() => parse('2026-03-29T02:30')).toThrow(/does not exist on this computer's clock/);
+      expect(parse('2026-03-29T03:30')).toBe('2026-03-29T01:30:00.000Z');
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
   it.each(['tomorrow', '2026-02-29T09:00', '2026-12-08T24:00', '2026-13-01T09:00Z', '2026-12-08', '2026-12-08T09:60', '2026-12-08T09:00+25:00'])('refuse %s', (v) => {
     expect(() => parse(v)).toThrow(/--send-at takes a date and time/);

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { ErrorInfo, Phrase } from '../../../shared/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
-import { translator } from '../../../shared/i18n/translate';
 import type { Draft, DraftBack } from '../../../shared/model/draft';
 import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
@@ -60,9 +59,6 @@ const MAX_PARALLEL_ATTEMPTS = 16;
 const WAITING: readonly OutboxState[] = ['held', 'scheduled', 'retrying'];
 /** How often a running outbox looks for what other processes queued (a message left for later by the CLI). */
 const LOOK_EVERY_MS = 30_000;
-/** Why a user's action on a message is refused while another process holds its claim (the CLI tells it apart). */
-/** The message a refusal names when another process holds the item (the command line tells it apart by these words). */
-export const BUSY_ELSEWHERE = translator('en')('err.outbox.busyElsewhere');
 
 /** What the user asked of an item, by the name of its button (outbox.action.*). */
 type OutboxAction = 'edit' | 'send-now' | 'reschedule' | 'cancel' | 'retry' | 'resend' | 'mark-sent';

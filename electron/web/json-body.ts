@@ -22,7 +22,7 @@ export const MAX_JSON_DEPTH = 32;
  */
 export async function readJsonBody(req: IncomingMessage, limit: number, maxDepth = MAX_JSON_DEPTH): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () => new BodyRefused(413, phrase('err.web.requestTooLarge', { bytes: limit }));
+  const tooLarge = () => new BodyRefused(413, phrase('err.web.requestTooLarge', { mb: Math.round(limit / 100_000) / 10 }));
   if (declared > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

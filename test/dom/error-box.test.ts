@@ -12,6 +12,7 @@ import type { Language } from '../../shared/i18n/languages';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
 import { TestResult } from '../../renderer/src/features/accounts/TestResult';
 import { ErrorBox } from '../../renderer/src/lib/ErrorBox';
+import { errorLine } from '../../renderer/src/lib/said';
 import { I18nProvider, makeI18n } from '../../renderer/src/lib/i18n';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
@@ -77,8 +78,12 @@ describe('an error from main in a Russian window', () => {
     const code = [...box.querySelectorAll('.error-hint code')].map((c) => c.textContent);
     expect(code).toContain('MAILWRIGHT_PASSPHRASE');
     expect(box.querySelector('.error-hint')?.textContent).toMatch(/Пароли и входы/);
-    expect(box.querySelector('.error-quote')?.textContent).toBe('Исходное сообщение: Cannot autolaunch D-Bus without X11 $DISPLAY');
+    expect(box.querySelector('.error-quote')?.textContent).toBe('Система сообщила: Cannot autolaunch D-Bus without X11 $DISPLAY');
     expect(box.querySelector('.error-message')?.textContent).toBe('Системное хранилище паролей недоступно.');
+  });
+
+  it('says an error in one line for a status or a toast, keeping the system’s own words', () => {
+    expect(errorLine('ru', keychain)).toBe('Системное хранилище паролей недоступно: Cannot autolaunch D-Bus without X11 $DISPLAY.');
   });
 
   it('falls back to main’s English words for a key it does not know (a newer or older Mailwright)', async () => {

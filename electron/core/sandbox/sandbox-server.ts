@@ -11,7 +11,7 @@ import { readMessage } from '../message/read-message';
 import { fsyncDir, readJsonFile, writeFileAtomic } from '../fs/atomic-file';
 import type { SandboxEndpoint } from '../smtp/transport-factory';
 
-const MAX_SIZE = 50 * 1024 * 1024;
+const MAX_SIZE = 50_000_000;
 
 /**
  * The embedded SMTP server that catches mail for preview: loopback only, with a login made

@@ -1,4 +1,5 @@
 import type { ErrorText, Result } from '../../../shared/errors';
+import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import { englishOf } from '../../../shared/i18n/errors/say';
 import type { MailwrightApi } from '../../../shared/ipc/bridge';
 import type { EventName } from '../../../shared/ipc/contract';
@@ -11,7 +12,7 @@ export interface BrowserExtras {
 
 /** The server did not answer: said like main's errors (keys, the browser's own words quoted), English alongside. */
 const networkError = (err: unknown): Result<never> => {
-  const text: ErrorText = { message: [{ key: 'err.web.unreachable' }], hint: [{ key: 'err.web.unreachable.hint', params: { command: { code: 'mailwright serve' } } }], quote: (err as Error).message };
+  const text: ErrorText = { message: [phrase('err.web.unreachable')], hint: [phrase('err.web.unreachable.hint', { command: code('mailwright serve') })], quote: (err as Error).message };
   return { ok: false, error: { code: 'INTERNAL_ERROR', ...englishOf(text), text } };
 };
 

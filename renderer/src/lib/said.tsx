@@ -1,7 +1,7 @@
 import { Fragment } from 'react';
 import type { ErrorInfo, Phrase } from '../../../shared/errors';
 import type { Language } from '../../../shared/i18n/languages';
-import { plain, sayError, sayText, type Piece } from '../../../shared/i18n/errors/say';
+import { plain, sayError, sayText, withQuote, type Piece } from '../../../shared/i18n/errors/say';
 
 // Errors and notes from main arrive as catalogue keys with their data (ErrorInfo.text,
 // TestPhase.noteText): said here in the user's language, with commands shown as code.
@@ -15,8 +15,12 @@ export function Pieces({ pieces }: { pieces: readonly Piece[] }) {
   );
 }
 
-/** An error's message as one line of text (a status line, a toast), in the user's language. */
-export const errorLine = (lang: Language, error: ErrorInfo) => plain(sayError(lang, error).message, (c) => c);
+/** An error's message as one line of text (a status line, a toast), in the user's language, with the system's own words if any. */
+export function errorLine(lang: Language, error: ErrorInfo): string {
+  const said = sayError(lang, error);
+  const line = plain(said.message, (c) => c);
+  return said.quote ? withQuote(line, said.quote) : line;
+}
 
 /** A note in the user's language; main's English when it has no phrase, or one this catalogue lacks. */
 export function sayNote(lang: Language, phrase: Phrase | undefined, english: string | undefined): string | undefined {

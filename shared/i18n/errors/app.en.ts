@@ -2,7 +2,7 @@
 // English words of errors main makes; spread into en.ts. Values in quotes are data.
 
 export const appEn = {
-  'err.quoteLead': 'Original message:',
+  'err.quoteLead': 'The system said:',
   'err.internal': 'Mailwright hit an unexpected problem.',
   'err.internal.hint': 'Try again; if it persists, report it with the log file.',
   'err.callerBug.hint': 'This is a bug in the caller.',
@@ -17,7 +17,7 @@ export const appEn = {
   'err.web.badChannel': 'The channel name is not valid percent-encoding.',
   'err.web.uploadTooLarge': 'The file is too large to attach here.',
   'err.web.uploadTooLarge.hint': 'Attachments are limited to {mb} MB.',
-  'err.web.requestTooLarge': 'The request is larger than this operation takes ({bytes} bytes).',
+  'err.web.requestTooLarge': 'The request is larger than this operation takes ({mb} MB).',
   'err.web.requestTooLarge.hint': 'Send less at once: attach large files with the file picker (they are uploaded separately).',
   'err.web.tooDeep': 'The request nests deeper than {depth} levels.',
   'err.web.notJson': 'The request body is not valid JSON.',

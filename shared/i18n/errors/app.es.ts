@@ -3,7 +3,7 @@ import type { Translated } from './en';
 
 // Problems with a field follow its name ("Asunto: …"), so they are worded to fit any field.
 export const appEs: Translated<typeof appEn> = {
-  'err.quoteLead': 'Mensaje original:',
+  'err.quoteLead': 'El sistema dijo:',
   'err.internal': 'Mailwright tuvo un problema inesperado.',
   'err.internal.hint': 'Vuelve a intentarlo; si sigue pasando, infórmalo adjuntando el archivo de registro.',
   'err.callerBug.hint': 'Es un error del programa que hizo la llamada.',
@@ -18,7 +18,7 @@ export const appEs: Translated<typeof appEn> = {
   'err.web.badChannel': 'El nombre del canal no tiene una codificación porcentual válida.',
   'err.web.uploadTooLarge': 'El archivo es demasiado grande para adjuntarlo aquí.',
   'err.web.uploadTooLarge.hint': 'Los adjuntos pueden ocupar como máximo {mb} MB.',
-  'err.web.requestTooLarge': 'La solicitud es más grande de lo que admite esta operación ({bytes} bytes).',
+  'err.web.requestTooLarge': 'La solicitud es más grande de lo que admite esta operación ({mb} MB).',
   'err.web.requestTooLarge.hint': 'Envía menos de una vez: adjunta los archivos grandes con el selector de archivos (se suben por separado).',
   'err.web.tooDeep': 'La solicitud tiene más de {depth} niveles de anidamiento.',
   'err.web.notJson': 'El cuerpo de la solicitud no es JSON válido.',

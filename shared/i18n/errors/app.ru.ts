@@ -3,7 +3,7 @@ import type { Translated } from './en';
 
 // Problems with a field follow its name ("Тема: …"), so they are worded to fit any field's gender.
 export const appRu: Translated<typeof appEn> = {
-  'err.quoteLead': 'Исходное сообщение:',
+  'err.quoteLead': 'Система сообщила:',
   'err.internal': 'В Mailwright произошла непредвиденная ошибка.',
   'err.internal.hint': 'Попробуйте ещё раз; если ошибка повторится, сообщите о ней и приложите файл журнала.',
   'err.callerBug.hint': 'Это ошибка в вызывающей программе.',
@@ -18,7 +18,7 @@ export const appRu: Translated<typeof appEn> = {
   'err.web.badChannel': 'Имя канала закодировано неверно.',
   'err.web.uploadTooLarge': 'Файл слишком большой, чтобы прикрепить его здесь.',
   'err.web.uploadTooLarge.hint': 'Вложения — не больше {mb} МБ.',
-  'err.web.requestTooLarge': 'Запрос больше, чем принимает эта операция ({bytes} байт).',
+  'err.web.requestTooLarge': 'Запрос больше, чем принимает эта операция ({mb} МБ).',
   'err.web.requestTooLarge.hint': 'Отправляйте меньше за раз: большие файлы прикрепляйте через выбор файлов (они загружаются отдельно).',
   'err.web.tooDeep': 'Запрос вложен глубже {depth} уровней.',
   'err.web.notJson': 'Тело запроса — не корректный JSON.',

@@ -78,24 +78,10 @@ const backticks = (c: string) => `\`${c}\``;
 export const plain = (pieces: readonly Piece[], code = backticks) => pieces.map((p) => (typeof p === 'string' ? p : code(p.code))).join('');
 
 /**
- * A phrase straight to plain text (what main does for every error it makes, so kept lean).
+ * A phrase as plain text (main says every error it makes in English this way).
  * Throws, as sayPhrase does, on a key the catalogue does not have.
  */
-export function sayText(lang: Language, phrase: Phrase, code = backticks, depth = 0): string {
-  if (depth > 4 || !isObject(phrase) || typeof phrase.key !== 'string' || !Object.hasOwn(CATALOGUES[lang], phrase.key)) {
-    throw new Error(`not a catalogued phrase: ${String((phrase as { key?: unknown })?.key)}`);
-  }
-  const values: Record<string, string | number> = {};
-  for (const name in isObject(phrase.params) ? phrase.params : {}) {
-    const v: unknown = phrase.params![name];
-    values[name] =
-      typeof v === 'string' || typeof v === 'number' ? v
-      : isObject(v) && typeof v.code === 'string' ? code(v.code)
-      : isObject(v) && typeof v.date === 'string' ? formatDate(v.date, lang)
-      : sayText(lang, v as Phrase, code, depth + 1);
-  }
-  return (translator(lang) as LooseTranslate)(phrase.key, values);
-}
+export const sayText = (lang: Language, phrase: Phrase, code = backticks): string => plain(sayPhrase(lang, phrase), code);
 
 const sayTexts = (lang: Language, phrases: readonly Phrase[]) => phrases.map((p) => sayText(lang, p)).join(' ');
 
@@ -106,7 +92,7 @@ export function englishOf(text: ErrorText): { message: string; hint: string } {
 }
 
 /** "Could not write the draft." and "ENOSPC: no space left" → "Could not write the draft: ENOSPC: no space left." */
-const withQuote = (message: string, quote: string) => `${message.replace(/\.$/, '')}: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}`;
+export const withQuote = (message: string, quote: string) => `${message.replace(/\.$/, '')}: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}`;
 
 /** A date as the language writes it ("14 марта 2030 г."); a value that is not one stays as it came. */
 export function formatDate(iso: string, lang: Language): string {

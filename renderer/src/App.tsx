@@ -141,7 +141,10 @@ export function App() {
                   focusRequest={tab.key === composers.active ? composerFocus : undefined}
                   onInfo={(info) => composers.report(tab.key, info)}
                   onNew={() => openComposer()}
-                  onAddAccount={() => setView('accounts')}
+                  onAddAccount={() => {
+                    setView('accounts');
+                    setHeadingFocus((n) => n + 1);
+                  }}
                   showOpenDraft={(id) => composers.showOpenDraft(id, tab.key)}
                   onQueued={(item) => {
                     setToast(item);

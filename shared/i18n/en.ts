@@ -212,6 +212,7 @@ export const en = {
   'outbox.group.sent': 'Sent',
   'outbox.group.cancelled': 'Cancelled',
   'outbox.group.undone': 'Taken back (undone or edited)',
+  'outbox.takenBack': 'Taken back',
   'outbox.group.scheduled.note': 'Scheduled mail goes out only while Mailwright is running (the app, {serve} or {run}).',
   'outbox.itemLabel': '{subject}: {state}',
   'recipients.bcc': 'Bcc: {list}',

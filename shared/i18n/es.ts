@@ -211,6 +211,7 @@ export const es: Messages = {
   'outbox.group.sent': 'Enviados',
   'outbox.group.cancelled': 'Cancelados',
   'outbox.group.undone': 'Retirados (deshechos o editados)',
+  'outbox.takenBack': 'Retirado',
   'outbox.group.scheduled.note': 'El correo programado solo sale mientras Mailwright está en marcha (la aplicación, {serve} o {run}).',
   'outbox.itemLabel': '{subject}: {state}',
   'recipients.bcc': 'CCO: {list}',

@@ -7,7 +7,7 @@ import { appSession } from '../helpers/app-session';
 import { screenshot } from '../helpers/browser';
 import { cli } from '../helpers/cli';
 
-// Every screen fits a 900 × 700 window, and the usual 1280 × 820 one, in every language and both
+// Every view (and the Send later dialog) fits a 900 × 700 window, and the usual 1280 × 820 one, in every language and both
 // themes: no sideways scrolling, and every control on screen within the window's width. The
 // screenshots (test-results/screenshots/layout-*.png) are for a person to look at.
 const session = appSession({ name: 'layout', smtp: {} });
@@ -42,7 +42,7 @@ const overflow = () =>
   page().evaluate(() => {
     const width = document.documentElement.clientWidth;
     const outside = [...document.querySelectorAll<HTMLElement>('button, select, input, textarea, [role="textbox"], a')]
-      .filter((el) => el.offsetParent !== null && !el.closest('[hidden]'))
+      .filter((el) => el.getClientRects().length > 0 && !el.closest('[hidden]'))
       .map((el) => ({ el, box: el.getBoundingClientRect() }))
       .filter(({ box }) => box.width > 0 && (box.right > width + 1 || box.left < -1))
       .map(({ el, box }) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}" at ${Math.round(box.left)}–${Math.round(box.right)}`);
@@ -76,10 +76,18 @@ describe.each(LANGUAGES)('layout in %s', (language) => {
       await page().keyboard.press('Control+1');
       await expect.poll(() => page().locator('section.composer:visible').count()).toBe(1);
       await check('composer');
+      await page().locator('section.composer:visible').getByRole('button', { name: t('composer.sendLater') }).click();
+      await expect.poll(() => page().getByRole('dialog', { name: t('sendLater.label') }).isVisible()).toBe(true);
+      await check('composer-send-later');
+      await page().keyboard.press('Escape');
 
       await page().keyboard.press('Control+2');
       await expect.poll(() => page().locator('.outbox-item').count()).toBe(2);
       await check('outbox');
+
+      await page().keyboard.press('Control+3');
+      await expect.poll(() => page().getByRole('heading', { level: 1, name: t('nav.sandbox') }).isVisible()).toBe(true);
+      await check('sandbox');
 
       await page().keyboard.press('Control+4');
       await page().getByRole('button', { name: t('accounts.testNamed', { name: 'Broken' }) }).click();

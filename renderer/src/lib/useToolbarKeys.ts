@@ -4,8 +4,8 @@ const controlsOf = (bar: HTMLElement) => [...bar.querySelectorAll<HTMLElement>('
 
 /**
  * The WAI-ARIA toolbar pattern: the whole toolbar is one Tab stop, the control used last (else
- * the first); the arrow keys, Home and End move between its controls. A dozen formatting buttons
- * no longer stand between the subject and the body.
+ * the first); the arrow keys, Home and End move between its controls. So the dozen formatting
+ * controls cost one Tab on the way from the subject to the text.
  */
 export function useToolbarKeys<T extends HTMLElement>() {
   const bar = useRef<T>(null);

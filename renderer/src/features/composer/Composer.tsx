@@ -1,5 +1,4 @@
 import { EditorContent } from '@tiptap/react';
-import { Paperclip } from 'lucide-react';
 import { useCallback, useEffect, useEffectEvent, useId, useMemo, useReducer, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
@@ -8,26 +7,30 @@ import type { DeliveredPreview } from '../../../../shared/model/message-view';
 import type { DraftBack, SavedDraft } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
-import { preSendChecks, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
-import { checkMailbox } from '../../../../shared/model/mailbox';
-import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
+import type { PreSendIssue } from '../../../../shared/model/pre-send-checks';
 import { textToHtml } from '../../../../shared/model/text-to-html';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { useLatest } from '../../lib/useLatest';
 import { AttachmentList, readDataUrl, useAttachmentPicker } from './Attachments';
+import { ComposerActions } from './ComposerActions';
 import { ComposerFields } from './ComposerFields';
 import { DeliveredPreviewDialog } from './DeliveredPreviewDialog';
 import { useDropZones } from './DropZones';
 import { DraftsMenu } from './DraftsMenu';
-import { draftOf, EMPTY_FIELDS, fieldsReducer, fromAccount, INITIAL_STATE, isEmptyMessage, loadBack, loadSaved, messageOf, type Format, type Loaded } from './fields';
+import { draftOf, EMPTY_FIELDS, fieldsReducer, fromAccount, INITIAL_STATE, isEmptyMessage, issuesBeforeSending, loadBack, loadSaved, messageOf, type Format, type Loaded } from './fields';
 import { PreSendDialog, type Fix } from './PreSendDialog';
 import { SendLater } from './SendLater';
 import { SignatureBlock } from './SignatureBlock';
 import { Toolbar } from './Toolbar';
 import { useDraftAutosave } from './useDraftAutosave';
+import { useComposerFocus } from './useComposerFocus';
 import { useMessageEditor } from './useMessageEditor';
+
+// One message being written. Its fields (fields.ts, ComposerFields), editor (useMessageEditor),
+// keyboard (useComposerFocus) and action row (ComposerActions) are modules of their own; what is
+// left here ties them to drafts, the outbox and the app's commands.
 
 /** A message handed to the composer from elsewhere (undo, edit, re-open); `key` makes each hand-over new. */
 export interface Incoming {
@@ -90,6 +93,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
   const [checks, setChecks] = useState<{ issues: PreSendIssue[]; sendAt?: Date }>();
   const [savedAt, setSavedAt] = useState<string>();
   const { editor, bodyVersion } = useMessageEditor(t('composer.body'), (files) => void insertFiles(files, true));
+  const focus = useComposerFocus({ ids, fields: f, editor, focusRequest });
 
   const html = () => (f.format === 'plain' || !editor || editor.isEmpty ? '' : editor.getHTML());
   const bodyText = () => (f.format === 'plain' ? f.text : (editor?.getText({ blockSeparator: '\n' }) ?? ''));
@@ -132,6 +136,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     if (showOpenDraft?.(newest.id)) return;
     await autosave.adopt(newest.id);
     load(loadSaved(newest));
+    focus.afterLoad();
     setSavedAt(newest.updatedAt);
     setNotice(withMissing(t('composer.draftBack', { time: time(newest.updatedAt) }), newest.missing));
   });
@@ -150,6 +155,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     const d = handed.back.draft;
     const infos = await Promise.all(d.attachments.map((a) => api()['attachments:describe']({ handle: a.handle })));
     load(loadBack(d, infos.flatMap((r) => (r.ok ? [r.value] : []))));
+    focus.afterLoad();
     const missing = [...handed.back.missing, ...infos.flatMap((r) => (r.ok ? [] : [t('composer.anAttachment')]))];
     setNotice(withMissing(handed.note, missing));
     setSavedAt(undefined); // saved as a new draft a moment later, like any change
@@ -186,16 +192,6 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     carryOut(command.command);
   }, [command, editor]);
 
-  // The keyboard goes to what is still to write: To, else Subject, else the end of the body.
-  const focusFirstToFill = useEffectEvent(() => {
-    if (!f.to.trim() && !f.cc.trim() && !f.bcc.trim()) return document.getElementById(ids.to)?.focus();
-    if (!f.subject.trim()) return document.getElementById(ids.subject)?.focus();
-    if (f.format === 'html') editor?.commands.focus('end');
-    else document.querySelector<HTMLTextAreaElement>(`[data-composer="${uid}"] .plain-body`)?.focus();
-  });
-  useEffect(() => {
-    if (focusRequest !== undefined) focusFirstToFill();
-  }, [focusRequest]);
 
   /** HTML ↔ plain text: plain shows the text exactly as main will generate it; back to HTML keeps paragraphs and line breaks. */
   const switchFormat = async (next: Format) => {
@@ -252,10 +248,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
   async function send(sendAt?: Date, checked = false) {
     if (inFlight.current || !editor) return;
     if (!checked) {
-      const all = [f.to, f.cc, f.bcc].flatMap(splitRecipients);
-      const visibleCount = [f.to, f.cc].flatMap(splitRecipients).length;
-      const invalid = [...all, ...(f.replyTo.trim() ? [f.replyTo.trim()] : [])].filter((r) => !checkMailbox(r).ok);
-      const issues = preSendChecks({ recipients: all.map(mailboxParts), invalid, visibleCount, subject: f.subject, text: bodyText(), attachmentCount: f.attachments.length, estimatedSize: estimate(), sizeLimit });
+      const issues = issuesBeforeSending(f, bodyText(), estimate(), sizeLimit);
       if (issues.length) return setChecks({ issues, sendAt });
     }
     setChecks(undefined);
@@ -286,7 +279,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
   };
 
   return (
-    <section className="composer" aria-label={t('composer.title')} onKeyDown={onKeyDown} data-composer={uid}>
+    <section ref={focus.section} className="composer" aria-label={t('composer.title')} onKeyDown={onKeyDown}>
       <header className="view-header">
         <h1 tabIndex={-1}>{t('composer.title')}</h1>
         <span className="muted small" aria-live="polite">
@@ -332,28 +325,18 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
         {error && <ErrorBox error={error} />}
         {laterOpen && <SendLater onPick={(at) => void send(at)} onClose={() => setLaterOpen(false)} />}
         {preview && <DeliveredPreviewDialog preview={preview} onClose={() => setPreview(undefined)} />}
-        <footer className="composer-actions">
-          {fileInput}
-          <button type="button" className="btn" onClick={() => void pick()}>
-            <Paperclip size={16} aria-hidden="true" /> {t('composer.attach')}
-          </button>
-          <select aria-label={t('composer.format')} value={f.format} onChange={(e) => void switchFormat(e.target.value as Format)} title={t('composer.format.help')}>
-            <option value="html">{t('composer.format.html')}</option>
-            <option value="plain">{t('composer.format.plain')}</option>
-          </select>
-          <div className="composer-send">
-            <button type="button" className="btn" onClick={() => void showPreview()} disabled={!from}>
-              {t('preview.delivered')}
-            </button>
-            <button type="button" className="btn" onClick={() => setLaterOpen((o) => !o)} aria-expanded={laterOpen} disabled={sending || !from}>
-              {t('composer.sendLater')}
-            </button>
-            <button type="button" className="btn btn-primary" onClick={() => void send()} disabled={sending || !from} title={t('composer.sendTitle')}>
-              {sending ? t('composer.sending') : t('composer.send')}
-            </button>
-          </div>
-          {from?.kind === 'sandbox' && <p className="muted small composer-note">{t('composer.sandboxNote')}</p>}
-        </footer>
+        <ComposerActions
+          fileInput={fileInput}
+          from={from}
+          format={f.format}
+          sending={sending}
+          laterOpen={laterOpen}
+          onAttach={() => void pick()}
+          onFormat={(next) => void switchFormat(next)}
+          onPreview={() => void showPreview()}
+          onToggleLater={() => setLaterOpen((o) => !o)}
+          onSend={() => void send()}
+        />
       </div>
     </section>
   );

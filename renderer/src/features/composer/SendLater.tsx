@@ -3,6 +3,7 @@ import { sendLaterPresets } from '../../../../shared/model/send-later';
 import { datetimeLocalValue } from '../../lib/format';
 import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
+import { useNow } from '../../lib/useNow';
 
 
 
@@ -12,8 +13,9 @@ export function SendLater({ onPick, onClose }: { onPick: (at: Date) => void; onC
   const [now] = useState(() => new Date());
   const [custom, setCustom] = useState(() => datetimeLocalValue(new Date(now.getTime() + 3600_000)));
   const chosen = custom ? new Date(custom) : undefined;
-  // Checked against the time the dialog opened; sending checks again against the clock.
-  const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > now.getTime();
+  // A time that passes while the dialog is open stops being offered (checked every half minute).
+  const clock = useNow(true, 30_000);
+  const valid = !!chosen && !Number.isNaN(chosen.getTime()) && chosen.getTime() > clock;
   useEscapeToClose(onClose);
   // Opened from a button or a shortcut: the keyboard starts on the first preset.
   const first = useRef<HTMLButtonElement>(null);

@@ -1,6 +1,8 @@
 import type { Account } from '../../../../shared/model/account';
 import type { AttachmentInfo, Draft, DraftInput, SavedDraft, SavedDraftInput } from '../../../../shared/model/draft';
-import { splitRecipients } from '../../../../shared/model/recipients';
+import { checkMailbox } from '../../../../shared/model/mailbox';
+import { preSendChecks } from '../../../../shared/model/pre-send-checks';
+import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
 
 export type Format = 'html' | 'plain';
 
@@ -120,3 +122,11 @@ export const messageOf = (f: Fields, from: Account | undefined, html: string): D
   signature: f.signature && !!from?.signature,
   attachments: f.attachments.map((a) => ({ handle: a.handle })),
 });
+
+/** What to ask about before sending (no recipients, a missing attachment, too large…), per shared/model/pre-send-checks. */
+export function issuesBeforeSending(f: Fields, bodyText: string, estimatedSize: number, sizeLimit: number) {
+  const all = [f.to, f.cc, f.bcc].flatMap(splitRecipients);
+  const visibleCount = [f.to, f.cc].flatMap(splitRecipients).length;
+  const invalid = [...all, ...(f.replyTo.trim() ? [f.replyTo.trim()] : [])].filter((r) => !checkMailbox(r).ok);
+  return preSendChecks({ recipients: all.map(mailboxParts), invalid, visibleCount, subject: f.subject, text: bodyText, attachmentCount: f.attachments.length, estimatedSize, sizeLimit });
+}

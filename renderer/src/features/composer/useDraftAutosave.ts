@@ -14,8 +14,8 @@ const keyOf = (fields: Fields | undefined) => (fields ? JSON.stringify(fields) :
  * Keeps the composer's work on disk: a moment after the last change, when the window is hidden
  * or closed, when the composer is closed, and before it is replaced. Saves run one at a time, so the first save's id is known
  * to the next and one draft never becomes two. Content equal to what was last saved is not saved again.
+ * `content` is a value that is new whenever what `snapshot` would return has changed (and only then).
  */
-/** `content`: a value that is new whenever what `snapshot` would return has changed (and only then). */
 export function useDraftAutosave(snapshot: () => Fields | undefined, content: unknown, onSaved: (at: string) => void) {
   const id = useRef<string | undefined>(undefined);
   const chain = useRef<Promise<unknown>>(Promise.resolve());

@@ -184,7 +184,7 @@ const OutboxRow = memo(function OutboxRow({ item, handlers, index, setSize, rowR
       style={y === undefined ? undefined : { transform: `translateY(${y}px)` }}
       className="card outbox-item"
       data-state={item.state}
-      aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: t(`outbox.state.${item.state}`) })}
+      aria-label={t('outbox.itemLabel', { subject: item.subject || t('common.noSubject'), state: item.takenBack ? t('outbox.takenBack') : t(`outbox.state.${item.state}`) })}
     >
       <div className="outbox-main">
         {/* The section's title names the state, except where states mix (needs attention). */}

@@ -2,7 +2,7 @@
 // start browser mode (the same UI on the same core, served on 127.0.0.1), opening the system
 // browser where there is one.
 import { spawn } from 'node:child_process';
-import { setInterval } from 'node:timers';
+import { setInterval, setTimeout } from 'node:timers';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -26,12 +26,30 @@ try {
   console.error('Starting browser mode instead: the same app, in your browser. (To get the desktop window, run `node node_modules/electron/install.js` where downloads are allowed.)');
 }
 
-if (electron) {
-  const child = spawn(electron, ['.'], { stdio: 'inherit' });
+/**
+ * Stopping the launcher stops what it started: the signals it gets are passed on, and a new
+ * parent (`npm start` runs this under `sh -c`, and a SIGTERM sent to npm ends that shell without
+ * reaching here) counts as being stopped. What does not stop within 10 s is killed.
+ */
+function stopsWithLauncher(child) {
+  let stopping = false;
+  const stop = (signal) => {
+    child.kill(signal);
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal));
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stop('SIGTERM'), 500).unref();
   child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+if (electron) {
+  stopsWithLauncher(spawn(electron, ['.'], { stdio: 'inherit' }));
 } else {
   // The command's own file, not `npx mailwright`: npx puts a shell and npm between, and a signal
-  // sent to this launcher must reach the server itself so that stopping one stops both.
+  // sent to this launcher must reach the server itself.
   const bin = fileURLToPath(new URL('../bin/mailwright.mjs', import.meta.url));
   const child = spawn(process.execPath, [bin, 'serve', ...process.argv.slice(2)], { stdio: ['inherit', 'pipe', 'inherit'] });
   // The server has it (MAILWRIGHT_PASSPHRASE unlocks its vault); the browser opened below must not.
@@ -41,10 +59,5 @@ if (electron) {
     const url = /Mailwright UI: (\S+)/.exec(chunk.toString())?.[1];
     if (url) void openBrowser(url);
   });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
-  // `npm start` runs this under `sh -c`, and a SIGTERM sent to npm ends that shell without reaching
-  // here: a new parent (the shell gone) means whoever started the launcher has stopped it.
-  const parent = process.ppid;
-  setInterval(() => process.ppid !== parent && child.kill('SIGTERM'), 500).unref();
-  child.on('exit', (code) => process.exit(code ?? 0));
+  stopsWithLauncher(child);
 }

@@ -269,6 +269,9 @@ describe('checks before sending', () => {
   });
 
   it('saved drafts that arrive after the user began typing do not overwrite what was typed', async () => {
+    // The draft that will come back: the pasted message above, once its autosave has landed (on a
+    // loaded machine it had not always, and then there was nothing to offer after the reload).
+    await expect.poll(() => page.locator('section.composer:visible .view-header').textContent(), { timeout: 20_000 }).toMatch(/Draft saved/);
     // Hold the drafts list back until the user has typed (a slow disk, a big drafts folder).
     let release!: () => void;
     // Held at most 20 s: a step that fails meanwhile must fail the test, not leave it hanging (it

@@ -57,7 +57,7 @@ export function withHint(info: ErrorInfo, hint: Phrase[]): ErrorInfo {
 export const invalidInput = (message: Phrase, hint: Phrase | Phrase[]) => new MailwrightError('INVALID_INPUT', { message, hint });
 
 /** What could not be written, each with its own sentence (nouns alone would not decline in Russian). */
-export type StoredThing = 'settings' | 'draft' | 'accounts' | 'outbox' | 'change' | 'vault';
+export type StoredThing = 'settings' | 'draft' | 'accounts' | 'outbox' | 'change' | 'vault' | 'database';
 
 export const storageFailed = (what: StoredThing, cause: unknown) =>
   new MailwrightError(

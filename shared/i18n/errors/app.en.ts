@@ -110,6 +110,7 @@ export const appEn = {
   'err.storage.outbox': 'Could not write the message to the outbox.',
   'err.storage.change': 'Could not write the change to the message.',
   'err.storage.vault': 'Could not write the secrets vault.',
+  'err.storage.database': 'Could not open the database in the data directory.',
   'err.storage.hint': 'Check that the data directory exists, is writable and that the disk is not full.',
   'err.lock.busy': 'Another Mailwright process has held {what} for too long.',
   'err.lock.busy.hint': 'Nothing needs to change: it is tried again in a moment. If it keeps happening, stop the other Mailwright processes (app, command line) on this data directory.',

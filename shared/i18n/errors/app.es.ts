@@ -110,6 +110,7 @@ export const appEs: Translated<typeof appEn> = {
   'err.storage.outbox': 'No se pudo guardar el mensaje en la bandeja de salida.',
   'err.storage.change': 'No se pudo guardar el cambio del mensaje.',
   'err.storage.vault': 'No se pudo guardar la bóveda de secretos.',
+  'err.storage.database': 'No se pudo abrir la base de datos de la carpeta de datos.',
   'err.storage.hint': 'Comprueba que la carpeta de datos existe, que se puede escribir en ella y que el disco no está lleno.',
   'err.lock.busy': 'Otro proceso de Mailwright lleva demasiado tiempo ocupando {what}.',
   'err.lock.busy.hint': 'No hay que cambiar nada: se volverá a intentar en un momento. Si sigue pasando, cierra los otros procesos de Mailwright (aplicación, línea de comandos) que usan esta carpeta de datos.',

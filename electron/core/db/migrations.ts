@@ -1,0 +1,59 @@
+import type { DatabaseSync } from './sqlite';
+
+/**
+ * The schema, one numbered step at a time; a database records the last step it has in
+ * `PRAGMA user_version`. A step is never edited once released: a change is a new step.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
+  // the columns what the queries choose by. `owner` and `lease_until` say which process is sending
+  // it and until when it answers for it; `past_no_return` that its bytes may have reached a server.
+  `
+  CREATE TABLE outbox_items (
+    id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    due_at INTEGER,
+    overdue INTEGER NOT NULL DEFAULT 0,
+    account_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    owner TEXT,
+    lease_until INTEGER,
+    past_no_return INTEGER NOT NULL DEFAULT 0,
+    item TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_items_due ON outbox_items (state, due_at);
+  CREATE INDEX outbox_items_newest ON outbox_items (created_at DESC, id DESC);
+  CREATE TABLE outbox_history (
+    item_id TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_history_item ON outbox_history (item_id, at);
+  `,
+];
+
+/**
+ * Bring the schema up to date. Each step runs in its own write transaction, which also decides
+ * between two processes starting at once: the second finds the step done and skips it.
+ */
+export function migrate(db: DatabaseSync, steps: readonly string[] = MIGRATIONS): void {
+  for (let version = 1; version <= steps.length; version++) {
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const { user_version: have } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+      if (have < version) {
+        db.exec(steps[version - 1]!);
+        db.exec(`PRAGMA user_version = ${version}`);
+      }
+      db.exec('COMMIT');
+    } catch (err) {
+      db.exec('ROLLBACK');
+      throw err;
+    }
+  }
+}
+
+/** The schema step a database is at. */
+export const schemaVersion = (db: DatabaseSync) => (db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;

@@ -222,8 +222,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
             else if (o.rescheduleOverdue) await call(c, 'outbox:reschedule', { id: item.id, at: o.rescheduleOverdue });
             else if (o.discardOverdue) await call(c, 'outbox:cancel', { id: item.id });
           } catch (err) {
-            // Told apart by its key: another process holds this message right now.
-            if (!(err instanceof CliFailure) || err.error.text?.message[0]?.key !== 'err.outbox.busyElsewhere') throw err;
+            // Another process holds this message right now: the others are still worth doing.
+            if (!(err instanceof CliFailure) || err.error.code !== 'BUSY') throw err;
             refused.push(`${item.subject || item.id}: ${err.error.message}`);
           }
         }

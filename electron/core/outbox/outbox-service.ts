@@ -574,7 +574,7 @@ export class OutboxService {
    */
   private async claimed<T>(id: string, work: () => Promise<T>): Promise<T> {
     const ran = await this.ifClaimed(id, work);
-    if (!ran) throw invalidInput(phrase('err.outbox.busyElsewhere'), phrase('err.outbox.busyElsewhere.hint'));
+    if (!ran) throw new MailwrightError('BUSY', { message: phrase('err.outbox.busyElsewhere'), hint: phrase('err.outbox.busyElsewhere.hint') });
     return ran.value;
   }
 

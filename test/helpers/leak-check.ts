@@ -1,20 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 
 // A vitest global setup: after the whole run, no `mailwright` process and no Chromium that a test
 // started may still be alive. A teardown that never ran (a hook that timed out first) leaked a
 // `mailwright serve` and a browser per run, and nothing said so: the suite was only slower and
-// CI's 2 cores busier. Processes already there before the run (a developer's own) are left alone.
+// CI's 2 cores busier. Processes already there before the run (a developer's own) are left alone,
+// and so are those of another run at the same time (another checkout's suite): only processes
+// that inherited this run's mark in their environment are this run's.
 
 const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|playwright_chromiumdev_profile/;
 
-function matching(): Map<number, string> {
+const MARK = 'MAILWRIGHT_TEST_RUN';
+
+function matching(run: string): Map<number, string> {
   const found = new Map<number, string>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     try {
       const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
       // A zombie has an empty command line: it is gone, only not yet reaped.
-      if (STARTED_BY_TESTS.test(cmd)) found.set(Number(name), cmd);
+      if (!STARTED_BY_TESTS.test(cmd)) continue;
+      if (readFileSync(`/proc/${name}/environ`, 'utf8').split('\0').includes(`${MARK}=${run}`)) found.set(Number(name), cmd);
     } catch {
       // Exited while being read.
     }
@@ -23,12 +29,15 @@ function matching(): Map<number, string> {
 }
 
 export default function setup() {
-  const before = new Set(matching().keys());
+  // Set before the workers start: every process a test starts inherits it.
+  const run = randomUUID();
+  process.env[MARK] = run;
+  const before = new Set(matching(run).keys());
   return async function teardown() {
     let left: Array<[number, string]> = [];
     // Give a process that was just told to stop a moment to exit.
     for (let wait = 0; wait < 50; wait++) {
-      left = [...matching()].filter(([pid]) => !before.has(pid));
+      left = [...matching(run)].filter(([pid]) => !before.has(pid));
       if (!left.length) return;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -10,6 +10,7 @@ import { Secrets } from './secrets/secrets';
 import { AttachmentRegistry } from './attachments/attachment-registry';
 import { CoreEvents } from './events';
 import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
+import type { CoreServices } from './services';
 import { OutboxService } from './outbox/outbox-service';
 import { OutboxStore } from './outbox/outbox-store';
 import type { RetryPolicy } from './outbox/retry-policy';
@@ -41,21 +42,7 @@ export interface CoreOptions {
   checkpoint?: (step: OutboxCheckpoint) => void;
 }
 
-export interface Core {
-  dataDir: string;
-  env: NodeJS.ProcessEnv;
-  events: CoreEvents;
-  accounts: AccountStore;
-  secrets: Secrets;
-  credentials: Credentials;
-  signIn: SignInService;
-  attachments: AttachmentRegistry;
-  sandbox: SandboxServer;
-  transports: TransportFactory;
-  outbox: OutboxService;
-  drafts: DraftStore;
-  settings: SettingsStore;
-  recipients: RecentRecipients;
+export interface Core extends CoreServices {
   handlers: Handlers;
   close(): Promise<void>;
 }
@@ -105,7 +92,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
   });
 
-  const core: Core = {
+  const services: CoreServices = {
     dataDir: opts.dataDir,
     env: opts.env ?? process.env,
     events,
@@ -120,16 +107,17 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     drafts: new DraftStore(opts.dataDir, { attachments, clock }),
     settings,
     recipients: new RecentRecipients({ dataDir: opts.dataDir, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
-    handlers: undefined as unknown as Handlers,
+  };
+  return {
+    ...services,
+    handlers: createHandlers(services, opts.host),
     async close() {
       signIn.close();
       await outbox.close();
-      await core.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
+      await services.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
       await transports.closeAll();
       await sandbox.stop();
       await lock.release();
     },
   };
-  core.handlers = createHandlers(core, opts.host);
-  return core;
 }

@@ -3,7 +3,7 @@ import { createWriteStream, promises as fs } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Core } from '../core';
+import type { CoreServices } from '../services';
 import { fitFileName, withoutControls } from './file-name';
 
 // Files that reach main as bytes rather than as a path the user picked in a native dialog:
@@ -38,7 +38,7 @@ export async function storeUpload(dataDir: string, rawName: string, bytes: Buffe
  * Uploads from earlier runs are kept only while a saved draft or a waiting message still
  * refers to them; the rest (sent, discarded) are removed.
  */
-export async function pruneUploads(core: Pick<Core, 'dataDir' | 'drafts' | 'outbox'>): Promise<void> {
+export async function pruneUploads(core: Pick<CoreServices, 'dataDir' | 'drafts' | 'outbox'>): Promise<void> {
   let needed: string[];
   try {
     needed = [...(await core.drafts.rememberedPaths()), ...(await core.outbox.rememberedPaths())];

@@ -1,4 +1,3 @@
-import type { Core } from '../core';
 import { MailwrightError } from '../errors';
 import { passwordWouldTravelElsewhere, type StoredAccount } from '../accounts/account-store';
 import { presetClientStatus } from '../accounts/auth/client-registration';
@@ -7,6 +6,7 @@ import type { Login } from '../accounts/credentials';
 import { parsePasswordCommand } from '../secrets/password-command';
 import { runDoctor, type DoctorInput } from '../smtp/doctor/doctor';
 import { sendTestMessage } from '../smtp/doctor/send-test';
+import type { CoreServices } from '../services';
 import type { HostCapabilities, Handlers } from './index';
 
 type AccountChannels =
@@ -33,7 +33,10 @@ function doctorLogin(login: Login | MailwrightError): Partial<DoctorInput> {
 }
 
 /** Accounts, sign-in and the SMTP doctor (Electron Fiddle's one-file-per-area shape). */
-export function accountHandlers(core: Core, host: HostCapabilities): Pick<Handlers, AccountChannels> {
+export function accountHandlers(
+  core: Pick<CoreServices, 'env' | 'accounts' | 'transports' | 'credentials' | 'signIn' | 'outbox' | 'events' | 'settings'>,
+  host: HostCapabilities,
+): Pick<Handlers, AccountChannels> {
   const { accounts, transports, credentials, signIn, outbox, events, settings } = core;
   /** The account's login, without fetching a token first: the doctor's token phase does that, timed. */
   const loginOf = (account: StoredAccount) => credentials.loginFor(account, { prefetch: false }).catch((err: unknown) => {

@@ -1,10 +1,10 @@
-import type { Core } from '../core';
+import type { CoreServices } from '../services';
 import type { Handlers } from './index';
 
 type SecretsChannels = 'secrets:status' | 'secrets:unlock' | 'secrets:use-vault' | 'secrets:change-passphrase';
 
 /** Where secrets are kept, and the vault's passphrase. */
-export function secretsHandlers(core: Core): Pick<Handlers, SecretsChannels> {
+export function secretsHandlers(core: Pick<CoreServices, 'secrets' | 'accounts' | 'outbox'>): Pick<Handlers, SecretsChannels> {
   const { secrets, accounts, outbox } = core;
   /**
    * The vault opened or came into use: what waited for a login can go. No transport needs dropping:

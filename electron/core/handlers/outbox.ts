@@ -1,0 +1,49 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
+import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
+import { fitFileName } from '../attachments/file-name';
+import { draftMailboxes } from '../message/build-message';
+import type { CoreServices } from '../services';
+import type { Handlers, HostCapabilities } from './index';
+
+type OutboxChannels = Extract<keyof Handlers, `outbox:${string}`>;
+
+/** A file name from a subject, safe on every system. */
+const emlFileName = (subject: string) => fitFileName(`${subject.replace(/[^\p{L}\p{N} ._-]/gu, '_').trim() || 'message'}.eml`);
+
+/** Queueing, the outbox's list and the user's actions on its messages. */
+export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbox' | 'recipients'>, host: HostCapabilities): Pick<Handlers, OutboxChannels> {
+  return {
+    'outbox:enqueue': async (draft) => {
+      const item = await outbox.enqueue(draft);
+      // Every queued message (composer, browser mode and CLI alike) teaches the suggestions its
+      // recipients; the message is already safe in the outbox, so a failure here must not undo that.
+      // Not waited for: uses recorded while a write runs share the next one (suggest() counts them
+      // all), instead of each message waiting for its own rewrite of the list (bench/throughput.ts).
+      const { to, cc, bcc } = draftMailboxes(draft);
+      void recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
+      return item;
+    },
+    'outbox:list': (page) => outbox.listPage(page),
+    'outbox:overview': async () => overviewOf(await outbox.list(), OVERVIEW_ROWS),
+    'outbox:get': ({ id }) => outbox.get(id),
+    'outbox:undo': ({ id }) => outbox.undo(id),
+    'outbox:cancel': ({ id }) => outbox.cancel(id),
+    'outbox:send-now': ({ id }) => outbox.sendNow(id),
+    'outbox:reschedule': ({ id, at }) => outbox.reschedule(id, new Date(at)),
+    'outbox:retry': ({ id }) => outbox.retry(id),
+    'outbox:resend': ({ id }) => outbox.resend(id),
+    'outbox:mark-sent': ({ id }) => outbox.markSent(id),
+    'outbox:edit': ({ id }) => outbox.edit(id),
+    'outbox:reopen': ({ id }) => outbox.reopen(id),
+    'outbox:export': async ({ id }) => {
+      const item = await outbox.get(id);
+      const fileName = emlFileName(item.subject);
+      if (!host.saveFile) return { fileName, saved: false, base64: (await fs.readFile(outbox.emlPath(item))).toString('base64') };
+      const target = await host.saveFile(fileName);
+      if (!target) return { fileName, saved: false };
+      await fs.copyFile(outbox.emlPath(item), target);
+      return { fileName: basename(target), saved: true };
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { AccountStore } from './accounts/account-store';
+import type { Credentials } from './accounts/credentials';
+import type { SignInService } from './accounts/auth/sign-in';
+import type { AttachmentRegistry } from './attachments/attachment-registry';
+import type { DraftStore } from './drafts/draft-store';
+import type { CoreEvents } from './events';
+import type { OutboxService } from './outbox/outbox-service';
+import type { RecentRecipients } from './recipients/recent-recipients';
+import type { SandboxServer } from './sandbox/sandbox-server';
+import type { Secrets } from './secrets/secrets';
+import type { SettingsStore } from './settings/settings-store';
+import type { TransportFactory } from './smtp/transport-factory';
+
+/** The services the composition root builds; each handler file takes the few it needs. */
+export interface CoreServices {
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  events: CoreEvents;
+  accounts: AccountStore;
+  secrets: Secrets;
+  credentials: Credentials;
+  signIn: SignInService;
+  attachments: AttachmentRegistry;
+  sandbox: SandboxServer;
+  transports: TransportFactory;
+  outbox: OutboxService;
+  drafts: DraftStore;
+  settings: SettingsStore;
+  recipients: RecentRecipients;
+}

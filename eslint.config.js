@@ -9,8 +9,9 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const CORE_RULE = { group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core and the CLI run in plain Node: no Electron, no app layers.' };
 const restrict = (patterns, paths = []) => ({
-  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'Not allowed in this layer (see ARCHITECTURE.md).' })), patterns }],
+  'no-restricted-imports': ['error', { paths: paths.map((name) => ({ name, message: 'Not allowed in this layer (see docs/ARCHITECTURE.md).' })), patterns }],
 });
 
 export default tseslint.config(
@@ -59,6 +60,15 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts', 'electron/cli/**/*.ts', 'electron/web/**/*.ts'],
-    rules: restrict([{ group: ['electron', 'electron/*', '**/main/**', '**/preload/**', '**/renderer/**'], message: 'The core and the CLI run in plain Node: no Electron, no app layers.' }]),
+    rules: restrict([CORE_RULE]),
+  },
+  // Files and the database are the core's floor: they know nothing of mail, accounts or the outbox.
+  // (It repeats the core's rule: a later block's no-restricted-imports replaces an earlier one's.)
+  {
+    files: ['electron/core/fs/**/*.ts', 'electron/core/db/**/*.ts'],
+    rules: restrict([
+      CORE_RULE,
+      { regex: '^\\.\\./(?!errors$|fs/|db/|\\.\\./\\.\\./shared/i18n/errors/phrase$)', message: 'core/fs and core/db import no domain code: only each other, ../errors and the catalogue phrase.' },
+    ]),
   },
 );

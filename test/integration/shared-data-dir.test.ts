@@ -67,7 +67,7 @@ describe('a message another process is sending right now', () => {
       const other = await claimedElsewhere(dir, item.id);
       try {
         for (const action of [() => core.outbox.cancel(item.id), () => core.outbox.edit(item.id), () => core.outbox.reschedule(item.id, new Date(Date.now() + 7_200_000))]) {
-          await expect(action()).rejects.toMatchObject({ info: { code: 'INVALID_INPUT', message: expect.stringMatching(/working on this message right now/) } });
+          await expect(action()).rejects.toMatchObject({ info: { code: 'BUSY', message: expect.stringMatching(/working on this message right now/) } });
         }
         expect((await core.outbox.get(item.id)).state).toBe('scheduled');
       } finally {

@@ -20,6 +20,7 @@ import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
 import { DraftStore } from './drafts/draft-store';
 import { RecentRecipients } from './recipients/recent-recipients';
+import { Database } from './db/database';
 import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
 
@@ -92,6 +93,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
   });
 
+  const database = new Database({ dataDir: opts.dataDir, onMovedAside: (path) => log(`the database failed its check and was moved to ${path}; a new one was made`) });
   const services: CoreServices = {
     dataDir: opts.dataDir,
     env: opts.env ?? process.env,
@@ -106,7 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     outbox,
     drafts: new DraftStore(opts.dataDir, { attachments, clock }),
     settings,
-    recipients: new RecentRecipients({ dataDir: opts.dataDir, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
+    recipients: new RecentRecipients({ dataDir: opts.dataDir, database, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
   };
   return {
     ...services,
@@ -115,6 +117,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       signIn.close();
       await outbox.close();
       await services.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
+      await database.close();
       await transports.closeAll();
       await sandbox.stop();
       await lock.release();

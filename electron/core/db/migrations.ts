@@ -32,6 +32,17 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX outbox_history_item ON outbox_history (item_id, at);
   `,
+  // 2: the addresses the user has sent to, for the recipient fields' suggestions. `address_key`
+  // is the address in lower case: one entry whatever case it was typed in.
+  `
+  CREATE TABLE recent_recipients (
+    address_key TEXT PRIMARY KEY,
+    address TEXT NOT NULL,
+    name TEXT NOT NULL,
+    uses INTEGER NOT NULL,
+    last_used INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**

@@ -18,8 +18,7 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
       const item = await outbox.enqueue(draft);
       // Every queued message (composer, browser mode and CLI alike) teaches the suggestions its
       // recipients; the message is already safe in the outbox, so a failure here must not undo that.
-      // Not waited for: uses recorded while a write runs share the next one (suggest() counts them
-      // all), instead of each message waiting for its own rewrite of the list (bench/throughput.ts).
+      // Not waited for: the uses of messages queued together share a commit.
       const { to, cc, bcc } = draftMailboxes(draft);
       void recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
       return item;

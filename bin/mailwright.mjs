@@ -10,8 +10,9 @@ import { cliSource } from './cli-source.mjs';
 
 // Mailwright keeps its data with node:sqlite: Node.js 22.13 or newer. npm ci installs one into node_modules/.bin,
 // which npx and npm scripts put first on PATH; running this file with an older node says so.
+// (23.0 to 23.3 still hid it behind a flag.)
 const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 13)) {
+if (major < 22 || (major === 22 && minor < 13) || (major === 23 && minor < 4)) {
   process.stderr.write(`mailwright needs Node.js 22.13 or newer; this is ${process.version}. From the repository, run it as \`npx mailwright\` (it uses the Node that npm ci installed), or install Node 22.\n`);
   process.exit(1);
 }

@@ -4,11 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 // A vitest global setup: after the whole run, no `mailwright` process and no Chromium that a test
 // started may still be alive. A teardown that never ran (a hook that timed out first) leaked a
 // `mailwright serve` and a browser per run, and nothing said so: the suite was only slower and
-// CI's 2 cores busier. Processes already there before the run (a developer's own) are left alone,
-// and so are those of another run at the same time (another checkout's suite): only processes
-// that inherited this run's mark in their environment are this run's.
+// CI's 2 cores busier. Only processes that inherited this run's mark in their environment are this
+// run's: a developer's own, and those of another suite running at the same time, are left alone.
 
-const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|playwright_chromiumdev_profile/;
+const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|helpers\/db-worker|helpers\/claim-racer|playwright_chromiumdev_profile/;
 
 const MARK = 'MAILWRIGHT_TEST_RUN';
 
@@ -32,12 +31,11 @@ export default function setup() {
   // Set before the workers start: every process a test starts inherits it.
   const run = randomUUID();
   process.env[MARK] = run;
-  const before = new Set(matching(run).keys());
   return async function teardown() {
     let left: Array<[number, string]> = [];
     // Give a process that was just told to stop a moment to exit.
     for (let wait = 0; wait < 50; wait++) {
-      left = [...matching(run)].filter(([pid]) => !before.has(pid));
+      left = [...matching(run)];
       if (!left.length) return;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -1,7 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../electron/core/db/migrations';
 import { openDatabase } from '../../electron/core/db/open-database';
 import { OutboxRepository } from '../../electron/core/outbox/outbox-repository';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,6 +29,17 @@ function worker(env: Record<string, string>, stopAfter?: number) {
   );
 }
 
+/** Start `n` workers that say when they are ready, then tell them all to go at once. */
+async function together(n: number, env: Record<string, string>) {
+  const runs = Array.from({ length: n }, () => worker(env));
+  for (let waited = 0; readdirSync(env.DIR!).filter((f) => f.startsWith('ready-')).length < n; waited++) {
+    if (waited > 3000) throw new Error('the workers never got ready');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  writeFileSync(join(env.DIR!, 'go'), '');
+  return Promise.all(runs);
+}
+
 const stored = (dir: string) => {
   const { db } = openDatabase(dir);
   const check = db.prepare('PRAGMA integrity_check').all();
@@ -44,15 +58,25 @@ describe('processes sharing one outbox database', () => {
     for (let i = 0; i < 400; i++) repo.insert({ id: `m${i}`, accountId: 'acc', messageId: `<m${i}@x>`, subject: '', from: 'a@x', sender: 'a@x', recipients: ['b@x'], state: 'scheduled', dueAt: now, createdAt: now, updatedAt: now, attempts: 0, size: 1 });
     db.exec('COMMIT');
     db.close();
-    const goAt = String(Date.now() + 1500); // both started and waiting before either begins
-    const [a, b] = await Promise.all([worker({ DIR: dir, MODE: 'claim', GO_AT: goAt }), worker({ DIR: dir, MODE: 'claim', GO_AT: goAt })]);
-    expect([a.code, b.code]).toEqual([0, 0]);
-    const [wonA, wonB] = [JSON.parse(a.out) as string[], JSON.parse(b.out) as string[]];
+    const [a, b] = await together(2, { DIR: dir, MODE: 'claim' });
+    expect([a!.code, b!.code]).toEqual([0, 0]);
+    const [wonA, wonB] = [JSON.parse(a!.out) as string[], JSON.parse(b!.out) as string[]];
+    // Both took part (they started together and each yields between batches), and none was taken twice.
+    expect(wonA.length).toBeGreaterThan(0);
+    expect(wonB.length).toBeGreaterThan(0);
     expect(wonA.filter((id) => wonB.includes(id))).toEqual([]);
     expect(new Set([...wonA, ...wonB]).size).toBe(400);
     const after = openDatabase(dir).db;
     expect(after.prepare(`SELECT count(*) AS n FROM outbox_items WHERE state = 'sending'`).get()).toEqual({ n: 400 });
     after.close();
+  }, 90_000);
+
+  it('three processes opening a new data directory at the same moment make one database at the latest step', async () => {
+    const dir = tempDir();
+    const runs = await together(3, { DIR: dir, MODE: 'open' });
+    expect(runs.map((r) => [r.code, r.out])).toEqual(Array(3).fill([0, String(MIGRATIONS.length)]));
+    const { check } = stored(dir);
+    expect(check).toEqual([{ integrity_check: 'ok' }]);
   }, 90_000);
 
   it('SIGKILL while writing: every write reported done survives, whole, and the database passes its integrity check', async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DATABASE_FILE, openDatabase } from '../../electron/core/db/open-database';
 import { MIGRATIONS, schemaVersion } from '../../electron/core/db/migrations';
 import { MailwrightError } from '../../electron/core/errors';
+import { isBusy, isDamaged } from '../../electron/core/db/sqlite-codes';
 import { tempDir } from '../helpers/temp-dir';
 
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
@@ -29,7 +30,7 @@ describe('the data directory’s database', () => {
     again.close();
   });
 
-  it('applies only the steps a database lacks, once, even when two connections open it at the same moment', () => {
+  it('applies only the steps a database lacks, once', () => {
     const dir = tempDir();
     const steps = ['CREATE TABLE a (x INTEGER) STRICT;'];
     openDatabase(dir, steps).db.close();
@@ -92,5 +93,27 @@ describe('the data directory’s database', () => {
     expect(run.status).toBe(0);
     expect(run.stderr).not.toMatch(/SQLite/);
     expect(run.stderr).toMatch(/ExperimentalWarning: a warning of its own/);
+  });
+
+  it('refuses a database a newer version has moved on, with what to do, and leaves it as it is', () => {
+    const dir = tempDir();
+    openDatabase(dir, ['CREATE TABLE a (x INTEGER) STRICT;', 'CREATE TABLE b (y INTEGER) STRICT;']).db.close();
+    const before = readFileSync(join(dir, DATABASE_FILE));
+    let caught: unknown;
+    try {
+      openDatabase(dir, ['CREATE TABLE a (x INTEGER) STRICT;']);
+    } catch (err) {
+      caught = err;
+    }
+    expect((caught as MailwrightError).info).toMatchObject({ code: 'STORAGE_FAILED', message: expect.stringMatching(/newer version of Mailwright \(database step 2; this version knows 1\)/), hint: expect.stringMatching(/--data-dir/) });
+    expect(readFileSync(join(dir, DATABASE_FILE))).toEqual(before);
+  });
+
+  it('tells damage by SQLite’s primary code, extended codes included', () => {
+    expect(isDamaged({ errcode: 11 })).toBe(true);
+    expect(isDamaged({ errcode: 779 })).toBe(true); // SQLITE_CORRUPT_INDEX
+    expect(isDamaged({ errcode: 26 })).toBe(true);
+    expect(isDamaged({ errcode: 1555 })).toBe(false); // SQLITE_CONSTRAINT_PRIMARYKEY
+    expect(isBusy({ errcode: 517 })).toBe(true); // SQLITE_BUSY_SNAPSHOT
   });
 });

@@ -30,16 +30,6 @@ describe('group commit', () => {
     db.close();
   });
 
-  it('no write is reported before the commit that holds it', async () => {
-    const settled: number[] = [];
-    let seenAtCommit: number[] | undefined;
-    const { db, insert } = setup(() => (seenAtCommit = [...settled]));
-    await Promise.all([1, 2, 3].map((id) => insert(id, 'x').then(() => settled.push(id))));
-    expect(seenAtCommit).toEqual([]);
-    expect(settled.sort()).toEqual([1, 2, 3]);
-    db.close();
-  });
-
   it('a write that fails is undone and refused alone; the others of its batch commit', async () => {
     const { db, insert, count } = setup();
     const results = await Promise.allSettled([insert(1, 'a'), insert(1, 'duplicate id'), insert(2, 'b')]);
@@ -60,6 +50,40 @@ describe('group commit', () => {
     fail = false;
     await insert(3, 'c');
     expect(count()).toBe(1);
+    db.close();
+  });
+
+  it('refuses asynchronous work and undoes what it did before its first await', async () => {
+    const { db, group, insert, count } = setup();
+    const asyncWrite = group.write(
+      // @ts-expect-error a write must be synchronous SQL
+      async () => {
+        db.prepare('INSERT INTO t (id, v) VALUES (1, ?)').run('before the await');
+        await Promise.resolve();
+      },
+    );
+    await expect(asyncWrite).rejects.toThrow(/must be synchronous/);
+    await insert(2, 'after');
+    expect(db.prepare('SELECT id FROM t').all()).toEqual([{ id: 2 }]);
+    expect(count()).toBe(1);
+    db.close();
+  });
+
+  it('while another connection holds the write lock, waits on a timer (the event loop runs) and commits once it is free', async () => {
+    const dir = tempDir();
+    const { db } = openDatabase(dir, STEPS);
+    const other = openDatabase(dir, STEPS).db;
+    other.exec('BEGIN IMMEDIATE');
+    const group = new GroupCommit(db);
+    const write = group.write(() => db.prepare('INSERT INTO t (id, v) VALUES (1, ?)').run('waited').changes);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await new Promise((r) => setTimeout(r, 1_500)); // longer than one busy wait inside SQLite (1 s)
+    clearInterval(ticker);
+    other.exec('COMMIT');
+    expect(await write).toBe(1);
+    expect(ticks).toBeGreaterThan(10);
+    other.close();
     db.close();
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ErrorInfo } from '../../shared/errors';
 import { OUTBOX_STATES, type OutboxItem, type OutboxState } from '../../shared/model/outbox';
 import { openDatabase } from '../../electron/core/db/open-database';
 import { OutboxRepository, type Lease } from '../../electron/core/outbox/outbox-repository';
@@ -7,11 +8,11 @@ import { tempDir } from '../helpers/temp-dir';
 
 const T0 = Date.parse('2026-12-07T10:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-const mine: Lease = { owner: 'app:1', until: T0 + 60_000 };
-const theirs: Lease = { owner: 'cli:2', until: T0 + 60_000 };
+const UNKNOWN: ErrorInfo = { code: 'OUTCOME_UNKNOWN', message: 'interrupted', hint: 'check' };
 
 function item(id: string, state: OutboxState, extra: Partial<OutboxItem> = {}): OutboxItem {
-  return { id, accountId: 'acc', messageId: `<${id}@x>`, subject: id, from: 'a@x', sender: 'a@x', recipients: ['b@x'], state, createdAt: iso(T0), updatedAt: iso(T0), attempts: 0, size: 10, ...extra };
+  const waiting = state === 'held' || state === 'scheduled' || state === 'retrying';
+  return { id, accountId: 'acc', messageId: `<${id}@x>`, subject: id, from: 'a@x', sender: 'a@x', recipients: ['b@x'], state, createdAt: iso(T0), updatedAt: iso(T0), attempts: 0, size: 10, ...(waiting ? { dueAt: iso(T0) } : {}), ...extra };
 }
 
 function repository() {
@@ -19,51 +20,74 @@ function repository() {
   return { db, repo: new OutboxRepository(db) };
 }
 
-const ACTIONS = Object.keys(TRANSITIONS) as Transition[];
+/** An item in "sending", taken the only way there is: as due work, under `owner`'s lease. */
+function sending(repo: OutboxRepository, id: string, owner = 'app:1', until = T0 + 60_000): Lease {
+  repo.insert(item(id, 'scheduled', { dueAt: iso(T0 - 1) }));
+  const taken = repo.claimDue(T0, owner, until, 1000).find((t) => t.item.id === id);
+  return taken!.lease;
+}
+
+const ACTIONS = (Object.keys(TRANSITIONS) as Transition[]).filter((a) => a !== 'start');
 
 describe('the outbox’s transitions', () => {
   it.each(ACTIONS)('%s: allowed from exactly the states its row of the table names', (action) => {
     const { db, repo } = repository();
-    const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] };
+    const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' };
     for (const state of OUTBOX_STATES) {
-      repo.insert(item(state, state), state === 'sending' ? mine : undefined);
-      const result = repo.change(state, action, (current) => ({ ...current, state: to[0]!, updatedAt: iso(T0 + 1) }), mine);
+      const lease = state === 'sending' ? sending(repo, state) : (repo.insert(item(state, state)), undefined);
+      const target = to === 'same' ? state : to[0]!;
+      const result = repo.change(state, action, (current) => ({ ...current, state: target, ...(target === 'scheduled' || target === 'retrying' ? { dueAt: iso(T0) } : {}), updatedAt: iso(T0 + 1) }), lease);
       if (from.includes(state)) {
-        expect(result, `${action} from ${state}`).toMatchObject({ state: to[0] });
-        expect(repo.get(state)?.state).toBe(to[0]);
-        expect(repo.history(state).at(-1)).toMatchObject({ action, from: state, to: to[0] });
+        expect(result, `${action} from ${state}`).toMatchObject({ state: target });
+        expect(repo.get(state)?.state).toBe(target);
+        expect(repo.history(state).at(-1)).toMatchObject({ action, from: state, to: target });
       } else {
-        expect(result, `${action} from ${state}`).toEqual({ refused: expect.objectContaining({ state }) });
+        expect(result, `${action} from ${state}`).toEqual({ refused: expect.objectContaining({ state }), busy: false });
         expect(repo.get(state)?.state).toBe(state);
       }
     }
     db.close();
   });
 
-  it('an action may not end in a state its row does not name', () => {
+  it('an action may not end in a state its row does not name, nor start a message sending', () => {
     const { db, repo } = repository();
     repo.insert(item('h', 'held'));
     expect(() => repo.change('h', 'undo', (c) => ({ ...c, state: 'sent' }))).toThrow(/undo may not make h sent/);
+    expect(() => repo.change('h', 'markOverdue', (c) => ({ ...c, state: 'scheduled' }))).toThrow(/markOverdue may not make h scheduled/);
+    expect(() => repo.change('h', 'start', (c) => ({ ...c, state: 'sending' }))).toThrow(/only through claimDue/);
     expect(repo.get('h')?.state).toBe('held');
     db.close();
   });
 
-  it('a message being sent changes only under the lease it is sent under: not another process’s, not a user’s action', () => {
+  it('a message being sent changes only under its own attempt’s lease: not another process’s, not an earlier attempt’s, not a user’s action', () => {
     const { db, repo } = repository();
-    repo.insert(item('s', 'sending'), theirs);
-    expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent' }), mine)).toMatchObject({ refused: { state: 'sending' } });
-    expect(repo.change('s', 'cancel', (c) => ({ ...c, state: 'cancelled' }))).toMatchObject({ refused: { state: 'sending' } });
-    expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent' }), theirs)).toMatchObject({ state: 'sent' });
-    // Leaving "sending" lets go of the lease: nobody answers for a sent message.
-    expect(repo.expiredLeases(Number.MAX_SAFE_INTEGER)).toEqual([]);
+    const first = sending(repo, 's', 'app:1', T0 + 10);
+    // The lease runs out; the same process takes the message again for a new attempt.
+    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => i.state)).toEqual(['retrying']);
+    const [second] = repo.claimDue(T0 + 30, 'app:1', T0 + 60_000, 10);
+    expect(second!.lease.attempt).not.toBe(first.attempt);
+    const sent = (c: OutboxItem): OutboxItem => ({ ...c, state: 'sent', updatedAt: iso(T0 + 40) });
+    expect(repo.change('s', 'delivered', sent, first)).toMatchObject({ busy: true, refused: { state: 'sending' } });
+    expect(repo.change('s', 'delivered', sent, { ...second!.lease, owner: 'cli:2' })).toMatchObject({ busy: true });
+    expect(repo.change('s', 'cancel', (c) => ({ ...c, state: 'cancelled' }))).toMatchObject({ busy: true });
+    expect(repo.passedNoReturn('s', first)).toBe(false);
+    expect(repo.change('s', 'delivered', sent, second!.lease)).toMatchObject({ state: 'sent' });
     db.close();
   });
 
   it('the server’s acceptance is recorded even after the lease was taken over as outcome-unknown', () => {
     const { db, repo } = repository();
-    repo.insert(item('s', 'sending'), mine);
-    expect(repo.change('s', 'leaseExpired', (c) => ({ ...c, state: 'outcome-unknown' }), mine)).toMatchObject({ state: 'outcome-unknown' });
-    expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent' }), mine)).toMatchObject({ state: 'sent' });
+    const lease = sending(repo, 's', 'app:1', T0 + 10);
+    expect(repo.passedNoReturn('s', lease)).toBe(true);
+    expect(repo.expireLeases(T0 + 20, UNKNOWN)).toMatchObject([{ state: 'outcome-unknown', error: UNKNOWN }]);
+    expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent', updatedAt: iso(T0 + 30) }), lease)).toMatchObject({ state: 'sent' });
+    db.close();
+  });
+
+  it('refuses rows that could never be taken: "sending" without a lease, waiting without a due time', () => {
+    const { db, repo } = repository();
+    expect(() => repo.insert(item('a', 'sending'))).toThrow(/CHECK constraint failed/);
+    expect(() => repo.insert(item('b', 'scheduled', { dueAt: undefined }))).toThrow(/CHECK constraint failed/);
     db.close();
   });
 
@@ -83,35 +107,39 @@ describe('taking due work', () => {
     repo.insert(item('future', 'scheduled', { dueAt: iso(T0 + 1) }));
     repo.insert(item('overdue', 'scheduled', { dueAt: iso(T0 - 9_000), overdue: true }));
     repo.insert(item('failed', 'failed'));
-    const taken = repo.claimDue(T0, mine, 10);
-    expect(taken.map((i) => i.id).sort()).toEqual(['due-early', 'due-late', 'held-due']);
-    expect(taken.every((i) => i.state === 'sending' && i.dueAt === undefined)).toBe(true);
+    const taken = repo.claimDue(T0, 'app:1', T0 + 60_000, 10);
+    expect(taken.map((t) => t.item.id)).toEqual(['due-early', 'due-late', 'held-due']);
+    expect(taken.every((t) => t.item.state === 'sending' && t.item.dueAt === undefined)).toBe(true);
+    expect(new Set(taken.map((t) => t.lease.attempt)).size).toBe(3);
     expect(repo.get('due-early')?.attempts).toBe(3);
-    expect(repo.claimDue(T0, theirs, 10)).toEqual([]);
+    expect(repo.history('due-early').at(-1)).toMatchObject({ action: 'start', from: 'retrying', to: 'sending' });
+    expect(repo.claimDue(T0, 'cli:2', T0 + 60_000, 10)).toEqual([]);
     expect(repo.nextDue()).toBe(T0 + 1);
-    expect(repo.claimDue(T0, mine, 10)).toEqual([]);
     db.close();
   });
 
   it('takes at most the limit, the longest-waiting first', () => {
     const { db, repo } = repository();
     for (let i = 0; i < 5; i++) repo.insert(item(`m${i}`, 'scheduled', { dueAt: iso(T0 - 1000 * (5 - i)) }));
-    expect(repo.claimDue(T0, mine, 2).map((i) => i.id).sort()).toEqual(['m0', 'm1']);
+    expect(repo.claimDue(T0, 'app:1', T0 + 1, 2).map((t) => t.item.id)).toEqual(['m0', 'm1']);
     db.close();
   });
 
-  it('a lease not renewed expires, saying whether the bytes may have reached the server', () => {
+  it('a lease renewed in time holds; one not renewed expires: retried at once if no byte can have arrived, else outcome-unknown', () => {
     const { db, repo } = repository();
-    repo.insert(item('a', 'scheduled', { dueAt: iso(T0) }));
-    repo.insert(item('b', 'scheduled', { dueAt: iso(T0) }));
-    repo.claimDue(T0, { owner: 'cli:9', until: T0 + 10_000 }, 10);
-    expect(repo.passedNoReturn('a', { owner: 'cli:9', until: 0 })).toBe(true);
-    expect(repo.passedNoReturn('b', mine)).toBe(false); // not its lease
-    expect(repo.expiredLeases(T0 + 5_000)).toEqual([]);
-    expect(repo.renewLeases('cli:9', T0 + 20_000)).toBe(2);
-    expect(repo.expiredLeases(T0 + 15_000)).toEqual([]);
-    const expired = repo.expiredLeases(T0 + 25_000);
-    expect(expired.map((e) => [e.item.id, e.pastNoReturn]).sort()).toEqual([['a', true], ['b', false]]);
+    const a = sending(repo, 'a', 'cli:9', T0 + 10_000);
+    sending(repo, 'b', 'cli:9', T0 + 10_000);
+    expect(repo.passedNoReturn('a', a)).toBe(true);
+    expect(repo.expireLeases(T0 + 5_000, UNKNOWN)).toEqual([]);
+    expect(repo.renewLeases('cli:9', T0 + 5_000, T0 + 20_000)).toBe(2);
+    expect(repo.expireLeases(T0 + 15_000, UNKNOWN)).toEqual([]);
+    // Too late to renew: an expired lease is no longer its owner's.
+    expect(repo.renewLeases('cli:9', T0 + 25_000, T0 + 40_000)).toBe(0);
+    const expired = repo.expireLeases(T0 + 25_000, UNKNOWN);
+    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'retrying']]);
+    expect(repo.get('b')).toMatchObject({ state: 'retrying', dueAt: iso(T0 + 25_000) });
+    expect(repo.get('b')?.error).toBeUndefined();
+    expect(repo.get('a')?.error).toEqual(UNKNOWN);
     db.close();
   });
 });

@@ -1,4 +1,4 @@
-import { GroupCommit } from './group-commit';
+import { GroupCommit, type SyncWork } from './group-commit';
 import { openDatabase } from './open-database';
 import type { DatabaseSync } from './sqlite';
 
@@ -35,14 +35,14 @@ export class Database {
   }
 
   /** Run `work` (synchronous SQL) in the next group commit; resolves once it is on disk. */
-  write<T>(work: (db: DatabaseSync) => T): Promise<T> {
+  write<T>(work: (db: DatabaseSync) => ReturnType<SyncWork<T>>): Promise<T> {
     let opened;
     try {
       opened = this.open();
     } catch (err) {
       return Promise.reject(err);
     }
-    return opened.writes.write(() => work(opened.db));
+    return opened.writes.write((() => work(opened.db)) as SyncWork<T>);
   }
 
   /** After the writes asked for so far are committed. */

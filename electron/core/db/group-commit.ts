@@ -1,4 +1,10 @@
+import { MailwrightError } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { isBusy } from './sqlite-codes';
 import type { DatabaseSync } from './sqlite';
+
+/** A write is synchronous SQL: a promise returned would run outside the transaction it was given. */
+export type SyncWork<T> = () => T extends PromiseLike<unknown> ? never : T;
 
 interface Waiting {
   work: () => unknown;
@@ -6,62 +12,78 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+/** How long a batch keeps trying for the write lock another process holds before it gives up. */
+const BUSY_GIVE_UP_MS = 30_000;
+const BUSY_RETRY_MS = 25;
+/** SQLite's own wait for the lock, which blocks the thread: kept to a moment, the rest is the timer's. */
+const SQLITE_WAIT_MS = 20;
+
 /**
  * Writes asked for at the same moment (messages in flight together) share one transaction, so
  * one commit and one fsync. Each write runs in a savepoint of its own: one that throws is undone
  * alone and rejects alone. No promise resolves before the commit is on disk, so nothing is
  * reported sent, scheduled or queued before it is durable.
  *
- * A write is synchronous SQL on this connection (node:sqlite is synchronous): nothing else can
- * run inside the transaction between its statements.
+ * While another process holds the write lock the batch waits on a timer, not in SQLite's busy
+ * handler, which would block the event loop (the window's main process) for as long.
  */
 export class GroupCommit {
   private waiting: Waiting[] = [];
-  private flushing = false;
+  private scheduled = false;
+  /** When the batch now waiting first found the database busy. */
+  private busySince: number | undefined;
 
   constructor(
     private readonly db: DatabaseSync,
     /** Tests only: called after the batch's writes, before COMMIT (the crash test kills there). */
     private readonly beforeCommit?: (writes: number) => void,
-  ) {}
+  ) {
+    db.exec(`PRAGMA busy_timeout = ${SQLITE_WAIT_MS}`);
+  }
 
-  write<T>(work: () => T): Promise<T> {
+  write<T>(work: SyncWork<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (this.flushing) return;
-      this.flushing = true;
-      // The writes of this turn of the event loop, and of callbacks already due in it, go together.
-      setImmediate(() => this.flush());
+      this.schedule(0);
     });
   }
 
+  private schedule(delayMs: number): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // The writes of this turn of the event loop, and of callbacks already due in it, go together.
+    const run = () => ((this.scheduled = false), this.flush());
+    if (delayMs) setTimeout(run, delayMs);
+    else setImmediate(run);
+  }
+
   private flush(): void {
-    this.flushing = false;
-    const batch = this.waiting.splice(0);
-    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
+    if (!this.waiting.length) return;
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      const now = Date.now();
+      this.busySince ??= now;
+      if (isBusy(err) && now - this.busySince < BUSY_GIVE_UP_MS) return this.schedule(BUSY_RETRY_MS);
+      this.busySince = undefined;
+      const refusal = isBusy(err) ? new MailwrightError('BUSY', { message: phrase('err.lock.busy', { what: phrase('err.lock.database') }), hint: phrase('err.lock.busy.hint') }, { cause: err }) : err;
+      for (const w of this.waiting.splice(0)) w.reject(refusal);
       return;
     }
+    this.busySince = undefined;
+    const batch = this.waiting.splice(0);
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; err: unknown }> = [];
     try {
-      for (const w of batch) {
-        this.db.exec('SAVEPOINT one_write');
-        try {
-          outcomes.push({ ok: true, value: w.work() });
-          this.db.exec('RELEASE one_write');
-        } catch (err) {
-          this.db.exec('ROLLBACK TO one_write');
-          this.db.exec('RELEASE one_write');
-          outcomes.push({ ok: false, err });
-        }
-      }
+      for (const w of batch) outcomes.push(this.one(w.work));
       this.beforeCommit?.(batch.length);
       this.db.exec('COMMIT');
     } catch (err) {
-      // The commit itself failed (a full disk): none of the batch happened.
-      if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      // The commit itself failed (a full disk), or a savepoint could not be undone: none of the batch happened.
+      try {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // SQLite rolled back by itself (an I/O error does): there is nothing left to undo.
+      }
       for (const w of batch) w.reject(err);
       return;
     }
@@ -70,5 +92,24 @@ export class GroupCommit {
       if (outcome.ok) w.resolve(outcome.value);
       else w.reject(outcome.err);
     });
+  }
+
+  /** One write in its savepoint; a failure undoes only it (a failure to undo it fails the batch). */
+  private one(work: () => unknown): { ok: true; value: unknown } | { ok: false; err: unknown } {
+    this.db.exec('SAVEPOINT one_write');
+    let err: unknown;
+    try {
+      const value = work();
+      if (typeof (value as PromiseLike<unknown> | undefined)?.then !== 'function') {
+        this.db.exec('RELEASE one_write');
+        return { ok: true, value };
+      }
+      err = new TypeError('a group-commit write must be synchronous: its promise would run outside the transaction');
+    } catch (thrown) {
+      err = thrown;
+    }
+    this.db.exec('ROLLBACK TO one_write');
+    this.db.exec('RELEASE one_write');
+    return { ok: false, err };
   }
 }

@@ -1,4 +1,8 @@
+import { isBusy } from './sqlite-codes';
 import type { DatabaseSync } from './sqlite';
+
+/** Tries for the write lock while another process migrates (each waits the connection's busy timeout). */
+const LOCK_TRIES = 10;
 
 /**
  * The schema, one numbered step at a time; a database records the last step it has in
@@ -6,8 +10,9 @@ import type { DatabaseSync } from './sqlite';
  */
 export const MIGRATIONS: readonly string[] = [
   // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
-  // the columns what the queries choose by. `owner` and `lease_until` say which process is sending
-  // it and until when it answers for it; `past_no_return` that its bytes may have reached a server.
+  // the columns what the queries choose by. While it is sent, `owner` (the process), `attempt`
+  // (this try) and `lease_until` say who answers for it and until when; `past_no_return` that its
+  // bytes may have reached a server.
   `
   CREATE TABLE outbox_items (
     id TEXT PRIMARY KEY,
@@ -17,9 +22,12 @@ export const MIGRATIONS: readonly string[] = [
     account_id TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     owner TEXT,
+    attempt TEXT,
     lease_until INTEGER,
     past_no_return INTEGER NOT NULL DEFAULT 0,
-    item TEXT NOT NULL
+    item TEXT NOT NULL,
+    CHECK (state <> 'sending' OR (owner IS NOT NULL AND attempt IS NOT NULL AND lease_until IS NOT NULL)),
+    CHECK (state NOT IN ('held', 'scheduled', 'retrying') OR due_at IS NOT NULL)
   ) STRICT;
   CREATE INDEX outbox_items_due ON outbox_items (state, due_at);
   CREATE INDEX outbox_items_newest ON outbox_items (created_at DESC, id DESC);
@@ -51,7 +59,14 @@ export const MIGRATIONS: readonly string[] = [
  */
 export function migrate(db: DatabaseSync, steps: readonly string[] = MIGRATIONS): void {
   for (let version = 1; version <= steps.length; version++) {
-    db.exec('BEGIN IMMEDIATE');
+    for (let tries = 1; ; tries++) {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (err) {
+        if (!isBusy(err) || tries === LOCK_TRIES) throw err;
+      }
+    }
     try {
       const { user_version: have } = db.prepare('PRAGMA user_version').get() as { user_version: number };
       if (have < version) {
@@ -60,7 +75,8 @@ export function migrate(db: DatabaseSync, steps: readonly string[] = MIGRATIONS)
       }
       db.exec('COMMIT');
     } catch (err) {
-      db.exec('ROLLBACK');
+      // SQLite may have rolled back by itself already (an I/O error): the step's own error is the news.
+      if (db.isTransaction) db.exec('ROLLBACK');
       throw err;
     }
   }

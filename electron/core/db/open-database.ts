@@ -1,15 +1,18 @@
-import { closeSync, existsSync, fsyncSync, openSync, renameSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { storageFailed } from '../errors';
-import { migrate, MIGRATIONS } from './migrations';
+import { MailwrightError, storageFailed } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { migrate, MIGRATIONS, schemaVersion } from './migrations';
+import { isDamaged } from './sqlite-codes';
 import { sqlite, type DatabaseSync } from './sqlite';
 
 export const DATABASE_FILE = 'mailwright.db';
-/** How long a statement waits for another process's write to finish before it gives up. */
-const BUSY_TIMEOUT_MS = 10_000;
-/** SQLite's result codes for a file that is not a database, or one whose pages are damaged. */
-const SQLITE_CORRUPT = 11;
-const SQLITE_NOTADB = 26;
+/**
+ * How long a statement waits for another process's write to finish before it gives up. Short:
+ * SQLite waits by blocking the thread (the window's main process), so group commit waits longer
+ * on a timer instead (see GroupCommit).
+ */
+const BUSY_TIMEOUT_MS = 1_000;
 
 export interface OpenedDatabase {
   db: DatabaseSync;
@@ -25,41 +28,48 @@ export interface OpenedDatabase {
  */
 export function openDatabase(dataDir: string, steps: readonly string[] = MIGRATIONS, now = () => new Date()): OpenedDatabase {
   const path = join(dataDir, DATABASE_FILE);
+  let movedAside: string | undefined;
   try {
-    const db = openChecked(path);
-    if (db) return { db: migrated(db, steps) };
-    const movedAside = moveAside(path, now());
-    const fresh = openChecked(path);
-    if (!fresh) throw new Error(`a new database at ${path} fails its check`);
-    return { db: migrated(fresh, steps), movedAside };
+    for (let tries = 0; tries < 3; tries++) {
+      const opened = openChecked(path);
+      if (opened.db) return { db: migrated(opened.db, steps), ...(movedAside ? { movedAside } : {}) };
+      // Moved only if it is still the file found damaged: another process may have moved it and
+      // made a new one meanwhile, which is then opened instead.
+      movedAside = moveAside(path, opened.damagedIno, now()) ?? movedAside;
+    }
+    throw new Error(`${path} fails its check each time it is made anew`);
   } catch (err) {
+    if (err instanceof MailwrightError) throw err;
     throw storageFailed('database', err);
   }
 }
 
-/** The database, ready; or undefined when it is damaged. */
-function openChecked(path: string): DatabaseSync | undefined {
+/** The database, ready; or, when it is damaged, which file that was (its inode). */
+function openChecked(path: string): { db: DatabaseSync; damagedIno?: undefined } | { db?: undefined; damagedIno: number } {
   // Made readable by its owner only before SQLite creates it: its journals take the same mode.
   if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  const { ino } = statSync(path);
   const { DatabaseSync } = sqlite();
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
     db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
     const rows = db.prepare('PRAGMA quick_check').all() as Array<{ quick_check: string }>;
-    if (rows.length === 1 && rows[0]!.quick_check === 'ok') return db;
+    if (rows.length === 1 && rows[0]!.quick_check === 'ok') return { db };
     db.close();
-    return undefined;
+    return { damagedIno: ino };
   } catch (err) {
     db?.close();
-    const code = (err as { errcode?: number }).errcode;
-    if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) return undefined;
+    if (isDamaged(err)) return { damagedIno: ino };
     throw err;
   }
 }
 
 function migrated(db: DatabaseSync, steps: readonly string[]): DatabaseSync {
   try {
+    // A step this version does not know: written by a newer Mailwright, whose data it must not touch.
+    const have = schemaVersion(db);
+    if (have > steps.length) throw new MailwrightError('STORAGE_FAILED', { message: phrase('err.storage.newerDatabase', { have, know: steps.length }), hint: phrase('err.storage.newerDatabase.hint') });
     migrate(db, steps);
     return db;
   } catch (err) {
@@ -68,11 +78,20 @@ function migrated(db: DatabaseSync, steps: readonly string[]): DatabaseSync {
   }
 }
 
-/** Move the database and its journals to `mailwright.db.damaged-<time>` (and `-wal`, `-shm` beside it). */
-function moveAside(path: string, at: Date): string {
+/**
+ * Move the database and its journals to `mailwright.db.damaged-<time>` (and `-wal`, `-shm` beside
+ * it), if the file there is still the one found damaged; undefined when it is not (see openDatabase).
+ */
+function moveAside(path: string, damagedIno: number, at: Date): string | undefined {
+  const now = statSync(path, { throwIfNoEntry: false });
+  if (now?.ino !== damagedIno) return undefined;
   const aside = `${path}.damaged-${at.toISOString().replace(/[:.]/g, '-')}`;
   for (const suffix of ['-wal', '-shm', '']) {
-    if (existsSync(path + suffix)) renameSync(path + suffix, aside + suffix);
+    try {
+      renameSync(path + suffix, aside + suffix);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err; // a journal that is not there
+    }
   }
   const dir = openSync(join(path, '..'), 'r');
   try {

@@ -19,9 +19,10 @@ export function sqlite(): typeof NodeSqlite {
     (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
   }) as typeof process.emitWarning;
   try {
-    loaded = process.getBuiltinModule('node:sqlite') as typeof NodeSqlite;
+    loaded = process.getBuiltinModule?.('node:sqlite') as typeof NodeSqlite | undefined;
   } finally {
     process.emitWarning = emitWarning;
   }
+  if (!loaded) throw new Error(`this Node.js (${process.version}) has no node:sqlite: Mailwright needs Node.js 22.13 or newer`);
   return loaded;
 }

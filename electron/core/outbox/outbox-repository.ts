@@ -1,16 +1,19 @@
+import type { ErrorInfo } from '../../../shared/errors';
 import type { OutboxItem, OutboxState } from '../../../shared/model/outbox';
 import type { DatabaseSync, StatementSync } from '../db/sqlite';
 import { TRANSITIONS, type Transition } from './transitions';
 
-/** Who is sending a message, and until when it answers for it. */
+/** One delivery attempt's hold on a message: the process, the attempt, and until when it answers for it. */
 export interface Lease {
   owner: string;
+  attempt: string;
   until: number;
 }
 
-/** A change the item's state did not allow: the item as it is. */
+/** A change the item's state did not allow; `busy` when it is being sent under another lease. */
 export interface Refused {
   refused: OutboxItem;
+  busy: boolean;
 }
 
 interface Row {
@@ -42,11 +45,13 @@ const dueAtOf = (item: OutboxItem) => (item.dueAt ? Date.parse(item.dueAt) : nul
 const inList = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
 const WAITING_TO_START = inList(TRANSITIONS.start.from);
 const COLUMNS = 'id, state, due_at, overdue, past_no_return, item';
+/** The lease a statement names is the one the row is held under (or the row is not being sent). */
+const UNDER_LEASE = `(state <> 'sending' OR (owner IS ? AND attempt IS ?))`;
 
 /**
- * The outbox's SQL, over the data directory's database. Every method is synchronous and does one
- * job; writes run inside the caller's transaction (GroupCommit), which is what makes a read
- * followed by its conditional write one step for every process on the database.
+ * The outbox's SQL, over the data directory's database. Every method is synchronous; writes run
+ * inside the caller's transaction (GroupCommit), and each change is conditional in SQL on what it
+ * was decided from, so no other process's change in between can be written over.
  */
 export class OutboxRepository {
   private readonly statements = new Map<string, StatementSync>();
@@ -59,12 +64,12 @@ export class OutboxRepository {
     return statement;
   }
 
-  /** A new message, committed whole; one built to be sent at once is its builder's from the start. */
+  /** A new message, committed whole; one built to be sent at once is under its builder's lease from the start. */
   insert(item: OutboxItem, lease?: Lease): void {
     this.sql(
-      `INSERT INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, lease_until, item)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(item.id, item.state, dueAtOf(item), item.overdue ? 1 : 0, item.accountId, Date.parse(item.createdAt), lease?.owner ?? null, lease?.until ?? null, toStored(item));
+      `INSERT INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, attempt, lease_until, item)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(item.id, item.state, dueAtOf(item), item.overdue ? 1 : 0, item.accountId, Date.parse(item.createdAt), lease?.owner ?? null, lease?.attempt ?? null, lease?.until ?? null, toStored(item));
     this.remember(item.id, Date.parse(item.createdAt), 'queued', null, item.state);
   }
 
@@ -75,71 +80,78 @@ export class OutboxRepository {
 
   /**
    * Apply `action` to an item: `make` says what it becomes from what it is. Refused when the
-   * table does not allow the action from the item's state, or, for a message being sent, when
-   * `lease` is not the one it is sent under (another process's attempt, or one taken over).
-   * Undefined when there is no such item.
+   * table does not allow it, or when the item is being sent under a lease other than `lease`.
+   * Undefined when there is no such item. A message leaving "sending" lets go of its lease.
    */
   change(id: string, action: Transition, make: (current: OutboxItem) => OutboxItem, lease?: Lease): OutboxItem | Refused | undefined {
-    const row = this.sql(`SELECT ${COLUMNS}, owner, lease_until FROM outbox_items WHERE id = ?`).get(id) as (Row & { owner: string | null; lease_until: number | null }) | undefined;
+    const row = this.sql(`SELECT ${COLUMNS}, owner, attempt FROM outbox_items WHERE id = ?`).get(id) as (Row & { owner: string | null; attempt: string | null }) | undefined;
     if (!row) return undefined;
     const current = toItem(row);
-    const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] };
-    if (!from.includes(current.state) || (current.state === 'sending' && row.owner !== (lease?.owner ?? null))) return { refused: current };
+    const busy = current.state === 'sending' && (row.owner !== lease?.owner || row.attempt !== lease?.attempt);
+    const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' };
+    if (busy || !from.includes(current.state)) return { refused: current, busy };
     const next = make(current);
-    if (!to.includes(next.state)) throw new Error(`${action} may not make ${id} ${next.state}`);
-    // Entering "sending" takes the lease; staying keeps it; leaving lets it go.
-    const sending = next.state === 'sending';
-    const stays = sending && current.state === 'sending';
-    // Conditional on the state read above: a change that is not the next one after it changes nothing.
+    if (to === 'same' ? next.state !== current.state : !to.includes(next.state)) throw new Error(`${action} may not make ${id} ${next.state}`);
+    // Only claimDue starts a message sending (it makes the attempt's lease); every change here leaves or avoids "sending".
+    if (next.state === 'sending') throw new Error(`${action}: a message starts sending only through claimDue`);
     const written = this.sql(
-      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, owner = ?, lease_until = ?, past_no_return = ?, item = ?
-       WHERE id = ? AND state = ? RETURNING id`,
-    ).get(
-      next.state,
-      dueAtOf(next),
-      next.overdue ? 1 : 0,
-      sending ? (lease?.owner ?? null) : null,
-      stays ? row.lease_until : sending ? (lease?.until ?? null) : null,
-      stays ? row.past_no_return : 0,
-      toStored(next),
-      id,
-      current.state,
-    );
-    if (!written) return { refused: current };
+      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
+       WHERE id = ? AND state = ? AND ${UNDER_LEASE} RETURNING id`,
+    ).get(next.state, dueAtOf(next), next.overdue ? 1 : 0, toStored(next), id, current.state, lease?.owner ?? null, lease?.attempt ?? null);
+    if (!written) return { refused: current, busy: false };
     this.remember(id, Date.parse(next.updatedAt), action, current.state, next.state);
     return next;
   }
 
   /**
-   * Take up to `limit` items due by `now` for delivery under `lease`, oldest due first: one
-   * statement, so of two processes looking at once each item goes to one of them.
+   * Take up to `limit` items due by `now`, oldest due first, each under a lease of `owner`'s
+   * with an attempt of its own. Read and taken in the caller's write transaction, so of two
+   * processes looking at once each item goes to one of them.
    */
-  claimDue(now: number, lease: Lease, limit: number): OutboxItem[] {
-    const rows = this.sql(
-      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, lease_until = ?, past_no_return = 0,
-         item = json_set(item, '$.attempts', json_extract(item, '$.attempts') + 1, '$.updatedAt', ?)
-       WHERE id IN (SELECT id FROM outbox_items WHERE state IN (${WAITING_TO_START}) AND overdue = 0 AND due_at <= ? ORDER BY due_at LIMIT ?)
-       RETURNING ${COLUMNS}`,
-    ).all(lease.owner, lease.until, new Date(now).toISOString(), now, limit) as unknown as Row[];
-    const items = rows.map(toItem).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    for (const item of items) this.remember(item.id, now, 'start', null, 'sending');
-    return items;
+  claimDue(now: number, owner: string, until: number, limit: number): Array<{ item: OutboxItem; lease: Lease }> {
+    const due = this.sql(`SELECT id, state FROM outbox_items WHERE state IN (${WAITING_TO_START}) AND overdue = 0 AND due_at <= ? ORDER BY due_at LIMIT ?`).all(now, limit) as Array<{ id: string; state: OutboxState }>;
+    const take = this.sql(
+      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?, past_no_return = 0,
+         item = json_set(item, '$.attempts', coalesce(json_extract(item, '$.attempts'), 0) + 1, '$.updatedAt', ?)
+       WHERE id = ? AND state = ? RETURNING ${COLUMNS}, attempt`,
+    );
+    const taken: Array<{ item: OutboxItem; lease: Lease }> = [];
+    for (const { id, state } of due) {
+      const row = take.get(owner, until, new Date(now).toISOString(), id, state) as (Row & { attempt: string }) | undefined;
+      if (!row) continue;
+      taken.push({ item: toItem(row), lease: { owner, attempt: row.attempt, until } });
+      this.remember(id, now, 'start', state, 'sending');
+    }
+    return taken;
   }
 
-  /** Keep answering for what `owner` is sending. */
-  renewLeases(owner: string, until: number): number {
-    return Number(this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ?`).run(until, owner).changes);
+  /** Keep answering for what `owner` is sending, while its leases have not run out (an expired one is no longer its). */
+  renewLeases(owner: string, now: number, until: number): number {
+    return Number(this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND lease_until >= ?`).run(until, owner, now).changes);
   }
 
   /** Record that the message's bytes may have reached the server from here on (DATA accepted). */
   passedNoReturn(id: string, lease: Lease): boolean {
-    return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ?`).run(id, lease.owner).changes) === 1;
+    return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;
   }
 
-  /** Messages whose sender stopped answering for them by `now`, and whether their bytes may have arrived. */
-  expiredLeases(now: number): Array<{ item: OutboxItem; pastNoReturn: boolean; lease: Lease }> {
-    const rows = this.sql(`SELECT ${COLUMNS}, owner, lease_until FROM outbox_items WHERE state = 'sending' AND (lease_until IS NULL OR lease_until < ?)`).all(now) as unknown as Array<Row & { owner: string | null; lease_until: number | null }>;
-    return rows.map((row) => ({ item: toItem(row), pastNoReturn: row.past_no_return === 1, lease: { owner: row.owner ?? '', until: row.lease_until ?? 0 } }));
+  /**
+   * Messages whose sender stopped answering for them by `now`, in one statement: retried at once
+   * when no byte of them can have reached a server, otherwise `outcome-unknown` with `unknown`
+   * as their error. Returns them as they are now.
+   */
+  expireLeases(now: number, unknown: ErrorInfo): OutboxItem[] {
+    const rows = this.sql(
+      `UPDATE outbox_items SET
+         state = CASE WHEN past_no_return THEN 'outcome-unknown' ELSE 'retrying' END,
+         due_at = CASE WHEN past_no_return THEN NULL ELSE ? END,
+         item = json_set(CASE WHEN past_no_return THEN json_set(item, '$.error', json(?)) ELSE item END, '$.updatedAt', ?),
+         owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
+       WHERE state = 'sending' AND lease_until < ? RETURNING ${COLUMNS}`,
+    ).all(now, JSON.stringify(unknown), new Date(now).toISOString(), now) as unknown as Row[];
+    const items = rows.map(toItem);
+    for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
+    return items;
   }
 
   /** Everything not yet in a final state (what the scheduler looks at). */

@@ -21,8 +21,8 @@ export const TRANSITIONS = {
   waitForSignIn: { from: ['sending'], to: ['needs-sign-in'] },
   /** Its sender stopped answering for it: retried if no byte can have reached a server, else unknown. */
   leaseExpired: { from: ['sending'], to: ['retrying', 'outcome-unknown'] },
-  /** It came due while nothing ran: it waits for the user's choice. */
-  markOverdue: { from: ['held', 'scheduled'], to: ['held', 'scheduled'] },
+  /** It came due while nothing ran: it waits for the user's choice (its state stays; `overdue` is set). */
+  markOverdue: { from: ['held', 'scheduled'], to: 'same' },
   /** The network is back: what waits for a retry is due now. */
   retryNow: { from: ['retrying'], to: ['retrying'] },
   /** The account can log in again. */
@@ -37,9 +37,12 @@ export const TRANSITIONS = {
   retry: { from: ['failed', 'needs-sign-in', 'partially-delivered'], to: ['scheduled'] },
   resend: { from: ['outcome-unknown'], to: ['scheduled'] },
   markSent: { from: ['outcome-unknown'], to: ['sent'] },
-} as const satisfies Record<string, { from: readonly OutboxState[]; to: readonly OutboxState[] }>;
+} as const satisfies Record<string, { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' }>;
 
 export type Transition = keyof typeof TRANSITIONS;
 
-/** Whether `action` may start from `state`. */
-export const allowedFrom = (action: Transition, state: OutboxState): boolean => (TRANSITIONS[action].from as readonly OutboxState[]).includes(state);
+/** Whether `action` may take an item from `state` to `next`. */
+export function allowed(action: Transition, state: OutboxState, next: OutboxState): boolean {
+  const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' };
+  return from.includes(state) && (to === 'same' ? next === state : to.includes(next));
+}

@@ -118,6 +118,9 @@ export const appEn = {
   'err.lock.signIn': 'the account’s sign-in',
   'err.lock.secret': 'the account’s secret',
   'err.lock.secrets': 'the accounts’ secrets',
+  'err.lock.database': 'the database',
+  'err.storage.newerDatabase': 'The data directory was last used by a newer version of Mailwright (database step {have}; this version knows {know}).',
+  'err.storage.newerDatabase.hint': 'Use that newer version, or give this one a data directory of its own with --data-dir.',
 
   'err.account.nameTaken': 'An account named "{name}" already exists.',
   'err.account.nameTaken.hint': 'Choose another name.',

@@ -118,6 +118,9 @@ export const appEs: Translated<typeof appEn> = {
   'err.lock.signIn': 'el inicio de sesión de la cuenta',
   'err.lock.secret': 'el secreto de la cuenta',
   'err.lock.secrets': 'los secretos de las cuentas',
+  'err.lock.database': 'la base de datos',
+  'err.storage.newerDatabase': 'La carpeta de datos la usó por última vez una versión más nueva de Mailwright (paso de la base de datos {have}; esta versión conoce {know}).',
+  'err.storage.newerDatabase.hint': 'Usa esa versión más nueva, o da a esta una carpeta de datos propia con --data-dir.',
 
   'err.account.nameTaken': 'Ya existe una cuenta llamada «{name}».',
   'err.account.nameTaken.hint': 'Elige otro nombre.',

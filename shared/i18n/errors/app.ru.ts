@@ -118,6 +118,9 @@ export const appRu: Translated<typeof appEn> = {
   'err.lock.signIn': 'вход учётной записи',
   'err.lock.secret': 'секрет учётной записи',
   'err.lock.secrets': 'секреты учётных записей',
+  'err.lock.database': 'базу данных',
+  'err.storage.newerDatabase': 'Эту папку данных последней использовала более новая версия Mailwright (шаг базы данных {have}; эта версия знает {know}).',
+  'err.storage.newerDatabase.hint': 'Запустите ту, более новую версию, или дайте этой отдельную папку данных через --data-dir.',
 
   'err.account.nameTaken': 'Учётная запись «{name}» уже есть.',
   'err.account.nameTaken.hint': 'Выберите другое название.',

@@ -6,9 +6,11 @@
 //   queued     PORT COUNT HTML TEXT  — the core with COUNT messages waiting first (sent later, in
 //                                      an hour), then all due at once: the cost of a long queue
 //   nodemailer PORT COUNT HTML TEXT  — raw nodemailer, pool with the TransportFactory's settings
-//   durable    PORT COUNT HTML TEXT  — raw nodemailer doing the least any crash-safe outbox must:
-//                                      the message in a file and a state record, durably, before
-//                                      the send, and the state again after it
+//   grouped    PORT COUNT HTML TEXT  — raw nodemailer with the outbox's coming state store: each
+//                                      message's bytes and state committed to SQLite through group
+//                                      commit before the send, its state again after it
+//   grouped-files PORT COUNT HTML TEXT — the same, the bytes in an fsynced file written before the
+//                                      row commits (the way for large messages)
 import { createReadStream, mkdtempSync, promises as fs, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,8 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Clock } from '../electron/core/clock';
 import { createCore } from '../electron/core/core';
+import { GroupCommit } from '../electron/core/db/group-commit';
+import { openDatabase } from '../electron/core/db/open-database';
 import { invokeChannel } from '../electron/core/invoke';
 import { TRANSPORT_POOL } from '../electron/core/smtp/transport-factory';
 import type { OutboxItem } from '../shared/model/outbox';
@@ -41,32 +45,20 @@ async function raw() {
 }
 
 /**
- * The floor under any outbox that survives a crash, with nothing else of Mailwright's: each message
- * built (the same HTML and text part), written and fsynced; a state record written atomically (temp
- * file, fsync, rename, folder fsync) as queued, the message sent from its file, the record written
- * again as sent. 16 messages in flight, on the same pool. What Mailwright does beyond this (claims,
- * the draft's schema, a generated text part, the move to sent/) is what its ratio to this shows.
+ * Raw nodemailer with the state store the outbox is moving to (electron/core/db): 16 messages in
+ * flight; each built (the same HTML and text part), its bytes (in the row, or in an fsynced file
+ * written first) and a "queued" row committed through group commit, sent from those bytes, and its
+ * row set to "sent" through group commit. Every promise is kept across a crash, as in the outbox;
+ * messages in flight together share commits. What it costs over raw nodemailer is the price of the
+ * design; Mailwright's ratio to it is what the rest of the outbox costs.
  */
-async function durable() {
-  const dir = mkdtempSync(join(tmpdir(), 'mw-bench-durable-'));
+async function grouped(bytesInFiles: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'mw-bench-grouped-'));
+  const { db } = openDatabase(dir, ['CREATE TABLE m (id INTEGER PRIMARY KEY, state TEXT NOT NULL, bytes BLOB) STRICT;']);
+  const commits = new GroupCommit(db);
+  const insert = db.prepare('INSERT INTO m (id, state, bytes) VALUES (?, ?, ?)');
+  const mark = db.prepare('UPDATE m SET state = ? WHERE id = ? AND state = ?');
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
-  const writeSynced = async (path: string, data: string | Buffer) => {
-    const handle = await fs.open(path, 'w', 0o600);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  };
-  const record = async (i: number, state: string) => {
-    const path = join(dir, `${i}.json`);
-    await writeSynced(`${path}.tmp`, JSON.stringify({ i, state, at: new Date().toISOString() }));
-    await fs.rename(`${path}.tmp`, path);
-    const folder = await fs.open(dir, 'r');
-    await folder.sync();
-    await folder.close();
-  };
   const startRss = rssKb();
   const started = performance.now();
   let next = 0;
@@ -75,17 +67,24 @@ async function durable() {
       Array.from({ length: 16 }, async () => {
         while (next < count) {
           const i = next++;
+          const bytes = await new MailComposer({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text }).compile().build();
           const eml = join(dir, `${i}.eml`);
-          await writeSynced(eml, await new MailComposer({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text }).compile().build());
-          await record(i, 'queued');
-          await transport.sendMail({ envelope: { from: 'ana@example.test', to: [to(i)] }, raw: createReadStream(eml) });
-          await record(i, 'sent');
+          if (bytesInFiles) {
+            const handle = await fs.open(eml, 'w', 0o600);
+            await handle.writeFile(bytes);
+            await handle.sync();
+            await handle.close();
+          }
+          await commits.write(() => insert.run(i, 'queued', bytesInFiles ? null : bytes).changes);
+          await transport.sendMail({ envelope: { from: 'ana@example.test', to: [to(i)] }, raw: bytesInFiles ? createReadStream(eml) : bytes });
+          await commits.write(() => mark.run('sent', i, 'queued').changes);
         }
       }),
     );
     return { ms: performance.now() - started, startRss, peakRss: hwmKb() };
   } finally {
     transport.close();
+    db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -149,6 +148,6 @@ async function mailwright(queued: boolean) {
   }
 }
 
-const result = mode === 'nodemailer' ? await raw() : mode === 'durable' ? await durable() : await mailwright(mode === 'queued');
+const result = mode === 'nodemailer' ? await raw() : mode === 'grouped' || mode === 'grouped-files' ? await grouped(mode === 'grouped-files') : await mailwright(mode === 'queued');
 process.stdout.write(JSON.stringify({ mode, count, ...result }) + '\n');
 process.exit(0);

@@ -108,7 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     outbox,
     drafts: new DraftStore(opts.dataDir, { attachments, clock }),
     settings,
-    recipients: new RecentRecipients({ dataDir: opts.dataDir, database, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
+    recipients: new RecentRecipients({ dataDir: opts.dataDir, database, log, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
   };
   return {
     ...services,

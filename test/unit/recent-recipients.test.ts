@@ -28,9 +28,9 @@ describe('RecentRecipients', () => {
     await store.record([{ name: 'Bob Two', address: 'bob2@example.test' }]);
     await store.record([{ name: 'Bob Three', address: 'bob3@example.test' }, { name: '', address: 'BOB1@example.test' }]);
     // bob1 twice; bob3 more recent than bob2
-    expect((await store.suggest('bob')).map((m) => m.address.toLowerCase())).toEqual(['bob1@example.test', 'bob3@example.test', 'bob2@example.test']);
-    // a later use without a name keeps the name it had
-    expect((await store.suggest('bob1'))[0]).toMatchObject({ name: 'Bob One' });
+    expect((await store.suggest('bob')).map((m) => m.address)).toEqual(['bob1@example.test', 'bob3@example.test', 'bob2@example.test']);
+    // a later use without a name keeps the name it had, and the address as first written
+    expect((await store.suggest('bob1'))[0]).toEqual({ name: 'Bob One', address: 'bob1@example.test' });
   });
 
   it('matches words of the name and of the address, case- and accent-insensitively, at most 8', async () => {
@@ -114,12 +114,37 @@ describe('RecentRecipients', () => {
     expect(await store.suggest('ana')).toEqual([{ name: 'Ana', address: 'ana@example.test' }]);
   });
 
-  it('where the database cannot be made, suggests nothing and refuses to record, without throwing from suggest', async () => {
-    const blocked = join(tempDir(), 'file');
-    await fs.writeFile(blocked, '');
-    const database = new Database({ dataDir: blocked });
-    const store = new RecentRecipients({ dataDir: blocked, database });
+  it('where the database cannot be opened, suggests nothing and refuses to record with STORAGE_FAILED', async () => {
+    const dataDir = tempDir();
+    await fs.mkdir(join(dataDir, 'mailwright.db')); // a folder where the database must be
+    const { store } = recents({ dataDir });
     expect(await store.suggest('a')).toEqual([]);
-    await expect(store.record([{ name: '', address: 'a@example.test' }])).rejects.toThrow(/ENOTDIR/);
+    await expect(store.record([{ name: '', address: 'a@example.test' }])).rejects.toMatchObject({ info: { code: 'STORAGE_FAILED' } });
+  });
+
+  it('an earlier version’s file that cannot be imported now is left for later; suggestions go on from the database', async () => {
+    const dataDir = tempDir();
+    await fs.mkdir(join(dataDir, 'recent-recipients.json')); // unreadable as a file (EISDIR)
+    const logged: string[] = [];
+    const { store } = recents({ dataDir, log: (m) => logged.push(m) });
+    await store.record([{ name: 'Ana', address: 'ana@example.test' }]);
+    expect(await store.suggest('ana')).toEqual([{ name: 'Ana', address: 'ana@example.test' }]);
+    expect(logged).toEqual(['recent-recipients.json could not be imported; it is tried again at the next start']);
+    expect((await fs.stat(join(dataDir, 'recent-recipients.json'))).isDirectory()).toBe(true);
+  });
+
+  it('imports counts an earlier version wrote oddly as whole numbers of at least one', async () => {
+    const dataDir = tempDir();
+    // As JSON text: 1e400 parses as Infinity, which JSON.stringify could not write.
+    const entry = (i: number, uses: string) => `{"name":"","address":"r${i}@example.test","uses":${uses},"lastUsed":"2026-01-01T00:00:00.000Z"}`;
+    await fs.writeFile(join(dataDir, 'recent-recipients.json'), `{"version":1,"recipients":[${['1.5', '1e400', '-3', '"many"'].map((u, i) => entry(i, u)).join(',')}]}`);
+    const { store, database } = recents({ dataDir });
+    expect(await store.suggest('r', 10)).toHaveLength(4);
+    expect(database.db.prepare('SELECT address, uses FROM recent_recipients ORDER BY address').all()).toEqual([
+      { address: 'r0@example.test', uses: 2 },
+      { address: 'r1@example.test', uses: 1 },
+      { address: 'r2@example.test', uses: 1 },
+      { address: 'r3@example.test', uses: 1 },
+    ]);
   });
 });

@@ -23,12 +23,16 @@ export interface RecentRecipientsOptions {
   cap?: number;
   now?: () => Date;
   onCorrupt?: (movedTo: string, err: Error) => void;
+  log?: (message: string, err?: unknown) => void;
 }
+
+/** A count from a file of an earlier version, as the table takes it: a whole number, at least 1. */
+const wholeUses = (uses: unknown) => (typeof uses === 'number' && Number.isFinite(uses) ? Math.max(1, Math.min(Math.round(uses), Number.MAX_SAFE_INTEGER)) : 1);
 
 /** Lower case without accents, so "jose" finds "José" and "ZOE" finds "Zoë". */
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
-const RANKED = 'ORDER BY uses DESC, last_used DESC';
+const RANKED = 'ORDER BY uses DESC, last_used DESC, address_key';
 
 /**
  * Recently used recipients, for the composer's suggestions, in the data directory's database: the
@@ -37,7 +41,7 @@ const RANKED = 'ORDER BY uses DESC, last_used DESC';
  */
 export class RecentRecipients {
   private readonly cap: number;
-  /** recent-recipients.json of an earlier version, imported before the first use. */
+  /** recent-recipients.json of an earlier version, imported before the first use (never rejects). */
   private imported: Promise<void> | undefined;
 
   constructor(private readonly opts: RecentRecipientsOptions) {
@@ -47,23 +51,22 @@ export class RecentRecipients {
   /**
    * Once per process: the list an earlier version kept in a file goes into the database, if the
    * database has none yet (two processes starting at once import it once), then the file goes.
+   * Best effort: a file that cannot be read or imported now is logged and left for the next start,
+   * and suggestions go on from the database meanwhile.
    */
   private ready(): Promise<void> {
     this.imported ??= (async () => {
       const path = join(this.opts.dataDir, 'recent-recipients.json');
       const legacy = await readJsonFile<LegacyFile>(path, this.opts.onCorrupt);
       if (!legacy) return;
-      const kept = Array.isArray(legacy.recipients) ? legacy.recipients.filter((r) => typeof r?.address === 'string' && typeof r.uses === 'number') : [];
+      const kept = Array.isArray(legacy.recipients) ? legacy.recipients.filter((r) => typeof r?.address === 'string') : [];
       await this.opts.database.write((db) => {
         if (db.prepare('SELECT 1 FROM recent_recipients LIMIT 1').get()) return;
         const insert = db.prepare('INSERT OR IGNORE INTO recent_recipients (address_key, address, name, uses, last_used) VALUES (?, ?, ?, ?, ?)');
-        for (const r of kept) insert.run(r.address.toLowerCase(), r.address, typeof r.name === 'string' ? r.name : '', r.uses, Date.parse(r.lastUsed) || 0);
+        for (const r of kept) insert.run(r.address.toLowerCase(), r.address, typeof r.name === 'string' ? r.name : '', wholeUses(r.uses), Date.parse(r.lastUsed) || 0);
       });
       await fs.unlink(path).catch(() => undefined);
-    })().catch((err: unknown) => {
-      this.imported = undefined; // tried again at the next use
-      throw err;
-    });
+    })().catch((err: unknown) => this.opts.log?.('recent-recipients.json could not be imported; it is tried again at the next start', err));
     return this.imported;
   }
 
@@ -80,7 +83,7 @@ export class RecentRecipients {
     await this.opts.database.write((db) => {
       const count = db.prepare(
         `INSERT INTO recent_recipients (address_key, address, name, uses, last_used) VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (address_key) DO UPDATE SET uses = uses + 1, last_used = excluded.last_used, address = excluded.address,
+         ON CONFLICT (address_key) DO UPDATE SET uses = uses + 1, last_used = excluded.last_used,
            name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END`,
       );
       for (const [key, { name, address }] of used) count.run(key, address, name, at);
@@ -93,7 +96,7 @@ export class RecentRecipients {
 
   /** Resolves when every use recorded so far is committed: before quitting. */
   async flushed(): Promise<void> {
-    await this.imported?.catch(() => undefined);
+    await this.imported;
     await this.opts.database.write(() => undefined).catch(() => undefined);
   }
 
@@ -102,7 +105,8 @@ export class RecentRecipients {
     const q = fold(query.trim());
     if (!q) return [];
     // A database that cannot be opened now (a read-only data directory) means no suggestions, not an error.
-    const ranked = await this.ready()
+    await this.ready();
+    const ranked = await Promise.resolve()
       .then(() => this.opts.database.db.prepare(`SELECT name, address, uses, last_used AS lastUsed FROM recent_recipients ${RANKED}`).all() as unknown as Recent[])
       .catch(() => [] as Recent[]);
     // The whole name or address, or any word of either ("smith" finds john.smith@example.com).

@@ -5,7 +5,7 @@ import { writeFileAtomic } from '../../electron/core/fs/atomic-file';
 import { CachedJsonFile } from '../../electron/core/fs/cached-json-file';
 import { tempDir } from '../helpers/temp-dir';
 
-// The cache stands in for re-reading accounts.json and recent-recipients.json on every message; it
+// The cache stands in for re-reading accounts.json on every message; it
 // must never serve a version another process has replaced.
 describe('CachedJsonFile', () => {
   // Every version gets the very same mtime: only the inode (or, for a recent file, the content) tells them apart.

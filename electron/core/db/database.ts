@@ -1,3 +1,5 @@
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { MailwrightError } from '../errors';
 import { GroupCommit, type SyncWork } from './group-commit';
 import { openDatabase } from './open-database';
 import type { DatabaseSync } from './sqlite';
@@ -11,7 +13,7 @@ export interface DatabaseOptions {
 /**
  * The data directory's database for this process: one connection, opened on first use, and the
  * group commit its writes share. A database that cannot be opened (a read-only or full disk) is
- * STORAGE_FAILED for that use and is tried again at the next, as each file write was before it.
+ * STORAGE_FAILED for that use and is tried again at the next: the app keeps starting.
  */
 export class Database {
   private opened: { db: DatabaseSync; writes: GroupCommit } | undefined;
@@ -20,7 +22,8 @@ export class Database {
   constructor(private readonly opts: DatabaseOptions) {}
 
   private open() {
-    if (this.closed) throw new Error('the database is closed');
+    // A use after close is the caller's bug (a late write on quit), said as one.
+    if (this.closed) throw new MailwrightError('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint') });
     if (!this.opened) {
       const { db, movedAside } = openDatabase(this.opts.dataDir);
       if (movedAside) this.opts.onMovedAside?.(movedAside);

@@ -2,7 +2,7 @@ import { isBusy } from './sqlite-codes';
 import type { DatabaseSync } from './sqlite';
 
 /** Tries for the write lock while another process migrates (each waits the connection's busy timeout). */
-const LOCK_TRIES = 10;
+const LOCK_TRIES = 5;
 
 /**
  * The schema, one numbered step at a time; a database records the last step it has in

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MailwrightError, storageFailed } from '../errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { migrate, MIGRATIONS, schemaVersion } from './migrations';
-import { isDamaged } from './sqlite-codes';
+import { isBusy, isDamaged } from './sqlite-codes';
 import { sqlite, type DatabaseSync } from './sqlite';
 
 export const DATABASE_FILE = 'mailwright.db';
@@ -40,6 +40,7 @@ export function openDatabase(dataDir: string, steps: readonly string[] = MIGRATI
     throw new Error(`${path} fails its check each time it is made anew`);
   } catch (err) {
     if (err instanceof MailwrightError) throw err;
+    if (isBusy(err)) throw new MailwrightError('BUSY', { message: phrase('err.lock.busy', { what: phrase('err.lock.database') }), hint: phrase('err.lock.busy.hint') }, { cause: err });
     throw storageFailed('database', err);
   }
 }

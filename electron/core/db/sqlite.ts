@@ -1,4 +1,6 @@
 import type * as NodeSqlite from 'node:sqlite';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import { MailwrightError } from '../errors';
 
 export type { DatabaseSync, StatementSync, SQLInputValue } from 'node:sqlite';
 
@@ -23,6 +25,6 @@ export function sqlite(): typeof NodeSqlite {
   } finally {
     process.emitWarning = emitWarning;
   }
-  if (!loaded) throw new Error(`this Node.js (${process.version}) has no node:sqlite: Mailwright needs Node.js 22.13 or newer`);
+  if (!loaded) throw new MailwrightError('STORAGE_FAILED', { message: phrase('err.storage.noSqlite', { version: process.version }), hint: phrase('err.storage.noSqlite.hint') });
   return loaded;
 }

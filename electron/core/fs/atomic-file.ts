@@ -5,10 +5,9 @@ import { basename, dirname, join } from 'node:path';
 /**
  * How durable a write must be when it resolves. `full`: the new content survives a power cut.
  * `file`: the content is on disk but the rename may not be yet — for a caller that syncs the folder
- * itself after more renames into it (one folder fsync for several). `none`: never torn, but may be
- * lost in a crash — for what can be rebuilt or done without (the recent-recipients list).
+ * itself after more renames into it (one folder fsync for several).
  */
-export type Durability = 'full' | 'file' | 'none';
+export type Durability = 'full' | 'file';
 
 /**
  * Write a file so that a crash at any moment leaves either the old or the new content,
@@ -21,7 +20,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, d
   try {
     try {
       await handle.writeFile(data);
-      if (durability !== 'none') await handle.sync();
+      await handle.sync();
     } finally {
       await handle.close();
     }

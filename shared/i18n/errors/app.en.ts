@@ -121,6 +121,8 @@ export const appEn = {
   'err.lock.database': 'the database',
   'err.storage.newerDatabase': 'The data directory was last used by a newer version of Mailwright (database step {have}; this version knows {know}).',
   'err.storage.newerDatabase.hint': 'Use that newer version, or give this one a data directory of its own with --data-dir.',
+  'err.storage.noSqlite': 'This Node.js ({version}) has no built-in SQLite, where Mailwright keeps its data.',
+  'err.storage.noSqlite.hint': 'Run Mailwright on Node.js 22.13 or newer: from the repository, through npx or npm, which use the Node that npm ci installed.',
 
   'err.account.nameTaken': 'An account named "{name}" already exists.',
   'err.account.nameTaken.hint': 'Choose another name.',

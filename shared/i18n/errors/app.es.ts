@@ -121,6 +121,8 @@ export const appEs: Translated<typeof appEn> = {
   'err.lock.database': 'la base de datos',
   'err.storage.newerDatabase': 'La carpeta de datos la usó por última vez una versión más nueva de Mailwright (paso de la base de datos {have}; esta versión conoce {know}).',
   'err.storage.newerDatabase.hint': 'Usa esa versión más nueva, o da a esta una carpeta de datos propia con --data-dir.',
+  'err.storage.noSqlite': 'Este Node.js ({version}) no trae SQLite, donde Mailwright guarda sus datos.',
+  'err.storage.noSqlite.hint': 'Ejecuta Mailwright con Node.js 22.13 o posterior: desde el repositorio, con npx o npm, que usan el Node que instaló npm ci.',
 
   'err.account.nameTaken': 'Ya existe una cuenta llamada «{name}».',
   'err.account.nameTaken.hint': 'Elige otro nombre.',

@@ -121,6 +121,8 @@ export const appRu: Translated<typeof appEn> = {
   'err.lock.database': 'базу данных',
   'err.storage.newerDatabase': 'Эту папку данных последней использовала более новая версия Mailwright (шаг базы данных {have}; эта версия знает {know}).',
   'err.storage.newerDatabase.hint': 'Запустите ту, более новую версию, или дайте этой отдельную папку данных через --data-dir.',
+  'err.storage.noSqlite': 'В этой версии Node.js ({version}) нет встроенного SQLite, в котором Mailwright хранит данные.',
+  'err.storage.noSqlite.hint': 'Запускайте Mailwright на Node.js 22.13 или новее: из репозитория — через npx или npm, они берут Node, установленный npm ci.',
 
   'err.account.nameTaken': 'Учётная запись «{name}» уже есть.',
   'err.account.nameTaken.hint': 'Выберите другое название.',

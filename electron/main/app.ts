@@ -71,10 +71,23 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   mailtoLinks.deliverTo((url) => void openMailtoLink(core, window, url, log));
   const stopWakeTriggers = retryOnWake(core.outbox);
   app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => {
+  // Quit only once the core has written what it holds (a message's last state, the recipients
+  // just used): the first quit waits for close(), then quits again for real.
+  let closing: Promise<void> | undefined;
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    if (closing) return;
     stopWakeTriggers();
     stopFollowingMailto();
-    void core.close();
+    closing = core
+      .close()
+      .catch((err: unknown) => log('closing the core failed', err))
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
   });
   return { core, window };
 }

@@ -168,4 +168,22 @@ describe('the Electron composition root (faked electron module)', () => {
     }
     expect(fake.opened).toEqual(['https://login.example.test/authorize?x=1']);
   });
+
+  // Last: it closes the core.
+  it('quits only after the core has written what it holds: the recipients just used are in the database', async () => {
+    const quitsBefore = fake.app.quits;
+    void started.core.recipients.record([{ name: 'Last', address: 'last@example.test' }]);
+    let prevented = 0;
+    fake.app.emit('before-quit', { preventDefault: () => prevented++ });
+    fake.app.emit('before-quit', { preventDefault: () => prevented++ }); // a second Cmd+Q meanwhile
+    expect(prevented).toBe(2);
+    await expect.poll(() => fake.app.quits).toBe(quitsBefore + 1);
+    const { DatabaseSync } = (await import('../../../electron/core/db/sqlite')).sqlite();
+    const db = new DatabaseSync(join(dataDir, 'mailwright.db'), { readOnly: true });
+    expect(db.prepare('SELECT address FROM recent_recipients').all()).toContainEqual({ address: 'last@example.test' });
+    db.close();
+    // The quit that follows goes through.
+    fake.app.emit('before-quit', { preventDefault: () => prevented++ });
+    expect(prevented).toBe(2);
+  });
 });

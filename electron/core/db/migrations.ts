@@ -1,8 +1,5 @@
-import { isBusy } from './sqlite-codes';
+import { whileBusy } from './sqlite-codes';
 import type { DatabaseSync } from './sqlite';
-
-/** Tries for the write lock while another process migrates (each waits the connection's busy timeout). */
-const LOCK_TRIES = 5;
 
 /**
  * The schema, one numbered step at a time; a database records the last step it has in
@@ -59,14 +56,7 @@ export const MIGRATIONS: readonly string[] = [
  */
 export function migrate(db: DatabaseSync, steps: readonly string[] = MIGRATIONS): void {
   for (let version = 1; version <= steps.length; version++) {
-    for (let tries = 1; ; tries++) {
-      try {
-        db.exec('BEGIN IMMEDIATE');
-        break;
-      } catch (err) {
-        if (!isBusy(err) || tries === LOCK_TRIES) throw err;
-      }
-    }
+    whileBusy(() => db.exec('BEGIN IMMEDIATE'));
     try {
       const { user_version: have } = db.prepare('PRAGMA user_version').get() as { user_version: number };
       if (have < version) {

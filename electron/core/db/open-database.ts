@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { MailwrightError, storageFailed } from '../errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { migrate, MIGRATIONS, schemaVersion } from './migrations';
-import { isBusy, isDamaged } from './sqlite-codes';
+import { isBusy, isDamaged, whileBusy } from './sqlite-codes';
 import { sqlite, type DatabaseSync } from './sqlite';
 
 export const DATABASE_FILE = 'mailwright.db';
@@ -54,8 +54,11 @@ function openChecked(path: string): { db: DatabaseSync; damagedIno?: undefined }
   let db: DatabaseSync | undefined;
   try {
     db = new DatabaseSync(path, { timeout: BUSY_TIMEOUT_MS, enableForeignKeyConstraints: true });
-    db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;');
-    const rows = db.prepare('PRAGMA quick_check').all() as Array<{ quick_check: string }>;
+    const opened = db;
+    // WAL is the file's own setting: set once, by whichever process makes the database.
+    whileBusy(() => (opened.prepare('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode === 'wal' || opened.exec('PRAGMA journal_mode = WAL'));
+    db.exec('PRAGMA synchronous = FULL');
+    const rows = whileBusy(() => opened.prepare('PRAGMA quick_check').all() as Array<{ quick_check: string }>);
     if (rows.length === 1 && rows[0]!.quick_check === 'ok') return { db };
     db.close();
     return { damagedIno: ino };

@@ -8,3 +8,23 @@ export const isBusy = (err: unknown) => [5, 6].includes(primary(err));
 
 /** The file is not a database, or its pages are damaged (SQLITE_CORRUPT, SQLITE_NOTADB). */
 export const isDamaged = (err: unknown) => [11, 26].includes(primary(err));
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+/** Tries of a step SQLite refused as busy, 20 ms apart (a second in all). */
+const BUSY_TRIES = 50;
+
+/**
+ * Run `step` again while another process holds a lock that SQLite does not wait for by itself
+ * (turning a new database to WAL while another process opens it too is one). Opening is
+ * synchronous, so the pause between tries is too: short and bounded.
+ */
+export function whileBusy<T>(step: () => T): T {
+  for (let tries = 1; ; tries++) {
+    try {
+      return step();
+    } catch (err) {
+      if (!isBusy(err) || tries >= BUSY_TRIES) throw err;
+      Atomics.wait(PAUSE, 0, 0, 20);
+    }
+  }
+}

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { dateTime, listenPort, SECURITY, smtpPort, usageError } from './arguments';
 import { FINAL_STATES } from '../../shared/model/outbox';
 import { createCore, type Core } from '../core/core';
-import { draftFromMailto } from '../core/drafts/mailto-draft';
 import { defaultDataDir } from '../core/data-dir';
 import { MailwrightError } from '../core/errors';
 import { accountIdByName, call, CliFailure, formatItem, readInputFile, StdinReader, type CliContext } from './commands';
@@ -126,17 +124,10 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
         const text = o.textFile ? await readInputFile(o.textFile, 'text') : o.text;
         const html = o.htmlFile ? await readInputFile(o.htmlFile, 'HTML') : undefined;
         const attachments = [];
-        for (const path of o.attach) {
-          try {
-            attachments.push({ handle: (await c.attachments.register(path)).handle });
-          } catch (err) {
-            if (err instanceof MailwrightError) throw new CliFailure(err.info);
-            throw err;
-          }
-        }
+        for (const path of o.attach) attachments.push({ handle: (await call(c, 'attachments:register-path', { path })).handle });
         const queued = await call(c, 'outbox:enqueue', { accountId, to: o.to, cc: o.cc, bcc: o.bcc, replyTo: o.replyTo, subject: o.subject, text, html, attachments, ...(o.sendAt ? { options: { sendAt: o.sendAt } } : {}) });
         if (o.sendAt) return output.success({ id: queued.id, state: queued.state, messageId: queued.messageId, dueAt: queued.dueAt }, [`Scheduled for ${queued.dueAt}`, formatItem(queued)]);
-        const item = await c.outbox.settled(queued.id);
+        const item = await call(c, 'outbox:wait', { id: queued.id });
         if (item.state === 'failed' || item.state === 'outcome-unknown') return output.failure(item.error!, [formatItem(item)]);
         if (item.state === 'needs-sign-in') {
           const waits = { ...item.error!, hint: `${item.error!.hint} The message waits in the outbox (${item.id}) and goes at the next \`mailwright outbox run\` (or in the app) once that is done.` };
@@ -166,9 +157,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .exitOverride()
     .action(
       run(async (url: string) => {
-        const saved = await draftFromMailto((await getCore()).handlers, url);
-        if (!saved.ok) throw new CliFailure(saved.error);
-        return output.success({ draft: saved.value.id }, [`Saved as a draft: Mailwright opens it in the composer, to review and send.`]);
+        const saved = await call(await getCore(), 'drafts:from-mailto', { url });
+        return output.success({ draft: saved.id }, [`Saved as a draft: Mailwright opens it in the composer, to review and send.`]);
       }),
     );
   const outbox = program.command('outbox').description('the outbox and sent messages').exitOverride();
@@ -198,8 +188,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .action(
       run(async (id: string, file: string) => {
         const c = await getCore();
-        const item = await call(c, 'outbox:get', { id });
-        await copyFile(c.outbox.emlPath(item), file);
+        await call(c, 'outbox:export-file', { id, path: file });
         return output.success({ id, file }, [`Wrote ${file}`]);
       }),
     );
@@ -227,7 +216,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
             refused.push(`${item.subject || item.id}: ${err.error.message}`);
           }
         }
-        await c.outbox.runDue();
+        await call(c, 'outbox:run-due', undefined);
         const items = await call(c, 'outbox:list', undefined);
         const waiting = items.filter((i) => i.overdue && (i.state === 'held' || i.state === 'scheduled'));
         const lines = items.filter((i) => i.updatedAt >= new Date(Date.now() - 60_000).toISOString()).map(formatItem);

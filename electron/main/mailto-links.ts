@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { app, type BrowserWindow } from 'electron';
 import type { Core } from '../core/core';
-import { draftFromMailto } from '../core/drafts/mailto-draft';
+import { invokeChannel } from '../core/invoke';
 import { bringToFront, sendAppCommand } from './windows/active-window';
 
 /** The link in a command line: Windows and Linux pass it as an argument (among Chromium's own flags). */
@@ -40,11 +40,11 @@ export function receiveMailtoLinks(argv: readonly string[]): { deliverTo(take: A
 export async function openMailtoLink(core: Core, window: BrowserWindow, url: string | undefined, log: (message: string, err?: unknown) => void): Promise<void> {
   bringToFront(window);
   if (!url) return;
-  const saved = await draftFromMailto(core.handlers, url);
+  const saved = await invokeChannel(core.handlers, 'drafts:from-mailto', { url }, log, 'command-line');
   if (!saved.ok) return log(`a mailto: link was not opened: ${saved.error.message}`);
   // At first launch the page may still be loading; the composer also reopens the newest draft when it starts.
   if (window.webContents.isLoading()) await new Promise<void>((done) => window.webContents.once('did-finish-load', () => done()));
-  sendAppCommand({ kind: 'open-draft', id: saved.value.id }, window);
+  sendAppCommand({ kind: 'open-draft', id: (saved.value as { id: string }).id }, window);
 }
 
 /** Run from source (`electron .`), the OS must be told to start Electron with our app directory. */

@@ -86,7 +86,8 @@ export async function startWebServer(core: Core, opts: { rendererDir: string; po
         return send(res, 413, { ok: false, error: errorInfo('MESSAGE_TOO_LARGE', { message: phrase('err.web.uploadTooLarge'), hint: phrase('err.web.uploadTooLarge.hint', { mb: MAX_UPLOAD / 1_000_000 }) }) });
       }
       const path = await storeUpload(core.dataDir, url.searchParams.get('name') ?? '', req);
-      return send(res, 200, { ok: true, value: await core.attachments.register(path) });
+      // Through the contract like every request; the channel is the host's own, not the page's.
+      return send(res, 200, await invokeChannel(core.handlers, 'attachments:register-path', { path }, undefined, 'command-line'));
     }
 
     let channel: string;

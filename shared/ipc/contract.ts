@@ -31,6 +31,8 @@ const bySandboxId = z.strictObject({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$
 const byHandle = z.strictObject({ handle: z.string().max(80) });
 const itemId = z.string().regex(/^[a-z0-9]{9}-[a-f0-9]{12}$/, refusal('err.input.itemId'));
 const byItem = z.strictObject({ id: itemId });
+/** A path on this machine: only the command line and browser mode's server name one. */
+const hostPath = z.string().min(1).max(4096);
 const runId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional();
 const bySignIn = z.strictObject({ signInId: z.uuid() });
 const passphrase = z.string().min(1).max(1024);
@@ -99,6 +101,8 @@ export const contract = {
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
   /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
+  /** A file by its path, as the command line names it or browser mode stored an upload. */
+  'attachments:register-path': { request: z.strictObject({ path: hostPath }), response: returns<AttachmentInfo>(), commandLineOnly: true },
   'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, refusal('err.input.base64')) }), response: returns<AttachmentInfo>(), ...large },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>(), ...large },
   /** Every message, newest first; or one page of them (the view takes the whole list in pages of a few thousand). */
@@ -117,6 +121,12 @@ export const contract = {
    * host without dialogs (browser mode) gets the bytes to offer as a download.
    */
   'outbox:export': { request: byItem, response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
+  /** The command line's and browser mode's own: what a window never names (files by path) or needs (waiting, running the queue). */
+  'outbox:export-file': { request: z.strictObject({ id: itemId, path: hostPath }), response: returns<{ file: string }>(), commandLineOnly: true },
+  /** Resolves once the message no longer waits for its first attempt (`mailwright send` waits on it). */
+  'outbox:wait': { request: byItem, response: returns<OutboxItem>(), commandLineOnly: true },
+  /** Send everything due now, then answer (`mailwright outbox run`). */
+  'outbox:run-due': { request: noPayload, response: returns<Record<string, never>>(), commandLineOnly: true },
   'outbox:cancel': { request: byItem, response: returns<OutboxItem>() },
   'outbox:send-now': { request: byItem, response: returns<OutboxItem>() },
   'outbox:reschedule': { request: z.strictObject({ id: itemId, at: z.iso.datetime({ offset: true }) }), response: returns<OutboxItem>() },
@@ -128,6 +138,8 @@ export const contract = {
   /** Autosave of the composer; returns the draft's id for the next save. */
   'drafts:save': { request: savedDraftInput, response: returns<{ id: string; updatedAt: string }>(), ...large },
   'drafts:list': { request: noPayload, response: returns<SavedDraft[]>() },
+  /** A mailto: link (from the OS or `mailwright compose`) saved as a draft; never sent. */
+  'drafts:from-mailto': { request: z.strictObject({ url: z.string().max(200_000) }), response: returns<{ id: string }>(), commandLineOnly: true },
   'drafts:remove': { request: z.strictObject({ id: z.string().regex(/^d_[A-Za-z0-9_-]{8,64}$/) }), response: returns<{ removed: string }>() },
   /** The draft built exactly as it would be sent (recipients may still be missing), for "preview as delivered". */
   'message:preview': { request: draftFields, response: returns<DeliveredPreview>(), ...large },

@@ -4,6 +4,7 @@ import { storeUpload } from '../attachments/uploads';
 import { invalidInput } from '../errors';
 import { signatureText, textFromHtml } from '../message/build-message';
 import { previewMessage } from '../message/preview-message';
+import { draftFromMailto } from '../drafts/mailto-draft';
 import type { CoreServices } from '../services';
 import type { Handlers, HostCapabilities } from './index';
 
@@ -21,9 +22,11 @@ export function composingHandlers(
       return Promise.all(paths.map((p) => attachments.register(p)));
     },
     'attachments:describe': async ({ handle }) => attachments.describe(handle),
+    'attachments:register-path': ({ path }) => attachments.register(path),
     'attachments:add': async ({ name, base64 }) => attachments.register(await storeUpload(dataDir, name, Buffer.from(base64, 'base64'))),
     'drafts:save': (input) => drafts.save(input),
     'drafts:list': () => drafts.list(),
+    'drafts:from-mailto': async ({ url }) => drafts.save(draftFromMailto(url)),
     'drafts:remove': async ({ id }) => {
       await drafts.remove(id);
       return { removed: id };

@@ -3,6 +3,8 @@ import { basename } from 'node:path';
 import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
 import { fitFileName } from '../attachments/file-name';
 import { draftMailboxes } from '../message/build-message';
+import { MailwrightError, systemWords } from '../errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import type { CoreServices } from '../services';
 import type { Handlers, HostCapabilities } from './index';
 
@@ -35,6 +37,18 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
     'outbox:mark-sent': ({ id }) => outbox.markSent(id),
     'outbox:edit': ({ id }) => outbox.edit(id),
     'outbox:reopen': ({ id }) => outbox.reopen(id),
+    'outbox:export-file': async ({ id, path }) => {
+      const item = await outbox.get(id);
+      await fs.copyFile(outbox.emlPath(item), path).catch((err: unknown) => {
+        throw new MailwrightError('STORAGE_FAILED', { message: phrase('err.export.write', { path }), hint: phrase('err.export.write.hint'), quote: systemWords(err) }, { cause: err });
+      });
+      return { file: path };
+    },
+    'outbox:wait': ({ id }) => outbox.settled(id),
+    'outbox:run-due': async () => {
+      await outbox.runDue();
+      return {};
+    },
     'outbox:export': async ({ id }) => {
       const item = await outbox.get(id);
       const fileName = emlFileName(item.subject);

@@ -123,6 +123,8 @@ export const appEn = {
   'err.storage.newerDatabase.hint': 'Use that newer version, or give this one a data directory of its own with --data-dir.',
   'err.storage.noSqlite': 'This Node.js ({version}) has no built-in SQLite, where Mailwright keeps its data.',
   'err.storage.noSqlite.hint': 'Run Mailwright on Node.js 22.13 or newer: from the repository, through npx or npm, which use the Node that npm ci installed.',
+  'err.export.write': 'Could not write the message to {path}.',
+  'err.export.write.hint': 'Check that the folder exists and can be written, and that the disk is not full.',
 
   'err.account.nameTaken': 'An account named "{name}" already exists.',
   'err.account.nameTaken.hint': 'Choose another name.',

@@ -123,6 +123,8 @@ export const appEs: Translated<typeof appEn> = {
   'err.storage.newerDatabase.hint': 'Usa esa versión más nueva, o da a esta una carpeta de datos propia con --data-dir.',
   'err.storage.noSqlite': 'Este Node.js ({version}) no trae SQLite, donde Mailwright guarda sus datos.',
   'err.storage.noSqlite.hint': 'Ejecuta Mailwright con Node.js 22.13 o posterior: desde el repositorio, con npx o npm, que usan el Node que instaló npm ci.',
+  'err.export.write': 'No se pudo escribir el mensaje en {path}.',
+  'err.export.write.hint': 'Comprueba que la carpeta existe, se puede escribir en ella y el disco no está lleno.',
 
   'err.account.nameTaken': 'Ya existe una cuenta llamada «{name}».',
   'err.account.nameTaken.hint': 'Elige otro nombre.',

@@ -123,6 +123,8 @@ export const appRu: Translated<typeof appEn> = {
   'err.storage.newerDatabase.hint': 'Запустите ту, более новую версию, или дайте этой отдельную папку данных через --data-dir.',
   'err.storage.noSqlite': 'В этой версии Node.js ({version}) нет встроенного SQLite, в котором Mailwright хранит данные.',
   'err.storage.noSqlite.hint': 'Запускайте Mailwright на Node.js 22.13 или новее: из репозитория — через npx или npm, они берут Node, установленный npm ci.',
+  'err.export.write': 'Не удалось записать письмо в {path}.',
+  'err.export.write.hint': 'Проверьте, что папка существует, в неё можно писать и на диске есть место.',
 
   'err.account.nameTaken': 'Учётная запись «{name}» уже есть.',
   'err.account.nameTaken.hint': 'Выберите другое название.',

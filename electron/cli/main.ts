@@ -55,7 +55,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
   const getCore = async ({ longRunning = false } = {}) => {
     const opts = program.opts<{ dataDir?: string }>();
     const log = (message: string, err?: unknown) => io.stderr(`mailwright: ${message}${err ? `: ${(err as Error)?.message ?? String(err)}` : ''}\n`);
-    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env), passphrase: await passphrase(), env: io.env, ...(longRunning ? { log } : {}) });
+    // A long-running process sends due and scheduled mail by itself, as the app does.
+    core ??= await createCore({ dataDir: opts.dataDir ?? defaultDataDir(io.env), passphrase: await passphrase(), env: io.env, ...(longRunning ? { log, autoRun: true } : {}) });
     return core;
   };
   const run =
@@ -263,7 +264,6 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
           throw new CliFailure(new MailwrightError('INVALID_INPUT', 'The app is not built yet.', 'Run `npm run build` first (bash scripts/launch.sh does it for you).').info);
         }
         await c.sandbox.ensureStarted();
-        c.outbox.start(); // browser mode runs like the app: due and scheduled mail goes out by itself
         const { startWebServer } = await import('../web/server'); // `serve` only: the other commands need no HTTP server
         const web = await startWebServer(c, { rendererDir, port: o.port });
         io.stdout(`Mailwright UI: ${web.url}\n`);

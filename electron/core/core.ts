@@ -106,7 +106,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     sandbox,
     transports,
     outbox,
-    drafts: new DraftStore(opts.dataDir, { attachments, clock }),
+    database,
+    drafts: new DraftStore({ dataDir: opts.dataDir, database, attachments, clock, log }),
     settings,
     recipients: new RecentRecipients({ dataDir: opts.dataDir, database, log, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
   };

@@ -2,6 +2,7 @@ import type { AccountStore } from './accounts/account-store';
 import type { Credentials } from './accounts/credentials';
 import type { SignInService } from './accounts/auth/sign-in';
 import type { AttachmentRegistry } from './attachments/attachment-registry';
+import type { Database } from './db/database';
 import type { DraftStore } from './drafts/draft-store';
 import type { CoreEvents } from './events';
 import type { OutboxService } from './outbox/outbox-service';
@@ -24,6 +25,8 @@ export interface CoreServices {
   sandbox: SandboxServer;
   transports: TransportFactory;
   outbox: OutboxService;
+  /** The data directory's database (its stores use it; tests reach it to inject storage faults). */
+  database: Database;
   drafts: DraftStore;
   settings: SettingsStore;
   recipients: RecentRecipients;

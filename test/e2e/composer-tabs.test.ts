@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { appSession } from '../helpers/app-session';
+import { savedDrafts } from '../helpers/saved-drafts';
 import { screenshot } from '../helpers/browser';
 
 // Several messages open at once: each composer is its own draft, commands go to the one in front,
@@ -12,10 +13,7 @@ const front = () => app.page.locator('section.composer:visible');
 const field = (label: string) => front().getByLabel(label, { exact: true });
 const tabs = () => app.page.getByRole('navigation', { name: 'Open messages' });
 
-const drafts = async () => {
-  const names = await fs.readdir(`${app.dataDir}/drafts`).catch(() => [] as string[]);
-  return Promise.all(names.filter((n) => n.endsWith('.json')).map(async (n) => JSON.parse(await fs.readFile(`${app.dataDir}/drafts/${n}`, 'utf8')) as { id: string; subject: string }));
-};
+const drafts = async () => savedDrafts(app.dataDir);
 
 describe('several messages open at once', () => {
   it('opens a second composer beside the first; each keeps its own message', async () => {

@@ -1,6 +1,7 @@
 import fs, { promises as fsp } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { vi } from 'vitest';
+import type { Database } from '../../electron/core/db/database';
 
 /**
  * Storage faults injected into this process's `node:fs`, for paths under one directory only:
@@ -12,7 +13,7 @@ import { vi } from 'vitest';
  * atomic writes and its message builder meet the same failure a real disk would give them.
  * Everything is restored by the returned function (and by vi.restoreAllMocks()).
  */
-export function injectWriteFaults(root: string, code: 'ENOSPC' | 'EROFS'): { restore(): void; hits: () => number } {
+export function injectWriteFaults(root: string, code: 'ENOSPC' | 'EROFS'): { restore(): void; hits: () => number; database(database: Database): void } {
   const base = resolve(root);
   const inside = (p: unknown) => {
     if (typeof p !== 'string' && !(p instanceof URL)) return false;
@@ -96,8 +97,21 @@ export function injectWriteFaults(root: string, code: 'ENOSPC' | 'EROFS'): { res
       realClose(fd, cb);
     }) as typeof fs.close),
   );
+  const databases: Database[] = [];
   return {
-    restore: () => spies.splice(0).forEach((s) => s.mockRestore()),
+    restore: () => {
+      spies.splice(0).forEach((s) => s.mockRestore());
+      for (const database of databases.splice(0)) database.db.exec('PRAGMA query_only = OFF');
+    },
     hits: () => hits,
+    /**
+     * The same disk under a core's database: SQLite writes through its own C code, which the spies
+     * above do not see, so the connection is made to refuse every write, as the disk would
+     * (SQLITE_READONLY; a full disk says SQLITE_FULL, and the app takes both as STORAGE_FAILED).
+     */
+    database(database: Database) {
+      database.db.exec('PRAGMA query_only = ON');
+      databases.push(database);
+    },
   };
 }

@@ -40,9 +40,8 @@ describe('mailwright compose', () => {
     expect(r.code, r.stdout).toBe(0);
     const list = await cli(['--data-dir', dir, '--json', 'outbox', 'list']);
     expect(list.json.items).toEqual([]);
-    const { promises: fs } = await import('node:fs');
-    const [file] = await fs.readdir(`${dir}/drafts`);
-    const saved = JSON.parse(await fs.readFile(`${dir}/drafts/${file}`, 'utf8'));
+    const { savedDrafts } = await import('../helpers/saved-drafts');
+    const [saved] = savedDrafts(dir);
     expect(saved).toMatchObject({ id: r.json.draft, to: 'ana@example.test', cc: 'bob@example.test', subject: 'Hola', html: '<p>Uno</p><p>Dos &lt;b&gt;</p>' });
     expect((await cli(['--data-dir', dir, 'compose', 'https://example.com'])).code).toBe(2);
   });
@@ -54,13 +53,12 @@ describe('mailwright compose', () => {
     const subject = `${'Ünïcödé 🙂 '.repeat(120)}end`; // 1,323 code points, emoji included
     const r = await cli(['--data-dir', dir, '--json', 'compose', `mailto:ana@example.test?subject=${encodeURIComponent(subject)}&body=Hello`]);
     expect(r.code, r.stdout).toBe(0);
-    const { promises: fs } = await import('node:fs');
-    const [file] = await fs.readdir(`${dir}/drafts`);
-    const saved = JSON.parse(await fs.readFile(`${dir}/drafts/${file}`, 'utf8'));
-    expect([...saved.subject]).toHaveLength(998);
-    expect(saved.subject.endsWith('…')).toBe(true);
-    expect(subject.startsWith(saved.subject.slice(0, -1))).toBe(true); // no half emoji
-    expect(saved.html).toContain('end</p>');
-    expect(saved.html).toContain('<p>Hello</p>');
+    const { savedDrafts } = await import('../helpers/saved-drafts');
+    const [saved] = savedDrafts(dir) as Array<{ subject: string; html: string }>;
+    expect([...saved!.subject]).toHaveLength(998);
+    expect(saved!.subject.endsWith('…')).toBe(true);
+    expect(subject.startsWith(saved!.subject.slice(0, -1))).toBe(true); // no half emoji
+    expect(saved!.html).toContain('end</p>');
+    expect(saved!.html).toContain('<p>Hello</p>');
   });
 });

@@ -48,6 +48,14 @@ export const MIGRATIONS: readonly string[] = [
     last_used INTEGER NOT NULL
   ) STRICT;
   `,
+  // 3: the composer's unsent drafts: the fields as JSON, and the files behind their attachments.
+  `
+  CREATE TABLE drafts (
+    id TEXT PRIMARY KEY,
+    updated_at INTEGER NOT NULL,
+    draft TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /**

@@ -1,86 +1,123 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { FILES_AT_ONCE, inBatches } from '../fs/in-batches';
-import { savedDraftInput, type SavedDraft } from '../../../shared/model/draft';
 import type { z } from 'zod';
+import { savedDraftInput, type SavedDraft } from '../../../shared/model/draft';
+import { phrase } from '../../../shared/i18n/errors/phrase';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
-import { phrase } from '../../../shared/i18n/errors/phrase';
-import { invalidInput, storageFailed } from '../errors';
-import { readJsonFile, writeFileAtomic } from '../fs/atomic-file';
+import type { Database } from '../db/database';
+import { invalidInput, MailwrightError, storageFailed } from '../errors';
+import { readJsonFile } from '../fs/atomic-file';
 
 type DraftFields = z.output<typeof savedDraftInput>;
 
-/** A draft on disk: the composer's fields, and the files behind its attachment handles (main-only). */
-interface DraftFile extends Omit<DraftFields, 'attachments'> {
+/** A draft as stored: the composer's fields, and the files behind its attachment handles (main-only). */
+interface StoredDraft extends Omit<DraftFields, 'attachments'> {
   id: string;
   updatedAt: string;
   files: RememberedFile[];
 }
 
-/**
- * Unsent drafts, one atomic JSON file each in drafts/, so the composer can reopen them after
- * a restart or a crash. Attachments are remembered by path here and handed back as fresh handles.
- */
 const DEFAULTS = savedDraftInput.parse({});
+const DRAFT_ID = /^d_[A-Za-z0-9_-]+$/;
 
+export interface DraftStoreDeps {
+  dataDir: string;
+  database: Database;
+  attachments: AttachmentRegistry;
+  clock: Clock;
+  log?: (message: string, err?: unknown) => void;
+}
+
+/**
+ * Unsent drafts, in the data directory's database, so the composer can reopen them after a
+ * restart or a crash. Attachments are remembered by path here and handed back as fresh handles.
+ */
 export class DraftStore {
-  private readonly dir: string;
+  /** The drafts an earlier version kept in drafts/, imported before the first use: whether all of them were. */
+  private imported: Promise<boolean> | undefined;
 
-  constructor(dataDir: string, private readonly deps: { attachments: AttachmentRegistry; clock: Clock }) {
-    this.dir = join(dataDir, 'drafts');
+  constructor(private readonly deps: DraftStoreDeps) {}
+
+  /**
+   * Once per process: drafts/*.json of an earlier version go into the database (the newer of two
+   * with one id wins, so two processes importing at once agree), then their files go. One that
+   * cannot be read now stays, and is tried again at the next start; a damaged one is moved aside.
+   */
+  private ready(): Promise<boolean> {
+    this.imported ??= (async () => {
+      const dir = join(this.deps.dataDir, 'drafts');
+      const names = (await fs.readdir(dir).catch(() => [] as string[])).filter((n) => DRAFT_ID.test(n.replace(/\.json$/, '')) && n.endsWith('.json'));
+      let complete = true;
+      const found: Array<{ name: string; draft: StoredDraft }> = [];
+      for (const name of names) {
+        const draft = await readJsonFile<StoredDraft>(join(dir, name)).catch((err: unknown) => {
+          complete = false;
+          this.deps.log?.(`the draft ${name} could not be read; it is tried again at the next start`, err);
+          return undefined;
+        });
+        if (draft?.id && DRAFT_ID.test(draft.id)) found.push({ name, draft });
+      }
+      if (found.length) await this.deps.database.write((db) => found.forEach(({ draft }) => this.upsert(db, draft)));
+      for (const { name } of found) await fs.unlink(join(dir, name)).catch(() => undefined);
+      if (complete) await fs.rmdir(dir).catch(() => undefined); // only if empty: what was moved aside stays
+      return complete;
+    })().catch((err: unknown) => {
+      this.deps.log?.('the drafts of an earlier version could not be imported; they are tried again at the next start', err);
+      return false;
+    });
+    return this.imported;
   }
 
-  private path(id: string) {
-    return join(this.dir, `${id}.json`);
+  private upsert(db: Database['db'], draft: StoredDraft, newerOnly = true): void {
+    const { id, updatedAt, ...rest } = draft;
+    db.prepare(
+      `INSERT INTO drafts (id, updated_at, draft) VALUES (?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET updated_at = excluded.updated_at, draft = excluded.draft ${newerOnly ? 'WHERE excluded.updated_at > drafts.updated_at' : ''}`,
+    ).run(id, Date.parse(updatedAt) || 0, JSON.stringify(rest));
   }
 
   async save(input: DraftFields): Promise<{ id: string; updatedAt: string }> {
+    await this.ready();
     const id = input.id ?? `d_${randomBytes(12).toString('base64url')}`;
     const { attachments, ...fields } = input;
-    const file: DraftFile = { ...fields, id, updatedAt: this.deps.clock.now().toISOString(), files: this.deps.attachments.remember(attachments.map((a) => a.handle)) };
+    const draft: StoredDraft = { ...fields, id, updatedAt: this.deps.clock.now().toISOString(), files: this.deps.attachments.remember(attachments.map((a) => a.handle)) };
     try {
-      await fs.mkdir(this.dir, { recursive: true, mode: 0o700 });
-      await writeFileAtomic(this.path(id), JSON.stringify(file));
+      await this.deps.database.write((db) => this.upsert(db, draft, false));
     } catch (err) {
+      if (err instanceof MailwrightError && err.info.code === 'BUSY') throw err;
       throw storageFailed('draft', err);
     }
-    return { id, updatedAt: file.updatedAt };
+    return { id, updatedAt: draft.updatedAt };
   }
 
-  /**
-   * The draft files as stored. A damaged one is skipped (readJsonFile moves it aside); one that
-   * cannot be read at all is skipped when `strict` is off, and throws when on.
-   */
-  private async readAll(strict = false): Promise<DraftFile[]> {
-    const names = (await fs.readdir(this.dir).catch(() => [] as string[])).filter((n) => /^d_[A-Za-z0-9_-]+\.json$/.test(n));
-    const files = await inBatches(names, FILES_AT_ONCE, (n) => {
-      const read = readJsonFile<DraftFile>(join(this.dir, n));
-      return strict ? read : read.catch(() => undefined);
-    });
-    return files.filter((f): f is DraftFile => !!f?.id);
+  private async stored(): Promise<StoredDraft[]> {
+    const rows = this.deps.database.db.prepare('SELECT id, updated_at AS updatedAt, draft FROM drafts ORDER BY updated_at DESC, id').all() as Array<{ id: string; updatedAt: number; draft: string }>;
+    return rows.map((r) => ({ ...(JSON.parse(r.draft) as Omit<StoredDraft, 'id' | 'updatedAt'>), id: r.id, updatedAt: new Date(r.updatedAt).toISOString() }));
   }
 
   /** Every saved draft, newest first, with live attachment handles. */
   async list(): Promise<SavedDraft[]> {
+    await this.ready();
     const drafts: SavedDraft[] = [];
-    for (const file of await this.readAll()) {
-      const { files: remembered, ...fields } = file;
+    for (const { files, ...fields } of await this.stored()) {
       // A draft saved by an older version lacks the newer fields: they take their defaults.
-      drafts.push({ ...DEFAULTS, ...fields, ...(await this.deps.attachments.restore(remembered ?? [])) });
+      drafts.push({ ...DEFAULTS, ...fields, ...(await this.deps.attachments.restore(files ?? [])) });
     }
-    return drafts.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+    return drafts;
   }
 
   /** The files saved drafts still need (browser mode keeps its uploads for them). */
   async rememberedPaths(): Promise<string[]> {
-    // Strict: a draft that cannot be read must not have its files taken for unneeded.
-    return (await this.readAll(true)).flatMap((f) => f.files?.map((r) => r.path) ?? []);
+    // A draft that could not be read must not have its files taken for unneeded.
+    if (!(await this.ready())) throw storageFailed('draft', new Error('a draft of an earlier version could not be read'));
+    return (await this.stored()).flatMap((d) => d.files?.map((f) => f.path) ?? []);
   }
 
   async remove(id: string): Promise<void> {
-    if (!/^d_[A-Za-z0-9_-]+$/.test(id)) throw invalidInput(phrase('err.draft.badId'), phrase('err.input.draftId.hint'));
-    await fs.rm(this.path(id), { force: true });
+    if (!DRAFT_ID.test(id)) throw invalidInput(phrase('err.draft.badId'), phrase('err.input.draftId.hint'));
+    await this.ready();
+    await this.deps.database.write((db) => db.prepare('DELETE FROM drafts WHERE id = ?').run(id));
   }
 }

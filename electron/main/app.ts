@@ -16,6 +16,7 @@ import { installMenu } from './menu';
 import { followMailtoSetting, openMailtoLink, receiveMailtoLinks } from './mailto-links';
 import { bringToFront } from './windows/active-window';
 import { followThemeSetting } from './appearance/native-theme';
+import { quitInOrder } from './quit';
 
 const log = (message: string, err?: unknown) => console.error(`[mailwright] ${message}`, err ?? '');
 
@@ -55,7 +56,7 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
     host: nativeHost,
   });
   const windows = () => BrowserWindow.getAllWindows().map((w) => w.webContents);
-  registerIpc(ipcMain, core.handlers, ownFrameCheck(windows, isAppUrl), log);
+  const ipc = registerIpc(ipcMain, core.handlers, ownFrameCheck(windows, isAppUrl), log);
   for (const name of EVENT_NAMES) {
     core.events.on(name, (payload) => windows().forEach((wc) => wc.send(wireName(name), payload)));
   }
@@ -71,23 +72,13 @@ export async function startApp(dir: string): Promise<{ core: Core; window: Brows
   mailtoLinks.deliverTo((url) => void openMailtoLink(core, window, url, log));
   const stopWakeTriggers = retryOnWake(core.outbox);
   app.on('window-all-closed', () => app.quit());
-  // Quit only once the core has written what it holds (a message's last state, the recipients
-  // just used): the first quit waits for close(), then quits again for real.
-  let closing: Promise<void> | undefined;
-  let closed = false;
-  app.on('before-quit', (event) => {
-    if (closed) return;
-    event.preventDefault();
-    if (closing) return;
-    stopWakeTriggers();
-    stopFollowingMailto();
-    closing = core
-      .close()
-      .catch((err: unknown) => log('closing the core failed', err))
-      .finally(() => {
-        closed = true;
-        app.quit();
-      });
+  quitInOrder({
+    app,
+    windows: () => BrowserWindow.getAllWindows(),
+    callsSettled: ipc.settled,
+    closeCore: () => core.close(),
+    stopFirst: () => (stopWakeTriggers(), stopFollowingMailto()),
+    log,
   });
   return { core, window };
 }

@@ -9,7 +9,7 @@ export interface FakeWebContentsLike extends EventEmitter {
   mainFrame: { url: string };
   sent: Array<[string, unknown]>;
 }
-export interface FakeWindowLike {
+export interface FakeWindowLike extends EventEmitter {
   options: { webPreferences: Record<string, unknown> };
   loaded?: string;
   webContents: FakeWebContentsLike;
@@ -123,6 +123,15 @@ export function createFakeElectron(userData: string): FakeElectron {
       return Promise.resolve();
     }
     isMinimized = () => false;
+    private destroyed = false;
+    isDestroyed = () => this.destroyed;
+    /** As a real window: 'close' (the page unloads: its last calls go out), then gone, then 'closed'. */
+    close() {
+      this.emit('close');
+      this.destroyed = true;
+      windows.splice(windows.indexOf(this), 1);
+      this.emit('closed');
+    }
     restore = () => undefined;
     focus = () => undefined;
     loadURL(url: string) {

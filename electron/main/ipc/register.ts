@@ -11,14 +11,26 @@ import { phrase } from '../../../shared/i18n/errors/phrase';
  * invokeChannel before any handler sees it.
  */
 export function registerIpc(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers, isOwnFrame: (event: IpcMainInvokeEvent) => boolean, log: (msg: string, err: unknown) => void) {
+  const inFlight = new Set<Promise<unknown>>();
   for (const channel of WINDOW_CHANNELS) {
     ipcMain.handle(wireName(channel), (event, payload: unknown) => {
       if (!isOwnFrame(event)) {
         return { ok: false, error: errorInfo('INVALID_INPUT', { message: phrase('err.notOwnWindow'), hint: phrase('err.notOwnWindow.hint') }) };
       }
-      return invokeChannel(handlers, channel, payload, log);
+      const call = invokeChannel(handlers, channel, payload, log);
+      inFlight.add(call);
+      void call.finally(() => inFlight.delete(call));
+      return call;
     });
   }
+  return {
+    /** Resolves when every call under way now (and any it lets in meanwhile) is answered: quitting waits on it. */
+    async settled(): Promise<void> {
+      // A call sent as a window closed may reach main a turn later.
+      await new Promise((r) => setImmediate(r));
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+    },
+  };
 }
 
 /** A sender is ours when it is the main frame of one of our windows, showing our own page. */

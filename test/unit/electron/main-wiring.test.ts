@@ -8,6 +8,7 @@ import { SANDBOX_ACCOUNT_ID } from '../../../electron/core/accounts/account-stor
 import { errorInfo } from '../../../electron/core/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { createFakeElectron } from '../../helpers/fake-electron';
+import { savedDrafts } from '../../helpers/saved-drafts';
 
 const dataDir = await fs.mkdtemp('/tmp/mw-wiring-');
 const fake = createFakeElectron(dataDir);
@@ -169,15 +170,21 @@ describe('the Electron composition root (faked electron module)', () => {
     expect(fake.opened).toEqual(['https://login.example.test/authorize?x=1']);
   });
 
-  // Last: it closes the core.
-  it('quits only after the core has written what it holds: the recipients just used are in the database', async () => {
+  // Last: it quits.
+  it('quits in order: the window closes and its last draft save is answered, then the core writes what it holds, then the app quits', async () => {
     const quitsBefore = fake.app.quits;
     void started.core.recipients.record([{ name: 'Last', address: 'last@example.test' }]);
+    // What the page does as it unloads: the composer saves its draft one last time.
+    const page = window();
+    let unloadSave: Promise<unknown> | undefined;
+    page.once('close', () => (unloadSave = fake.handlers.get(wireName('drafts:save'))!({ sender: page.webContents, senderFrame: page.webContents.mainFrame }, { subject: 'Typed just before Quit' }) as Promise<unknown>));
     let prevented = 0;
     fake.app.emit('before-quit', { preventDefault: () => prevented++ });
-    fake.app.emit('before-quit', { preventDefault: () => prevented++ }); // a second Cmd+Q meanwhile
+    fake.app.emit('before-quit', { preventDefault: () => prevented++ }); // a second Quit meanwhile
     expect(prevented).toBe(2);
     await expect.poll(() => fake.app.quits).toBe(quitsBefore + 1);
+    expect(await unloadSave).toMatchObject({ ok: true });
+    expect(savedDrafts(dataDir).map((d) => d.subject)).toContain('Typed just before Quit');
     const { DatabaseSync } = (await import('../../../electron/core/db/sqlite')).sqlite();
     const db = new DatabaseSync(join(dataDir, 'mailwright.db'), { readOnly: true });
     expect(db.prepare('SELECT address FROM recent_recipients').all()).toContainEqual({ address: 'last@example.test' });

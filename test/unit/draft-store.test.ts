@@ -59,6 +59,12 @@ describe('the drafts in the database', () => {
     await fs.writeFile(join(dataDir, 'drafts', 'd_oldone0000.json'), legacy('d_oldone0000', 'Old one', '2026-11-01T10:00:00.000Z'));
     const again = store(dataDir);
     expect((await again.drafts.list()).find((d) => d.id === 'd_oldone0000')?.subject).toBe('Changed since');
+    // Nor one removed (sent, discarded) since: another process importing the same old files later brings nothing back.
+    await again.drafts.remove('d_oldtwo0000');
+    await fs.mkdir(join(dataDir, 'drafts'));
+    await fs.writeFile(join(dataDir, 'drafts', 'd_oldtwo0000.json'), legacy('d_oldtwo0000', 'Old two', '2026-11-02T10:00:00.000Z'));
+    const third = store(dataDir);
+    expect((await third.drafts.list()).map((d) => d.id)).toEqual(['d_oldone0000']);
   });
 
   it('a draft file of an earlier version that cannot be read stays, is said, and keeps its files from being taken for unneeded', async () => {

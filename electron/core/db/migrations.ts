@@ -49,12 +49,15 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   `,
   // 3: the composer's unsent drafts: the fields as JSON, and the files behind their attachments.
+  // `imported_drafts`: the ids an earlier version's drafts/ gave, so a second process importing
+  // the same files never brings back a draft that was sent or removed meanwhile.
   `
   CREATE TABLE drafts (
     id TEXT PRIMARY KEY,
     updated_at INTEGER NOT NULL,
     draft TEXT NOT NULL
   ) STRICT;
+  CREATE TABLE imported_drafts (id TEXT PRIMARY KEY) STRICT;
   `,
 ];
 

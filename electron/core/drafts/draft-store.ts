@@ -59,15 +59,22 @@ export class DraftStore {
         });
         if (draft?.id && DRAFT_ID.test(draft.id)) found.push({ name, draft });
       }
-      if (found.length) await this.deps.database.write((db) => found.forEach(({ draft }) => this.upsert(db, draft)));
+      if (found.length) await this.deps.database.write((db) => found.forEach(({ draft }) => this.importOne(db, draft)));
       for (const { name } of found) await fs.unlink(join(dir, name)).catch(() => undefined);
       if (complete) await fs.rmdir(dir).catch(() => undefined); // only if empty: what was moved aside stays
       return complete;
     })().catch((err: unknown) => {
-      this.deps.log?.('the drafts of an earlier version could not be imported; they are tried again at the next start', err);
+      this.deps.log?.('the drafts of an earlier version could not be imported now; they are tried again', err);
+      this.imported = undefined; // at the next use
       return false;
     });
     return this.imported;
+  }
+
+  /** One draft of an earlier version, once: an id imported before (by this process or another) is not brought back. */
+  private importOne(db: Database['db'], draft: StoredDraft): void {
+    if (!db.prepare('INSERT OR IGNORE INTO imported_drafts (id) VALUES (?)').run(draft.id).changes) return;
+    this.upsert(db, draft, true);
   }
 
   private upsert(db: Database['db'], draft: StoredDraft, newerOnly = true): void {
@@ -86,14 +93,13 @@ export class DraftStore {
     try {
       await this.deps.database.write((db) => this.upsert(db, draft, false));
     } catch (err) {
-      if (err instanceof MailwrightError && err.info.code === 'BUSY') throw err;
-      throw storageFailed('draft', err);
+      throw err instanceof MailwrightError ? err : storageFailed('draft', err);
     }
     return { id, updatedAt: draft.updatedAt };
   }
 
   private async stored(): Promise<StoredDraft[]> {
-    const rows = this.deps.database.db.prepare('SELECT id, updated_at AS updatedAt, draft FROM drafts ORDER BY updated_at DESC, id').all() as Array<{ id: string; updatedAt: number; draft: string }>;
+    const rows = this.deps.database.db.prepare('SELECT id, updated_at AS updatedAt, draft FROM drafts ORDER BY updated_at DESC, rowid DESC').all() as Array<{ id: string; updatedAt: number; draft: string }>;
     return rows.map((r) => ({ ...(JSON.parse(r.draft) as Omit<StoredDraft, 'id' | 'updatedAt'>), id: r.id, updatedAt: new Date(r.updatedAt).toISOString() }));
   }
 
@@ -118,6 +124,8 @@ export class DraftStore {
   async remove(id: string): Promise<void> {
     if (!DRAFT_ID.test(id)) throw invalidInput(phrase('err.draft.badId'), phrase('err.input.draftId.hint'));
     await this.ready();
-    await this.deps.database.write((db) => db.prepare('DELETE FROM drafts WHERE id = ?').run(id));
+    await this.deps.database.write((db) => db.prepare('DELETE FROM drafts WHERE id = ?').run(id)).catch((err: unknown) => {
+      throw err instanceof MailwrightError ? err : storageFailed('draft', err);
+    });
   }
 }

@@ -258,11 +258,12 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .exitOverride()
     .action(
       run(async (o: { port?: number }) => {
-        const c = await getCore({ longRunning: true });
         const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
         if (!existsSync(join(rendererDir, 'index.html'))) {
           throw new CliFailure(new MailwrightError('INVALID_INPUT', 'The app is not built yet.', 'Run `npm run build` first (bash scripts/launch.sh does it for you).').info);
         }
+        // Only then: a core that runs like the app begins sending at once.
+        const c = await getCore({ longRunning: true });
         await c.sandbox.ensureStarted();
         const { startWebServer } = await import('../web/server'); // `serve` only: the other commands need no HTTP server
         const web = await startWebServer(c, { rendererDir, port: o.port });

@@ -95,14 +95,14 @@ export const contract = {
   'accounts:test': { request: z.strictObject({ id: accountId, ...doctorOptions }), response: returns<ConnectionTestReport>() },
   /** The SMTP doctor on settings as typed (the stored password is used when none is typed and accountId is given). */
   'doctor:run': { request: doctorRequest, response: returns<ConnectionTestReport>() },
-  /** Opens the native file picker in main; the renderer learns handles, never paths. */
   /** Proposed SMTP settings for an address, each with its source (presets, autoconfig, SRV, MX, probing). */
   'accounts:discover': { request: z.strictObject({ email: mailboxText }), response: returns<DiscoveredSettings[]>() },
+  /** Opens the native file picker in main; the renderer learns handles, never paths. */
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },
-  /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
-  /** A file by its path, as the command line names it or browser mode stored an upload. */
+  /** A file by its path, as the command line names it or browser mode's server stored an upload (never a window's). */
   'attachments:register-path': { request: z.strictObject({ path: hostPath }), response: returns<AttachmentInfo>(), commandLineOnly: true },
+  /** A file dropped or pasted into the composer, as bytes (the renderer never names a path); main keeps it under uploads/. */
   'attachments:add': { request: z.strictObject({ name: z.string().max(300), base64: z.string().max(MAX_ADDED_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/, refusal('err.input.base64')) }), response: returns<AttachmentInfo>(), ...large },
   'outbox:enqueue': { request: draft, response: returns<OutboxItem>(), ...large },
   /** Every message, newest first; or one page of them (the view takes the whole list in pages of a few thousand). */
@@ -121,7 +121,7 @@ export const contract = {
    * host without dialogs (browser mode) gets the bytes to offer as a download.
    */
   'outbox:export': { request: byItem, response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
-  /** The command line's and browser mode's own: what a window never names (files by path) or needs (waiting, running the queue). */
+  /** The exact bytes written to a path the command line names (`mailwright outbox export`). */
   'outbox:export-file': { request: z.strictObject({ id: itemId, path: hostPath }), response: returns<{ file: string }>(), commandLineOnly: true },
   /** Resolves once the message no longer waits for its first attempt (`mailwright send` waits on it). */
   'outbox:wait': { request: byItem, response: returns<OutboxItem>(), commandLineOnly: true },

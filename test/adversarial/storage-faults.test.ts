@@ -31,8 +31,7 @@ const expectStorageFailed = (error: ErrorInfo) => {
   expect(error.code).toBe('STORAGE_FAILED');
   expect(error.hint).toMatch(/writable|disk/i);
 };
-/** Every file under a directory with its bytes, to prove nothing changed. */
-/** Every file's bytes, but the database's: what it holds is checked by query (its -shm changes with every reader). */
+/** Every file under a directory with its bytes, to prove nothing changed; but the database's: what it holds is checked by query (its -shm changes with every reader). */
 async function snapshot(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const entry of await fs.readdir(dir, { recursive: true, withFileTypes: true })) {

@@ -10,8 +10,8 @@ export const isBusy = (err: unknown) => [5, 6].includes(primary(err));
 export const isDamaged = (err: unknown) => [11, 26].includes(primary(err));
 
 const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-/** Tries of a step SQLite refused as busy, 20 ms apart (a second in all). */
-const BUSY_TRIES = 50;
+/** How long a refused step is tried again, 20 ms apart (a try may itself wait the connection's busy timeout). */
+const BUSY_FOR_MS = 3_000;
 
 /**
  * Run `step` again while another process holds a lock that SQLite does not wait for by itself
@@ -19,11 +19,12 @@ const BUSY_TRIES = 50;
  * synchronous, so the pause between tries is too: short and bounded.
  */
 export function whileBusy<T>(step: () => T): T {
-  for (let tries = 1; ; tries++) {
+  const until = Date.now() + BUSY_FOR_MS;
+  for (;;) {
     try {
       return step();
     } catch (err) {
-      if (!isBusy(err) || tries >= BUSY_TRIES) throw err;
+      if (!isBusy(err) || Date.now() >= until) throw err;
       Atomics.wait(PAUSE, 0, 0, 20);
     }
   }

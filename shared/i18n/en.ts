@@ -219,7 +219,7 @@ export const en = {
   'outbox.meta': 'to {recipients} · via {account} · {size}',
   'outbox.attempts': { one: '{count} attempt', other: '{count} attempts' },
   'outbox.removedAccount': 'removed account',
-  'outbox.security.none': 'no encryption',
+  'security.none': 'no encryption',
   'outbox.overdue': 'This was due {time} while Mailwright was not running. Send it now, reschedule or cancel it.',
   'outbox.countdown': 'Goes out in {seconds} s — Undo brings it back to the composer.',
   'outbox.goesOut': 'Goes out {time}',

@@ -218,7 +218,7 @@ export const es: Messages = {
   'outbox.meta': 'para {recipients} · desde {account} · {size}',
   'outbox.attempts': { one: '{count} intento', many: '{count} de intentos', other: '{count} intentos' },
   'outbox.removedAccount': 'una cuenta eliminada',
-  'outbox.security.none': 'sin cifrar',
+  'security.none': 'sin cifrar',
   'outbox.overdue': 'Tenía que salir el {time}, pero Mailwright no estaba en marcha. Envíalo ahora, reprográmalo o cancélalo.',
   'outbox.countdown': 'Sale en {seconds} s; con «Deshacer» vuelve al editor.',
   'outbox.goesOut': 'Sale el {time}',

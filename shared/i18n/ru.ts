@@ -218,7 +218,7 @@ export const ru: Messages = {
   'outbox.meta': 'кому: {recipients} · через {account} · {size}',
   'outbox.attempts': { one: '{count} попытка', few: '{count} попытки', many: '{count} попыток', other: '{count} попытки' },
   'outbox.removedAccount': 'удалённую запись',
-  'outbox.security.none': 'без шифрования',
+  'security.none': 'без шифрования',
   'outbox.overdue': 'Срок отправки — {time} — наступил, когда Mailwright не работал. Отправьте письмо сейчас, перенесите или отмените его.',
   'outbox.countdown': 'Уйдёт через {seconds} с — «Отменить» вернёт его в редактор.',
   'outbox.goesOut': 'Уйдёт {time}',

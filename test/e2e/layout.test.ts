@@ -92,6 +92,8 @@ describe.each(LANGUAGES)('layout in %s', (language) => {
       await page().keyboard.press('Control+4');
       await page().getByRole('button', { name: t('accounts.testNamed', { name: 'Broken' }) }).click();
       await expect.poll(() => page().locator('.error-box').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      // An account without encryption says so in the window's language, not as a raw setting.
+      expect(await page().locator('main').textContent()).toContain(`· ${t('security.none')}`);
       await check('accounts');
 
       await page().keyboard.press('Control+5');

@@ -15,6 +15,7 @@ import { SignInOptions, useSignInSettings } from './SignInOptions';
 import { SignInPanel } from './SignInPanel';
 import { useSignIn } from './useSignIn';
 import { UseVaultForm } from '../secrets/UseVaultForm';
+import { securityLabel } from '../../lib/security-label';
 
 // Where a proposal came from is named by the catalogue's account.source.<source>.
 
@@ -180,7 +181,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
                     <strong>
                       {p.host}:{p.port}
                     </strong>{' '}
-                    <span className="muted">{p.security.toUpperCase()}</span>
+                    <span className="muted">{securityLabel(t, p.security)}</span>
                     <span className="badge proposal-source">{t(`account.source.${p.source}`)}: {p.from}</span>
                     {p.notes?.map((n) => (
                       <div key={n} className="small muted">

@@ -8,6 +8,7 @@ import { useT } from '../../lib/i18n';
 import { AccountForm } from './AccountForm';
 import { SignatureEditor } from './SignatureEditor';
 import { phaseLabel, TestResult } from './TestResult';
+import { securityLabel } from '../../lib/security-label';
 import { loginSummary } from './LoginSummary';
 import { SignInPanel } from './SignInPanel';
 import { useSignIn } from './useSignIn';
@@ -94,7 +95,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
                       ? t('accounts.sandbox')
                       : [
                           `${a.host}:${a.port}`,
-                          a.security.toUpperCase(),
+                          securityLabel(t, a.security),
                           a.username,
                           loginSummary(i18n, a),
                           a.pinnedCertSha256 && t('accounts.pinnedCertificate'),

@@ -7,15 +7,15 @@ import type { OutboxItem, SendProgress } from '../../../../shared/model/outbox';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { errorLine } from '../../lib/said';
 import { api } from '../../lib/api';
-import { useT, type I18n } from '../../lib/i18n';
+import { useT } from '../../lib/i18n';
 import { recipientsLine } from '../../lib/recipients';
+import { securityLabel } from '../../lib/security-label';
 import { secondsLeft, useNow } from '../../lib/useNow';
 import { GROUPS, groupOf, type GroupId } from '../../../../shared/model/outbox-groups';
 import { ItemActions } from './ItemActions';
 import { useOutboxItems } from './useOutboxItems';
 
 // State names are the catalogue's outbox.state.<state>; security names other than "none" are protocol names.
-const securityLabel = (t: I18n['t'], security: string) => (security === 'none' ? t('outbox.security.none') : security.toUpperCase());
 
 /** From this many items a group renders only the rows near the window (and the focused one); smaller groups render every row. */
 export const VIRTUAL_FROM = 60;

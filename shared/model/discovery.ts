@@ -1,3 +1,4 @@
+import type { Phrase } from '../errors';
 import type { Security } from './account';
 
 export type DiscoverySource = 'preset' | 'autoconfig' | 'srv' | 'mx' | 'probe';
@@ -12,7 +13,10 @@ export interface DiscoveredSettings {
   source: DiscoverySource;
   /** e.g. "Gmail", or the URL / record it came from */
   from: string;
+  /** What to know about this provider, in English (the command line's)… */
   notes?: string[];
+  /** …and as catalogue phrases, for the window's language. */
+  noteTexts?: Phrase[];
   /** The provider offers OAuth2 sign-in with this preset ("Sign in with Microsoft/Google"). */
   signIn?: 'microsoft' | 'google';
 }

@@ -1,5 +1,6 @@
 import { createServer, get } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
+import { sayText } from '../../shared/i18n/errors/say';
 import { discover, type DiscoveryDeps } from '../../electron/core/accounts/discovery/discover';
 import { probeSmtp } from '../../electron/core/accounts/discovery/probe';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
@@ -55,6 +56,13 @@ describe('discovery, from each source', () => {
     expect(found[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', source: 'preset', from: 'Gmail', notes: expect.arrayContaining([expect.stringMatching(/app password/)]), username: 'email', signIn: 'google' });
     expect((await discover('ana@outlook.com', nothing))[0]).toMatchObject({ host: 'smtp-mail.outlook.com', signIn: 'microsoft', notes: expect.arrayContaining([expect.stringMatching(/Sign in with Microsoft/)]) });
     expect((await discover('ana@yahoo.com', nothing))[0]!.signIn).toBeUndefined();
+    // The same notes in the window's language, the provider's server names as code.
+    const outlook = (await discover('ana@outlook.com', nothing))[0]!;
+    expect(outlook.noteTexts!.map((n) => sayText('ru', n, (c) => `[${c}]`))).toEqual([
+      'Войдите через Microsoft: Outlook.com не принимает пароль для SMTP с сентября 2024 года, а Microsoft 365 отключает его в конце 2026 года.',
+      'Рабочие учётные записи Microsoft 365 используют [smtp.office365.com].',
+    ]);
+    expect(sayText('es', found[0]!.noteTexts![0]!)).toMatch(/^Inicia sesión con Google/);
     for (const [email, host] of [['x@outlook.com', 'smtp-mail.outlook.com'], ['x@icloud.com', 'smtp.mail.me.com'], ['x@fastmail.com', 'smtp.fastmail.com'], ['x@zoho.com', 'smtp.zoho.com'], ['x@gmx.net', 'mail.gmx.com'], ['x@yandex.ru', 'smtp.yandex.ru'], ['x@mail.ru', 'smtp.mail.ru'], ['x@yahoo.com', 'smtp.mail.yahoo.com'], ['x@proton.me', '127.0.0.1']] as const) {
       expect((await discover(email, nothing))[0]?.host, email).toBe(host);
     }

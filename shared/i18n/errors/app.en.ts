@@ -126,6 +126,20 @@ export const appEn = {
   'err.export.write': 'Could not write the message to {path}.',
   'err.export.write.hint': 'Check that the folder exists and can be written, and that the disk is not full.',
 
+  // Notes on provider presets (accounts/discovery/presets.ts).
+  'preset.note.appPassword': 'Needs an app password when two-step verification is on (the normal password is refused for SMTP).',
+  'preset.note.gmail': 'Sign in with Google, or use an app password (needs two-step verification; the normal password is refused for SMTP).',
+  'preset.note.googleWorkspace': 'Google Workspace domains use the same server.',
+  'preset.note.microsoft': 'Sign in with Microsoft: Outlook.com takes no password for SMTP since September 2024, and Microsoft 365 turns it off at the end of 2026.',
+  'preset.note.microsoft365': 'Microsoft 365 work accounts use {host}.',
+  'preset.note.icloud': 'Needs an app-specific password from {site}.',
+  'preset.note.fastmail': 'Needs an app password (Fastmail: Settings → Privacy & Security).',
+  'preset.note.zohoEu': 'Accounts in the EU data centre use {host}.',
+  'preset.note.gmx': 'SMTP access must be enabled in the GMX web settings (POP3/IMAP access).',
+  'preset.note.yandex': 'Allow mail clients in Yandex Mail settings first.',
+  'preset.note.mailru': 'Needs a password for external apps (Mail.ru: Settings → Security).',
+  'preset.note.proton': 'Proton Mail Bridge must be running; use the Bridge password it shows, and pin its self-signed certificate.',
+
   'err.account.nameTaken': 'An account named "{name}" already exists.',
   'err.account.nameTaken.hint': 'Choose another name.',
   'err.account.noSuchId': 'There is no account with id "{id}".',

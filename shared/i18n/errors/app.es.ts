@@ -126,6 +126,20 @@ export const appEs: Translated<typeof appEn> = {
   'err.export.write': 'No se pudo escribir el mensaje en {path}.',
   'err.export.write.hint': 'Comprueba que la carpeta existe, se puede escribir en ella y el disco no está lleno.',
 
+  // Notes on provider presets (accounts/discovery/presets.ts).
+  'preset.note.appPassword': 'Necesita una contraseña de aplicación si la verificación en dos pasos está activada (la contraseña normal no sirve para SMTP).',
+  'preset.note.gmail': 'Inicia sesión con Google o usa una contraseña de aplicación (requiere la verificación en dos pasos; la contraseña normal no sirve para SMTP).',
+  'preset.note.googleWorkspace': 'Los dominios de Google Workspace usan el mismo servidor.',
+  'preset.note.microsoft': 'Inicia sesión con Microsoft: Outlook.com no acepta contraseña para SMTP desde septiembre de 2024, y Microsoft 365 la desactiva a finales de 2026.',
+  'preset.note.microsoft365': 'Las cuentas de trabajo de Microsoft 365 usan {host}.',
+  'preset.note.icloud': 'Necesita una contraseña específica de app creada en {site}.',
+  'preset.note.fastmail': 'Necesita una contraseña de aplicación (en Fastmail: Settings → Privacy & Security).',
+  'preset.note.zohoEu': 'Las cuentas del centro de datos de la UE usan {host}.',
+  'preset.note.gmx': 'Hay que activar el acceso SMTP en los ajustes web de GMX (acceso POP3/IMAP).',
+  'preset.note.yandex': 'Primero permite los clientes de correo en los ajustes de Yandex Mail.',
+  'preset.note.mailru': 'Necesita una contraseña para aplicaciones externas (en Mail.ru: Ajustes → Seguridad).',
+  'preset.note.proton': 'Proton Mail Bridge debe estar en marcha: usa la contraseña que muestra Bridge y fija su certificado autofirmado.',
+
   'err.account.nameTaken': 'Ya existe una cuenta llamada «{name}».',
   'err.account.nameTaken.hint': 'Elige otro nombre.',
   'err.account.noSuchId': 'No hay ninguna cuenta con el ID «{id}».',

@@ -126,6 +126,20 @@ export const appRu: Translated<typeof appEn> = {
   'err.export.write': 'Не удалось записать письмо в {path}.',
   'err.export.write.hint': 'Проверьте, что папка существует, в неё можно писать и на диске есть место.',
 
+  // Notes on provider presets (accounts/discovery/presets.ts).
+  'preset.note.appPassword': 'Нужен пароль приложения, если включена двухэтапная проверка (обычный пароль для SMTP не принимается).',
+  'preset.note.gmail': 'Войдите через Google или используйте пароль приложения (нужна двухэтапная проверка; обычный пароль для SMTP не принимается).',
+  'preset.note.googleWorkspace': 'Домены Google Workspace используют тот же сервер.',
+  'preset.note.microsoft': 'Войдите через Microsoft: Outlook.com не принимает пароль для SMTP с сентября 2024 года, а Microsoft 365 отключает его в конце 2026 года.',
+  'preset.note.microsoft365': 'Рабочие учётные записи Microsoft 365 используют {host}.',
+  'preset.note.icloud': 'Нужен пароль для приложения, созданный на {site}.',
+  'preset.note.fastmail': 'Нужен пароль приложения (в Fastmail: Settings → Privacy & Security).',
+  'preset.note.zohoEu': 'Учётные записи в европейском центре обработки данных используют {host}.',
+  'preset.note.gmx': 'Доступ по SMTP нужно включить в веб-настройках GMX (доступ POP3/IMAP).',
+  'preset.note.yandex': 'Сначала разрешите почтовые программы в настройках Яндекс Почты.',
+  'preset.note.mailru': 'Нужен пароль для внешних приложений (в Mail.ru: Настройки → Безопасность).',
+  'preset.note.proton': 'Должен быть запущен Proton Mail Bridge: используйте пароль, который показывает Bridge, и закрепите его самоподписанный сертификат.',
+
   'err.account.nameTaken': 'Учётная запись «{name}» уже есть.',
   'err.account.nameTaken.hint': 'Выберите другое название.',
   'err.account.noSuchId': 'Учётной записи с идентификатором «{id}» нет.',

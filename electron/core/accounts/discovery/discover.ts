@@ -4,6 +4,7 @@ import type { Security } from '../../../../shared/model/account';
 import { autoconfigUrls, parseAutoconfig } from './autoconfig';
 import { presetForDomain, presetForMx, type ProviderPreset } from './presets';
 import { probeSmtp } from './probe';
+import { sayText } from '../../../../shared/i18n/errors/say';
 
 export interface DiscoveryDeps {
   resolveSrv?: (name: string) => Promise<Array<{ name: string; port: number; priority: number; weight: number }>>;
@@ -24,7 +25,8 @@ const fromPreset = (p: ProviderPreset, source: 'preset' | 'mx', from: string): D
   username: p.username,
   source,
   from,
-  notes: p.notes,
+  notes: p.notes.map((n) => sayText('en', n)),
+  noteTexts: p.notes,
   ...(p.signIn ? { signIn: p.signIn } : {}),
 });
 

@@ -10,7 +10,7 @@ import { useT } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
 import { phaseError, TestResult } from './TestResult';
 import { sayError } from '../../../../shared/i18n/errors/say';
-import { Pieces } from '../../lib/said';
+import { Pieces, sayNote } from '../../lib/said';
 import { SignInOptions, useSignInSettings } from './SignInOptions';
 import { SignInPanel } from './SignInPanel';
 import { useSignIn } from './useSignIn';
@@ -183,9 +183,9 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
                     </strong>{' '}
                     <span className="muted">{securityLabel(t, p.security)}</span>
                     <span className="badge proposal-source">{t(`account.source.${p.source}`)}: {p.from}</span>
-                    {p.notes?.map((n) => (
+                    {p.notes?.map((n, i) => (
                       <div key={n} className="small muted">
-                        {n}
+                        {sayNote(lang, p.noteTexts?.[i], n)}
                       </div>
                     ))}
                   </div>

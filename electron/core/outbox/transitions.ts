@@ -40,9 +40,3 @@ export const TRANSITIONS = {
 } as const satisfies Record<string, { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' }>;
 
 export type Transition = keyof typeof TRANSITIONS;
-
-/** Whether `action` may take an item from `state` to `next`. */
-export function allowed(action: Transition, state: OutboxState, next: OutboxState): boolean {
-  const { from, to } = TRANSITIONS[action] as { from: readonly OutboxState[]; to: readonly OutboxState[] | 'same' };
-  return from.includes(state) && (to === 'same' ? next === state : to.includes(next));
-}

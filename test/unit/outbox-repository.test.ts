@@ -63,14 +63,15 @@ describe('the outbox’s transitions', () => {
     const { db, repo } = repository();
     const first = sending(repo, 's', 'app:1', T0 + 10);
     // The lease runs out; the same process takes the message again for a new attempt.
-    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => i.state)).toEqual(['retrying']);
+    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => i.state)).toEqual(['outcome-unknown']);
+    // The user checked and asked for it again.
+    repo.change('s', 'resend', (c) => ({ ...c, state: 'scheduled', dueAt: iso(T0 + 25) }));
     const [second] = repo.claimDue(T0 + 30, 'app:1', T0 + 60_000, 10);
     expect(second!.lease.attempt).not.toBe(first.attempt);
     const sent = (c: OutboxItem): OutboxItem => ({ ...c, state: 'sent', updatedAt: iso(T0 + 40) });
     expect(repo.change('s', 'delivered', sent, first)).toMatchObject({ busy: true, refused: { state: 'sending' } });
     expect(repo.change('s', 'delivered', sent, { ...second!.lease, owner: 'cli:2' })).toMatchObject({ busy: true });
     expect(repo.change('s', 'cancel', (c) => ({ ...c, state: 'cancelled' }))).toMatchObject({ busy: true });
-    expect(repo.passedNoReturn('s', first)).toBe(false);
     expect(repo.change('s', 'delivered', sent, second!.lease)).toMatchObject({ state: 'sent' });
     db.close();
   });
@@ -78,7 +79,6 @@ describe('the outbox’s transitions', () => {
   it('the server’s acceptance is recorded even after the lease was taken over as outcome-unknown', () => {
     const { db, repo } = repository();
     const lease = sending(repo, 's', 'app:1', T0 + 10);
-    expect(repo.passedNoReturn('s', lease)).toBe(true);
     expect(repo.expireLeases(T0 + 20, UNKNOWN)).toMatchObject([{ state: 'outcome-unknown', error: UNKNOWN }]);
     expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent', updatedAt: iso(T0 + 30) }), lease)).toMatchObject({ state: 'sent' });
     db.close();
@@ -125,21 +125,30 @@ describe('taking due work', () => {
     db.close();
   });
 
-  it('a lease renewed in time holds; one not renewed expires: retried at once if no byte can have arrived, else outcome-unknown', () => {
+  it('a lease renewed in time holds; one not renewed expires as outcome-unknown, never to be resent by itself', () => {
     const { db, repo } = repository();
-    const a = sending(repo, 'a', 'cli:9', T0 + 10_000);
+    sending(repo, 'a', 'cli:9', T0 + 10_000);
     sending(repo, 'b', 'cli:9', T0 + 10_000);
-    expect(repo.passedNoReturn('a', a)).toBe(true);
     expect(repo.expireLeases(T0 + 5_000, UNKNOWN)).toEqual([]);
     expect(repo.renewLeases('cli:9', T0 + 5_000, T0 + 20_000)).toBe(2);
     expect(repo.expireLeases(T0 + 15_000, UNKNOWN)).toEqual([]);
     // Too late to renew: an expired lease is no longer its owner's.
     expect(repo.renewLeases('cli:9', T0 + 25_000, T0 + 40_000)).toBe(0);
     const expired = repo.expireLeases(T0 + 25_000, UNKNOWN);
-    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'retrying']]);
-    expect(repo.get('b')).toMatchObject({ state: 'retrying', dueAt: iso(T0 + 25_000) });
-    expect(repo.get('b')?.error).toBeUndefined();
+    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'outcome-unknown']]);
+    expect(repo.get('b')?.dueAt).toBeUndefined();
     expect(repo.get('a')?.error).toEqual(UNKNOWN);
+    expect(repo.claimDue(T0 + 30_000, 'app:1', T0 + 90_000, 10)).toEqual([]);
+    db.close();
+  });
+
+  it('a process never expires its own leases (its clock jumped after a sleep; its attempts are alive)', () => {
+    const { db, repo } = repository();
+    sending(repo, 'mine', 'app:1', T0 + 10);
+    sending(repo, 'theirs', 'cli:2', T0 + 10);
+    expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN, 'app:1').map((i) => i.id)).toEqual(['theirs']);
+    expect(repo.get('mine')?.state).toBe('sending');
+    expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN).map((i) => i.id)).toEqual(['mine']);
     db.close();
   });
 });

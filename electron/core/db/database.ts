@@ -18,6 +18,8 @@ export interface DatabaseOptions {
 export class Database {
   private opened: { db: DatabaseSync; writes: GroupCommit } | undefined;
   private closed = false;
+  /** Where this process moved a damaged database before making a new one (what was in it is not in this one). */
+  movedAside: string | undefined;
 
   constructor(private readonly opts: DatabaseOptions) {}
 
@@ -26,7 +28,10 @@ export class Database {
     if (this.closed) throw new MailwrightError('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint') });
     if (!this.opened) {
       const { db, movedAside } = openDatabase(this.opts.dataDir);
-      if (movedAside) this.opts.onMovedAside?.(movedAside);
+      if (movedAside) {
+        this.movedAside = movedAside;
+        this.opts.onMovedAside?.(movedAside);
+      }
       this.opened = { db, writes: new GroupCommit(db) };
     }
     return this.opened;

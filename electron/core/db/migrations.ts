@@ -8,8 +8,8 @@ import type { DatabaseSync } from './sqlite';
 export const MIGRATIONS: readonly string[] = [
   // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
   // the columns what the queries choose by. While it is sent, `owner` (the process), `attempt`
-  // (this try) and `lease_until` say who answers for it and until when; `past_no_return` that its
-  // bytes may have reached a server.
+  // (this try) and `lease_until` say who answers for it and until when. (`past_no_return` is unused:
+  // a lease that runs out always means the bytes may have arrived.)
   `
   CREATE TABLE outbox_items (
     id TEXT PRIMARY KEY,
@@ -58,6 +58,16 @@ export const MIGRATIONS: readonly string[] = [
     draft TEXT NOT NULL
   ) STRICT;
   CREATE TABLE imported_drafts (id TEXT PRIMARY KEY) STRICT;
+  `,
+  // 4: a message's exact bytes, when it has no file attached, committed with its row (one commit
+  // instead of a file's fsync; bench/throughput.ts); a message with files stays in messages/ID.eml,
+  // fsynced before its row commits. The draft kept beside a waiting message (to give it back on
+  // undo or edit). The processes that send due mail by themselves (the app, browser mode), and
+  // until when each answers for itself: one starting beside them leaves the queue to them.
+  `
+  CREATE TABLE outbox_bytes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL) STRICT;
+  CREATE TABLE outbox_kept_drafts (id TEXT PRIMARY KEY, kept TEXT NOT NULL) STRICT;
+  CREATE TABLE outbox_runners (owner TEXT PRIMARY KEY, until INTEGER NOT NULL) STRICT;
   `,
 ];
 

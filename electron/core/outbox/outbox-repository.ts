@@ -21,7 +21,6 @@ interface Row {
   state: string;
   due_at: number | null;
   overdue: number;
-  past_no_return: number;
   item: string;
 }
 
@@ -44,7 +43,7 @@ const toStored = (item: OutboxItem): string => {
 const dueAtOf = (item: OutboxItem) => (item.dueAt ? Date.parse(item.dueAt) : null);
 const inList = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
 const WAITING_TO_START = inList(TRANSITIONS.start.from);
-const COLUMNS = 'id, state, due_at, overdue, past_no_return, item';
+const COLUMNS = 'id, state, due_at, overdue, item';
 /** The lease a statement names is the one the row is held under (or the row is not being sent). */
 const UNDER_LEASE = `(state <> 'sending' OR (owner IS ? AND attempt IS ?))`;
 
@@ -56,21 +55,87 @@ const UNDER_LEASE = `(state <> 'sending' OR (owner IS ? AND attempt IS ?))`;
 export class OutboxRepository {
   private readonly statements = new Map<string, StatementSync>();
 
-  constructor(private readonly db: DatabaseSync) {}
+  /** The connection, or how to get it: a database opened on first use, so a core starts even where it cannot be. */
+  constructor(private readonly connection: DatabaseSync | (() => DatabaseSync)) {}
 
   private sql(text: string): StatementSync {
     let statement = this.statements.get(text);
-    if (!statement) this.statements.set(text, (statement = this.db.prepare(text)));
+    const db = typeof this.connection === 'function' ? this.connection() : this.connection;
+    if (!statement) this.statements.set(text, (statement = db.prepare(text)));
     return statement;
   }
 
-  /** A new message, committed whole; one built to be sent at once is under its builder's lease from the start. */
-  insert(item: OutboxItem, lease?: Lease): void {
-    this.sql(
-      `INSERT INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, attempt, lease_until, item)
+  /**
+   * A new message, committed whole: its row, its bytes when they are kept here (see
+   * MessageBytes), and the draft kept beside it. One built to be sent at once is under its
+   * builder's lease from the start. `ifAbsent`: an id already here is left as it is (an import run
+   * again); returns whether the row was written.
+   */
+  insert(item: OutboxItem, lease?: Lease, extra: { bytes?: Uint8Array; keptDraft?: string; ifAbsent?: boolean } = {}): boolean {
+    const written = this.sql(
+      `INSERT ${extra.ifAbsent ? 'OR IGNORE ' : ''}INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, attempt, lease_until, item)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(item.id, item.state, dueAtOf(item), item.overdue ? 1 : 0, item.accountId, Date.parse(item.createdAt), lease?.owner ?? null, lease?.attempt ?? null, lease?.until ?? null, toStored(item));
+    if (!Number(written.changes)) return false;
+    if (extra.bytes) this.sql(`INSERT INTO outbox_bytes (id, bytes) VALUES (?, ?)`).run(item.id, extra.bytes);
+    if (extra.keptDraft !== undefined) this.sql(`INSERT INTO outbox_kept_drafts (id, kept) VALUES (?, ?)`).run(item.id, extra.keptDraft);
     this.remember(item.id, Date.parse(item.createdAt), 'queued', null, item.state);
+    return true;
+  }
+
+  /** A message's bytes, when they are kept in the database (undefined: they are a file). */
+  bytes(id: string): Uint8Array | undefined {
+    return (this.sql(`SELECT bytes FROM outbox_bytes WHERE id = ?`).get(id) as { bytes: Uint8Array } | undefined)?.bytes;
+  }
+
+  /** How many bytes of a message the database keeps (undefined: they are a file). */
+  bytesSize(id: string): number | undefined {
+    return (this.sql(`SELECT length(bytes) AS size FROM outbox_bytes WHERE id = ?`).get(id) as { size: number } | undefined)?.size;
+  }
+
+  /** The draft kept beside a waiting message, let go of here: it goes back to the composer once. */
+  takeKeptDraft(id: string): string | undefined {
+    return (this.sql(`DELETE FROM outbox_kept_drafts WHERE id = ? RETURNING kept`).get(id) as { kept: string } | undefined)?.kept;
+  }
+
+  /** Every draft kept beside a waiting message. */
+  keptDrafts(): string[] {
+    return (this.sql(`SELECT kept FROM outbox_kept_drafts`).all() as Array<{ kept: string }>).map((r) => r.kept);
+  }
+
+  /** Whether a message (by id) is in the outbox at all: files without a row are a build that never committed. */
+  has(id: string): boolean {
+    return !!this.sql(`SELECT 1 FROM outbox_items WHERE id = ?`).get(id);
+  }
+
+  /**
+   * What came due while nothing was sending (held or scheduled, due by `now`, not asked for since):
+   * marked overdue, to wait for the user. Returns them.
+   */
+  markOverdue(now: number): OutboxItem[] {
+    const rows = this.sql(
+      `UPDATE outbox_items SET overdue = 1, item = json_set(item, '$.updatedAt', ?)
+       WHERE state IN (${inList(TRANSITIONS.markOverdue.from)}) AND overdue = 0 AND due_at <= ?
+         AND coalesce(json_extract(item, '$.sendAtNextRun'), 0) = 0
+       RETURNING ${COLUMNS}`,
+    ).all(new Date(now).toISOString(), now) as unknown as Row[];
+    const items = rows.map(toItem);
+    for (const item of items) this.remember(item.id, now, 'markOverdue', item.state, item.state);
+    return items;
+  }
+
+  /** This process sends due mail by itself until `until` (renewed on each look). */
+  keepRunner(owner: string, until: number): void {
+    this.sql(`INSERT INTO outbox_runners (owner, until) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET until = excluded.until`).run(owner, until);
+  }
+
+  dropRunner(owner: string): void {
+    this.sql(`DELETE FROM outbox_runners WHERE owner = ?`).run(owner);
+  }
+
+  /** Whether a process other than `owner` sends due mail by itself now. */
+  otherRunnerAt(now: number, owner: string): boolean {
+    return !!this.sql(`SELECT 1 FROM outbox_runners WHERE until >= ? AND owner <> ?`).get(now, owner);
   }
 
   get(id: string): OutboxItem | undefined {
@@ -95,7 +160,7 @@ export class OutboxRepository {
     // Only claimDue starts a message sending (it makes the attempt's lease); every change here leaves or avoids "sending".
     if (next.state === 'sending') throw new Error(`${action}: a message starts sending only through claimDue`);
     const written = this.sql(
-      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
+      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL
        WHERE id = ? AND state = ? AND ${UNDER_LEASE} RETURNING id`,
     ).get(next.state, dueAtOf(next), next.overdue ? 1 : 0, toStored(next), id, current.state, lease?.owner ?? null, lease?.attempt ?? null);
     if (!written) return { refused: current, busy: false };
@@ -111,7 +176,7 @@ export class OutboxRepository {
   claimDue(now: number, owner: string, until: number, limit: number): Array<{ item: OutboxItem; lease: Lease }> {
     const due = this.sql(`SELECT id, state FROM outbox_items WHERE state IN (${WAITING_TO_START}) AND overdue = 0 AND due_at <= ? ORDER BY due_at LIMIT ?`).all(now, limit) as Array<{ id: string; state: OutboxState }>;
     const take = this.sql(
-      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?, past_no_return = 0,
+      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?,
          item = json_set(item, '$.attempts', coalesce(json_extract(item, '$.attempts'), 0) + 1, '$.updatedAt', ?)
        WHERE id = ? AND state = ? RETURNING ${COLUMNS}, attempt`,
     );
@@ -119,6 +184,8 @@ export class OutboxRepository {
     for (const { id, state } of due) {
       const row = take.get(owner, until, new Date(now).toISOString(), id, state) as (Row & { attempt: string }) | undefined;
       if (!row) continue;
+      // From here it is being sent: an undo or an edit can no longer take its draft back.
+      this.takeKeptDraft(id);
       taken.push({ item: toItem(row), lease: { owner, attempt: row.attempt, until } });
       this.remember(id, now, 'start', state, 'sending');
     }
@@ -130,25 +197,19 @@ export class OutboxRepository {
     return Number(this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND lease_until >= ?`).run(until, owner, now).changes);
   }
 
-  /** Record that the message's bytes may have reached the server from here on (DATA accepted). */
-  passedNoReturn(id: string, lease: Lease): boolean {
-    return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;
-  }
-
   /**
-   * Messages whose sender stopped answering for them by `now`, in one statement: retried at once
-   * when no byte of them can have reached a server, otherwise `outcome-unknown` with `unknown`
-   * as their error. Returns them as they are now.
+   * Messages whose sender stopped answering for them by `now` (a process that died or froze), in one
+   * statement; `except`: the process asking, which knows its own attempts are alive (a clock that
+   * jumped after a sleep must not make it give up on them): `outcome-unknown` with `unknown` as their error, since their bytes may have reached
+   * the server; the user decides. Returns them as they are now.
    */
-  expireLeases(now: number, unknown: ErrorInfo): OutboxItem[] {
+  expireLeases(now: number, unknown: ErrorInfo, except?: string): OutboxItem[] {
     const rows = this.sql(
-      `UPDATE outbox_items SET
-         state = CASE WHEN past_no_return THEN 'outcome-unknown' ELSE 'retrying' END,
-         due_at = CASE WHEN past_no_return THEN NULL ELSE ? END,
-         item = json_set(CASE WHEN past_no_return THEN json_set(item, '$.error', json(?)) ELSE item END, '$.updatedAt', ?),
-         owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
-       WHERE state = 'sending' AND lease_until < ? RETURNING ${COLUMNS}`,
-    ).all(now, JSON.stringify(unknown), new Date(now).toISOString(), now) as unknown as Row[];
+      `UPDATE outbox_items SET state = 'outcome-unknown', due_at = NULL,
+         item = json_set(item, '$.error', json(?), '$.updatedAt', ?),
+         owner = NULL, attempt = NULL, lease_until = NULL
+       WHERE state = 'sending' AND lease_until < ? AND owner IS NOT ? RETURNING ${COLUMNS}`,
+    ).all(JSON.stringify(unknown), new Date(now).toISOString(), now, except ?? null) as unknown as Row[];
     const items = rows.map(toItem);
     for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
     return items;

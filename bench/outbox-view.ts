@@ -2,15 +2,16 @@
 // directory (the built renderer: run `npm run build` first).
 //   tsx bench/outbox-view.ts            → bench/results/outbox-view.{json,md}
 // Targets (absolute, from the issue): first render ≤ 200 ms; scrolling without long tasks over 50 ms.
-// Beside them: `outbox:list` in main (OutboxStore.list() on the same directory) against reading the
-// same 10,000 items from one file, so the per-file cost shows as a ratio.
+// Beside them: `outbox:list` in main (the first page, and all of them, from the database) against
+// reading the same 10,000 items from one JSON file, so the database's cost shows as a ratio.
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { launchChromium, openApp, serve } from '../test/helpers/browser';
-import { OutboxStore } from '../electron/core/outbox/outbox-store';
+import { Database } from '../electron/core/db/database';
+import { OutboxRepository } from '../electron/core/outbox/outbox-repository';
 import type { OutboxItem, OutboxState } from '../shared/model/outbox';
 import { writeResult, type BenchResult } from './lib';
 import { cpuNoise, tracedTasks, machine, machineMd, median, p95, pass, round, shimPage, spread } from './ui-common';
@@ -35,15 +36,12 @@ const MIX: Array<[OutboxState, number]> = [
   ['cancelled', 0.08],
 ];
 
-/** Write the items the way OutboxStore does: ID.eml + ID.json (sidecar, JSON.stringify(item, null, 1)); sent ones under sent/. */
+/** Store the items as the outbox does: a row each, with its bytes, in the data directory's database. */
 export async function makeOutbox(dataDir: string, count = ITEMS): Promise<void> {
-  const outbox = join(dataDir, 'outbox');
-  const sent = join(dataDir, 'sent');
-  await fs.mkdir(join(outbox, 'tmp'), { recursive: true, mode: 0o700 });
-  await fs.mkdir(sent, { recursive: true, mode: 0o700 });
+  await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const start = Date.parse('2026-01-01T00:00:00Z');
   const far = new Date(Date.parse('2099-01-01T08:00:00Z')).toISOString();
-  const writes: Array<[string, string]> = [];
+  const rows: Array<{ item: OutboxItem; bytes: Uint8Array }> = [];
   let n = 0;
   for (const [state, share] of MIX) {
     const k = state === MIX[MIX.length - 1]![0] ? count - n : Math.round(count * share);
@@ -75,24 +73,31 @@ export async function makeOutbox(dataDir: string, count = ITEMS): Promise<void> 
       if (state === 'failed')
         item.error = { code: 'SERVER_PERMANENT', message: 'The server refused the message: 554 5.7.1 Rejected: looks like spam.', hint: 'Change the content or ask the server’s administrator.', smtp: { code: 554, response: '554 5.7.1 Rejected: looks like spam' } } as OutboxItem['error'];
       if (state === 'outcome-unknown') item.error = { code: 'OUTCOME_UNKNOWN', message: 'The connection was lost after the message was handed over.', hint: 'Check the recipient’s inbox, then resend or mark it sent.' } as OutboxItem['error'];
-      const dir = state === 'sent' ? sent : outbox;
-      writes.push([join(dir, `${id}.json`), JSON.stringify(item, null, 1)]);
-      writes.push([join(dir, `${id}.eml`), `Message-ID: <${id}@mailwright.bench>\r\nSubject: ${item.subject}\r\n\r\nHello.\r\n`]);
+      rows.push({ item, bytes: Buffer.from(`Message-ID: <${id}@mailwright.bench>\r\nSubject: ${item.subject}\r\n\r\nHello.\r\n`) });
     }
   }
-  for (let i = 0; i < writes.length; i += 500) await Promise.all(writes.slice(i, i + 500).map(([p, d]) => fs.writeFile(p, d)));
+  const database = new Database({ dataDir });
+  const repo = new OutboxRepository(() => database.db);
+  await database.write(() => rows.forEach(({ item, bytes }) => repo.insert(item, undefined, { bytes })));
+  await database.close();
 }
 
-/** OutboxStore.list() (what `outbox:list` answers) against one file holding the same items. */
+/** The outbox's first page and its whole list from the database (what `outbox:list` answers) against one file holding the same items. */
 async function mainSide(dataDir: string) {
-  const store = new OutboxStore(dataDir);
+  const database = new Database({ dataDir });
+  const repo = new OutboxRepository(() => database.db);
   const listMs: number[] = [];
+  const pageMs: number[] = [];
   let all: OutboxItem[] = [];
   for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    all = await store.list();
+    let t0 = performance.now();
+    repo.page(50);
+    pageMs.push(performance.now() - t0);
+    t0 = performance.now();
+    all = repo.page(Number.MAX_SAFE_INTEGER);
     listMs.push(performance.now() - t0);
   }
+  await database.close();
   const single = join(dataDir, 'bench-all-items.json');
   await fs.writeFile(single, JSON.stringify(all));
   const oneFileMs: number[] = [];
@@ -103,9 +108,8 @@ async function mainSide(dataDir: string) {
     oneFileMs.push(performance.now() - t0);
   }
   await fs.rm(single);
-  // The first list of a data directory reads every sidecar and writes sent/.index.jsonl; later ones
-  // (this process or the next) read the index and outbox/ only if it changed. Reported apart.
-  return { items: all.length, firstListMs: round(listMs[0]!), listMs: spread(listMs.slice(1)), oneFileBaselineMs: spread(oneFileMs), ratio: round(median(listMs.slice(1)) / median(oneFileMs)) };
+  // The first reads of a process prepare their statements and warm SQLite's page cache: reported apart.
+  return { items: all.length, firstPageMs: round(pageMs[0]!), pageMs: spread(pageMs.slice(1)), firstListMs: round(listMs[0]!), listMs: spread(listMs.slice(1)), oneFileBaselineMs: spread(oneFileMs), ratio: round(median(listMs.slice(1)) / median(oneFileMs)) };
 }
 
 /** Click Outbox and time, in the page, until the frame with the first items is painted; the IPC's share from Resource Timing. */
@@ -308,7 +312,7 @@ CPU contention (a fixed ~5 ms piece of JavaScript timed 40× in the page, before
 
 Rows in the DOM after first render: ${fr.rowsRendered} of ${ITEMS} (${fr.domNodes} elements in the page).
 
-Main side, \`OutboxStore.list()\` on the same directory (what \`outbox:list\` runs): the very first list of the directory ${main.firstListMs} ms (it reads every sidecar and writes \`sent/.index.jsonl\`); after that median ${main.listMs.median} ms (${main.listMs.min}–${main.listMs.max}) against ${main.oneFileBaselineMs.median} ms to read and sort the same ${main.items} items from one JSON file: **${main.ratio}×**. The app's runs below come after those, so the index exists, as it does in any data directory listed once before.
+Main side, from the database (what \`outbox:list\` runs): the first page of 50 ${main.firstPageMs} ms in a fresh process, then median ${main.pageMs.median} ms; the whole list of ${main.items} items first ${main.firstListMs} ms, then median ${main.listMs.median} ms (${main.listMs.min}–${main.listMs.max}) against ${main.oneFileBaselineMs.median} ms to read and sort the same items from one JSON file: **${main.ratio}×**.
 `;
       return {
         name: 'outbox-view',

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
 import { AccountStore } from './accounts/account-store';
 import { OAuthTokens } from './accounts/auth/oauth-tokens';
 import { SignInService } from './accounts/auth/sign-in';
@@ -11,11 +10,11 @@ import { AttachmentRegistry } from './attachments/attachment-registry';
 import { CoreEvents } from './events';
 import { createHandlers, type Handlers, type HostCapabilities } from './handlers';
 import type { CoreServices } from './services';
-import { OutboxService } from './outbox/outbox-service';
-import { OutboxStore } from './outbox/outbox-store';
+import { OutboxService, type OutboxCheckpoint } from './outbox/outbox-service';
+import { OutboxRepository } from './outbox/outbox-repository';
+import { MessageBytes } from './outbox/message-bytes';
+import { importLegacyOutbox } from './outbox/legacy-import';
 import type { RetryPolicy } from './outbox/retry-policy';
-import type { OutboxCheckpoint } from './outbox/outbox-service';
-import { ProcessLock } from './fs/process-lock';
 import { systemClock, type Clock } from './clock';
 import { SandboxServer } from './sandbox/sandbox-server';
 import { DraftStore } from './drafts/draft-store';
@@ -41,6 +40,8 @@ export interface CoreOptions {
   host?: HostCapabilities;
   /** Tests only: called at each durable step of a send (the crash matrix kills the process there). */
   checkpoint?: (step: OutboxCheckpoint) => void;
+  /** Tests only: how long this process answers for a message it sends without renewing (a process that dies leaves it this long). */
+  leaseMs?: number;
 }
 
 export interface Core extends CoreServices {
@@ -68,16 +69,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const attachments = new AttachmentRegistry();
   const transports = new TransportFactory({ accounts, credentials, sandbox });
   const loginAvailable = async (accountId: string, how?: { cheap?: boolean }) => credentials.available(await accounts.getStored(accountId), how);
-  const outbox = new OutboxService({ store: new OutboxStore(opts.dataDir), accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, loginAvailable });
-  // Only one process repairs the outbox after a crash; the others must not touch its live work.
-  const lock = new ProcessLock(join(opts.dataDir, 'mailwright.lock'));
+  const database = new Database({ dataDir: opts.dataDir, onMovedAside: (path) => log(`the database failed its check and was moved to ${path}; a new one was made`) });
+  const repo = new OutboxRepository(() => database.db);
+  const bytes = new MessageBytes(opts.dataDir, () => repo);
+  const outbox = new OutboxService({ database, repo, bytes, dataDir: opts.dataDir, accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, leaseMs: opts.leaseMs, loginAvailable });
   try {
-    if (await lock.acquire()) await outbox.recover();
+    const imported = await importLegacyOutbox({ dataDir: opts.dataDir, database, repo, bytes, now: () => clock.now().getTime(), log });
+    if (imported) log(`${imported} messages of the earlier outbox were brought into the database`);
+    await outbox.recover();
   } catch (err) {
-    // A data directory that cannot be written (read-only, a full disk, a file where a folder must
-    // be) must not stop the app from starting: it still shows what it has, and each write then
-    // fails with STORAGE_FAILED and a hint. Nothing is sent by itself that repair would have
-    // changed: items mid-send stay "sending", which no attempt picks up.
+    // A data directory that cannot be written (read-only, a full disk, a database that cannot be
+    // opened) must not stop the app from starting: each use then fails with STORAGE_FAILED and a
+    // hint. Nothing mid-send is taken for abandoned before its lease runs out.
     log('start-up repair of the outbox could not run (the data directory cannot be written?)', err);
   }
   if (opts.autoRun) outbox.start();
@@ -93,7 +96,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
   });
 
-  const database = new Database({ dataDir: opts.dataDir, onMovedAside: (path) => log(`the database failed its check and was moved to ${path}; a new one was made`) });
   const services: CoreServices = {
     dataDir: opts.dataDir,
     env: opts.env ?? process.env,
@@ -121,7 +123,6 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       await database.close();
       await transports.closeAll();
       await sandbox.stop();
-      await lock.release();
     },
   };
 }

@@ -6,12 +6,13 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRegistry } from '../../electron/core/attachments/attachment-registry';
-import { buildMessageFile, textFromHtml } from '../../electron/core/message/build-message';
+import { textFromHtml } from '../../electron/core/message/build-message';
+import { buildToFile } from '../helpers/build-to-file';
 import { draft as draftSchema } from '../../shared/model/draft';
 import { formatMailbox, type Mailbox } from '../../shared/model/mailbox';
 import { tempDir } from '../helpers/temp-dir';
 
-// Round trip: any valid draft builds (buildMessageFile, the outbox's own builder) into a message
+// Round trip: any valid draft builds (buildToFile, the outbox's own builder) into a message
 // that an independent parser (mailparser) reads back as the same subject, names and addresses,
 // text and attachment bytes and names. Seeds are fixed; MAILWRIGHT_HEAVY_PROPERTIES=1 runs more.
 
@@ -75,7 +76,7 @@ const unquote = (address: string) => address.replace(/^"((?:[^"\\]|\\.)*)"@/, (_
 const idn = (address: string) => address.replace(/@([^@]+)$/, (_m, d: string) => `@${domainToASCII(d)}`);
 const canon = (boxes: Mailbox[]) => boxes.map((b) => ({ name: b.name, address: idn(unquote(b.address)) }));
 
-describe('any valid draft round-trips through buildMessageFile and an independent parser', () => {
+describe('any valid draft round-trips through buildToFile and an independent parser', () => {
   it('same subject, names, addresses, text and attachment bytes', async () => {
     const dir = tempDir();
     let n = 0;
@@ -99,7 +100,7 @@ describe('any valid draft round-trips through buildMessageFile and an independen
           attachments: handles,
         });
         const path = join(dir, `m${n++}.eml`);
-        await buildMessageFile(d, { displayName: input.from.name, email: input.from.address }, registry, path, new Date('2026-01-02T03:04:05Z'));
+        await buildToFile(d, { displayName: input.from.name, email: input.from.address }, registry, path, new Date('2026-01-02T03:04:05Z'));
         const raw = await fs.readFile(path);
         const parsed = await simpleParser(raw);
 
@@ -131,7 +132,7 @@ describe('counterexamples the property found (regressions)', () => {
     const typed = ['"."@a.test', '" ,"@a.test', '"a  b"@a.test', '"a@b"@a.test', 'Ana <" x"@a.test>'];
     const d = draftSchema.parse({ accountId: 'acc', to: typed, subject: 'q', text: 'x' });
     const path = join(dir, 'q.eml');
-    const built = await buildMessageFile(d, { displayName: '', email: 'me@a.test' }, new AttachmentRegistry(), path, new Date());
+    const built = await buildToFile(d, { displayName: '', email: 'me@a.test' }, new AttachmentRegistry(), path, new Date());
     const want = ['"."@a.test', '" ,"@a.test', '"a  b"@a.test', '"a@b"@a.test', '" x"@a.test'];
     expect(built.envelope.to).toEqual(want);
     expect(canon(pythonAddresses(path).to).map((b) => b.address)).toEqual(canon(want.map((address) => ({ name: '', address }))).map((b) => b.address));

@@ -77,47 +77,38 @@ describe('damaged files at start', () => {
     expect(await call(again, 'accounts:save', { name: 'Work', email: 'ana@example.test', displayName: '', host: '127.0.0.1', port: server.port, security: 'none' })).toMatchObject({ ok: true });
   });
 
-  it('a corrupt sidecar or a truncated .eml never sends a damaged message and never loses the others', async () => {
+  it('a damaged database is set aside and reported; the app starts; messages whose bytes survive come back for the user, never sent by themselves', async () => {
     const { core, dir, clock } = await setup();
     const server = await smtp();
     const account = await saveAccount(core, server.port);
-    const later = new Date(clock.now().getTime() + 3600_000).toISOString();
-    const queue = (subject: string) => core.outbox.enqueue(testDraft(account.id, { subject, options: { sendAt: later } }));
-    const [intact, badSidecar, badEml] = [await queue('intact'), await queue('bad sidecar'), await queue('bad eml')];
+    await fs.writeFile(join(dir, 'report.txt'), 'the attached report');
+    const withFile = { attachments: [{ handle: (await core.attachments.register(join(dir, 'report.txt'))).handle }] };
+    const later = { options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } };
+    const big = await core.outbox.enqueue(testDraft(account.id, { subject: 'with a file', ...withFile, ...later }));
+    await core.outbox.enqueue(testDraft(account.id, { subject: 'small', ...later }));
     await core.close();
-    const outbox = join(dir, 'outbox');
-    const sidecar = await fs.readFile(join(outbox, `${badSidecar.id}.json`), 'utf8');
-    await fs.writeFile(join(outbox, `${badSidecar.id}.json`), sidecar.slice(0, 40));
-    const eml = await fs.readFile(join(outbox, `${badEml.id}.eml`));
-    await fs.writeFile(join(outbox, `${badEml.id}.eml`), eml.subarray(0, eml.length >> 1));
-    const badSidecarBytes = await fs.readFile(join(outbox, `${badSidecar.id}.eml`));
+    const bytes = await fs.readFile(join(dir, 'messages', `${big.id}.eml`));
+    // Garbage over the database (its WAL checkpointed into it on close).
+    await fs.writeFile(join(dir, 'mailwright.db'), Buffer.alloc(64 * 1024, 0x5a));
 
+    const logged: string[] = [];
     const clock2 = new FakeClock(clock.now().getTime());
-    const again = track(await createCore({ dataDir: dir, clock: clock2, autoRun: true, retry: TEST_RETRY, random: noJitter, keychain: new MemorySecretStore() }));
-    const listed = await call(again, 'outbox:list');
-    expect(listed.ok).toBe(true);
-    const items = (listed as { value: OutboxItem[] }).value;
-    // The damaged sidecar's message is not silently dropped: its bytes are kept and it is listed
-    // for the user to decide (it is never sent by itself: what it was doing is unknown).
-    const recovered = items.find((i) => i.id === badSidecar.id);
-    expect(recovered, 'the message whose sidecar was damaged is still listed').toBeDefined();
-    expect(recovered!.state).toBe('outcome-unknown');
-    expect(recovered!.error?.code).toBe('STORAGE_FAILED');
-    expect(recovered!.subject).toBe('bad sidecar');
-    expect(recovered!.messageId).toBe(badSidecar.messageId);
-    expect((await fs.readFile(join(outbox, `${badSidecar.id}.eml`))).equals(badSidecarBytes)).toBe(true);
-    expect((await fs.readdir(outbox)).some((n) => n.startsWith(`${badSidecar.id}.json.corrupt-`))).toBe(true);
-
-    clock2.advance(2 * 3600_000); // both scheduled ones are due now
-    await reaches(again, intact.id, ['sent']);
-    const damaged = await reaches(again, badEml.id, ['failed']);
-    expect(damaged.error?.code).toBe('STORAGE_FAILED');
-    expect(damaged.error?.message).toMatch(/damaged|incomplete/i);
-    // Exactly the intact message reached the server, whole; the truncated one never went out.
-    expect(server.bodies.map((b) => b.parsed.subject)).toEqual(['intact']);
-    expect(server.received[0]!.parsed.messageId).toBe(intact.messageId);
-    // The recovered one waits for the user; it was not sent on its own.
-    expect((await again.outbox.get(badSidecar.id)).state).toBe('outcome-unknown');
+    const again = track(await createCore({ dataDir: dir, clock: clock2, autoRun: true, retry: TEST_RETRY, random: noJitter, keychain: new MemorySecretStore(), log: (m) => logged.push(m) }));
+    expect(logged.join('\n')).toMatch(/the database failed its check and was moved to .*mailwright\.db\.damaged-/);
+    const items = (await call(again, 'outbox:list')) as { ok: true; value: OutboxItem[] };
+    // The message with a file is back from its own bytes, waiting for the user; the small one was in the damaged file, kept aside.
+    expect(items.value).toEqual([expect.objectContaining({ id: big.id, state: 'outcome-unknown', subject: 'with a file', messageId: big.messageId, accountId: account.id, error: expect.objectContaining({ code: 'STORAGE_FAILED' }) })]);
+    expect((await again.outbox.readMessage(items.value[0]!)).equals(bytes)).toBe(true);
+    clock2.advance(2 * 3600_000);
+    await again.outbox.idle();
+    expect(server.transactions).toBe(0); // neither went out by itself
+    // The user checked: sending it again goes, once, with its Message-ID.
+    await again.outbox.resend(big.id);
+    await reaches(again, big.id, ['sent']);
+    expect(server.received.map((m) => m.parsed.messageId)).toEqual([big.messageId]);
+    // New mail queues and goes as before.
+    const fresh = await again.outbox.enqueue(testDraft(account.id, { subject: 'after' }));
+    await reaches(again, fresh.id, ['sent']);
   });
 });
 
@@ -155,13 +146,13 @@ describe('a full disk (ENOSPC)', () => {
   });
 
   it('a disk that fills while a message waits: it is not sent until its state can be written, then sent once', async () => {
-    const { core, dir, clock } = await setup();
+    const logged: string[] = [];
+    const { core, dir, clock } = await setup({ log: (m) => logged.push(m) });
     const server = await smtp();
     const account = await saveAccount(core, server.port);
-    const logged: string[] = [];
     const item = await core.outbox.enqueue(testDraft(account.id, { subject: 'waits for space', options: { sendAt: new Date(clock.now().getTime() + 60_000).toISOString() } }));
     const disk = injectWriteFaults(dir, 'ENOSPC');
-    (core as unknown as { outbox: { deps: { log: (m: string) => void } } }).outbox.deps.log = (m) => logged.push(m);
+    disk.database(core.database);
     clock.advance(60_000);
     await expect.poll(() => logged.length).toBeGreaterThan(0);
     await core.outbox.idle();
@@ -194,31 +185,42 @@ describe('a data directory that cannot be written', () => {
     expect(await call(again, 'settings:get')).toMatchObject({ ok: true });
     expectStorageFailed(await failure(again, 'outbox:enqueue', testDraft(account.id, { subject: 'cannot be queued' })));
     expectStorageFailed(await failure(again, 'drafts:save', { subject: 'x' }));
-    expect(ro.hits()).toBeGreaterThan(0);
     ro.restore();
     expect(await snapshot(dir)).toEqual(before);
     expect(savedDrafts(dir)).toEqual([]);
     expect(server.transactions).toBe(1);
   });
 
-  it('a file where the outbox folder must be: the core starts, says why it cannot queue, and the rest works', async () => {
+  it('a file where the messages folder must be: the core starts, says why a message with a file cannot be queued, and the rest works', async () => {
     const dir = tempDir();
-    await fs.writeFile(join(dir, 'outbox'), 'not a folder');
-    const logged: string[] = [];
-    const core = await restart(dir, (m) => logged.push(m));
+    await fs.writeFile(join(dir, 'messages'), 'not a folder');
+    await fs.writeFile(join(dir, 'report.txt'), 'attached');
+    const core = await restart(dir);
     expect(await call(core, 'accounts:list')).toMatchObject({ ok: true });
     expect(await call(core, 'outbox:list')).toMatchObject({ ok: true, value: [] });
-    const error = await failure(core, 'outbox:enqueue', testDraft('sandbox'));
-    expectStorageFailed(error);
+    const withFile = testDraft('sandbox', { attachments: [{ handle: (await core.attachments.register(join(dir, 'report.txt'))).handle }] });
+    expectStorageFailed(await failure(core, 'outbox:enqueue', withFile));
+    // A message without files is kept in the database, which works.
+    expect(await call(core, 'outbox:enqueue', testDraft('sandbox'))).toMatchObject({ ok: true });
     expect(await call(core, 'drafts:save', { subject: 'kept as a draft' })).toMatchObject({ ok: true });
-    expect(await fs.readFile(join(dir, 'outbox'), 'utf8')).toBe('not a folder');
+    expect(await fs.readFile(join(dir, 'messages'), 'utf8')).toBe('not a folder');
+  });
+
+  it('a database that cannot be opened (a folder in its place): the core starts, lists accounts, and queueing says STORAGE_FAILED', async () => {
+    const dir = tempDir();
+    await fs.mkdir(join(dir, 'mailwright.db'));
+    const core = await restart(dir);
+    expect(await call(core, 'accounts:list')).toMatchObject({ ok: true });
+    expectStorageFailed(await failure(core, 'outbox:list'));
+    expectStorageFailed(await failure(core, 'outbox:enqueue', testDraft('sandbox')));
+    expect((await fs.stat(join(dir, 'mailwright.db'))).isDirectory()).toBe(true);
   });
 });
 
-describe('browser mode on a data directory whose outbox cannot be written', () => {
+describe('browser mode on a data directory whose database cannot be opened', () => {
   it('mailwright serve starts and shows the UI; Send says STORAGE_FAILED and the message stays in the composer', async () => {
     const dir = tempDir();
-    await fs.writeFile(join(dir, 'outbox'), 'not a folder');
+    await fs.mkdir(join(dir, 'mailwright.db'));
     const served = await serve(dir);
     const browser = await launchChromium();
     try {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 // CI's 2 cores busier. Only processes that inherited this run's mark in their environment are this
 // run's: a developer's own, and those of another suite running at the same time, are left alone.
 
-const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|helpers\/db-worker|helpers\/claim-racer|playwright_chromiumdev_profile/;
+const STARTED_BY_TESTS = /bin\/mailwright\.mjs|out\/main\/cli\.js|helpers\/crash-child|helpers\/db-worker|playwright_chromiumdev_profile/;
 
 const MARK = 'MAILWRIGHT_TEST_RUN';
 

@@ -1,9 +1,7 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { claimTokenOf } from '../../electron/core/fs/claim-file';
-import { translator } from '../../shared/i18n/translate';
+import { openDatabase } from '../../electron/core/db/open-database';
 import { cli } from '../helpers/cli';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
@@ -62,25 +60,21 @@ describe('the outbox from the command line', () => {
     expect(s.received).toHaveLength(1);
   });
 
-  it('outbox run --discard-overdue says which message another process is working on, and does the rest', async () => {
+  it('outbox run --discard-overdue leaves alone a message another process is sending, and does the rest', async () => {
     const { dir } = await setup();
     const soon = () => new Date(Date.now() + 1000).toISOString();
-    const a = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Held elsewhere', '--text', 'x', '--send-at', soon()]);
+    const a = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Sent elsewhere', '--text', 'x', '--send-at', soon()]);
     const b = await cli(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', 'Free', '--text', 'x', '--send-at', soon()]);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await cli(['--data-dir', dir, 'outbox', 'run'])).stdout).toMatch(/2 overdue message\(s\) wait/);
-    // Then another live process (the app, say) takes the first one's claim.
-    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
-    try {
-      await fs.writeFile(join(dir, 'outbox', `${a.json.id as string}.claim`), claimTokenOf(other.pid!));
-      const run = await cli(['--data-dir', dir, 'outbox', 'run', '--discard-overdue']);
-      expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toContain(`Held elsewhere: ${translator('en')('err.outbox.busyElsewhere')}`);
-      const states = Object.fromEntries((await items(dir)).map((i) => [i.subject, i.state]));
-      expect(states).toEqual({ 'Held elsewhere': 'scheduled', Free: 'cancelled' });
-    } finally {
-      other.kill('SIGKILL');
-    }
+    // Then the app, told "send now", is sending the first one under its lease.
+    const { db } = openDatabase(dir);
+    db.prepare(`UPDATE outbox_items SET state = 'sending', overdue = 0, due_at = NULL, owner = 'app', attempt = 'a1', lease_until = ? WHERE id = ?`).run(Date.now() + 600_000, a.json.id as string);
+    db.close();
+    const run = await cli(['--data-dir', dir, 'outbox', 'run', '--discard-overdue']);
+    expect(run.code, run.stderr).toBe(0);
+    const states = Object.fromEntries((await items(dir)).map((i) => [i.subject, i.state]));
+    expect(states).toEqual({ 'Sent elsewhere': 'sending', Free: 'cancelled' });
     expect(b.code).toBe(0);
   });
 

@@ -65,7 +65,9 @@ describe('mailwright send against real SMTP servers', () => {
     const list = await cli(['--data-dir', dir, '--json', 'outbox', 'list']);
     const items = list.json.items as Array<{ id: string; state: string }>;
     expect(items[0]!.state).toBe('failed');
-    expect(await fs.readFile(join(dir, 'outbox', `${items[0]!.id}.eml`), 'utf8')).toContain('hello');
+    const kept = join(dir, 'kept.eml');
+    expect((await cli(['--data-dir', dir, 'outbox', 'export', items[0]!.id, kept])).code).toBe(0);
+    expect(await fs.readFile(kept, 'utf8')).toContain('hello');
   });
 
   it('refuses a self-signed certificate when nothing is pinned', async () => {

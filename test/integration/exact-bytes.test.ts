@@ -28,7 +28,7 @@ describe('the stored message is the message sent', () => {
     const item = await core.outbox.enqueue(testDraft(acc.id, { ...fields, attachments }));
     const sent = await core.outbox.settled(item.id);
     expect(sent.state).toBe('sent');
-    const stored = await fs.readFile(core.outbox.emlPath(sent));
+    const stored = await core.outbox.readMessage(sent);
     const received = server.received[0]!.raw;
     expect(stored.toString('latin1').match(/(?<!\r)\n/g) ?? []).toEqual([]);
     expect(stored.equals(received), `stored ${stored.length} bytes, received ${received.length}`).toBe(true);

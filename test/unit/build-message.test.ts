@@ -5,13 +5,30 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { draft } from '../../shared/model/draft';
 import { AttachmentRegistry } from '../../electron/core/attachments/attachment-registry';
-import { buildMessageFile } from '../../electron/core/message/build-message';
+import { buildToFile } from '../helpers/build-to-file';
+import { buildMessage } from '../../electron/core/message/build-message';
 import { parseMailbox } from '../../electron/core/message/addresses';
 import { tempDir } from '../helpers/temp-dir';
 
 const sender = { displayName: 'José Núñez', email: 'jose@example.test' };
 
-describe('buildMessageFile', () => {
+describe('buildMessage', () => {
+  it('keeps a message without files in memory and writes nothing; streams one with files to its path', async () => {
+    const dir = tempDir();
+    const registry = new AttachmentRegistry();
+    const small = await buildMessage(draft.parse({ accountId: 'x', to: ['a@example.test'], subject: 's', text: 'hi' }), sender, registry, join(dir, 'small.eml'), new Date());
+    expect(small.bytes?.length).toBe(small.size);
+    expect((await simpleParser(small.bytes!)).text?.trim()).toBe('hi');
+    await expect(fs.stat(join(dir, 'small.eml'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await fs.writeFile(join(dir, 'a.txt'), 'file');
+    const info = await registry.register(join(dir, 'a.txt'));
+    const withFile = await buildMessage(draft.parse({ accountId: 'x', to: ['a@example.test'], subject: 's', text: 'hi', attachments: [{ handle: info.handle }] }), sender, registry, join(dir, 'big.eml'), new Date());
+    expect(withFile.bytes).toBeUndefined();
+    expect((await fs.stat(join(dir, 'big.eml'))).size).toBe(withFile.size);
+  });
+});
+
+describe('buildToFile', () => {
   it('builds one RFC 5322 message that parses back to the draft', async () => {
     const dir = tempDir();
     const registry = new AttachmentRegistry();
@@ -32,7 +49,7 @@ describe('buildMessageFile', () => {
       attachments: [{ handle: a.handle }, { handle: b.handle }],
     });
     const path = join(dir, 'out.eml');
-    const built = await buildMessageFile(d, sender, registry, path, now);
+    const built = await buildToFile(d, sender, registry, path, now);
     const raw = await fs.readFile(path);
     const parsed = await simpleParser(raw);
 
@@ -65,7 +82,7 @@ describe('buildMessageFile', () => {
   it('sends a text-only draft as text/plain', async () => {
     const dir = tempDir();
     const d = draft.parse({ accountId: 'x', to: ['a@example.test'], subject: 's', text: 'only text ' + 'x'.repeat(2000) });
-    await buildMessageFile(d, sender, new AttachmentRegistry(), join(dir, 'm.eml'), new Date());
+    await buildToFile(d, sender, new AttachmentRegistry(), join(dir, 'm.eml'), new Date());
     const raw = await fs.readFile(join(dir, 'm.eml'), 'latin1');
     expect(raw).toMatch(/Content-Type: text\/plain; charset=utf-8/i);
     expect(raw).not.toMatch(/multipart/);
@@ -79,13 +96,13 @@ describe('buildMessageFile', () => {
     const a = await registry.register(join(dir, 'a.txt'));
     await fs.rm(join(dir, 'a.txt'));
     const d = draft.parse({ accountId: 'x', to: ['a@example.test'], attachments: [{ handle: a.handle }] });
-    await expect(buildMessageFile(d, sender, registry, join(dir, 'm.eml'), new Date())).rejects.toMatchObject({ info: { code: 'ATTACHMENT_UNREADABLE' } });
+    await expect(buildToFile(d, sender, registry, join(dir, 'm.eml'), new Date())).rejects.toMatchObject({ info: { code: 'ATTACHMENT_UNREADABLE' } });
     await expect(fs.stat(join(dir, 'm.eml'))).rejects.toThrow();
   });
 
   it('refuses a handle that was never issued', async () => {
     const d = draft.parse({ accountId: 'x', to: ['a@example.test'], attachments: [{ handle: 'att_AAAAAAAAAAAAAAAAAAAA' }] });
-    await expect(buildMessageFile(d, sender, new AttachmentRegistry(), join(tempDir(), 'm.eml'), new Date())).rejects.toMatchObject({ info: { code: 'INVALID_INPUT' } });
+    await expect(buildToFile(d, sender, new AttachmentRegistry(), join(tempDir(), 'm.eml'), new Date())).rejects.toMatchObject({ info: { code: 'INVALID_INPUT' } });
   });
 });
 

@@ -5,7 +5,8 @@ import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { draft } from '../../shared/model/draft';
 import { AttachmentRegistry } from '../../electron/core/attachments/attachment-registry';
-import { buildMessageFile, inlineImages, messageBodies } from '../../electron/core/message/build-message';
+import { inlineImages, messageBodies } from '../../electron/core/message/build-message';
+import { buildToFile } from '../helpers/build-to-file';
 import { tempDir } from '../helpers/temp-dir';
 
 const SIG = '<p><strong>Ana Núñez</strong></p><p>Acme · <a href="https://acme.test">acme.test</a></p>';
@@ -14,7 +15,7 @@ const sender = { displayName: 'Ana', email: 'ana@example.test', signature: SIG }
 async function build(fields: Record<string, unknown>) {
   const dir = tempDir();
   const path = join(dir, 'out.eml');
-  const built = await buildMessageFile(draft.parse({ accountId: 'x', to: ['bob@example.test'], subject: 'Hi', ...fields }), sender, new AttachmentRegistry(), path, new Date());
+  const built = await buildToFile(draft.parse({ accountId: 'x', to: ['bob@example.test'], subject: 'Hi', ...fields }), sender, new AttachmentRegistry(), path, new Date());
   const raw = await fs.readFile(path);
   return { built, raw, parsed: await simpleParser(raw, { keepCidLinks: true }) };
 }

@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import { basename } from 'node:path';
 import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
 import { fitFileName } from '../attachments/file-name';
@@ -39,7 +38,7 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
     'outbox:reopen': ({ id }) => outbox.reopen(id),
     'outbox:export-file': async ({ id, path }) => {
       const item = await outbox.get(id);
-      await fs.copyFile(outbox.emlPath(item), path).catch((err: unknown) => {
+      await outbox.copyMessage(item, path).catch((err: unknown) => {
         throw new MailwrightError('STORAGE_FAILED', { message: phrase('err.export.write', { path }), hint: phrase('err.export.write.hint'), quote: systemWords(err) }, { cause: err });
       });
       return { file: path };
@@ -52,10 +51,10 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
     'outbox:export': async ({ id }) => {
       const item = await outbox.get(id);
       const fileName = emlFileName(item.subject);
-      if (!host.saveFile) return { fileName, saved: false, base64: (await fs.readFile(outbox.emlPath(item))).toString('base64') };
+      if (!host.saveFile) return { fileName, saved: false, base64: (await outbox.readMessage(item)).toString('base64') };
       const target = await host.saveFile(fileName);
       if (!target) return { fileName, saved: false };
-      await fs.copyFile(outbox.emlPath(item), target);
+      await outbox.copyMessage(item, target);
       return { fileName: basename(target), saved: true };
     },
   };

@@ -93,17 +93,18 @@ export function draftMailboxes(d: Draft) {
 const fmt = (m: Mailbox) => ({ name: m.name, address: m.address });
 
 /**
- * Turn a draft into one RFC 5322 message at `path`, streamed: attachments are read from disk
- * piece by piece, never held whole in memory. The Message-ID is made here, once; the outbox
- * keeps these bytes and never rebuilds them, so every attempt sends the same message.
+ * Turn a draft into one RFC 5322 message. With files attached it is streamed to `path` (the files
+ * read piece by piece, never held whole in memory) and fsynced; without, it is small and comes
+ * back as `bytes`, and nothing is written. The Message-ID is made here, once; the outbox keeps
+ * these bytes and never rebuilds them, so every attempt sends the same message.
  */
-export async function buildMessageFile(
+export async function buildMessage(
   d: Draft,
   sender: Sender,
   attachments: AttachmentRegistry,
   path: string,
   now: Date,
-): Promise<BuiltMessage> {
+): Promise<BuiltMessage & { bytes?: Buffer }> {
   const boxes = draftMailboxes(d);
   const files = await Promise.all(d.attachments.map((a) => attachments.verify(a.handle)));
   const domain = sender.email.split('@')[1] || 'mailwright.invalid';
@@ -143,8 +144,10 @@ export async function buildMessageFile(
   const envelope = node.getEnvelope() as { from: string; to: string[] };
 
   try {
-    const size = files.length ? await streamToFile(node, path, files) : await writeWhole(await node.build(), path);
+    const bytes = files.length ? undefined : await node.build();
+    const size = bytes ? bytes.length : await streamToFile(node, path, files);
     return {
+      ...(bytes ? { bytes } : {}),
       messageId,
       from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email,
       envelope,
@@ -198,23 +201,4 @@ function inLargeChunks(): Transform {
       done(null, bytes ? Buffer.concat(held, bytes) : null);
     },
   });
-}
-
-/**
- * A message without files (its text, HTML and inline images are in memory already) is written in
- * one go: streamed, it went out in a score of small writes, each a trip to the I/O thread pool
- * (bench/throughput.ts).
- */
-async function writeWhole(bytes: Buffer, path: string): Promise<number> {
-  const handle = await fs.open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await fs.rm(path, { force: true });
-    throw err;
-  }
-  await handle.close();
-  return bytes.length;
 }

@@ -5,7 +5,7 @@ import type { Draft } from '../../../shared/model/draft';
 import type { DeliveredPreview } from '../../../shared/model/message-view';
 import type { AccountStore } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
-import { buildMessageFile } from './build-message';
+import { buildMessage } from './build-message';
 import { readMessage } from './read-message';
 
 export interface PreviewDeps {
@@ -26,8 +26,8 @@ export async function previewMessage(d: Draft, deps: PreviewDeps): Promise<Deliv
   await fs.mkdir(deps.dir, { recursive: true, mode: 0o700 });
   const path = join(deps.dir, `${randomBytes(8).toString('hex')}.eml`);
   try {
-    const built = await buildMessageFile(d, sender, deps.attachments, path, deps.now());
-    const view = await readMessage(await fs.readFile(path));
+    const built = await buildMessage(d, sender, deps.attachments, path, deps.now());
+    const view = await readMessage(built.bytes ?? (await fs.readFile(path)));
     const { visible: _visible, ...shown } = view;
     return { ...shown, envelopeTo: built.envelope.to, bcc: built.bcc, size: built.size };
   } finally {

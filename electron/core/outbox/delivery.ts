@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { DeliverySummary, OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
@@ -7,13 +6,12 @@ import type { Clock } from '../clock';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { errorInfo, MailwrightError } from '../errors';
 import type { CoreEvents } from '../events';
-import { readChunkFor } from '../fs/io-chunk';
 import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
 import type { AccountTransport, TransportFactory } from '../smtp/transport-factory';
-import type { OutboxStore } from './outbox-store';
+import type { MessageBytes } from './message-bytes';
 
 export interface DeliveryDeps {
-  store: OutboxStore;
+  bytes: MessageBytes;
   accounts: AccountStore;
   transports: TransportFactory;
   events: CoreEvents;
@@ -112,11 +110,11 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Del
 async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps): Promise<SendInfo> {
   const to = item.pending ?? item.recipients;
   let fileError: Error | undefined;
-  const file = createReadStream(deps.store.emlPath(item), { highWaterMark: readChunkFor(item.size) });
-  const raw = file.pipe(progressMeter(item, deps));
+  const source = deps.bytes.open(item.id, item.size);
+  const raw = source.pipe(progressMeter(item, deps));
   raw.on('error', () => undefined); // reported through `unreadable` below
   const unreadable = new Promise<never>((_, reject) =>
-    file.once('error', (err) => {
+    source.once('error', (err) => {
       fileError = err;
       raw.destroy(err);
       reject(err);
@@ -129,7 +127,7 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
     return (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
   } catch (err) {
     raw.destroy();
-    file.destroy(); // pipe() does not pass the destroy upstream: close the file too
+    source.destroy(); // pipe() does not pass the destroy upstream: close the file too
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<TransactionError, keyof Error>);
   }
 }

@@ -21,10 +21,10 @@ const safeFileName = (name: string | undefined) => fitFileName((name ?? '').repl
  * attachments are copied out of the message into `filesDir` and registered like picked files;
  * Bcc comes back from the envelope, the only place it was kept.
  */
-export async function draftFromEml(emlPath: string, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<Draft> {
+export async function draftFromEml(bytes: Buffer, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<Draft> {
   // mailparser is loaded on first use: it was a tenth of every CLI command's start-up (bench/attachment.ts).
   const { simpleParser } = await import('mailparser');
-  const parsed = await simpleParser(await fs.readFile(emlPath));
+  const parsed = await simpleParser(bytes);
   const to = mailboxes(parsed.to);
   const cc = mailboxes(parsed.cc);
   const visible = new Set([...to, ...cc].map((m) => (/<([^>]+)>$/.exec(m)?.[1] ?? m).toLowerCase()));

@@ -1,0 +1,46 @@
+import { promises as fs } from 'node:fs';
+import type { AddressObject } from 'mailparser';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import type { OutboxItem } from '../../../shared/model/outbox';
+import type { Database } from '../db/database';
+import { errorInfo } from '../errors';
+import type { MessageBytes } from './message-bytes';
+import type { OutboxRepository } from './outbox-repository';
+
+const addresses = (field: AddressObject | AddressObject[] | undefined) =>
+  (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).flatMap((m) => (m.address ? [m.address] : []));
+
+/**
+ * After a damaged database was set aside and a new one made: each message whose bytes are a file
+ * (one with files attached) comes back from its own headers as outcome-unknown, for the user to
+ * check — what it was doing is not known, so it is never sent by itself. Bcc was only in the
+ * record, and the account is the one whose address sent it, if there is one.
+ */
+export async function rescueMessages(deps: { database: Database; repo: OutboxRepository; bytes: MessageBytes; now: number; accountFor: (address: string) => Promise<string | undefined> }): Promise<OutboxItem[]> {
+  const { simpleParser } = await import('mailparser');
+  const rescued: OutboxItem[] = [];
+  for (const file of await deps.bytes.withoutRow()) {
+    const parsed = await simpleParser(await fs.readFile(file.path), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true }).catch(() => undefined);
+    if (!parsed) continue;
+    const created = parseInt(file.id.split('-')[0] ?? '', 36);
+    const sender = addresses(parsed.from)[0] ?? '';
+    const now = new Date(deps.now).toISOString();
+    rescued.push({
+      id: file.id,
+      accountId: (await deps.accountFor(sender)) ?? '',
+      messageId: parsed.messageId ?? '',
+      subject: parsed.subject ?? '',
+      from: parsed.from?.text ?? '',
+      sender,
+      recipients: [...addresses(parsed.to), ...addresses(parsed.cc)],
+      state: 'outcome-unknown',
+      createdAt: Number.isFinite(created) ? new Date(created).toISOString() : now,
+      updatedAt: now,
+      attempts: 0,
+      size: file.size,
+      error: errorInfo('STORAGE_FAILED', { message: phrase('err.outbox.damagedRecord'), hint: phrase('err.outbox.damagedRecord.hint') }),
+    });
+  }
+  if (rescued.length) await deps.database.write(() => rescued.forEach((item) => deps.repo.insert(item, undefined, { ifAbsent: true })));
+  return rescued;
+}

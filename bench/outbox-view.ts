@@ -292,7 +292,7 @@ export async function outboxView(): Promise<BenchResult> {
       };
       const fr = result.firstRender;
       const sc = result.scrolling;
-      const md = `${machineMd(m)} Built renderer through the real \`mailwright serve\`; items written as \`outbox/ID.{json,eml}\` and \`sent/ID.{json,eml}\` sidecars (the OutboxStore format). ${RUNS} runs each; figures are medians with min–max, the machine is shared (2 cores), so expect ±20–30 % between runs.
+      const md = `${machineMd(m)} Built renderer through the real \`mailwright serve\`; items written as rows of the data directory's database through the outbox's repository. ${RUNS} runs each; figures are medians with min–max, the machine is shared (2 cores), so expect ±20–30 % between runs.
 
 | measure | target | median | min–max | verdict |
 |---|---|---|---|---|

@@ -76,6 +76,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   try {
     const imported = await importLegacyOutbox({ dataDir: opts.dataDir, database, repo, bytes, now: () => clock.now().getTime(), log });
     if (imported) log(`${imported} messages of the earlier outbox were brought into the database`);
+  } catch (err) {
+    // Its folders stay where they are, to be imported at the next start; the outbox works meanwhile.
+    log('the earlier outbox could not be brought into the database', err);
+  }
+  try {
     await outbox.recover();
   } catch (err) {
     // A data directory that cannot be written (read-only, a full disk, a database that cannot be

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
+import { Database } from '../../electron/core/db/database';
+import { OutboxRepository } from '../../electron/core/outbox/outbox-repository';
 import { invokeChannel } from '../../electron/core/invoke';
 import type { ErrorInfo } from '../../shared/errors';
 import type { OutboxItem } from '../../shared/model/outbox';
@@ -110,6 +112,26 @@ describe('damaged files at start', () => {
     const fresh = await again.outbox.enqueue(testDraft(account.id, { subject: 'after' }));
     await reaches(again, fresh.id, ['sent']);
   });
+
+  it('a rescue a crash cut short is finished at the next start: old message files are brought back, not removed as leftovers', async () => {
+    const { core, dir, clock } = await setup();
+    const account = await saveAccount(core, (await smtp()).port);
+    await fs.writeFile(join(dir, 'report.txt'), 'the attached report');
+    const withFile = { attachments: [{ handle: (await core.attachments.register(join(dir, 'report.txt'))).handle }] };
+    const big = await core.outbox.enqueue(testDraft(account.id, { subject: 'with a file', ...withFile, options: { sendAt: new Date(clock.now().getTime() + 3600_000).toISOString() } }));
+    await core.close();
+    await fs.writeFile(join(dir, 'mailwright.db'), Buffer.alloc(64 * 1024, 0x5a));
+    // The process that replaced the database died just after its first commit, before bringing anything back.
+    const database = new Database({ dataDir: dir });
+    const repo = new OutboxRepository(() => database.db);
+    await database.write(() => repo.markRescuePending(Date.now()));
+    await database.close();
+    const old = new Date(Date.now() - 2 * 3600_000); // older than any build in progress could be
+    await fs.utimes(join(dir, 'messages', `${big.id}.eml`), old, old);
+
+    const again = await restart(dir);
+    expect((await again.outbox.list()).map((i) => [i.id, i.state])).toEqual([[big.id, 'outcome-unknown']]);
+  });
 });
 
 describe('a full disk (ENOSPC)', () => {
@@ -119,7 +141,7 @@ describe('a full disk (ENOSPC)', () => {
     const account = await saveAccount(core, server.port);
     const first = await core.outbox.enqueue(testDraft(account.id, { subject: 'before the disk filled' }));
     await reaches(core, first.id, ['sent']);
-    await core.outbox.idle(); // the attempt's own tidying (its claim file) is done too
+    await core.outbox.idle();
     const before = await snapshot(dir);
 
     const disk = injectWriteFaults(dir, 'ENOSPC');

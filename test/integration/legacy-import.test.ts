@@ -76,8 +76,12 @@ describe('the first start on a data directory of the file-based outbox', () => {
       await core.close();
     }
     // A second start imports nothing more and changes nothing.
+    const first = await createCore({ dataDir: dir, keychain: new MemorySecretStore() });
+    const listed = await first.outbox.list();
+    await first.close();
     const again = await createCore({ dataDir: dir, keychain: new MemorySecretStore() });
-    expect((await again.outbox.list()).length).toBe(before.size);
+    expect(await again.outbox.list()).toEqual(listed);
+    expect(listed.length).toBe(before.size);
     await again.close();
   });
 
@@ -102,14 +106,34 @@ describe('the first start on a data directory of the file-based outbox', () => {
     await database.close();
   });
 
-  it('a sidecar that cannot be read is left in the folder set aside, said in the log; the others come in', async () => {
+  it('a move into sent/ that a crash cut short (both sidecars, the .eml already in sent/): sent/ is the truth, with its bytes', async () => {
     const dir = await legacyDir();
+    const sentName = (await fs.readdir(join(dir, 'sent'))).find((n) => n.endsWith('.json'))!;
+    const sent = JSON.parse(await fs.readFile(join(dir, 'sent', sentName), 'utf8')) as OutboxItem;
+    await fs.writeFile(join(dir, 'outbox', sentName), JSON.stringify({ ...sent, state: 'sending' }));
+    const core = await createCore({ dataDir: dir, keychain: new MemorySecretStore() });
+    try {
+      const item = await core.outbox.get(sent.id);
+      expect(item.state).toBe('sent');
+      expect(await core.outbox.readMessage(item)).toEqual(await fs.readFile(join(dir, 'sent.imported', `${sent.id}.eml`)));
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('a sidecar that cannot be read, or that says nonsense, is left in the folder set aside, said in the log; the others come in', async () => {
+    const dir = await legacyDir();
+    const heldName = (await fs.readdir(join(dir, 'outbox'))).find((n) => n.endsWith('.draft.json'))!.replace('.draft.json', '.json');
+    const held = JSON.parse(await fs.readFile(join(dir, 'outbox', heldName), 'utf8')) as OutboxItem;
+    await fs.writeFile(join(dir, 'outbox', heldName), JSON.stringify({ ...held, dueAt: 'tomorrow-ish' }));
     await fs.writeFile(join(dir, 'outbox', 'broken.json'), '{"id": "broken", "sta');
     const logged: string[] = [];
     const core = await createCore({ dataDir: dir, keychain: new MemorySecretStore(), log: (m) => logged.push(m) });
     try {
-      expect((await core.outbox.list()).length).toBe(8); // every message of the fixture
+      expect((await core.outbox.list()).map((i) => i.id)).not.toContain(held.id);
+      expect((await core.outbox.list()).length).toBe(7); // every other message of the fixture
       expect(logged.some((m) => m.includes('broken.json'))).toBe(true);
+      expect(logged.some((m) => m.includes(heldName))).toBe(true);
       expect(await fs.readFile(join(dir, 'outbox.imported', 'broken.json'), 'utf8')).toContain('"sta');
     } finally {
       await core.close();

@@ -54,7 +54,7 @@ describe('the outbox’s transitions', () => {
     repo.insert(item('h', 'held'));
     expect(() => repo.change('h', 'undo', (c) => ({ ...c, state: 'sent' }))).toThrow(/undo may not make h sent/);
     expect(() => repo.change('h', 'markOverdue', (c) => ({ ...c, state: 'scheduled' }))).toThrow(/markOverdue may not make h scheduled/);
-    expect(() => repo.change('h', 'start', (c) => ({ ...c, state: 'sending' }))).toThrow(/only through claimDue/);
+    expect(() => repo.change('h', 'start', (c) => ({ ...c, state: 'sending' }))).toThrow(/only under a lease of its own/);
     expect(repo.get('h')?.state).toBe('held');
     db.close();
   });
@@ -88,6 +88,18 @@ describe('the outbox’s transitions', () => {
     const { db, repo } = repository();
     expect(() => repo.insert(item('a', 'sending'))).toThrow(/CHECK constraint failed/);
     expect(() => repo.insert(item('b', 'scheduled', { dueAt: undefined }))).toThrow(/CHECK constraint failed/);
+    db.close();
+  });
+
+  it('a cancelled message lets go of its kept draft; one rescheduled keeps it', () => {
+    const { db, repo } = repository();
+    repo.insert(item('c', 'held', { dueAt: iso(T0 + 10_000) }), undefined, { keptDraft: '{"draft":{}}' });
+    repo.insert(item('r', 'scheduled', { dueAt: iso(T0 + 10_000) }), undefined, { keptDraft: '{"draft":{}}' });
+    repo.change('r', 'reschedule', (c) => ({ ...c, dueAt: iso(T0 + 20_000) }));
+    repo.change('c', 'cancel', (c) => ({ ...c, state: 'cancelled' }));
+    expect(repo.keptDraft('c')).toBeUndefined();
+    expect(repo.keptDraft('r')).toBe('{"draft":{}}');
+    expect(repo.keptDrafts()).toEqual(['{"draft":{}}']);
     db.close();
   });
 
@@ -127,13 +139,13 @@ describe('taking due work', () => {
 
   it('a lease renewed in time holds; one not renewed expires as outcome-unknown, never to be resent by itself', () => {
     const { db, repo } = repository();
-    sending(repo, 'a', 'cli:9', T0 + 10_000);
-    sending(repo, 'b', 'cli:9', T0 + 10_000);
+    const a = sending(repo, 'a', 'cli:9', T0 + 10_000);
+    const b = sending(repo, 'b', 'cli:9', T0 + 10_000);
     expect(repo.expireLeases(T0 + 5_000, UNKNOWN)).toEqual([]);
-    expect(repo.renewLeases('cli:9', T0 + 5_000, T0 + 20_000)).toBe(2);
+    expect(repo.renewLeases('cli:9', [a.attempt, b.attempt], T0 + 5_000, T0 + 20_000)).toBe(2);
     expect(repo.expireLeases(T0 + 15_000, UNKNOWN)).toEqual([]);
     // Too late to renew: an expired lease is no longer its owner's.
-    expect(repo.renewLeases('cli:9', T0 + 25_000, T0 + 40_000)).toBe(0);
+    expect(repo.renewLeases('cli:9', [a.attempt, b.attempt], T0 + 25_000, T0 + 40_000)).toBe(0);
     const expired = repo.expireLeases(T0 + 25_000, UNKNOWN);
     expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'outcome-unknown']]);
     expect(repo.get('b')?.dueAt).toBeUndefined();
@@ -142,12 +154,17 @@ describe('taking due work', () => {
     db.close();
   });
 
-  it('a process never expires its own leases (its clock jumped after a sleep; its attempts are alive)', () => {
+  it('a process never expires the attempts it is running (its clock jumped after a sleep), and renews only those', () => {
     const { db, repo } = repository();
-    sending(repo, 'mine', 'app:1', T0 + 10);
+    const mine = sending(repo, 'mine', 'app:1', T0 + 10);
+    // An attempt of the same process that ended without recording its outcome (a full disk): not renewed, so it runs out.
+    const ended = sending(repo, 'ended', 'app:1', T0 + 10);
     sending(repo, 'theirs', 'cli:2', T0 + 10);
-    expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN, 'app:1').map((i) => i.id)).toEqual(['theirs']);
+    expect(repo.renewLeases('app:1', [mine.attempt], T0 + 5, T0 + 20)).toBe(1);
+    expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN, [mine.attempt]).map((i) => i.id).sort()).toEqual(['ended', 'theirs']);
     expect(repo.get('mine')?.state).toBe('sending');
+    expect(repo.get('ended')?.state).toBe('outcome-unknown');
+    expect(ended.attempt).not.toBe(mine.attempt);
     expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN).map((i) => i.id)).toEqual(['mine']);
     db.close();
   });

@@ -66,7 +66,7 @@ describe('the outbox scheduler', () => {
     const s = setup();
     await s.queue('later', 60_000);
     s.scheduler.start();
-    await new Promise((r) => setTimeout(r, 50));
+    await s.scheduler.wake();
     expect(s.attempts).toEqual([]);
     s.clock.advance(60_000);
     await expect.poll(() => s.attempts).toEqual(['later']);
@@ -78,9 +78,10 @@ describe('the outbox scheduler', () => {
     await s.queue('long');
     s.scheduler.start();
     await expect.poll(() => s.attempts).toEqual(['long']);
+    const leaseUntil = () => (s.database.db.prepare(`SELECT lease_until AS until FROM outbox_items WHERE id = 'long'`).get() as { until: number }).until;
     for (let i = 0; i < 10; i++) {
       s.clock.advance(20_000); // 200 s in all, three leases' worth
-      await new Promise((r) => setTimeout(r, 10));
+      await expect.poll(leaseUntil).toBe(s.now() + 60_000); // renewed
       // What another process's look would do now.
       expect(await s.database.write(() => s.repo.expireLeases(s.now(), UNKNOWN))).toEqual([]);
     }
@@ -100,10 +101,40 @@ describe('the outbox scheduler', () => {
       ['two', 'outcome-unknown'],
     ]);
     s.clock.advance(60_000);
-    s.scheduler.wake();
+    await s.scheduler.wake();
     await s.scheduler.idle();
     expect(s.attempts).toEqual([]);
     expect(s.repo.get('two')).toMatchObject({ state: 'outcome-unknown', error: UNKNOWN });
+  });
+
+  it('with every slot busy and more mail due, it waits for a slot instead of looking again and again', async () => {
+    let looks = 0;
+    const s = setup({ onLook: async () => void looks++ });
+    for (const id of ['a', 'b', 'c']) await s.queue(id);
+    s.scheduler.start();
+    await expect.poll(() => s.attempts).toEqual(['a', 'b']);
+    await s.scheduler.wake();
+    const seen = looks;
+    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r)); // a timer set for "now" would have fired
+    expect(looks).toBe(seen);
+    await s.finish('a');
+    await expect.poll(() => s.attempts).toEqual(['a', 'b', 'c']);
+    await s.finish('b');
+    await s.finish('c');
+  });
+
+  it('a look that fails still sets the next one: scheduled mail goes out after a moment of a full disk', async () => {
+    let fail = true;
+    const logged: string[] = [];
+    const s = setup({ onLook: async () => { if (fail) throw new Error('disk full'); }, log: (m) => logged.push(m), lookEveryMs: 30_000 });
+    s.scheduler.start();
+    await s.scheduler.wake();
+    expect(logged).toContain('outbox scheduling failed');
+    fail = false;
+    await s.queue('later', 10_000);
+    s.clock.advance(30_000); // no wake but the timer's
+    await expect.poll(() => s.attempts).toEqual(['later']);
+    await s.finish('later');
   });
 
   it('runDue sends everything due now and returns when it is done', async () => {

@@ -64,10 +64,13 @@ export const MIGRATIONS: readonly string[] = [
   // fsynced before its row commits. The draft kept beside a waiting message (to give it back on
   // undo or edit). The processes that send due mail by themselves (the app, browser mode), and
   // until when each answers for itself: one starting beside them leaves the queue to them.
+  // `outbox_rescue_pending`: a damaged database was replaced by this one, and the message files
+  // not yet brought back from their own bytes must not be taken for a crashed build's.
   `
   CREATE TABLE outbox_bytes (id TEXT PRIMARY KEY, bytes BLOB NOT NULL) STRICT;
   CREATE TABLE outbox_kept_drafts (id TEXT PRIMARY KEY, kept TEXT NOT NULL) STRICT;
   CREATE TABLE outbox_runners (owner TEXT PRIMARY KEY, until INTEGER NOT NULL) STRICT;
+  CREATE TABLE outbox_rescue_pending (since INTEGER NOT NULL) STRICT;
   `,
 ];
 

@@ -16,14 +16,31 @@ export interface LegacyImportDeps {
   log: (message: string, err?: unknown) => void;
 }
 
-/** What the release before the database kept: outbox/ (waiting mail) and sent/, a sidecar per message. */
-const LEGACY_DIRS = ['outbox', 'sent'] as const;
+/**
+ * What the release before the database kept: sent/ and outbox/ (waiting mail), a sidecar per
+ * message. sent/ first: a move into it that a crash cut short left both sidecars, and then sent/'s
+ * is the truth.
+ */
+const LEGACY_DIRS = ['sent', 'outbox'] as const;
 /** Rows written per commit. */
 const BATCH = 200;
 
+const isTime = (v: unknown) => typeof v === 'string' && Number.isFinite(Date.parse(v));
+const isCount = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
 const isItem = (v: unknown): v is OutboxItem => {
   const i = v as OutboxItem;
-  return !!i && typeof i.id === 'string' && /^[\w-]+$/.test(i.id) && OUTBOX_STATES.includes(i.state) && typeof i.accountId === 'string' && typeof i.createdAt === 'string' && Number.isFinite(Date.parse(i.createdAt));
+  return (
+    !!i &&
+    typeof i.id === 'string' &&
+    /^[\w-]+$/.test(i.id) &&
+    OUTBOX_STATES.includes(i.state) &&
+    typeof i.accountId === 'string' &&
+    isTime(i.createdAt) &&
+    isCount(i.size) &&
+    isCount(i.attempts) &&
+    (i.dueAt === undefined || isTime(i.dueAt))
+  );
 };
 
 /**
@@ -46,19 +63,38 @@ export async function importLegacyOutbox(deps: LegacyImportDeps): Promise<number
       for (const name of names.slice(start, start + BATCH)) {
         const found = await readLegacy(join(dataDir, dir), name, deps);
         if (!found || repo.has(found.item.id)) continue;
-        await fs.link(join(dataDir, dir, `${found.item.id}.eml`), bytes.filePath(found.item.id)).catch((err: NodeJS.ErrnoException) => {
-          // Linked by an import a crash cut short, or bytes that were lost: the attempt's size check says so.
-          if (err.code !== 'EEXIST' && err.code !== 'ENOENT') throw err;
-        });
+        await linkBytes(dataDir, dir, found.item.id, bytes.filePath(found.item.id));
         batch.push(found);
       }
       if (!batch.length) continue;
       await bytes.settle();
-      imported += (await database.write(() => batch.map(({ item, keptDraft }) => repo.insert(item, undefined, { ...(keptDraft ? { keptDraft } : {}), ifAbsent: true })))).filter(Boolean).length;
+      // Each row its own write (they share one commit): one the database refuses is named, and the others come in.
+      const written = await Promise.allSettled(batch.map(({ item, keptDraft }) => database.write(() => repo.insert(item, undefined, { ...(keptDraft ? { keptDraft } : {}), ifAbsent: true }))));
+      written.forEach((w, i) => {
+        if (w.status === 'fulfilled') imported += w.value ? 1 : 0;
+        else deps.log(`${batch[i]!.item.id} in the old outbox could not be imported`, w.reason);
+      });
     }
   }
   for (const dir of dirs) await fs.rename(join(dataDir, dir), join(dataDir, `${dir}.imported`)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : deps.log(`the imported ${dir}/ folder could not be set aside`, err)));
   return imported;
+}
+
+/**
+ * Link a message's old .eml into messages/ (no copy; the old file stays). It may be in the other
+ * folder (a move to sent/ cut short), or linked already by an import a crash cut short; bytes that
+ * were lost are left missing, and the attempt's size check says so.
+ */
+async function linkBytes(dataDir: string, dir: string, id: string, target: string): Promise<void> {
+  for (const from of [dir, ...LEGACY_DIRS.filter((d) => d !== dir)]) {
+    try {
+      return await fs.link(join(dataDir, from, `${id}.eml`), target);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return;
+      if (code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 /** One old sidecar as a row to insert, with its kept draft; undefined when it cannot be read (it stays in the folder set aside). */

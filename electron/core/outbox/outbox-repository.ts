@@ -93,9 +93,26 @@ export class OutboxRepository {
     return (this.sql(`SELECT length(bytes) AS size FROM outbox_bytes WHERE id = ?`).get(id) as { size: number } | undefined)?.size;
   }
 
-  /** The draft kept beside a waiting message, let go of here: it goes back to the composer once. */
-  takeKeptDraft(id: string): string | undefined {
-    return (this.sql(`DELETE FROM outbox_kept_drafts WHERE id = ? RETURNING kept`).get(id) as { kept: string } | undefined)?.kept;
+  /** The draft kept beside a waiting message (to give it back on undo or edit). */
+  keptDraft(id: string): string | undefined {
+    return (this.sql(`SELECT kept FROM outbox_kept_drafts WHERE id = ?`).get(id) as { kept: string } | undefined)?.kept;
+  }
+
+  private dropKeptDraft(id: string): void {
+    this.sql(`DELETE FROM outbox_kept_drafts WHERE id = ?`).run(id);
+  }
+
+  /** A damaged database was replaced: message files are to be brought back, not removed (see rescueMessages). */
+  markRescuePending(now: number): void {
+    this.sql(`INSERT INTO outbox_rescue_pending (since) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM outbox_rescue_pending)`).run(now);
+  }
+
+  rescuePending(): boolean {
+    return !!this.sql(`SELECT 1 FROM outbox_rescue_pending`).get();
+  }
+
+  rescueDone(): void {
+    this.sql(`DELETE FROM outbox_rescue_pending`).run();
   }
 
   /** Every draft kept beside a waiting message. */
@@ -157,13 +174,15 @@ export class OutboxRepository {
     if (busy || !from.includes(current.state)) return { refused: current, busy };
     const next = make(current);
     if (to === 'same' ? next.state !== current.state : !to.includes(next.state)) throw new Error(`${action} may not make ${id} ${next.state}`);
-    // Only claimDue starts a message sending (it makes the attempt's lease); every change here leaves or avoids "sending".
-    if (next.state === 'sending') throw new Error(`${action}: a message starts sending only through claimDue`);
+    // A message starts sending only under a new attempt's lease (claimDue, or insert with a lease); every change here leaves or avoids "sending".
+    if (next.state === 'sending') throw new Error(`${action}: a message starts sending only under a lease of its own`);
     const written = this.sql(
       `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL
        WHERE id = ? AND state = ? AND ${UNDER_LEASE} RETURNING id`,
     ).get(next.state, dueAtOf(next), next.overdue ? 1 : 0, toStored(next), id, current.state, lease?.owner ?? null, lease?.attempt ?? null);
     if (!written) return { refused: current, busy: false };
+    // Cancelled (undone, taken back to edit, or cancelled): its kept draft is no longer needed, nor the files behind it.
+    if (next.state === 'cancelled') this.dropKeptDraft(id);
     this.remember(id, Date.parse(next.updatedAt), action, current.state, next.state);
     return next;
   }
@@ -185,31 +204,33 @@ export class OutboxRepository {
       const row = take.get(owner, until, new Date(now).toISOString(), id, state) as (Row & { attempt: string }) | undefined;
       if (!row) continue;
       // From here it is being sent: an undo or an edit can no longer take its draft back.
-      this.takeKeptDraft(id);
+      this.dropKeptDraft(id);
       taken.push({ item: toItem(row), lease: { owner, attempt: row.attempt, until } });
       this.remember(id, now, 'start', state, 'sending');
     }
     return taken;
   }
 
-  /** Keep answering for what `owner` is sending, while its leases have not run out (an expired one is no longer its). */
-  renewLeases(owner: string, now: number, until: number): number {
-    return Number(this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND lease_until >= ?`).run(until, owner, now).changes);
+  /** Keep answering for `owner`'s running attempts, while their leases have not run out (an expired one is no longer its). */
+  renewLeases(owner: string, attempts: readonly string[], now: number, until: number): number {
+    return Number(
+      this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND attempt IN (SELECT value FROM json_each(?)) AND lease_until >= ?`).run(until, owner, JSON.stringify(attempts), now).changes,
+    );
   }
 
   /**
    * Messages whose sender stopped answering for them by `now` (a process that died or froze), in one
-   * statement; `except`: the process asking, which knows its own attempts are alive (a clock that
-   * jumped after a sleep must not make it give up on them): `outcome-unknown` with `unknown` as their error, since their bytes may have reached
+   * statement; `alive`: the attempts the process asking is running, which it knows are alive (a
+   * clock that jumped after a sleep must not make it give up on them): `outcome-unknown` with `unknown` as their error, since their bytes may have reached
    * the server; the user decides. Returns them as they are now.
    */
-  expireLeases(now: number, unknown: ErrorInfo, except?: string): OutboxItem[] {
+  expireLeases(now: number, unknown: ErrorInfo, alive: readonly string[] = []): OutboxItem[] {
     const rows = this.sql(
       `UPDATE outbox_items SET state = 'outcome-unknown', due_at = NULL,
          item = json_set(item, '$.error', json(?), '$.updatedAt', ?),
          owner = NULL, attempt = NULL, lease_until = NULL
-       WHERE state = 'sending' AND lease_until < ? AND owner IS NOT ? RETURNING ${COLUMNS}`,
-    ).all(JSON.stringify(unknown), new Date(now).toISOString(), now, except ?? null) as unknown as Row[];
+       WHERE state = 'sending' AND lease_until < ? AND attempt NOT IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
+    ).all(JSON.stringify(unknown), new Date(now).toISOString(), now, JSON.stringify(alive)) as unknown as Row[];
     const items = rows.map(toItem);
     for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
     return items;

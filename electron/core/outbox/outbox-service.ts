@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import type { Phrase } from '../../../shared/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
-import type { Draft, DraftBack } from '../../../shared/model/draft';
-import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../shared/model/outbox';
+import type { Draft } from '../../../shared/model/draft';
+import { FINAL_STATES, type OutboxItem } from '../../../shared/model/outbox';
 import type { ListPage } from '../../../shared/model/outbox-groups';
 import type { AccountStore } from '../accounts/account-store';
-import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
+import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { errorInfo, invalidInput, MailwrightError, storageFailed } from '../errors';
@@ -14,9 +12,9 @@ import type { CoreEvents } from '../events';
 import { buildMessage, draftMailboxes } from '../message/build-message';
 import type { TransportFactory } from '../smtp/transport-factory';
 import { deliver } from './delivery';
-import { draftFromEml } from './eml-to-draft';
 import type { MessageBytes } from './message-bytes';
-import { outcomeOf, without } from './outcome';
+import { outcomeOf } from './outcome';
+import { isRefused, OutboxActions, type KeptDraft } from './outbox-actions';
 import { rescueMessages } from './rescue-messages';
 import type { Lease, OutboxRepository, Refused } from './outbox-repository';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
@@ -56,21 +54,6 @@ export interface OutboxDeps {
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
 
-/** The draft beside a waiting message, with its attachments' files (main-only). */
-interface KeptDraft {
-  draft: Draft;
-  files: RememberedFile[];
-}
-
-/** What the user asked of an item, by the name of its button (outbox.action.*). */
-type OutboxAction = 'edit' | 'send-now' | 'reschedule' | 'cancel' | 'retry' | 'resend' | 'mark-sent';
-
-/** "“Send now” is not possible for a message that is “Sent”": the button and the state as the outbox shows them. */
-const notAllowed = (action: OutboxAction, state: OutboxState, hint: Phrase) =>
-  invalidInput(phrase('err.outbox.notAllowed', { action: phrase(`outbox.action.${action}`), state: phrase(`outbox.state.${state}`) }), hint);
-
-const isRefused = (r: OutboxItem | Refused | undefined): r is Refused => !!r && 'refused' in r;
-
 /**
  * The outbox: queueing, the user's actions and the record of each attempt, over the database
  * (OutboxRepository: every change one conditional statement, allowed by TRANSITIONS) and the
@@ -79,6 +62,7 @@ const isRefused = (r: OutboxItem | Refused | undefined): r is Refused => !!r && 
  */
 export class OutboxService {
   private readonly scheduler: Scheduler;
+  private readonly actions: OutboxActions;
   private readonly owner = `${process.pid}-${randomBytes(6).toString('hex')}`;
   private closed = false;
   /** When each account with mail waiting for a sign-in last had its login looked at (see releaseReadyLogins). */
@@ -97,6 +81,7 @@ export class OutboxService {
       log: deps.log,
       onLook: () => this.releaseReadyLogins(),
     });
+    this.actions = new OutboxActions({ ...deps, sendingHere: (id) => this.scheduler.isSending(id), wake: () => void this.wake() });
   }
 
   private now() {
@@ -107,12 +92,8 @@ export class OutboxService {
     return this.deps.retry ?? DEFAULT_RETRY;
   }
 
-  /** A change, durably; refused ones come back as Refused for the caller to word. */
-  private async change(id: string, action: Transition, make: (c: OutboxItem) => OutboxItem, lease?: Lease): Promise<OutboxItem | Refused> {
-    const changed = await this.deps.database.write(() => this.deps.repo.change(id, action, make, lease));
-    if (!changed) throw invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
-    if (!isRefused(changed)) this.deps.events.emit('outbox:changed', changed);
-    return changed;
+  private change(id: string, action: Transition, make: (c: OutboxItem) => OutboxItem, lease?: Lease): Promise<OutboxItem | Refused> {
+    return this.actions.change(id, action, make, lease);
   }
 
   /**
@@ -124,13 +105,17 @@ export class OutboxService {
   async recover(): Promise<void> {
     const { database, repo, bytes } = this.deps;
     const now = this.now().getTime();
-    const changed = await database.write(() => [
-      ...repo.expireLeases(now, errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') })),
-      ...(repo.otherRunnerAt(now, this.owner) ? [] : repo.markOverdue(now)),
-    ]);
+    const { changed, rescue } = await database.write(() => {
+      // The records were in the damaged database: the message files are all that is left of them.
+      if (database.movedAside) repo.markRescuePending(now);
+      const changed = [
+        ...repo.expireLeases(now, errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') })),
+        ...(repo.otherRunnerAt(now, this.owner) ? [] : repo.markOverdue(now)),
+      ];
+      return { changed, rescue: repo.rescuePending() };
+    });
     for (const item of changed) this.deps.events.emit('outbox:changed', item);
-    if (!database.movedAside) return bytes.removeOrphans(now);
-    // The records were in the damaged database: the messages whose bytes are files come back for the user.
+    if (!rescue) return bytes.removeOrphans(now);
     const accountFor = async (address: string) => (await this.deps.accounts.list()).find((a) => a.email.toLowerCase() === address.toLowerCase())?.id;
     for (const item of await rescueMessages({ database, repo, bytes, now, accountFor })) this.deps.events.emit('outbox:changed', item);
   }
@@ -154,7 +139,7 @@ export class OutboxService {
       this.deps.events.emit('outbox:changed', item);
       if (lease) scheduler.beginReserved(item, lease);
       else if (immediate) scheduler.kick();
-      else scheduler.wake();
+      else void scheduler.wake();
       return item;
     } catch (err) {
       if (sendNow) scheduler.unreserve();
@@ -199,7 +184,7 @@ export class OutboxService {
     try {
       await database.write(() => repo.insert(item, lease, { ...(built.bytes ? { bytes: built.bytes } : {}), ...(kept ? { keptDraft: JSON.stringify(kept) } : {}) }));
     } catch (err) {
-      // Not queued (a full disk, found by the storage-fault tests): the file of this id goes now.
+      // Not queued (a full disk): the file built for it goes now, not at the next start.
       if (!built.bytes) await bytes.discard(id);
       throw err instanceof MailwrightError ? err : storageFailed('outbox', err);
     }
@@ -212,9 +197,9 @@ export class OutboxService {
     this.scheduler.start();
   }
 
-  /** Look for due work now. */
-  wake(): void {
-    this.scheduler.wake();
+  /** Look for due work now (resolves when that look is done; nothing when this process does not run the queue). */
+  wake(): Promise<void> {
+    return this.scheduler.wake();
   }
 
   /**
@@ -227,20 +212,21 @@ export class OutboxService {
     for (const item of waiting) {
       await this.change(item.id, 'retryNow', (c) => ({ ...c, dueAt: now.toISOString(), updatedAt: now.toISOString() })).catch((err: unknown) => this.deps.log(`retrying ${item.id} now (${why}) failed`, err));
     }
-    this.wake();
+    void this.wake();
   }
 
   /** One delivery attempt of a message this process took under `lease`, and its outcome recorded. */
   private async attempt(item: OutboxItem, lease: Lease): Promise<void> {
     // The bytes must be exactly those built: a truncated or damaged file is never sent — a server
-    // would deliver half a message (found by the storage-fault tests).
+    // would deliver half a message.
     const stored = await this.deps.bytes.size(item.id);
     if (stored !== item.size) {
       const error = errorInfo('STORAGE_FAILED', {
         message: stored < 0 ? phrase('err.outbox.fileMissing') : phrase('err.outbox.fileDamaged', { have: stored, size: item.size }),
         hint: phrase('err.outbox.fileDamaged.hint'),
       });
-      await this.change(item.id, 'fail', (c) => ({ ...c, state: 'failed', error, updatedAt: this.now().toISOString() }), lease);
+      const recorded = await this.change(item.id, 'fail', (c) => ({ ...c, state: 'failed', error, updatedAt: this.now().toISOString() }), lease);
+      if (isRefused(recorded)) this.deps.log(`${item.id} was not sent (its stored bytes are not those built), and another process took it over meanwhile`);
       return;
     }
     this.deps.checkpoint?.('sending');
@@ -252,96 +238,18 @@ export class OutboxService {
     if (isRefused(recorded)) this.deps.log(`the outcome of sending ${item.id} came after another process took it over`);
   }
 
-  // ——— what the user can do ———
+  // ——— what the user can do (outbox-actions.ts) ———
 
-  /** Take a message back during its undo window: it will never be sent, and its draft comes back. */
-  undo(id: string): Promise<DraftBack> {
-    return this.takeBack(id, 'undo', (state) => invalidInput(phrase(state === 'sending' || state === 'sent' ? 'err.outbox.tooLateToUndo' : 'err.outbox.notInUndo'), phrase('err.outbox.whatHappened.hint')));
-  }
-
-  /** Stop a message that has not gone out and return it to the composer, as it was written. */
-  edit(id: string): Promise<DraftBack> {
-    return this.takeBack(id, 'edit', (state) => notAllowed('edit', state, phrase('err.outbox.reopen.hint')));
-  }
-
-  /** Cancel (durably: it can never go out after this) and take its kept draft in one commit, then hand the draft back. */
-  private async takeBack(id: string, action: 'undo' | 'edit', refusal: (state: OutboxState) => MailwrightError): Promise<DraftBack> {
-    const { database, repo } = this.deps;
-    let kept: string | undefined;
-    const changed = await database.write(() => {
-      const result = repo.change(id, action, (c) => ({ ...without(c, 'dueAt'), state: 'cancelled', takenBack: true, updatedAt: this.now().toISOString() }));
-      if (result && !isRefused(result)) kept = repo.takeKeptDraft(id);
-      return result;
-    });
-    if (!changed) throw invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
-    if (isRefused(changed)) {
-      if (action === 'edit' && this.busyElsewhere(changed)) throw new MailwrightError('BUSY', { message: phrase('err.outbox.busyElsewhere'), hint: phrase('err.outbox.busyElsewhere.hint') });
-      throw refusal(changed.refused.state);
-    }
-    this.deps.events.emit('outbox:changed', changed);
-    const draft = kept ? (JSON.parse(kept) as KeptDraft) : undefined;
-    return draft?.draft ? this.reattach(draft) : { draft: await this.fromEml(changed), missing: [] };
-  }
-
-  /** The kept draft with live attachment handles (the same ones within this run); files gone since are named. */
-  private async reattach({ draft, files }: KeptDraft): Promise<DraftBack> {
-    const { attachments, missing } = await this.deps.attachments.restore(files);
-    return { draft: { ...draft, attachments: attachments.map((a) => ({ handle: a.handle })) }, missing };
-  }
-
-  private async fromEml(item: OutboxItem): Promise<Draft> {
-    const filesDir = join(this.deps.dataDir, 'reopened', `${item.id}-${randomBytes(4).toString('hex')}`);
-    return draftFromEml(await this.deps.bytes.read(item.id), item, filesDir, this.deps.attachments);
-  }
-
-  /** Any message (sent ones too) as a new draft; the item itself is left as it is. */
-  async reopen(id: string): Promise<DraftBack> {
-    return { draft: await this.fromEml(await this.get(id)), missing: [] };
-  }
-
-  /** Another process is sending it now: what becomes of it is that process's to say. */
-  private busyElsewhere(refused: Refused): boolean {
-    return refused.busy && !this.scheduler.isSending(refused.refused.id);
-  }
-
-  private async act(id: string, action: Transition & OutboxActionName, make: (c: OutboxItem) => OutboxItem): Promise<OutboxItem> {
-    const changed = await this.change(id, action, make);
-    if (isRefused(changed)) {
-      if (this.busyElsewhere(changed)) throw new MailwrightError('BUSY', { message: phrase('err.outbox.busyElsewhere'), hint: phrase('err.outbox.busyElsewhere.hint') });
-      throw notAllowed(ACTION_NAMES[action], changed.refused.state, phrase('err.outbox.whatCanBeDone.hint'));
-    }
-    this.wake();
-    return changed;
-  }
-
-  /** Due now at the user's word (send now, retry, resend, signed in again): whatever runs next sends it, and never takes it for overdue. */
-  private dueNow(c: OutboxItem, extra: Partial<OutboxItem> = {}): OutboxItem {
-    const now = this.now();
-    return { ...without(c, 'error'), ...extra, state: 'scheduled', dueAt: now.toISOString(), overdue: false, sendAtNextRun: true, giveUpAt: new Date(now.getTime() + this.policy.lifetimeMs).toISOString(), updatedAt: now.toISOString() };
-  }
-
-  sendNow = (id: string) => this.act(id, 'sendNow', (c) => ({ ...this.dueNow(c), giveUpAt: c.giveUpAt, ...(c.error ? { error: c.error } : {}) }));
-  reschedule = (id: string, at: Date) =>
-    this.act(id, 'reschedule', (c) => {
-      return { ...without(c, 'sendAtNextRun'), state: 'scheduled', dueAt: at.toISOString(), overdue: false, giveUpAt: new Date(at.getTime() + this.policy.lifetimeMs).toISOString(), updatedAt: this.now().toISOString() };
-    });
-  cancel = (id: string) => this.act(id, 'cancel', (c) => ({ ...without(c, 'dueAt'), state: 'cancelled', updatedAt: this.now().toISOString() }));
-  /** Try again: a failed message whole, a partly delivered one only to those who did not get it. */
-  retry = (id: string) => this.act(id, 'retry', (c) => this.dueNow(c, c.state === 'partially-delivered' ? { pending: (c.rejected ?? []).map((r) => r.address) } : {}));
-  /** The user checked: send the same bytes again (same Message-ID, so duplicates can be recognised). */
-  resend = (id: string) => this.act(id, 'resend', (c) => this.dueNow(c));
-  markSent = (id: string) => this.act(id, 'markSent', (c) => ({ ...without(c, 'error'), state: 'sent', updatedAt: this.now().toISOString() }));
-
-  /**
-   * An account can log in again (signed in, a password given, the vault unlocked; every account
-   * when none is named): what waited for it is due now. Another process's outbox (the app beside
-   * a CLI that signed in) finds it on its next look.
-   */
-  async loginReady(accountId?: string): Promise<void> {
-    const waiting = this.deps.repo.queued().filter((i) => i.state === 'needs-sign-in' && (accountId === undefined || i.accountId === accountId));
-    for (const item of waiting) await this.change(item.id, 'loginReady', (c) => this.dueNow(c));
-    this.wake();
-  }
+  undo = (id: string) => this.actions.undo(id);
+  edit = (id: string) => this.actions.edit(id);
+  reopen = (id: string) => this.actions.reopen(id);
+  sendNow = (id: string) => this.actions.sendNow(id);
+  reschedule = (id: string, at: Date) => this.actions.reschedule(id, at);
+  cancel = (id: string) => this.actions.cancel(id);
+  retry = (id: string) => this.actions.retry(id);
+  resend = (id: string) => this.actions.resend(id);
+  markSent = (id: string) => this.actions.markSent(id);
+  loginReady = (accountId?: string) => this.actions.loginReady(accountId);
 
   /**
    * Mail waiting for a sign-in goes once its account's login is stored again, whoever stored it
@@ -432,6 +340,3 @@ export class OutboxService {
     await this.scheduler.stop();
   }
 }
-
-type OutboxActionName = 'sendNow' | 'reschedule' | 'cancel' | 'retry' | 'resend' | 'markSent';
-const ACTION_NAMES: Record<OutboxActionName, OutboxAction> = { sendNow: 'send-now', reschedule: 'reschedule', cancel: 'cancel', retry: 'retry', resend: 'resend', markSent: 'mark-sent' };

@@ -11,7 +11,7 @@ const addresses = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).flatMap((m) => (m.address ? [m.address] : []));
 
 /**
- * After a damaged database was set aside and a new one made: each message whose bytes are a file
+ * After a damaged database was set aside and a new one made (until done, across starts): each message whose bytes are a file
  * (one with files attached) comes back from its own headers as outcome-unknown, for the user to
  * check — what it was doing is not known, so it is never sent by itself. Bcc was only in the
  * record, and the account is the one whose address sent it, if there is one.
@@ -20,19 +20,22 @@ export async function rescueMessages(deps: { database: Database; repo: OutboxRep
   const { simpleParser } = await import('mailparser');
   const rescued: OutboxItem[] = [];
   for (const file of await deps.bytes.withoutRow()) {
-    const parsed = await simpleParser(await fs.readFile(file.path), { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true }).catch(() => undefined);
-    if (!parsed) continue;
+    // One that cannot be read or parsed still comes back, with what is known (its size): the user decides.
+    const parsed = await fs
+      .readFile(file.path)
+      .then((bytes) => simpleParser(bytes, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true }))
+      .catch(() => undefined);
     const created = parseInt(file.id.split('-')[0] ?? '', 36);
-    const sender = addresses(parsed.from)[0] ?? '';
+    const sender = addresses(parsed?.from)[0] ?? '';
     const now = new Date(deps.now).toISOString();
     rescued.push({
       id: file.id,
       accountId: (await deps.accountFor(sender)) ?? '',
-      messageId: parsed.messageId ?? '',
-      subject: parsed.subject ?? '',
-      from: parsed.from?.text ?? '',
+      messageId: parsed?.messageId ?? '',
+      subject: parsed?.subject ?? '',
+      from: parsed?.from?.text ?? '',
       sender,
-      recipients: [...addresses(parsed.to), ...addresses(parsed.cc)],
+      recipients: [...addresses(parsed?.to), ...addresses(parsed?.cc)],
       state: 'outcome-unknown',
       createdAt: Number.isFinite(created) ? new Date(created).toISOString() : now,
       updatedAt: now,
@@ -41,6 +44,10 @@ export async function rescueMessages(deps: { database: Database; repo: OutboxRep
       error: errorInfo('STORAGE_FAILED', { message: phrase('err.outbox.damagedRecord'), hint: phrase('err.outbox.damagedRecord.hint') }),
     });
   }
-  if (rescued.length) await deps.database.write(() => rescued.forEach((item) => deps.repo.insert(item, undefined, { ifAbsent: true })));
+  // All in, and only then is the rescue done: a crash before leaves it pending for the next start.
+  await deps.database.write(() => {
+    for (const item of rescued) deps.repo.insert(item, undefined, { ifAbsent: true });
+    deps.repo.rescueDone();
+  });
   return rescued;
 }

@@ -34,22 +34,23 @@ const LOOK_EVERY_MS = 30_000;
 
 /**
  * When mail goes out: takes due messages from the database as slots free up (one statement, so
- * another process never takes the same one), keeps the leases of those being sent, and hands
- * back to retry or to the user the messages whose sender stopped answering (a process that died).
- * Looks again when the next message falls due, when an attempt ends, and every lookEveryMs.
+ * another process never takes the same one), keeps the leases of the attempts it runs, and hands
+ * to the user the messages whose sender stopped answering (a process that died or froze). Looks
+ * again when the next message falls due, when a slot frees, and every lookEveryMs.
  */
 export class Scheduler {
-  private running = new Set<Promise<void>>();
-  /** Slots promised to messages being built to go at once (see reserve). */
+  /** The attempts running, by message id, with their leases. */
+  private readonly running = new Map<string, { run: Promise<void>; lease: Lease }>();
+  /** Slots promised: to messages being built to go at once (see reserve), and to a claim under way. */
   private reserved = 0;
-  private readonly sendingIds = new Set<string>();
   /** Asked to take what is due without running the queue (see kick): each freed slot takes more. */
   private kicked = false;
   private timer: unknown;
   private heartbeat: unknown;
-  private looking = false;
+  private looking: Promise<void> | undefined;
   private lookAgain = false;
   private stopped = true;
+  private closing = false;
 
   constructor(private readonly deps: SchedulerDeps) {}
 
@@ -61,22 +62,30 @@ export class Scheduler {
     return this.deps.leaseMs ?? LEASE_MS;
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.wake();
+  private get lookEvery() {
+    return this.deps.lookEveryMs ?? LOOK_EVERY_MS;
   }
 
-  /** A slot for a message about to be built and sent at once; false when none is free. Given back by begin or unreserve. */
+  private get free() {
+    return this.slots - this.running.size - this.reserved;
+  }
+
+  start(): void {
+    if (!this.stopped || this.closing) return;
+    this.stopped = false;
+    void this.wake();
+  }
+
+  /** A slot for a message about to be built and sent at once; false when none is free. Given back by beginReserved or unreserve. */
   reserve(): boolean {
-    if (this.running.size + this.reserved >= this.slots) return false;
+    if (this.closing || this.free <= 0) return false;
     this.reserved++;
     return true;
   }
 
   unreserve(): void {
     this.reserved--;
-    this.wake();
+    this.slotFreed();
   }
 
   /** Send a message committed as "sending" under `lease` in the slot reserved for it. */
@@ -91,20 +100,32 @@ export class Scheduler {
     return { owner: this.deps.owner, attempt: randomBytes(16).toString('hex'), until: now + this.leaseMs };
   }
 
-  /** Look for due work now (a message queued, a user's "send now", the network back). */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.looking) return void (this.lookAgain = true);
-    this.looking = true;
-    void this.look()
+  /** Whether an attempt of this process is sending `id` now. */
+  isSending(id: string): boolean {
+    return this.running.has(id);
+  }
+
+  /**
+   * Look for due work now (a message queued, a user's "send now", the network back). Resolves when
+   * the look (one running already, then one more) is done.
+   */
+  wake(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.looking) {
+      this.lookAgain = true;
+      return this.looking;
+    }
+    const look = this.look()
       .catch((err: unknown) => this.deps.log('outbox scheduling failed', err))
       .finally(() => {
-        this.looking = false;
+        this.looking = undefined;
         if (this.lookAgain) {
           this.lookAgain = false;
-          this.wake();
+          void this.wake();
         }
       });
+    this.looking = look;
+    return look;
   }
 
   /** Everything due now, then done: the CLI's `outbox run`. Returns once every attempt it began has ended. */
@@ -120,29 +141,46 @@ export class Scheduler {
   private async look(): Promise<void> {
     const { repo, database, clock, owner } = this.deps;
     const now = clock.now().getTime();
-    const lookEvery = this.deps.lookEveryMs ?? LOOK_EVERY_MS;
-    const expired = await database.write(() => {
-      // Answering for the queue until well after the next look: a process starting meanwhile leaves it to us.
-      repo.keepRunner(owner, now + 2 * lookEvery + this.leaseMs);
-      return repo.expireLeases(now, this.deps.unknownError(), owner);
-    });
-    for (const item of expired) this.deps.changed(item);
-    await this.takeDue();
-    await this.deps.onLook?.();
-    if (this.stopped) return;
-    const next = repo.nextDue();
-    const at = Math.min(next ?? Infinity, now + lookEvery);
-    if (this.timer) clock.clearTimer(this.timer);
-    this.timer = clock.setTimer(() => this.wake(), Math.max(0, at - clock.now().getTime()));
+    // Whatever happens below, the next look is set: one failure (a busy or full disk) must not stop scheduled mail.
+    let at = now + this.lookEvery;
+    try {
+      const expired = await database.write(() => {
+        // Answering for the queue until well after the next look: a process starting meanwhile leaves it to us.
+        repo.keepRunner(owner, now + 2 * this.lookEvery + this.leaseMs);
+        return repo.expireLeases(now, this.deps.unknownError(), this.liveAttempts());
+      });
+      for (const item of expired) this.deps.changed(item);
+      await this.takeDue();
+      await this.deps.onLook?.();
+      // With every slot busy, a freed slot looks again; a due time already past must not make the timer spin.
+      if (this.free > 0) at = Math.min(repo.nextDue() ?? Infinity, at);
+    } finally {
+      if (!this.stopped) {
+        if (this.timer) clock.clearTimer(this.timer);
+        this.timer = clock.setTimer(() => void this.wake(), Math.max(0, at - clock.now().getTime()));
+      }
+    }
+  }
+
+  /** The attempts this process is running: their leases are alive whatever the clock says. */
+  private liveAttempts(): string[] {
+    return [...this.running.values()].map((r) => r.lease.attempt);
   }
 
   /** Take as many due messages as there are free slots and begin their attempts; how many began. */
   private async takeDue(): Promise<number> {
-    const free = this.slots - this.running.size - this.reserved;
-    if (free <= 0) return 0;
+    const free = this.free;
+    if (free <= 0 || this.closing) return 0;
     const { repo, database, clock, owner } = this.deps;
-    const now = clock.now().getTime();
-    const taken = await database.write(() => repo.claimDue(now, owner, now + this.leaseMs, free));
+    // The slots are held while the claim commits: a build or another take meanwhile cannot have them too.
+    this.reserved += free;
+    let taken: ReturnType<OutboxRepository['claimDue']>;
+    try {
+      const now = clock.now().getTime();
+      taken = await database.write(() => repo.claimDue(now, owner, now + this.leaseMs, free));
+    } finally {
+      this.reserved -= free;
+    }
     for (const { item, lease } of taken) {
       this.deps.changed(item);
       this.begin(item, lease);
@@ -150,45 +188,49 @@ export class Scheduler {
     return taken.length;
   }
 
-  /** Whether an attempt of this process is sending `id` now. */
-  isSending(id: string): boolean {
-    return this.sendingIds.has(id);
-  }
-
   private begin(item: OutboxItem, lease: Lease): void {
     if (!this.running.size) this.renewWhileSending();
-    this.sendingIds.add(item.id);
     const run = this.deps
       .attempt(item, lease)
       .catch((err: unknown) => this.deps.log(`sending ${item.id} could not be completed`, err))
       .finally(() => {
-        this.running.delete(run);
-        this.sendingIds.delete(item.id);
+        this.running.delete(item.id);
         if (!this.running.size && this.heartbeat) this.deps.clock.clearTimer(this.heartbeat);
-        // A slot is free.
-        if (!this.stopped) this.wake();
-        else if (this.kicked) this.kick();
+        this.slotFreed();
       });
-    this.running.add(run);
+    this.running.set(item.id, { run, lease });
+  }
+
+  private slotFreed(): void {
+    if (!this.stopped) void this.wake();
+    else if (this.kicked) this.kick();
   }
 
   /**
-   * While this process sends (the app, or a CLI's `outbox run`), renew its leases at a third of
-   * their length, so no other process takes its messages for abandoned.
+   * While this process sends (the app, or a CLI's `outbox run`), renew the leases of the attempts
+   * it runs at a third of their length, so no other process takes their messages for abandoned. An
+   * attempt that ended without recording its outcome (a full disk) is not renewed: its lease runs
+   * out and the message becomes outcome-unknown.
    */
   private renewWhileSending(): void {
     const { clock, repo, database, owner } = this.deps;
     const renew = () => {
       if (!this.running.size) return;
       const now = clock.now().getTime();
-      void database.write(() => repo.renewLeases(owner, now, now + this.leaseMs)).catch((err: unknown) => this.deps.log('renewing the outbox leases failed', err));
+      const attempts = this.liveAttempts();
+      void database.write(() => repo.renewLeases(owner, attempts, now, now + this.leaseMs)).catch((err: unknown) => this.deps.log('renewing the outbox leases failed', err));
       this.heartbeat = clock.setTimer(renew, this.leaseMs / 3);
     };
     this.heartbeat = clock.setTimer(renew, this.leaseMs / 3);
   }
 
+  /** Once no attempt runs, none is being claimed and no build holds a slot. */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.allSettled([...this.running]);
+    for (;;) {
+      if (this.running.size) await Promise.allSettled([...this.running.values()].map((r) => r.run));
+      else if (this.reserved) await new Promise((resolve) => setTimeout(resolve, 10)); // a build or a claim finishing
+      else return;
+    }
   }
 
   /** Take what is due now once, whether or not this process runs the queue (a CLI's message that found every slot busy). */
@@ -197,12 +239,14 @@ export class Scheduler {
     void this.takeDue().catch((err: unknown) => this.deps.log('outbox scheduling failed', err));
   }
 
-  /** Stop looking; attempts under way finish, then the queue is no longer this process's. */
+  /** Stop taking work; attempts under way (and builds about to send) finish, then the queue is no longer this process's. */
   async stop(): Promise<void> {
     const wasRunning = !this.stopped;
     this.stopped = true;
+    this.closing = true;
     this.kicked = false;
     if (this.timer) this.deps.clock.clearTimer(this.timer);
+    await this.looking;
     await this.idle();
     if (this.heartbeat) this.deps.clock.clearTimer(this.heartbeat);
     if (wasRunning) await this.deps.database.write(() => this.deps.repo.dropRunner(this.deps.owner)).catch(() => undefined);

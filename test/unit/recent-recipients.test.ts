@@ -33,6 +33,19 @@ describe('RecentRecipients', () => {
     expect((await store.suggest('bob1'))[0]).toEqual({ name: 'Bob One', address: 'bob1@example.test' });
   });
 
+  it('the uses of messages queued together are written together, each one counted', async () => {
+    const { store, database } = recents({ now: clockFrom(Date.UTC(2025, 0, 1)) });
+    const kept = () => (database.db.prepare('SELECT count(*) AS n FROM recent_recipients').get() as { n: number }).n;
+    // A merge's worth at once: ann in every message, each other address in one.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.record([{ name: 'Ann', address: 'ann@example.test' }, { name: '', address: `r${i}@example.test` }])));
+    expect(kept()).toBe(31);
+    expect(database.db.prepare(`SELECT uses FROM recent_recipients WHERE address_key = 'ann@example.test'`).get()).toEqual({ uses: 30 });
+    // A use recorded just before quitting is written by flushed(), not lost to the gathering.
+    void store.record([{ name: 'Last', address: 'last@example.test' }]);
+    await store.flushed();
+    expect((await store.suggest('last')).map((m) => m.address)).toEqual(['last@example.test']);
+  });
+
   it('matches words of the name and of the address, case- and accent-insensitively, at most 8', async () => {
     const { store } = recents();
     await store.record([

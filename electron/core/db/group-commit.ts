@@ -1,7 +1,7 @@
 import { MailwrightError } from '../errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { isBusy } from './sqlite-codes';
-import type { DatabaseSync } from './sqlite';
+import type { DatabaseSync, StatementSync } from './sqlite';
 
 /** A write is synchronous SQL: a promise returned would run outside the transaction it was given. */
 export type SyncWork<T> = () => T extends PromiseLike<unknown> ? never : T;
@@ -39,7 +39,13 @@ export class GroupCommit {
     private readonly beforeCommit?: (writes: number) => void,
   ) {
     db.exec(`PRAGMA busy_timeout = ${SQLITE_WAIT_MS}`);
+    // Prepared once: exec() parses its SQL every time, twice per write.
+    this.savepoint = db.prepare('SAVEPOINT one_write');
+    this.release = db.prepare('RELEASE one_write');
   }
+
+  private readonly savepoint: StatementSync;
+  private readonly release: StatementSync;
 
   write<T>(work: SyncWork<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -96,12 +102,12 @@ export class GroupCommit {
 
   /** One write in its savepoint; a failure undoes only it (a failure to undo it fails the batch). */
   private one(work: () => unknown): { ok: true; value: unknown } | { ok: false; err: unknown } {
-    this.db.exec('SAVEPOINT one_write');
+    this.savepoint.run();
     let err: unknown;
     try {
       const value = work();
       if (typeof (value as PromiseLike<unknown> | undefined)?.then !== 'function') {
-        this.db.exec('RELEASE one_write');
+        this.release.run();
         return { ok: true, value };
       }
       err = new TypeError('a group-commit write must be synchronous: its promise would run outside the transaction');

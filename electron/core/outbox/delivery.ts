@@ -40,6 +40,9 @@ interface TransactionError extends Error {
   fileError?: Error;
 }
 
+/** Below this size a message's progress is not told (it goes out in a moment); the meter was a tenth of a mail merge's time (bench/throughput.ts). */
+const NO_PROGRESS_UNDER = 256 * 1024;
+
 const address = (a: string | { address: string }) => (typeof a === 'string' ? a : a.address);
 
 const contextOf = (account?: StoredAccount): MappingContext => ({
@@ -109,9 +112,11 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Del
  */
 async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps): Promise<SendInfo> {
   const to = item.pending ?? item.recipients;
+  const envelope = { from: item.sender, to, size: item.size } as never;
   let fileError: Error | undefined;
   const source = deps.bytes.open(item.id, item.size);
-  const raw = source.pipe(progressMeter(item, deps));
+  // A small message goes out in one piece or two: its progress is not worth a stream of its own.
+  const raw = item.size <= NO_PROGRESS_UNDER ? source : source.pipe(progressMeter(item, deps));
   raw.on('error', () => undefined); // reported through `unreadable` below
   const unreadable = new Promise<never>((_, reject) =>
     source.once('error', (err) => {
@@ -124,10 +129,10 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
   let consumed = false;
   raw.once('end', () => (consumed = true));
   try {
-    return (await Promise.race([transport.sendMail({ envelope: { from: item.sender, to, size: item.size } as never, raw }), unreadable])) as SendInfo;
+    return (await Promise.race([transport.sendMail({ envelope, raw }), unreadable])) as SendInfo;
   } catch (err) {
     raw.destroy();
-    source.destroy(); // pipe() does not pass the destroy upstream: close the file too
+    if (raw !== source) source.destroy(); // pipe() does not pass the destroy upstream: close the file too
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<TransactionError, keyof Error>);
   }
 }

@@ -159,7 +159,7 @@ export class OutboxActions {
    * a CLI that signed in) finds it on its next look.
    */
   async loginReady(accountId?: string): Promise<void> {
-    const waiting = this.deps.repo.queued().filter((i) => i.state === 'needs-sign-in' && (accountId === undefined || i.accountId === accountId));
+    const waiting = this.deps.repo.inState('needs-sign-in').filter((i) => accountId === undefined || i.accountId === accountId);
     for (const item of waiting) await this.change(item.id, 'loginReady', (c) => this.dueNow(c));
     this.deps.wake();
   }

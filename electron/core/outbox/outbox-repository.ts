@@ -236,9 +236,14 @@ export class OutboxRepository {
     return items;
   }
 
-  /** Everything not yet in a final state (what the scheduler looks at). */
-  queued(): OutboxItem[] {
-    return (this.sql(`SELECT ${COLUMNS} FROM outbox_items WHERE state IN ('held', 'scheduled', 'retrying', 'sending', 'needs-sign-in')`).all() as unknown as Row[]).map(toItem);
+  /** The items in `state` (by the state index: no reading of the rest). */
+  inState(state: OutboxState): OutboxItem[] {
+    return (this.sql(`SELECT ${COLUMNS} FROM outbox_items WHERE state = ?`).all(state) as unknown as Row[]).map(toItem);
+  }
+
+  /** The accounts with mail waiting for a sign-in. */
+  accountsWaitingForSignIn(): string[] {
+    return (this.sql(`SELECT DISTINCT account_id AS id FROM outbox_items WHERE state = 'needs-sign-in'`).all() as Array<{ id: string }>).map((r) => r.id);
   }
 
   /** When the next waiting item falls due (not counting those waiting for the user). */

@@ -139,7 +139,7 @@ export class OutboxService {
       this.deps.events.emit('outbox:changed', item);
       if (lease) scheduler.beginReserved(item, lease);
       else if (immediate) scheduler.kick();
-      else void scheduler.wake();
+      else scheduler.dueBy(Date.parse(item.dueAt!));
       return item;
     } catch (err) {
       if (sendNow) scheduler.unreserve();
@@ -208,7 +208,7 @@ export class OutboxService {
    */
   async retryWaitingNow(why: string): Promise<void> {
     const now = this.now();
-    const waiting = this.deps.repo.queued().filter((i) => i.state === 'retrying' && !!i.dueAt && Date.parse(i.dueAt) > now.getTime());
+    const waiting = this.deps.repo.inState('retrying').filter((i) => !!i.dueAt && Date.parse(i.dueAt) > now.getTime());
     for (const item of waiting) {
       await this.change(item.id, 'retryNow', (c) => ({ ...c, dueAt: now.toISOString(), updatedAt: now.toISOString() })).catch((err: unknown) => this.deps.log(`retrying ${item.id} now (${why}) failed`, err));
     }
@@ -259,7 +259,7 @@ export class OutboxService {
   private async releaseReadyLogins(): Promise<void> {
     const { loginAvailable } = this.deps;
     if (!loginAvailable) return;
-    const accounts = new Set(this.deps.repo.queued().filter((i) => i.state === 'needs-sign-in').map((i) => i.accountId));
+    const accounts = new Set(this.deps.repo.accountsWaitingForSignIn());
     const now = this.now().getTime();
     for (const id of this.loginLooked.keys()) if (!accounts.has(id)) this.loginLooked.delete(id);
     for (const id of accounts) {
@@ -325,7 +325,7 @@ export class OutboxService {
   async runDue(): Promise<void> {
     const { loginAvailable } = this.deps;
     if (loginAvailable) {
-      const waiting = new Set(this.deps.repo.queued().filter((i) => i.state === 'needs-sign-in').map((i) => i.accountId));
+      const waiting = this.deps.repo.accountsWaitingForSignIn();
       for (const accountId of waiting) if (await loginAvailable(accountId).catch(() => false)) await this.loginReady(accountId);
     }
     await this.scheduler.runDue();

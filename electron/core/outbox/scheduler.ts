@@ -31,6 +31,8 @@ export interface SchedulerDeps {
 const SLOTS = 16;
 const LEASE_MS = 60_000;
 const LOOK_EVERY_MS = 30_000;
+/** After a look or a fill that failed (a busy or full disk), the next try: not at once, or it would spin. */
+const RETRY_AFTER_FAILURE_MS = 1_000;
 
 /**
  * When mail goes out: takes due messages from the database as slots free up (one statement, so
@@ -46,6 +48,10 @@ export class Scheduler {
   /** Asked to take what is due without running the queue (see kick): each freed slot takes more. */
   private kicked = false;
   private timer: unknown;
+  /** When the timer fires (undefined: none set). */
+  private timerAt: number | undefined;
+  /** When the next full look is due (the periodic one: leases, runners, logins). */
+  private fullLookAt = 0;
   private heartbeat: unknown;
   private looking: Promise<void> | undefined;
   private lookAgain = false;
@@ -138,11 +144,15 @@ export class Scheduler {
     await this.idle();
   }
 
+  /**
+   * The full look: leases that ran out, this process's runner row, what is due, and the mail
+   * waiting for a sign-in. On start, on the timer's periodic turn and when asked (wake).
+   */
   private async look(): Promise<void> {
     const { repo, database, clock, owner } = this.deps;
     const now = clock.now().getTime();
-    // Whatever happens below, the next look is set: one failure (a busy or full disk) must not stop scheduled mail.
-    let at = now + this.lookEvery;
+    this.fullLookAt = now + this.lookEvery;
+    let failed = true;
     try {
       const expired = await database.write(() => {
         // Answering for the queue until well after the next look: a process starting meanwhile leaves it to us.
@@ -152,14 +162,66 @@ export class Scheduler {
       for (const item of expired) this.deps.changed(item);
       await this.takeDue();
       await this.deps.onLook?.();
-      // With every slot busy, a freed slot looks again; a due time already past must not make the timer spin.
-      if (this.free > 0) at = Math.min(repo.nextDue() ?? Infinity, at);
+      failed = false;
     } finally {
-      if (!this.stopped) {
-        if (this.timer) clock.clearTimer(this.timer);
-        this.timer = clock.setTimer(() => void this.wake(), Math.max(0, at - clock.now().getTime()));
+      // Whatever happened above, the next look is set: one failure (a busy or full disk) must not stop
+      // scheduled mail, nor make the timer spin on a due time it could not take.
+      this.arm(failed ? clock.now().getTime() + RETRY_AFTER_FAILURE_MS : undefined);
+    }
+  }
+
+  /**
+   * A slot freed: take what is due now, and nothing more. A full look per message sent cost a
+   * commit (and an fsync) each (bench/throughput.ts).
+   */
+  private async fill(): Promise<void> {
+    let notBefore: number | undefined;
+    try {
+      await this.takeDue();
+    } catch (err) {
+      this.deps.log('outbox scheduling failed', err);
+      notBefore = this.deps.clock.now().getTime() + RETRY_AFTER_FAILURE_MS;
+    } finally {
+      this.arm(notBefore);
+    }
+  }
+
+  /**
+   * Set the timer for the next thing to do: the next message due (when a slot is free for it; a
+   * freed slot fills itself), or the next full look.
+   */
+  private arm(notBefore = -Infinity): void {
+    if (this.stopped) return;
+    let at = this.fullLookAt;
+    if (this.free > 0) {
+      try {
+        at = Math.min(this.deps.repo.nextDue() ?? Infinity, at);
+      } catch {
+        at = Math.min(this.deps.clock.now().getTime() + RETRY_AFTER_FAILURE_MS, at); // the database cannot be read now: try again in a while
       }
     }
+    this.setTimer(Math.max(at, notBefore));
+  }
+
+  private setTimer(at: number): void {
+    const { clock } = this.deps;
+    if (this.timer) clock.clearTimer(this.timer);
+    this.timerAt = at;
+    this.timer = clock.setTimer(
+      () => {
+        this.timer = this.timerAt = undefined;
+        if (clock.now().getTime() >= this.fullLookAt) void this.wake();
+        else void this.fill();
+      },
+      Math.max(0, at - clock.now().getTime()),
+    );
+  }
+
+  /** Something falls due at `at` (a message queued for later): the timer fires by then, with no look now. */
+  dueBy(at: number): void {
+    if (this.stopped) return;
+    if (this.looking) this.lookAgain = true; // it may have read the queue before this message: it arms the timer again after
+    else if (this.timerAt === undefined || at < this.timerAt) this.setTimer(at);
   }
 
   /** The attempts this process is running: their leases are alive whatever the clock says. */
@@ -172,6 +234,9 @@ export class Scheduler {
     const free = this.free;
     if (free <= 0 || this.closing) return 0;
     const { repo, database, clock, owner } = this.deps;
+    // A read first: when nothing is due (a freed slot, most of the time) no write transaction is begun.
+    const next = repo.nextDue();
+    if (next === undefined || next > clock.now().getTime()) return 0;
     // The slots are held while the claim commits: a build or another take meanwhile cannot have them too.
     this.reserved += free;
     let taken: ReturnType<OutboxRepository['claimDue']>;
@@ -202,7 +267,7 @@ export class Scheduler {
   }
 
   private slotFreed(): void {
-    if (!this.stopped) void this.wake();
+    if (!this.stopped) void this.fill();
     else if (this.kicked) this.kick();
   }
 

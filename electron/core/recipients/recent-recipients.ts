@@ -33,6 +33,8 @@ const wholeUses = (uses: unknown) => (typeof uses === 'number' && Number.isFinit
 const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 
 const RANKED = 'ORDER BY uses DESC, last_used DESC, address_key';
+/** How long the uses of messages queued together are gathered before they are written. */
+const BATCH_MS = 100;
 
 /**
  * Recently used recipients, for the composer's suggestions, in the data directory's database: the
@@ -43,6 +45,11 @@ export class RecentRecipients {
   private readonly cap: number;
   /** recent-recipients.json of an earlier version, imported before the first use (never rejects). */
   private imported: Promise<void> | undefined;
+  /** Uses recorded and not yet written (see record), by address key. */
+  private pending = new Map<string, { name: string; address: string; uses: number; at: number }>();
+  private batch: { start: () => void; timer: ReturnType<typeof setTimeout>; done: Promise<void> } | undefined;
+  /** Prepared once per connection: preparing them for every message queued was a tenth of a mail merge's time (bench/throughput.ts). */
+  private readonly statements = new WeakMap<object, Map<string, ReturnType<Database['db']['prepare']>>>();
 
   constructor(private readonly opts: RecentRecipientsOptions) {
     this.cap = opts.cap ?? 500;
@@ -72,31 +79,68 @@ export class RecentRecipients {
 
   /**
    * Count one more use of each mailbox (one message's To, Cc and Bcc), and keep at most the cap:
-   * the least used and longest unused go, never one this message just used (a new address has one
-   * use, and would otherwise never get in once every entry has two). Resolves once committed.
+   * the least used and longest unused go, never one just used (a new address has one use, and
+   * would otherwise never get in once every entry has two). The uses of the messages queued within
+   * BATCH_MS go in one write: one per message was a tenth of a mail merge's time
+   * (bench/throughput.ts). Resolves once committed; quitting writes what waits (flushed).
    */
   async record(mailboxes: Mailbox[]): Promise<void> {
     await this.ready();
     const at = (this.opts.now?.() ?? new Date()).getTime();
     const used = new Map<string, Mailbox>();
     for (const m of mailboxes) if (!used.has(m.address.toLowerCase())) used.set(m.address.toLowerCase(), m); // twice in one message is one use
-    await this.opts.database.write((db) => {
-      const count = db.prepare(
-        `INSERT INTO recent_recipients (address_key, address, name, uses, last_used) VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (address_key) DO UPDATE SET uses = uses + 1, last_used = excluded.last_used,
+    for (const [key, { name, address }] of used) {
+      const seen = this.pending.get(key);
+      if (!seen) this.pending.set(key, { name, address, uses: 1, at });
+      else Object.assign(seen, { uses: seen.uses + 1, at, ...(name ? { name } : {}) });
+    }
+    if (!this.batch) {
+      let start!: () => void;
+      const started = new Promise<void>((resolve) => (start = resolve));
+      this.batch = { start, timer: setTimeout(start, BATCH_MS), done: started.then(() => this.writePending()) };
+    }
+    return this.batch.done;
+  }
+
+  private writePending(): Promise<void> {
+    this.batch = undefined;
+    const uses = [...this.pending];
+    this.pending = new Map();
+    return this.opts.database.write((db) => {
+      const count = this.sql(
+        db,
+        `INSERT INTO recent_recipients (address_key, address, name, uses, last_used) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (address_key) DO UPDATE SET uses = uses + excluded.uses, last_used = excluded.last_used,
            name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END`,
       );
-      for (const [key, { name, address }] of used) count.run(key, address, name, at);
-      db.prepare(
+      for (const [key, { name, address, uses: n, at }] of uses) count.run(key, address, name, n, at);
+      // Ranking every entry is needed only once there are more than the cap.
+      if ((this.sql(db, 'SELECT count(*) AS n FROM recent_recipients').get() as { n: number }).n <= this.cap) return;
+      this.sql(
+        db,
         `DELETE FROM recent_recipients WHERE address_key IN (
            SELECT address_key FROM recent_recipients WHERE address_key NOT IN (SELECT value FROM json_each(?)) ${RANKED} LIMIT -1 OFFSET ?)`,
-      ).run(JSON.stringify([...used.keys()]), Math.max(this.cap - used.size, 0));
+      ).run(JSON.stringify(uses.map(([key]) => key)), Math.max(this.cap - uses.length, 0));
     });
+  }
+
+  private sql(db: Database['db'], text: string) {
+    let cache = this.statements.get(db);
+    if (!cache) this.statements.set(db, (cache = new Map()));
+    let statement = cache.get(text);
+    if (!statement) cache.set(text, (statement = db.prepare(text)));
+    return statement;
   }
 
   /** Resolves when every use recorded so far is committed: before quitting. */
   async flushed(): Promise<void> {
     await this.imported;
+    const batch = this.batch;
+    if (batch) {
+      clearTimeout(batch.timer);
+      batch.start();
+      await batch.done.catch(() => undefined);
+    }
     await this.opts.database.write(() => undefined).catch(() => undefined);
   }
 

@@ -98,8 +98,8 @@ export async function attachment(opts: { mb?: number; rounds?: number } = {}): P
     ].join('\n\n'),
     tables: [{ caption: 'Wall time and peak memory of the sending process (lower is better)', rows }],
     targets: [
-      { target: 'peak RSS ≤ 2× raw nodemailer (median of per-round ratios)', value: `${rssRatio.toFixed(2)}×`, met: rssRatio <= 2, note: `rounds: ${rssRatios.map((r) => r.toFixed(2)).join(', ')}` },
-      { target: 'wall time ≤ 1.3× raw nodemailer (median of per-round ratios)', value: `${wallRatio.toFixed(2)}×`, met: wallRatio <= 1.3, note: `rounds: ${wallRatios.map((r) => r.toFixed(2)).join(', ')}; the durable floor takes ${floorWall.toFixed(2)}× raw nodemailer's time, Mailwright ${overFloor.toFixed(2)}× the floor's` },
+      { target: 'peak RSS ≤ 1.5× raw nodemailer (median of per-round ratios)', value: `${rssRatio.toFixed(2)}×`, met: rssRatio <= 1.5, note: `rounds: ${rssRatios.map((r) => r.toFixed(2)).join(', ')}` },
+      { target: 'wall time ≤ 1.2× raw nodemailer (median of per-round ratios)', value: `${wallRatio.toFixed(2)}×`, met: wallRatio <= 1.2, note: `rounds: ${wallRatios.map((r) => r.toFixed(2)).join(', ')}; the durable floor takes ${floorWall.toFixed(2)}× raw nodemailer's time, Mailwright ${overFloor.toFixed(2)}× the floor's` },
     ],
     raw: { mb, rounds, cliFrom, runs, rssRatios, wallRatios, durableFloorWall: floorWall, wallOverDurableFloor: overFloor },
   };

@@ -81,18 +81,23 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
   const ratio = median(ratios);
   // What the coming state store costs: the same pairing, raw nodemailer with group-committed state against raw nodemailer.
   const grouped = (c: 'grouped' | 'grouped-files') => median(roundRates(c).map((g, i) => g / roundRates('nodemailer')[i]!));
+  const pyRatios = roundRates('mailwright').map((m, i) => m / roundRates('python')[i]!);
+  const pyRatio = median(pyRatios);
   return {
     name: 'throughput',
     title: `Throughput: ${fmt(count)} messages of ${fmt(htmlBytes / 1000, 1)} KB HTML to a local sink`,
     method: [
       `Each contender runs in its own process against the same discarding SMTP sink (smtp-server on 127.0.0.1, its own process), ${rounds} rounds interleaved (Mailwright, nodemailer, the two group-commit references, Python, then again). The msg/s columns are medians; the target's ratio is the median of the per-round ratios (each Mailwright round against the nodemailer round right after it).`,
-      `Mailwright: a real core (createCore, temp data directory on the same disk) with the message enqueued through the one door (invokeChannel → outbox:enqueue, schema parse included), undoSeconds 0, 8 enqueues in flight at a time, timed until every item is \`sent\`: building the MIME message (HTML + generated text part), every durable write (temp file, fsync, rename, folder fsync) of every state transition, the move to sent/.`,
+      `Mailwright: a real core (createCore, temp data directory on the same disk) with the message enqueued through the one door (invokeChannel → outbox:enqueue, schema parse included), undoSeconds 0, 8 enqueues in flight at a time, timed until every item is \`sent\`: building the MIME message (HTML + generated text part), every durable commit of every state transition (the message's row with its bytes, the outcome, the recipients' uses), each a SQLite transaction with a full fsync, shared by the writes of the same moment.`,
       'raw nodemailer: the same pool settings (TRANSPORT_POOL: pool, 3 connections, 100 messages each), all messages handed to sendMail at once, HTML and the same text part, nothing written to disk.',
-      'raw nodemailer + group-committed SQLite state: the state store the outbox is moving to (electron/core/db: WAL, a full fsync per commit, group commit). The same pool, 16 messages in flight, each built (same HTML and text part); its bytes (in the row, or in a file written and fsynced first) and a "queued" row committed before the send, the row set to "sent" after it; messages in flight together share commits. What the crash-safe design costs over raw nodemailer, and so what the outbox can reach on it.',
+      'raw nodemailer + group-committed SQLite state: the outbox’s state store by itself (electron/core/db: WAL, a full fsync per commit, group commit). The same pool, 16 messages in flight, each built (same HTML and text part); its bytes (in the row, or in a file written and fsynced first) and a "queued" row committed before the send, the row set to "sent" after it; messages in flight together share commits. What the crash-safe design costs over raw nodemailer, and so what the outbox could reach on it without its other work (schema parse, the text part derived from the HTML, recipients, events).',
       'Python: Debian\'s python3 smtplib + email.mime, one connection reused for every message, one at a time.',
     ].join('\n\n'),
     tables: [{ caption: 'Messages per second (higher is better)', rows }],
-    targets: [{ target: 'Mailwright ≥ 0.8× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.8, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate` }],
+    targets: [
+      { target: 'Mailwright ≥ 1.0× Python smtplib msg/s (median of the per-round ratios)', value: `${pyRatio.toFixed(2)}×`, met: pyRatio >= 1, note: `rounds: ${pyRatios.map((r) => r.toFixed(2)).join(', ')}` },
+      { target: 'Mailwright ≥ 0.9× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.9, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate` },
+    ],
     raw: { count, rounds, htmlBytes, runs, ratios, groupedVsNodemailer: grouped('grouped'), groupedFilesVsNodemailer: grouped('grouped-files') },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -84,8 +84,8 @@ interface CrashPlan {
   text?: string;
   /** the draft's options: none is a message due now (committed straight as "sending" when a slot is free) */
   options?: { undoSeconds?: number };
-  /** a file attached: the message's bytes are then a file in messages/, not a row */
-  attach?: boolean;
+  /** a file attached (of this many random bytes, or a line of text): the message's bytes are then a file in messages/, not a row */
+  attach?: boolean | number;
 }
 
 /** Add a plain loopback account with the real CLI, then send one message in a child process that dies by SIGKILL. */
@@ -117,7 +117,7 @@ async function crashSend(plan: CrashPlan): Promise<Crashed> {
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const attachments: Array<{ path: string }> = [];
   if (plan.attach) {
-    await fs.writeFile(join(dir, 'report.txt'), 'attached report');
+    await fs.writeFile(join(dir, 'report.txt'), typeof plan.attach === 'number' ? randomBytes(plan.attach) : 'attached report');
     attachments.push({ path: join(dir, 'report.txt') });
   }
   child.stdin.end(JSON.stringify({ draft: { accountId, to: ['b@example.test'], subject: 'crash matrix', text: plan.text ?? BODY, ...(plan.options ? { options: plan.options } : {}) }, attach: attachments.map((a) => a.path) }));
@@ -241,10 +241,11 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     const part = 256 * 1024;
     let bodyBytes = 0;
     // Stop reading once part of the body is in and kill the child; then read on whatever it had sent
-    // before it died (some tens of KiB more: far from the whole message). With a file attached, its
-    // bytes are a file read as the server takes them (a message in memory is in the socket's
-    // buffers at once: the server would read all of it after the kill).
-    const c = await crashSend({ text, attach: true, server: (kill) => ({ onDataBytes: (bytes) => ((bodyBytes = bytes) >= part ? kill() : undefined) }) });
+    // before it died. The message (32 MB with its attachment) is far more than the socket buffers
+    // between the two can hold (4 MB to send, and a receive window that grows only as the server
+    // reads), so the server can never have had all of it. Its bytes are a file, read as the server
+    // takes them.
+    const c = await crashSend({ text, attach: 24 * 1024 * 1024, server: (kill) => ({ onDataBytes: (bytes) => ((bodyBytes = bytes) >= part ? kill() : undefined) }) });
     expect(c.reported).toBe(queuedOnly(c.id));
     expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending' });
     expect(c.before).toEqual({ sessions: 1, transactions: 1, messages: 0 });

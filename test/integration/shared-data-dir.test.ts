@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
 import type { Draft } from '../../shared/model/draft';
+import { cliProcess } from '../helpers/cli';
 import { FakeClock } from '../helpers/fake-clock';
+import { startTestSmtp } from '../helpers/smtp-server';
 import { tempDir } from '../helpers/temp-dir';
 
 // The desktop app, `mailwright serve` and the CLI share one data directory and may run at once:
@@ -111,6 +113,34 @@ describe('several processes on one data directory', () => {
     expect((await alone.outbox.get(queued.id)).overdue).toBe(true);
     await alone.close();
   });
+});
+
+describe('the app and two command lines sending at once', () => {
+  it('every message is delivered exactly once, and each process tells the truth about all of them', async () => {
+    const dir = tempDir();
+    const server = await startTestSmtp({ mode: 'plain' });
+    const app = await createCore({ dataDir: dir, autoRun: true });
+    try {
+      const account = await app.handlers['accounts:save']({ name: 'Plain', email: 'a@example.test', displayName: '', host: '127.0.0.1', port: server.port, security: 'none' });
+      // Two real `mailwright send` processes, four messages each one after another, while the app queues eight of its own.
+      const cliSends = [0, 1].map(async (c) => {
+        const codes: number[] = [];
+        for (let i = 0; i < 4; i++) codes.push((await cliProcess(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', `cli${c}-${i}`, '--text', 'x'])).code);
+        return codes;
+      });
+      const fromApp = await Promise.all(Array.from({ length: 8 }, (_, i) => app.outbox.enqueue({ accountId: account.id, to: ['b@example.test'], cc: [], bcc: [], subject: `app-${i}`, text: 'x', attachments: [] })));
+      expect((await Promise.all(cliSends)).flat()).toEqual(Array(8).fill(0));
+      for (const item of fromApp) expect((await app.outbox.settled(item.id)).state).toBe('sent');
+      const items = await app.outbox.list();
+      expect(items).toHaveLength(16);
+      expect(items.every((i) => i.state === 'sent' && i.attempts === 1)).toBe(true);
+      const received = server.received.map((m) => m.parsed.messageId);
+      expect(received.sort()).toEqual(items.map((i) => i.messageId).sort()); // each once, none missing
+    } finally {
+      await app.close();
+      await server.close();
+    }
+  }, 60_000);
 });
 
 describe('recording the outcome', () => {

@@ -22,7 +22,10 @@ export const GROUPS: Array<{ id: GroupId; note?: boolean; folded?: boolean }> = 
   { id: 'undone', folded: true },
 ];
 
-export function groupOf(item: OutboxItem): GroupId {
+/** What a section is chosen by. */
+export type GroupKey = Pick<OutboxItem, 'state' | 'overdue' | 'takenBack'>;
+
+export function groupOf(item: GroupKey): GroupId {
   if (item.overdue && (item.state === 'held' || item.state === 'scheduled')) return 'attention';
   if (item.state === 'cancelled' && item.takenBack) return 'undone';
   switch (item.state) {
@@ -46,10 +49,10 @@ export interface OutboxOverview {
   counts: Record<GroupId, number>;
 }
 
-/** `items` (newest first) as an overview: each section's first `perGroup` items and its size. */
-export function overviewOf(items: readonly OutboxItem[], perGroup: number): OutboxOverview {
+/** `items` (newest first) as an overview: each section's first `perGroup` items and its size (of whole items, or of their keys only). */
+export function overviewOf<T extends GroupKey = OutboxItem>(items: readonly T[], perGroup: number): { items: T[]; counts: Record<GroupId, number> } {
   const counts = Object.fromEntries(GROUPS.map((g) => [g.id, 0])) as Record<GroupId, number>;
-  const first: OutboxItem[] = [];
+  const first: T[] = [];
   for (const item of items) {
     const group = groupOf(item);
     if (counts[group]++ < perGroup) first.push(item);

@@ -2,7 +2,10 @@ import { mkdirSync, promises as fs, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Core } from '../../electron/core/core';
+import { makeOutbox } from '../../bench/outbox-view';
+import { OVERVIEW_ROWS, overviewOf } from '../../shared/model/outbox-groups';
 import { FakeClock } from '../helpers/fake-clock';
+import { tempDir } from '../helpers/temp-dir';
 import { scriptedServer } from '../helpers/tcp-servers';
 import { outboxHarness, reaches, saveAccount, TEST_RETRY, testDraft, until } from '../helpers/outbox-harness';
 
@@ -335,6 +338,25 @@ describe('telling about changes', () => {
     await reaches(core, item.id, ['sent']);
     await expect.poll(() => heard).toContain('sent');
     expect(said.some((m) => m.includes('a listener of outbox:changed failed'))).toBe(true);
+  });
+});
+
+describe('the overview', () => {
+  it('each section\'s first rows and its size, chosen by three columns, are what the whole list gives', async () => {
+    const dir = tempDir();
+    await makeOutbox(dir, 300); // sent, scheduled, failed, partially delivered, outcome unknown, cancelled
+    const { core } = await setup({ dir, autoRun: false });
+    const s = await smtp();
+    const acc = await saveAccount(core, s.port);
+    // Taken back to the composer (its own section), and one that came due while nothing ran (attention).
+    const undone = await core.outbox.enqueue(testDraft(acc.id, { options: { undoSeconds: 30 } }));
+    await core.outbox.undo(undone.id);
+    const overdue = await core.outbox.enqueue(testDraft(acc.id, { subject: 'overdue', options: { undoSeconds: 30 } }));
+    await core.database.write((db) => db.prepare('UPDATE outbox_items SET overdue = 1 WHERE id = ?').run(overdue.id));
+    const overview = await core.handlers['outbox:overview'](undefined);
+    expect(overview).toEqual(overviewOf(await core.outbox.list(), OVERVIEW_ROWS));
+    expect(overview.counts).toMatchObject({ undone: 1, sent: 180, scheduled: 60 });
+    expect(overview.items.find((i) => i.id === overdue.id)?.overdue).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { OVERVIEW_ROWS, overviewOf } from '../../../shared/model/outbox-groups';
+import { OVERVIEW_ROWS } from '../../../shared/model/outbox-groups';
 import { fitFileName } from '../attachments/file-name';
 import { draftMailboxes } from '../message/build-message';
 import { MailwrightError, systemWords } from '../errors';
@@ -25,7 +25,7 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
       return item;
     },
     'outbox:list': (page) => outbox.listPage(page),
-    'outbox:overview': async () => overviewOf(await outbox.list(), OVERVIEW_ROWS),
+    'outbox:overview': () => outbox.overview(OVERVIEW_ROWS),
     'outbox:get': ({ id }) => outbox.get(id),
     'outbox:undo': ({ id }) => outbox.undo(id),
     'outbox:cancel': ({ id }) => outbox.cancel(id),

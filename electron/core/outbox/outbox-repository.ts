@@ -260,6 +260,17 @@ export class OutboxRepository {
     return (rows as unknown as Row[]).map(toItem);
   }
 
+  /** What every item's section is chosen by, newest first: three columns, not the whole item (the overview of 10,000). */
+  groupKeys(): Array<{ id: string; state: OutboxState; overdue?: boolean; takenBack?: boolean }> {
+    const rows = this.sql(`SELECT id, state, overdue, CASE WHEN state = 'cancelled' THEN json_extract(item, '$.takenBack') END AS taken_back FROM outbox_items ORDER BY created_at DESC, id DESC`).all() as Array<{ id: string; state: OutboxState; overdue: number; taken_back: number | null }>;
+    return rows.map((r) => ({ id: r.id, state: r.state, ...(r.overdue ? { overdue: true } : {}), ...(r.taken_back ? { takenBack: true } : {}) }));
+  }
+
+  /** These items, newest first. */
+  some(ids: readonly string[]): OutboxItem[] {
+    return (this.sql(`SELECT ${COLUMNS} FROM outbox_items WHERE id IN (SELECT value FROM json_each(?)) ORDER BY created_at DESC, id DESC`).all(JSON.stringify(ids)) as unknown as Row[]).map(toItem);
+  }
+
   /** An item's changes, oldest first. */
   history(id: string): Array<{ at: number; action: string; from: OutboxState | null; to: OutboxState }> {
     return this.sql(`SELECT at, action, from_state AS "from", to_state AS "to" FROM outbox_history WHERE item_id = ? ORDER BY rowid`).all(id) as unknown as Array<{ at: number; action: string; from: OutboxState | null; to: OutboxState }>;

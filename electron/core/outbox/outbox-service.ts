@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import type { Draft } from '../../../shared/model/draft';
 import { FINAL_STATES, type OutboxItem } from '../../../shared/model/outbox';
-import type { ListPage } from '../../../shared/model/outbox-groups';
+import { overviewOf, type ListPage, type OutboxOverview } from '../../../shared/model/outbox-groups';
 import type { AccountStore } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
@@ -286,6 +286,12 @@ export class OutboxService {
   /** Everything, newest first. */
   async list(): Promise<OutboxItem[]> {
     return this.deps.repo.page(Number.MAX_SAFE_INTEGER);
+  }
+
+  /** The first `perGroup` items of each section of the outbox view, and how many each has: what the view draws first. */
+  async overview(perGroup: number): Promise<OutboxOverview> {
+    const keys = overviewOf(this.deps.repo.groupKeys(), perGroup);
+    return { items: this.deps.repo.some(keys.items.map((k) => k.id)), counts: keys.counts };
   }
 
   /** One page of the list, newest first (all of it without a page). */

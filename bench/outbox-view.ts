@@ -1,7 +1,7 @@
 // The outbox view with 10,000 messages, in Chromium through the real `mailwright serve` on a real data
 // directory (the built renderer: run `npm run build` first).
 //   tsx bench/outbox-view.ts            → bench/results/outbox-view.{json,md}
-// Targets (absolute, from the issue): first render ≤ 200 ms; scrolling without long tasks over 50 ms.
+// Targets (absolute, from the issues): first render ≤ 200 ms, and the first rows ≤ 100 ms cold (issue 16); scrolling without long tasks over 50 ms.
 // Beside them: `outbox:list` in main (the first page, and all of them, from the database) against
 // reading the same 10,000 items from one JSON file, so the database's cost shows as a ratio.
 import { randomBytes } from 'node:crypto';
@@ -24,6 +24,8 @@ type PerformanceResourceTiming = { startTime: number; responseEnd: number };
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 export const ITEMS = Number(process.env.BENCH_OUTBOX_ITEMS ?? 10_000);
+/** The cold first rows' target (issue 16: the outbox on the database). */
+const COLD_MS = 100;
 const RUNS = Number(process.env.BENCH_RUNS ?? 6);
 
 /** A mix like a long-used outbox: mostly sent, some scheduled far ahead, failures that need a decision. */
@@ -264,7 +266,7 @@ export async function outboxView(): Promise<BenchResult> {
             wholeListRequests: cold.listRequests!,
             longTaskMaxMs: round(cold.longTaskMax!),
             longTaskMaxUntilWholeListShownMs: round(cold.longTaskMaxUntilLoaded!),
-            meets: cold.totalMs! <= 200,
+            meets: cold.totalMs! <= COLD_MS,
           },
           totalMs: spread(total),
           backgroundReloadMs: spread(warm.map((r) => r.listMs!)),
@@ -296,7 +298,7 @@ export async function outboxView(): Promise<BenchResult> {
 
 | measure | target | median | min–max | verdict |
 |---|---|---|---|---|
-| first render, cold (first click on Outbox after the app loaded → the first rows of each section painted; 1 run) | ≤ 200 ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
+| first render, cold (first click on Outbox after the app loaded → the first rows of each section painted; 1 run) | ≤ ${COLD_MS} ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
 | … of which \`${fr.cold.firstRowsFrom}\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |
 | … of which after the reply (parse + React + paint) | | ${fr.cold.afterIpcMs} ms | | |
 | … the whole list in (click → the last \`outbox:list\` reply ends; ${fr.cold.wholeListRequests} requests, ${fr.cold.wholeListMs} ms from the first's start) | | ${fr.cold.wholeListInMs} ms | | |
@@ -321,7 +323,7 @@ Main side, from the database (what \`outbox:list\` runs): the first page of 50 $
         tables: [],
         targets: [
           { target: 'first render ≤ 200 ms (opened again)', value: `${fr.totalMs.median} ms`, met: fr.meets },
-          { target: 'first render ≤ 200 ms (cold: first open, first rows of each section)', value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `from ${fr.cold.firstRowsFrom} (${fr.cold.ipcMs} ms); whole list in at ${fr.cold.wholeListInMs} ms` },
+          { target: `first rows ≤ ${COLD_MS} ms (cold: first open, first rows of each section)`, value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `from ${fr.cold.firstRowsFrom} (${fr.cold.ipcMs} ms); whole list in at ${fr.cold.wholeListInMs} ms` },
           { target: 'scrolling: no long task > 50 ms (wall)', value: `${sc.longTasksOver50ms} over ${sc.passes} passes, longest ${sc.longTaskMaxMs} ms`, met: sc.meets },
           { target: 'scrolling: no long task > 50 ms (thread CPU time, traced pass)', value: `${sc.lastPassTraced.cpuOver50ms}, longest ${sc.lastPassTraced.cpuMaxMs} ms`, met: sc.lastPassTraced.cpuOver50ms === 0 },
         ],

@@ -1,10 +1,9 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { phrase } from '../../../shared/i18n/errors/phrase';
 import { OUTBOX_STATES, type OutboxItem } from '../../../shared/model/outbox';
 import type { Database } from '../db/database';
-import { errorInfo } from '../errors';
 import type { MessageBytes } from './message-bytes';
+import { interruptedError } from './outcome';
 import type { OutboxRepository } from './outbox-repository';
 
 export interface LegacyImportDeps {
@@ -113,7 +112,7 @@ async function readLegacy(dir: string, name: string, deps: LegacyImportDeps): Pr
       ...item,
       state: 'outcome-unknown',
       updatedAt: now,
-      error: errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') }),
+      error: interruptedError(),
     } satisfies OutboxItem;
   }
   const waiting = item as OutboxItem;

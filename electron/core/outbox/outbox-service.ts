@@ -13,7 +13,7 @@ import { buildMessage, draftMailboxes } from '../message/build-message';
 import type { TransportFactory } from '../smtp/transport-factory';
 import { deliver } from './delivery';
 import type { MessageBytes } from './message-bytes';
-import { outcomeOf } from './outcome';
+import { interruptedError, outcomeOf } from './outcome';
 import { isRefused, OutboxActions, type KeptDraft } from './outbox-actions';
 import { rescueMessages } from './rescue-messages';
 import type { Lease, OutboxRepository, Refused } from './outbox-repository';
@@ -76,7 +76,7 @@ export class OutboxService {
       owner: this.owner,
       leaseMs: deps.leaseMs,
       attempt: (item, lease) => this.attempt(item, lease),
-      unknownError: () => errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') }),
+      unknownError: interruptedError,
       changed: (item) => deps.events.emit('outbox:changed', item),
       log: deps.log,
       onLook: () => this.releaseReadyLogins(),
@@ -109,7 +109,7 @@ export class OutboxService {
       // The records were in the damaged database: the message files are all that is left of them.
       if (database.movedAside) repo.markRescuePending(now);
       const changed = [
-        ...repo.expireLeases(now, errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') })),
+        ...repo.expireLeases(now, interruptedError()),
         ...(repo.otherRunnerAt(now, this.owner) ? [] : repo.markOverdue(now)),
       ];
       return { changed, rescue: repo.rescuePending() };
@@ -121,8 +121,8 @@ export class OutboxService {
   }
 
   async enqueue(draft: Draft): Promise<OutboxItem> {
-    const { accounts, scheduler } = { ...this.deps, scheduler: this.scheduler };
-    const account = await accounts.getStored(draft.accountId);
+    const { scheduler } = this;
+    const account = await this.deps.accounts.getStored(draft.accountId);
     draftMailboxes(draft); // refuse bad addresses before anything is built
     const created = this.now();
     const undo = draft.options?.undoSeconds ?? 0;

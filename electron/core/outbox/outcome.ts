@@ -11,6 +11,9 @@ export interface OutcomeChange {
   make: (current: OutboxItem) => OutboxItem;
 }
 
+/** What a message whose sender stopped answering mid-send is told: it may have arrived, the user decides. */
+export const interruptedError = () => errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') });
+
 /** `item` without `keys` (a state that no longer has them). */
 export const without = (item: OutboxItem, ...keys: Array<keyof OutboxItem>): OutboxItem => {
   const next = { ...item };

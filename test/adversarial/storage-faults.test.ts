@@ -90,8 +90,10 @@ describe('damaged files at start', () => {
     await core.outbox.enqueue(testDraft(account.id, { subject: 'small', ...later }));
     await core.close();
     const bytes = await fs.readFile(join(dir, 'messages', `${big.id}.eml`));
-    // Garbage over the database (its WAL checkpointed into it on close).
+    // Garbage over the database (its WAL checkpointed into it on close); the next start comes a minute later.
     await fs.writeFile(join(dir, 'mailwright.db'), Buffer.alloc(64 * 1024, 0x5a));
+    const aMinuteAgo = new Date(Date.now() - 60_000);
+    await fs.utimes(join(dir, 'messages', `${big.id}.eml`), aMinuteAgo, aMinuteAgo);
 
     const logged: string[] = [];
     const clock2 = new FakeClock(clock.now().getTime());
@@ -128,9 +130,12 @@ describe('damaged files at start', () => {
     await database.close();
     const old = new Date(Date.now() - 2 * 3600_000); // older than any build in progress could be
     await fs.utimes(join(dir, 'messages', `${big.id}.eml`), old, old);
+    // A file written after the database was replaced is another process's build in progress: not the rescue's.
+    await fs.writeFile(join(dir, 'messages', '0zzzzzzzz-aaaaaaaaaaaa.eml'), 'Subject: building\r\n\r\nstill being written');
 
     const again = await restart(dir);
     expect((await again.outbox.list()).map((i) => [i.id, i.state])).toEqual([[big.id, 'outcome-unknown']]);
+    expect(await fs.readFile(join(dir, 'messages', '0zzzzzzzz-aaaaaaaaaaaa.eml'), 'utf8')).toContain('still being written');
   });
 });
 

@@ -106,6 +106,25 @@ describe('the first start on a data directory of the file-based outbox', () => {
     await database.close();
   });
 
+  it('rows the database refuses (a full disk) leave the old folders where they are, to be imported at the next start', async () => {
+    const dir = await legacyDir();
+    const before = await oldItems(dir);
+    const database = new Database({ dataDir: dir });
+    const repo = new OutboxRepository(() => database.db);
+    const bytes = new MessageBytes(dir, () => repo);
+    const logged: string[] = [];
+    const deps = { dataDir: dir, database, repo, bytes, now: () => Date.now(), log: (m: string) => logged.push(m) };
+    database.db.exec(`CREATE TEMP TRIGGER full_disk BEFORE INSERT ON outbox_items WHEN NEW.state = 'failed' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;`);
+    expect(await importLegacyOutbox(deps)).toBe(before.size - 1);
+    expect(logged.some((m) => m.includes('could not be imported'))).toBe(true);
+    expect(await fs.readdir(dir)).toEqual(expect.arrayContaining(['outbox', 'sent']));
+    database.db.exec('DROP TRIGGER temp.full_disk');
+    expect(await importLegacyOutbox(deps)).toBe(1);
+    expect(await fs.readdir(dir)).toEqual(expect.arrayContaining(['outbox.imported', 'sent.imported']));
+    expect(repo.page(100).length).toBe(before.size);
+    await database.close();
+  });
+
   it('a move into sent/ that a crash cut short (both sidecars, the .eml already in sent/): sent/ is the truth, with its bytes', async () => {
     const dir = await legacyDir();
     const sentName = (await fs.readdir(join(dir, 'sent'))).find((n) => n.endsWith('.json'))!;

@@ -137,6 +137,36 @@ describe('the outbox scheduler', () => {
     await s.finish('later');
   });
 
+  it('a message sent again while its first attempt still runs here: the end of the first does not lose the second', async () => {
+    const ends: Array<() => void> = [];
+    const leases: string[] = [];
+    const s = setup({
+      leaseMs: 60_000,
+      attempt: (_item, lease) =>
+        new Promise<void>((done) => {
+          leases.push(lease.attempt);
+          ends.push(done);
+        }),
+    });
+    await s.queue('m');
+    s.scheduler.start();
+    await expect.poll(() => leases.length).toBe(1);
+    // This process froze past its lease; another took the message over, and the user resent it.
+    await s.database.write(() => s.repo.expireLeases(s.now() + 120_000, UNKNOWN));
+    await s.database.write(() => s.repo.change('m', 'resend', (c) => ({ ...c, state: 'scheduled', dueAt: new Date(s.now()).toISOString() })));
+    await s.scheduler.wake();
+    await expect.poll(() => leases.length).toBe(2);
+    ends[0]!(); // the first attempt ends
+    await expect.poll(() => s.scheduler.isSending('m')).toBe(true);
+    await new Promise((r) => setImmediate(r));
+    expect(s.scheduler.isSending('m')).toBe(true);
+    // and the second's lease is still renewed
+    s.clock.advance(20_000);
+    await expect.poll(() => (s.database.db.prepare(`SELECT lease_until AS u FROM outbox_items WHERE id = 'm'`).get() as { u: number }).u).toBe(s.now() + 60_000);
+    ends[1]!();
+    await s.scheduler.idle();
+  });
+
   it('runDue sends everything due now and returns when it is done', async () => {
     const s = setup({
       attempt: async (item, lease) => {

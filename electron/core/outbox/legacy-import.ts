@@ -55,6 +55,7 @@ export async function importLegacyOutbox(deps: LegacyImportDeps): Promise<number
   if (!dirs.length) return 0;
   await bytes.prepare();
   let imported = 0;
+  let failed = 0;
   for (const dir of dirs) {
     const names = (await fs.readdir(join(dataDir, dir))).filter((n) => n.endsWith('.json') && !n.endsWith('.draft.json') && !n.startsWith('.'));
     for (let start = 0; start < names.length; start += BATCH) {
@@ -71,10 +72,15 @@ export async function importLegacyOutbox(deps: LegacyImportDeps): Promise<number
       const written = await Promise.allSettled(batch.map(({ item, keptDraft }) => database.write(() => repo.insert(item, undefined, { ...(keptDraft ? { keptDraft } : {}), ifAbsent: true }))));
       written.forEach((w, i) => {
         if (w.status === 'fulfilled') imported += w.value ? 1 : 0;
-        else deps.log(`${batch[i]!.item.id} in the old outbox could not be imported`, w.reason);
+        else {
+          failed++;
+          deps.log(`${batch[i]!.item.id} in the old outbox could not be imported`, w.reason);
+        }
       });
     }
   }
+  // Set aside only once every message is in: what the database refused (a full disk) is tried again at the next start.
+  if (failed) return imported;
   for (const dir of dirs) await fs.rename(join(dataDir, dir), join(dataDir, `${dir}.imported`)).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : deps.log(`the imported ${dir}/ folder could not be set aside`, err)));
   return imported;
 }

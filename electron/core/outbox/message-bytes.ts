@@ -111,9 +111,10 @@ export class MessageBytes {
 
   /**
    * Files whose message was never committed (a crash during a build), older than any build still
-   * running in another process could be.
+   * running in another process could be. Ages are the file system's, so on the real clock.
    */
-  async removeOrphans(now: number): Promise<void> {
+  async removeOrphans(): Promise<void> {
+    const now = Date.now();
     for (const file of await this.withoutRow()) if (file.mtimeMs < now - ORPHAN_AGE_MS && !this.repo().has(file.id)) await fs.rm(file.path, { force: true });
   }
 }

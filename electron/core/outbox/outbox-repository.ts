@@ -107,8 +107,9 @@ export class OutboxRepository {
     this.sql(`INSERT INTO outbox_rescue_pending (since) SELECT ? WHERE NOT EXISTS (SELECT 1 FROM outbox_rescue_pending)`).run(now);
   }
 
-  rescuePending(): boolean {
-    return !!this.sql(`SELECT 1 FROM outbox_rescue_pending`).get();
+  /** Since when message files are to be brought back (undefined: none are). */
+  rescuePending(): number | undefined {
+    return (this.sql(`SELECT min(since) AS since FROM outbox_rescue_pending`).get() as { since: number | null }).since ?? undefined;
   }
 
   rescueDone(): void {
@@ -211,11 +212,12 @@ export class OutboxRepository {
     return taken;
   }
 
-  /** Keep answering for `owner`'s running attempts, while their leases have not run out (an expired one is no longer its). */
-  renewLeases(owner: string, attempts: readonly string[], now: number, until: number): number {
-    return Number(
-      this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND attempt IN (SELECT value FROM json_each(?)) AND lease_until >= ?`).run(until, owner, JSON.stringify(attempts), now).changes,
-    );
+  /**
+   * Keep answering for `owner`'s running attempts. The attempt id is the proof: a lease that ran out
+   * (a machine asleep) is renewed if no other process has taken the message over meanwhile.
+   */
+  renewLeases(owner: string, attempts: readonly string[], until: number): number {
+    return Number(this.sql(`UPDATE outbox_items SET lease_until = ? WHERE state = 'sending' AND owner = ? AND attempt IN (SELECT value FROM json_each(?))`).run(until, owner, JSON.stringify(attempts)).changes);
   }
 
   /**

@@ -106,8 +106,9 @@ export class OutboxService {
     const { database, repo, bytes } = this.deps;
     const now = this.now().getTime();
     const { changed, rescue } = await database.write(() => {
-      // The records were in the damaged database: the message files are all that is left of them.
-      if (database.movedAside) repo.markRescuePending(now);
+      // The records were in the damaged database: the message files written before now are all that
+      // is left of them (on the real clock: it is compared with the files' times).
+      if (database.movedAside) repo.markRescuePending(Date.now());
       const changed = [
         ...repo.expireLeases(now, interruptedError()),
         ...(repo.otherRunnerAt(now, this.owner) ? [] : repo.markOverdue(now)),
@@ -115,9 +116,9 @@ export class OutboxService {
       return { changed, rescue: repo.rescuePending() };
     });
     for (const item of changed) this.deps.events.emit('outbox:changed', item);
-    if (!rescue) return bytes.removeOrphans(now);
+    if (rescue === undefined) return bytes.removeOrphans();
     const accountFor = async (address: string) => (await this.deps.accounts.list()).find((a) => a.email.toLowerCase() === address.toLowerCase())?.id;
-    for (const item of await rescueMessages({ database, repo, bytes, now, accountFor })) this.deps.events.emit('outbox:changed', item);
+    for (const item of await rescueMessages({ database, repo, bytes, now, since: rescue, accountFor })) this.deps.events.emit('outbox:changed', item);
   }
 
   async enqueue(draft: Draft): Promise<OutboxItem> {

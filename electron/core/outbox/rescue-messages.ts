@@ -7,6 +7,9 @@ import { errorInfo } from '../errors';
 import type { MessageBytes } from './message-bytes';
 import type { OutboxRepository } from './outbox-repository';
 
+/** Files younger than this before the rescue's start are taken for builds in progress. */
+const BUILDING_MARGIN_MS = 1_000;
+
 const addresses = (field: AddressObject | AddressObject[] | undefined) =>
   (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value).flatMap((m) => (m.address ? [m.address] : []));
 
@@ -16,10 +19,13 @@ const addresses = (field: AddressObject | AddressObject[] | undefined) =>
  * check — what it was doing is not known, so it is never sent by itself. Bcc was only in the
  * record, and the account is the one whose address sent it, if there is one.
  */
-export async function rescueMessages(deps: { database: Database; repo: OutboxRepository; bytes: MessageBytes; now: number; accountFor: (address: string) => Promise<string | undefined> }): Promise<OutboxItem[]> {
+export async function rescueMessages(deps: { database: Database; repo: OutboxRepository; bytes: MessageBytes; now: number; since: number; accountFor: (address: string) => Promise<string | undefined> }): Promise<OutboxItem[]> {
   const { simpleParser } = await import('mailparser');
   const rescued: OutboxItem[] = [];
-  for (const file of await deps.bytes.withoutRow()) {
+  // Only files written before the database was replaced: a younger one is a build in progress
+  // (another process's), which commits its own row in the new database. A second's margin, as file
+  // times follow the kernel's coarse clock.
+  for (const file of (await deps.bytes.withoutRow()).filter((f) => f.mtimeMs < deps.since - BUILDING_MARGIN_MS)) {
     // One that cannot be read or parsed still comes back, with what is known (its size): the user decides.
     const parsed = await fs
       .readFile(file.path)

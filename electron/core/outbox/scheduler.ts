@@ -219,9 +219,9 @@ export class Scheduler {
 
   /** Something falls due at `at` (a message queued for later): the timer fires by then, with no look now. */
   dueBy(at: number): void {
-    if (this.stopped) return;
-    if (this.looking) this.lookAgain = true; // it may have read the queue before this message: it arms the timer again after
-    else if (this.timerAt === undefined || at < this.timerAt) this.setTimer(at);
+    // A look running now arms the timer when it ends, from the queue as it is then (this message is committed already).
+    if (this.stopped || this.looking) return;
+    if (this.timerAt === undefined || at < this.timerAt) this.setTimer(at);
   }
 
   /** The attempts this process is running: their leases are alive whatever the clock says. */
@@ -259,7 +259,8 @@ export class Scheduler {
       .attempt(item, lease)
       .catch((err: unknown) => this.deps.log(`sending ${item.id} could not be completed`, err))
       .finally(() => {
-        this.running.delete(item.id);
+        // Only this attempt's entry: the same message may be sent again meanwhile (resent after its lease was taken over).
+        if (this.running.get(item.id)?.run === run) this.running.delete(item.id);
         if (!this.running.size && this.heartbeat) this.deps.clock.clearTimer(this.heartbeat);
         this.slotFreed();
       });
@@ -283,7 +284,7 @@ export class Scheduler {
       if (!this.running.size) return;
       const now = clock.now().getTime();
       const attempts = this.liveAttempts();
-      void database.write(() => repo.renewLeases(owner, attempts, now, now + this.leaseMs)).catch((err: unknown) => this.deps.log('renewing the outbox leases failed', err));
+      void database.write(() => repo.renewLeases(owner, attempts, now + this.leaseMs)).catch((err: unknown) => this.deps.log('renewing the outbox leases failed', err));
       this.heartbeat = clock.setTimer(renew, this.leaseMs / 3);
     };
     this.heartbeat = clock.setTimer(renew, this.leaseMs / 3);
@@ -300,6 +301,7 @@ export class Scheduler {
 
   /** Take what is due now once, whether or not this process runs the queue (a CLI's message that found every slot busy). */
   kick(): void {
+    if (!this.stopped) return void this.fill(); // running the queue: a fill also sets the timer again
     this.kicked = true;
     void this.takeDue().catch((err: unknown) => this.deps.log('outbox scheduling failed', err));
   }

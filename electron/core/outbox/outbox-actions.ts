@@ -46,7 +46,8 @@ const ACTION_NAMES: Record<OutboxActionName, OutboxAction> = { sendNow: 'send-no
 const notAllowed = (action: OutboxAction, state: OutboxState, hint: Phrase) =>
   invalidInput(phrase('err.outbox.notAllowed', { action: phrase(`outbox.action.${action}`), state: phrase(`outbox.state.${state}`) }), hint);
 
-const noItem = (id: string) => invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
+/** An unknown id: the caller's mistake. */
+export const noItem = (id: string) => invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
 
 export const isRefused = (r: OutboxItem | Refused | undefined): r is Refused => !!r && 'refused' in r;
 

@@ -14,12 +14,15 @@ import type { TransportFactory } from '../smtp/transport-factory';
 import { deliver } from './delivery';
 import type { MessageBytes } from './message-bytes';
 import { interruptedError, outcomeOf } from './outcome';
-import { isRefused, OutboxActions, type KeptDraft } from './outbox-actions';
+import { isRefused, noItem, OutboxActions, type KeptDraft } from './outbox-actions';
 import { rescueMessages } from './rescue-messages';
 import type { Lease, OutboxRepository, Refused } from './outbox-repository';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
 import { Scheduler } from './scheduler';
 import type { Transition } from './transitions';
+
+/** How often a running outbox asks whether an account waiting for a sign-in can log in again. */
+const LOGIN_LOOK_EVERY_MS = 30_000;
 
 export interface OutboxDeps {
   database: Database;
@@ -264,7 +267,7 @@ export class OutboxService {
     const now = this.now().getTime();
     for (const id of this.loginLooked.keys()) if (!accounts.has(id)) this.loginLooked.delete(id);
     for (const id of accounts) {
-      if ((this.loginLooked.get(id) ?? -Infinity) > now - 30_000) continue;
+      if ((this.loginLooked.get(id) ?? -Infinity) > now - LOGIN_LOOK_EVERY_MS) continue;
       this.loginLooked.set(id, now);
       if (await loginAvailable(id, { cheap: true }).catch(() => false)) await this.loginReady(id);
     }
@@ -303,7 +306,7 @@ export class OutboxService {
   /** One item; an unknown id is the caller's mistake. */
   async get(id: string): Promise<OutboxItem> {
     const item = this.deps.repo.get(id);
-    if (!item) throw invalidInput(phrase('err.outbox.noItem', { id }), phrase('err.outbox.pick.hint'));
+    if (!item) throw noItem(id);
     return item;
   }
 

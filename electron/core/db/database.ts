@@ -58,6 +58,7 @@ export class Database {
     if (!this.opened || this.closed) return void (this.closed = true);
     await this.opened.writes.write(() => undefined).catch(() => undefined);
     this.closed = true;
+    await this.opened.writes.close().catch(() => undefined);
     this.opened.db.close();
   }
 }

@@ -2,6 +2,7 @@ import { MailwrightError } from '../errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { isBusy } from './sqlite-codes';
 import type { DatabaseSync, StatementSync } from './sqlite';
+import { WalSync } from './wal-sync';
 
 /** A write is synchronous SQL: a promise returned would run outside the transaction it was given. */
 export type SyncWork<T> = () => T extends PromiseLike<unknown> ? never : T;
@@ -24,12 +25,17 @@ const SQLITE_WAIT_MS = 20;
  * alone and rejects alone. No promise resolves before the commit is on disk, so nothing is
  * reported sent, scheduled or queued before it is durable.
  *
+ * The fsync runs in the thread pool (WalSync), not inside COMMIT on the event loop, and one at a
+ * time: the writes asked for while it runs wait and commit together once it is done.
+ *
  * While another process holds the write lock the batch waits on a timer, not in SQLite's busy
  * handler, which would block the event loop (the window's main process) for as long.
  */
 export class GroupCommit {
   private waiting: Waiting[] = [];
   private scheduled = false;
+  /** A committed batch's fsync is under way. */
+  private syncing = false;
   /** When the batch now waiting first found the database busy. */
   private busySince: number | undefined;
 
@@ -39,11 +45,13 @@ export class GroupCommit {
     private readonly beforeCommit?: (writes: number) => void,
   ) {
     db.exec(`PRAGMA busy_timeout = ${SQLITE_WAIT_MS}`);
+    this.durable = WalSync.take(db);
     // Prepared once: exec() parses its SQL every time, twice per write.
     this.savepoint = db.prepare('SAVEPOINT one_write');
     this.release = db.prepare('RELEASE one_write');
   }
 
+  private readonly durable: WalSync;
   private readonly savepoint: StatementSync;
   private readonly release: StatementSync;
 
@@ -64,7 +72,8 @@ export class GroupCommit {
   }
 
   private flush(): void {
-    if (!this.waiting.length) return;
+    // While the last batch's fsync runs, this one grows: it commits when that fsync is done.
+    if (!this.waiting.length || this.syncing) return;
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (err) {
@@ -93,11 +102,31 @@ export class GroupCommit {
       for (const w of batch) w.reject(err);
       return;
     }
-    batch.forEach((w, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) w.resolve(outcome.value);
-      else w.reject(outcome.err);
-    });
+    // Committed, and on disk once the fsync asked for now (or a later one) is done.
+    this.syncing = true;
+    const synced = this.durable.sync();
+    synced
+      .finally(() => {
+        this.syncing = false;
+        if (this.waiting.length) this.schedule(0);
+      })
+      .catch(() => undefined); // the batch's writers are told below
+    synced.then(
+      () =>
+        batch.forEach((w, i) => {
+          const outcome = outcomes[i]!;
+          if (outcome.ok) w.resolve(outcome.value);
+          else w.reject(outcome.err);
+        }),
+      // Committed but not known to be on disk (an I/O error): refused, as a crash before the
+      // fsync would have left it. What the database now says is what the next look finds.
+      (err: unknown) => batch.forEach((w) => w.reject(err)),
+    );
+  }
+
+  /** After the last write: lets go of what the fsyncs hold, before the connection closes. */
+  close(): Promise<void> {
+    return this.durable.close();
   }
 
   /** One write in its savepoint; a failure undoes only it (a failure to undo it fails the batch). */

@@ -22,6 +22,7 @@ import { RecentRecipients } from './recipients/recent-recipients';
 import { Database } from './db/database';
 import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
+import { BuildWorker } from './message/build-worker';
 
 export interface CoreOptions {
   dataDir: string;
@@ -72,7 +73,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const database = new Database({ dataDir: opts.dataDir, onMovedAside: (path) => log(`the database failed its check and was moved to ${path}; a new one was made`) });
   const repo = new OutboxRepository(() => database.db);
   const bytes = new MessageBytes(opts.dataDir, () => repo);
-  const outbox = new OutboxService({ database, repo, bytes, dataDir: opts.dataDir, accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, leaseMs: opts.leaseMs, loginAvailable });
+  const builder = new BuildWorker();
+  const outbox = new OutboxService({ database, repo, bytes, dataDir: opts.dataDir, accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, leaseMs: opts.leaseMs, loginAvailable, builder });
   try {
     const imported = await importLegacyOutbox({ dataDir: opts.dataDir, database, repo, bytes, now: () => clock.now().getTime(), log });
     if (imported) log(`${imported} messages of the earlier outbox were brought into the database`);
@@ -124,6 +126,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     async close() {
       signIn.close();
       await outbox.close();
+      await builder.close();
       await services.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit
       await database.close();
       await transports.closeAll();

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { AttachmentRegistry } from '../../electron/core/attachments/attachment-registry';
-import { textFromHtml } from '../../electron/core/message/build-message';
+import { textFromHtml } from '../../electron/core/message/build-worker';
 import { buildToFile } from '../helpers/build-to-file';
 import { draft as draftSchema } from '../../shared/model/draft';
 import { formatMailbox, type Mailbox } from '../../shared/model/mailbox';

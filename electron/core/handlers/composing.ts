@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import { storeUpload } from '../attachments/uploads';
 import { invalidInput } from '../errors';
-import { signatureText, textFromHtml } from '../message/build-message';
+import { textFromHtml } from '../message/build-worker';
 import { previewMessage } from '../message/preview-message';
 import { draftFromMailto } from '../drafts/mailto-draft';
 import type { CoreServices } from '../services';
@@ -32,7 +32,7 @@ export function composingHandlers(
       return { removed: id };
     },
     'message:preview': (d) => previewMessage(d, { accounts, attachments, dir: join(dataDir, 'previews'), now: () => new Date() }),
-    'message:to-text': async ({ html, signature }) => ({ text: signature ? signatureText(html) : textFromHtml(html) }),
+    'message:to-text': async ({ html, signature }) => ({ text: textFromHtml(html, signature ? 'signature' : 'body') }),
     'recipients:suggest': ({ query }) => recipients.suggest(query),
   };
 }

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { compile } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import type Mail from 'nodemailer/lib/mailer';
 import type { Draft } from '../../../shared/model/draft';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { unreadable } from '../attachments/attachment-registry';
 import { IO_CHUNK, lazyFileStream } from '../fs/io-chunk';
 import { parseMailbox, type AddressField, type Mailbox } from './addresses';
+import { composeHere, textFromHtml, type Composed, type TextKind } from './build-worker';
 
 export interface Sender {
   displayName: string;
@@ -26,24 +27,21 @@ export interface BuiltMessage {
   size: number;
 }
 
-/** The plain-text alternative of an HTML body: readable, links kept, images left out. */
-// Compiled once: convert() compiles its options anew on every call, about a quarter of the time it
-// takes on a newsletter-sized message (measured by bench/throughput.ts).
-const bodyToText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }] });
-export const textFromHtml = (html: string) => bodyToText(html);
-
-/** A signature as text: each paragraph is a line of its own (name, title, phone), not a block apart. */
-const signatureToText = compile({ wordwrap: 78, selectors: [{ selector: 'img', format: 'skip' }, { selector: 'p', options: { leadingLineBreaks: 1, trailingLineBreaks: 1 } }] });
-export const signatureText = (html: string) => signatureToText(html);
-
 /** The signature separator of RFC 3676 (dash, dash, space): mail readers recognise and fold what follows. */
 const SIG_SEPARATOR = '-- ';
 
+/** Where a message without files is built: a BuildWorker, or this thread. */
+export interface Builder {
+  toText(html: string, kind: TextKind): Promise<string>;
+  compose(options: Mail.Options): Promise<Composed>;
+}
+const onThisThread: Builder = { toText: async (html, kind) => textFromHtml(html, kind), compose: composeHere };
+
 /** The bodies that will be sent: the HTML (if any) and its text part, each with the signature when asked. */
-export function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string): { html?: string; text: string } {
+export async function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string, builder: Pick<Builder, 'toText'> = onThisThread): Promise<{ html?: string; text: string }> {
   const html = d.html && d.html.trim() ? d.html : undefined;
   const sig = d.signature && signatureHtml?.trim() ? signatureHtml : undefined;
-  const text = html ? textFromHtml(html) : (d.text ?? '');
+  const text = html ? await builder.toText(html, 'body') : (d.text ?? '');
   if (!sig) return { html, text };
   // Written in the rich-text composer (`html` given, even empty: a message of only a signature, or
   // of attachments), the signature keeps its HTML, as the composer showed it. An empty body sent
@@ -51,7 +49,7 @@ export function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, sig
   const body = html ?? (d.html !== undefined ? '' : undefined);
   return {
     html: body !== undefined ? `${body}<div class="mailwright-signature"><p>${SIG_SEPARATOR}</p>${sig}</div>` : undefined,
-    text: `${text.trim() ? `${text.replace(/\s+$/, '')}\n\n` : ''}${SIG_SEPARATOR}\n${signatureText(sig)}`,
+    text: `${text.trim() ? `${text.replace(/\s+$/, '')}\n\n` : ''}${SIG_SEPARATOR}\n${await builder.toText(sig, 'signature')}`,
   };
 }
 
@@ -104,19 +102,17 @@ export async function buildMessage(
   attachments: AttachmentRegistry,
   path: string,
   now: Date,
+  builder: Builder = onThisThread,
 ): Promise<BuiltMessage & { bytes?: Buffer }> {
   const boxes = draftMailboxes(d);
   const files = await Promise.all(d.attachments.map((a) => attachments.verify(a.handle)));
   const domain = sender.email.split('@')[1] || 'mailwright.invalid';
   const messageId = `<${randomUUID()}@${domain}>`;
   const from = { name: sender.displayName, address: sender.email };
-  const bodies = messageBodies(d, sender.signature);
+  const bodies = await messageBodies(d, sender.signature, builder);
   const inline = bodies.html ? inlineImages(bodies.html, domain) : { html: undefined, parts: [] };
 
-  // Each file read in larger pieces than nodemailer's own (see IO_CHUNK), opened when its turn comes
-  // and closed here if the build fails; nodemailer itself is never asked to open a file.
-  const contents = files.map((f) => lazyFileStream(f.path, f.size));
-  const composer = new MailComposer({
+  const options: Mail.Options = {
     from,
     to: boxes.to.map(fmt),
     cc: boxes.cc.map(fmt),
@@ -127,10 +123,7 @@ export async function buildMessage(
     date: now,
     html: inline.html,
     text: bodies.text,
-    attachments: [
-      ...files.map((f, i) => ({ filename: f.name, content: contents[i]!, contentType: f.contentType })),
-      ...inline.parts.map((p) => ({ ...p, contentDisposition: 'inline' as const })),
-    ],
+    attachments: inline.parts.map((p) => ({ ...p, contentDisposition: 'inline' as const })),
     // Content comes from our own draft and registry only; never let a value make nodemailer open a file or URL.
     disableFileAccess: true,
     disableUrlAccess: true,
@@ -139,21 +132,20 @@ export async function buildMessage(
     // bytes the SMTP client sends, which would turn each bare LF into CRLF on the wire (found when
     // a rich message's .eml and what the server received differed by a byte per text line).
     newline: 'windows',
-  });
-  const node = composer.compile();
-  const envelope = node.getEnvelope() as { from: string; to: string[] };
+  };
+  const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: boxes.bcc.map((b) => b.address) };
+  if (!files.length) {
+    const { bytes, envelope } = await builder.compose(options);
+    return { ...about, bytes, envelope, size: bytes.length };
+  }
 
+  // Each file read in larger pieces than nodemailer's own (see IO_CHUNK), opened when its turn comes
+  // and closed here if the build fails; nodemailer itself is never asked to open a file.
+  const contents = files.map((f) => lazyFileStream(f.path, f.size));
   try {
-    const bytes = files.length ? undefined : await node.build();
-    const size = bytes ? bytes.length : await streamToFile(node, path, files);
-    return {
-      ...(bytes ? { bytes } : {}),
-      messageId,
-      from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email,
-      envelope,
-      bcc: boxes.bcc.map((b) => b.address),
-      size,
-    };
+    const node = new MailComposer({ ...options, attachments: [...files.map((f, i) => ({ filename: f.name, content: contents[i]!, contentType: f.contentType })), ...options.attachments!] }).compile();
+    const envelope = node.getEnvelope() as BuiltMessage['envelope'];
+    return { ...about, envelope, size: await streamToFile(node, path, files) };
   } finally {
     for (const c of contents) c.destroy();
   }

@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { errorInfo, invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
-import { buildMessage, draftMailboxes } from '../message/build-message';
+import { buildMessage, draftMailboxes, type Builder } from '../message/build-message';
 import type { TransportFactory } from '../smtp/transport-factory';
 import { deliver } from './delivery';
 import type { MessageBytes } from './message-bytes';
@@ -40,6 +40,8 @@ export interface OutboxDeps {
   random?: () => number;
   /** How long a sender answers for a message without renewing (tests of a process that dies shorten it). */
   leaseMs?: number;
+  /** Where messages without files are built (off the event loop in a bulk send: BuildWorker). */
+  builder?: Builder;
   /**
    * Whether an account can log in now, for the accounts whose mail waits for a sign-in. `runDue`
    * asks in full (`mailwright outbox run` given a passphrase, or a password manager unlocked
@@ -157,7 +159,7 @@ export class OutboxService {
     let built;
     try {
       if (draft.attachments.length) await bytes.prepare(); // only a message with files is a file
-      built = await buildMessage(draft, account, attachments, bytes.filePath(id), created);
+      built = await buildMessage(draft, account, attachments, bytes.filePath(id), created, this.deps.builder);
       if (!built.bytes) await bytes.settle();
     } catch (err) {
       if (err instanceof MailwrightError) throw err;

@@ -113,7 +113,7 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
     .requiredOption('--subject <text>', 'the subject')
     .option('--text <text>', 'plain-text body')
     .option('--text-file <file>', 'plain-text body from a file')
-    .option('--html-file <file>', 'HTML body from a file (a plain-text part is generated)')
+    .option('--html-file <file>', 'HTML body from a file (its plain-text part is --text or --text-file, or else generated)')
     .option('--attach <file>', 'attach a file (repeatable)', collect, [])
     .option('--send-at <time>', 'send later: queue it for this time, e.g. 2026-12-08T09:00 (local) or …Z (sent by the app, `serve` or `outbox run`)', dateTime('--send-at'))
     .exitOverride()

@@ -17,9 +17,9 @@ export const draftFields = z.strictObject({
   bcc: recipients.default([]),
   replyTo: mailboxText.optional(),
   subject: headerText(998).default(''),
-  /** The body as HTML; the plain-text alternative is generated from it. Images as data: URLs become inline (cid:) parts. */
+  /** The body as HTML; the plain-text alternative is generated from it unless `text` gives one. Images as data: URLs become inline (cid:) parts. */
   html: z.string().max(20_000_000).optional(),
-  /** A plain-text body; used as is when there is no HTML. */
+  /** A plain-text body; with `html`, its plain-text alternative, sent as is. */
   text: z.string().max(20_000_000).optional(),
   attachments: z.array(attachmentRef).max(100).default([]),
   /** Add the From account's signature below the body, after the standard "-- " line. */

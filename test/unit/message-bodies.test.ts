@@ -46,10 +46,18 @@ describe('signatures', () => {
     expect(plain.parsed.text).toMatch(/^-- \nAna Núñez\n/);
   });
 
-  it('leaves the signature out when the draft does not ask for it, or the account has none', () => {
-    expect(messageBodies({ html: '<p>x</p>', signature: false }, SIG).text).not.toContain('-- ');
-    expect(messageBodies({ html: '<p>x</p>', signature: true }, '  ').text).not.toContain('-- ');
-    expect(messageBodies({ html: '<p>x</p>', signature: true }, undefined).html).toBe('<p>x</p>');
+  it('a text part given with the HTML is sent as is (it was dropped for one made from the HTML); an empty one is made from the HTML', async () => {
+    const given = await build({ html: '<p>Hello <b>Bob</b></p>', text: 'Hello Bob, in my own words.' });
+    expect(given.parsed.text?.trim()).toBe('Hello Bob, in my own words.');
+    expect(given.parsed.html).toContain('Hello <b>Bob</b>');
+    const blank = await build({ html: '<p>Hello <b>Bob</b></p>', text: '  ' });
+    expect(blank.parsed.text?.trim()).toBe('Hello Bob');
+  });
+
+  it('leaves the signature out when the draft does not ask for it, or the account has none', async () => {
+    expect((await messageBodies({ html: '<p>x</p>', signature: false }, SIG)).text).not.toContain('-- ');
+    expect((await messageBodies({ html: '<p>x</p>', signature: true }, '  ')).text).not.toContain('-- ');
+    expect((await messageBodies({ html: '<p>x</p>', signature: true }, undefined)).html).toBe('<p>x</p>');
   });
 });
 

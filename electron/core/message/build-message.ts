@@ -41,7 +41,8 @@ const onThisThread: Builder = { toText: async (html, kind) => textFromHtml(html,
 export async function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string, builder: Pick<Builder, 'toText'> = onThisThread): Promise<{ html?: string; text: string }> {
   const html = d.html && d.html.trim() ? d.html : undefined;
   const sig = d.signature && signatureHtml?.trim() ? signatureHtml : undefined;
-  const text = html ? await builder.toText(html, 'body') : (d.text ?? '');
+  // A text part given with the HTML (a script's own, `send --text … --html-file …`) is sent as is.
+  const text = html && !d.text?.trim() ? await builder.toText(html, 'body') : (d.text ?? '');
   if (!sig) return { html, text };
   // Written in the rich-text composer (`html` given, even empty: a message of only a signature, or
   // of attachments), the signature keeps its HTML, as the composer showed it. An empty body sent

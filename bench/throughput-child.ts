@@ -2,7 +2,10 @@
 // is its own. Prints one JSON line with its timings and memory.
 //   mailwright PORT COUNT HTML TEXT  — the real core: accounts:save and outbox:enqueue through the
 //                                      one door (invokeChannel, schema parse included), undoSeconds 0,
-//                                      until every item is `sent` (durable writes and all)
+//                                      until every item is `sent` (durable writes and all); given the
+//                                      HTML and its text part, as the baselines are
+//   mailwright-html PORT COUNT HTML TEXT — the same, given only the HTML: the core derives the text
+//                                      part (the composer's way)
 //   queued     PORT COUNT HTML TEXT  — the core with COUNT messages waiting first (sent later, in
 //                                      an hour), then all due at once: the cost of a long queue
 //   nodemailer PORT COUNT HTML TEXT  — raw nodemailer, pool with the TransportFactory's settings
@@ -91,7 +94,7 @@ async function grouped(bytesInFiles: boolean) {
   }
 }
 
-async function mailwright(queued: boolean) {
+async function mailwright(queued: boolean, withText: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), 'mw-bench-'));
   // A real clock that the "queued" run can move past the undo window: the messages wait, then all come due.
   let offset = 0;
@@ -128,7 +131,7 @@ async function mailwright(queued: boolean) {
       Array.from({ length: PARALLEL }, async () => {
         while (next < count) {
           const i = next++;
-          await call('outbox:enqueue', { accountId: account.id, to: [to(i)], subject: `Newsletter ${i}`, html, options });
+          await call('outbox:enqueue', { accountId: account.id, to: [to(i)], subject: `Newsletter ${i}`, html, ...(withText ? { text } : {}), options });
         }
       }),
     );
@@ -150,6 +153,6 @@ async function mailwright(queued: boolean) {
   }
 }
 
-const result = mode === 'nodemailer' ? await raw() : mode === 'grouped' || mode === 'grouped-files' ? await grouped(mode === 'grouped-files') : await mailwright(mode === 'queued');
+const result = mode === 'nodemailer' ? await raw() : mode === 'grouped' || mode === 'grouped-files' ? await grouped(mode === 'grouped-files') : await mailwright(mode === 'queued', mode !== 'mailwright-html');
 process.stdout.write(JSON.stringify({ mode, count, ...result }) + '\n');
 process.exit(0);

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { textFromHtml } from '../electron/core/message/build-message';
+import { textFromHtml } from '../electron/core/message/build-worker';
 import { BENCH_DIR, fmt, median, runChild, startSink, tsNode, type BenchResult } from './lib';
 
 /** A newsletter-like HTML body of about 10 KB. */
@@ -25,7 +25,7 @@ export function messageFiles(dir: string) {
   return { htmlPath, textPath, htmlBytes: html.length };
 }
 
-const CONTENDERS = ['mailwright', 'nodemailer', 'grouped', 'grouped-files', 'python'] as const;
+const CONTENDERS = ['mailwright', 'nodemailer', 'mailwright-html', 'grouped', 'grouped-files', 'python'] as const;
 
 interface Run {
   contender: string;
@@ -61,7 +61,8 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
   const rate = (c: string) => median(runs.filter((r) => r.contender === c).map((r) => count / (r.ms / 1000)));
   const base = rate('nodemailer');
   const label: Record<string, string> = {
-    mailwright: 'Mailwright outbox (enqueue → sent, durable)',
+    mailwright: 'Mailwright outbox (enqueue → sent, durable), given HTML + text',
+    'mailwright-html': 'Mailwright outbox, given only the HTML (text part derived)',
     nodemailer: 'raw nodemailer (pool, same settings)',
     grouped: 'raw nodemailer + group-committed SQLite state, bytes in the row',
     'grouped-files': 'raw nodemailer + group-committed SQLite state, bytes in an fsynced file',
@@ -81,14 +82,15 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
   const ratio = median(ratios);
   // What the coming state store costs: the same pairing, raw nodemailer with group-committed state against raw nodemailer.
   const grouped = (c: 'grouped' | 'grouped-files') => median(roundRates(c).map((g, i) => g / roundRates('nodemailer')[i]!));
+  const derivedRatios = roundRates('mailwright-html').map((m, i) => m / roundRates('nodemailer')[i]!);
   const pyRatios = roundRates('mailwright').map((m, i) => m / roundRates('python')[i]!);
   const pyRatio = median(pyRatios);
   return {
     name: 'throughput',
     title: `Throughput: ${fmt(count)} messages of ${fmt(htmlBytes / 1000, 1)} KB HTML to a local sink`,
     method: [
-      `Each contender runs in its own process against the same discarding SMTP sink (smtp-server on 127.0.0.1, its own process), ${rounds} rounds interleaved (Mailwright, nodemailer, the two group-commit references, Python, then again). The msg/s columns are medians; the target's ratio is the median of the per-round ratios (each Mailwright round against the nodemailer round right after it).`,
-      `Mailwright: a real core (createCore, temp data directory on the same disk) with the message enqueued through the one door (invokeChannel → outbox:enqueue, schema parse included), undoSeconds 0, 8 enqueues in flight at a time, timed until every item is \`sent\`: building the MIME message (HTML + generated text part), every durable commit of every state transition (the message's row with its bytes, the outcome, the recipients' uses), each a SQLite transaction with a full fsync, shared by the writes of the same moment.`,
+      `Each contender runs in its own process against the same discarding SMTP sink (smtp-server on 127.0.0.1, its own process), ${rounds} rounds interleaved (Mailwright, nodemailer, Mailwright given only the HTML, the two group-commit references, Python, then again). The msg/s columns are medians; a target's ratio is the median of the per-round ratios (each Mailwright round against the nodemailer or Python round of the same round).`,
+      `Mailwright: a real core (createCore, temp data directory on the same disk) with the message enqueued through the one door (invokeChannel → outbox:enqueue, schema parse included), undoSeconds 0, 8 enqueues in flight at a time, timed until every item is \`sent\`: building the MIME message (on a worker thread once messages come in a stream), every durable commit of every state transition (the message's row with its bytes, the outcome, the recipients' uses), each a SQLite transaction made durable by an fsync of its log before anyone is told, shared by the writes of the same moment. Given the HTML and its text part, as every baseline is; the second Mailwright row is given only the HTML and derives the text part itself (html-to-text), work no baseline does.`,
       'raw nodemailer: the same pool settings (TRANSPORT_POOL: pool, 3 connections, 100 messages each), all messages handed to sendMail at once, HTML and the same text part, nothing written to disk.',
       'raw nodemailer + group-committed SQLite state: the outbox’s state store by itself (electron/core/db: WAL, a full fsync per commit, group commit). The same pool, 16 messages in flight, each built (same HTML and text part); its bytes (in the row, or in a file written and fsynced first) and a "queued" row committed before the send, the row set to "sent" after it; messages in flight together share commits. What the crash-safe design costs over raw nodemailer, and so what the outbox could reach on it without its other work (schema parse, the text part derived from the HTML, recipients, events).',
       'Python: Debian\'s python3 smtplib + email.mime, one connection reused for every message, one at a time.',
@@ -96,8 +98,8 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
     tables: [{ caption: 'Messages per second (higher is better)', rows }],
     targets: [
       { target: 'Mailwright ≥ 1.0× Python smtplib msg/s (median of the per-round ratios)', value: `${pyRatio.toFixed(2)}×`, met: pyRatio >= 1, note: `rounds: ${pyRatios.map((r) => r.toFixed(2)).join(', ')}` },
-      { target: 'Mailwright ≥ 0.9× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.9, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate` },
+      { target: 'Mailwright ≥ 0.9× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.9, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate; given only the HTML (deriving the text part), Mailwright reaches ${median(derivedRatios).toFixed(2)}× (rounds: ${derivedRatios.map((r) => r.toFixed(2)).join(', ')})` },
     ],
-    raw: { count, rounds, htmlBytes, runs, ratios, groupedVsNodemailer: grouped('grouped'), groupedFilesVsNodemailer: grouped('grouped-files') },
+    raw: { count, rounds, htmlBytes, runs, ratios, derivedRatios, groupedVsNodemailer: grouped('grouped'), groupedFilesVsNodemailer: grouped('grouped-files') },
   };
 }

@@ -3,6 +3,7 @@ import type { ErrorInfo, Phrase, Result } from '../../shared/errors';
 import { en } from '../../shared/i18n/en';
 import { code, phrase } from '../../shared/i18n/errors/phrase';
 import type { MessageKey } from '../../shared/i18n/types';
+import type { MailboxProblem } from '../../shared/model/mailbox';
 import { COMMAND_LINE_ONLY, contract, type Channel } from '../../shared/ipc/contract';
 import { errorInfo, MailwrightError } from './errors';
 import type { Handlers } from './handlers';
@@ -25,6 +26,9 @@ const hintOf = (key: MessageKey): Phrase => {
 
 /** One issue of zod's as what is wrong with the value, and what is accepted instead. */
 function problemOf(issue: z.core.$ZodIssue, value: unknown): { problem: Phrase; hint: Phrase } {
+  // A mailbox that is not one (shared/model/text `mailbox`): why, in the words its recipient chip shows.
+  const mailbox = issue.code === 'custom' ? (issue.params?.mailbox as MailboxProblem | undefined) : undefined;
+  if (mailbox) return { problem: { key: `mailbox.problem.${mailbox.code}`, params: { value: 'value' in mailbox ? mailbox.value : '' } }, hint: { key: 'err.input.notEmail.hint' } };
   if (isInputKey(issue.message)) return { problem: { key: issue.message }, hint: hintOf(issue.message) };
   const said = (key: MessageKey, params?: Phrase['params'], hint: MessageKey = `${key}.hint` as MessageKey) => ({ problem: { key, ...(params ? { params } : {}) }, hint: { key: hint, ...(params ? { params } : {}) } });
   switch (issue.code) {

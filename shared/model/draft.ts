@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { headerText, mailboxText, refusal } from './text';
+import { formatMailbox } from './mailbox';
+import { headerText, mailbox, refusal } from './text';
 
 /** An attachment as the renderer knows it: an opaque handle issued by main, never a path. */
 export const attachmentRef = z.strictObject({
@@ -7,7 +8,7 @@ export const attachmentRef = z.strictObject({
 });
 export type AttachmentRef = z.infer<typeof attachmentRef>;
 
-const recipients = z.array(mailboxText).max(500);
+const recipients = z.array(mailbox).max(500);
 
 /** A message as the composer hands it over; `draft` adds the rule that someone must receive it. */
 export const draftFields = z.strictObject({
@@ -15,7 +16,7 @@ export const draftFields = z.strictObject({
   to: recipients.default([]),
   cc: recipients.default([]),
   bcc: recipients.default([]),
-  replyTo: mailboxText.optional(),
+  replyTo: mailbox.optional(),
   subject: headerText(998).default(''),
   /** The body as HTML; the plain-text alternative is generated from it unless `text` gives one. Images as data: URLs become inline (cid:) parts. */
   html: z.string().max(20_000_000).optional(),
@@ -37,9 +38,20 @@ export const draft = draftFields.refine((d) => d.to.length + d.cc.length + d.bcc
 export type Draft = z.output<typeof draft>;
 export type DraftInput = z.input<typeof draft>;
 
+/** A draft as the composer shows it: its recipients as text again. */
+export type DraftText = Omit<Draft, 'to' | 'cc' | 'bcc' | 'replyTo'> & { to: string[]; cc: string[]; bcc: string[]; replyTo?: string };
+
+export const draftText = ({ to, cc, bcc, replyTo, ...rest }: Draft): DraftText => ({
+  ...rest,
+  to: to.map(formatMailbox),
+  cc: cc.map(formatMailbox),
+  bcc: bcc.map(formatMailbox),
+  ...(replyTo ? { replyTo: formatMailbox(replyTo) } : {}),
+});
+
 /** A message handed back to the composer (undo, edit, re-open): files that could not be found are named. */
 export interface DraftBack {
-  draft: Draft;
+  draft: DraftText;
   missing: string[];
 }
 

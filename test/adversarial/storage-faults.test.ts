@@ -11,8 +11,9 @@ import { launchChromium, openApp, serve } from '../helpers/browser';
 import { FakeClock } from '../helpers/fake-clock';
 import { injectWriteFaults } from '../helpers/fs-faults';
 import { savedDrafts } from '../helpers/saved-drafts';
+import { draft as draftSchema } from '../../shared/model/draft';
 import { MemorySecretStore } from '../helpers/memory-secret-store';
-import { noJitter, outboxHarness, reaches, saveAccount, TEST_RETRY, testDraft } from '../helpers/outbox-harness';
+import { noJitter, outboxHarness, reaches, saveAccount, TEST_RETRY, testDraft, testDraftInput } from '../helpers/outbox-harness';
 import { tempDir } from '../helpers/temp-dir';
 
 // Storage faults: damaged files at start, a full disk (ENOSPC injected into node:fs for the data
@@ -151,7 +152,7 @@ describe('a full disk (ENOSPC)', () => {
 
     const disk = injectWriteFaults(dir, 'ENOSPC');
     disk.database(core.database);
-    const draft = testDraft(account.id, { subject: 'does not fit', text: 'x'.repeat(20_000) });
+    const draft = testDraftInput(account.id, { subject: 'does not fit', text: 'x'.repeat(20_000) });
     expectStorageFailed(await failure(core, 'outbox:enqueue', draft));
     // Every place the composer or settings write to says the same, with a hint.
     expectStorageFailed(await failure(core, 'drafts:save', { subject: 'kept in the composer', to: 'bob@example.test' }));
@@ -167,7 +168,7 @@ describe('a full disk (ENOSPC)', () => {
     expect(await snapshot(dir)).toEqual(before);
     expect(savedDrafts(dir)).toEqual([]);
     // Space again: the same draft queues and goes out, once.
-    const retried = await core.outbox.enqueue(draft);
+    const retried = await core.outbox.enqueue(draftSchema.parse(draft));
     await reaches(core, retried.id, ['sent']);
     expect(server.received.map((m) => m.parsed.subject)).toEqual(['before the disk filled', 'does not fit']);
   });
@@ -210,7 +211,7 @@ describe('a data directory that cannot be written', () => {
     expect((await call(again, 'accounts:list')) as { value: Array<{ name: string }> }).toMatchObject({ ok: true, value: [{ name: 'Sandbox' }, { name: 'Plain' }] });
     expect(await call(again, 'outbox:list')).toMatchObject({ ok: true, value: [{ id: sent.id, state: 'sent' }] });
     expect(await call(again, 'settings:get')).toMatchObject({ ok: true });
-    expectStorageFailed(await failure(again, 'outbox:enqueue', testDraft(account.id, { subject: 'cannot be queued' })));
+    expectStorageFailed(await failure(again, 'outbox:enqueue', testDraftInput(account.id, { subject: 'cannot be queued' })));
     expectStorageFailed(await failure(again, 'drafts:save', { subject: 'x' }));
     ro.restore();
     expect(await snapshot(dir)).toEqual(before);
@@ -225,10 +226,10 @@ describe('a data directory that cannot be written', () => {
     const core = await restart(dir);
     expect(await call(core, 'accounts:list')).toMatchObject({ ok: true });
     expect(await call(core, 'outbox:list')).toMatchObject({ ok: true, value: [] });
-    const withFile = testDraft('sandbox', { attachments: [{ handle: (await core.attachments.register(join(dir, 'report.txt'))).handle }] });
+    const withFile = testDraftInput('sandbox', { attachments: [{ handle: (await core.attachments.register(join(dir, 'report.txt'))).handle }] });
     expectStorageFailed(await failure(core, 'outbox:enqueue', withFile));
     // A message without files is kept in the database, which works.
-    expect(await call(core, 'outbox:enqueue', testDraft('sandbox'))).toMatchObject({ ok: true });
+    expect(await call(core, 'outbox:enqueue', testDraftInput('sandbox'))).toMatchObject({ ok: true });
     expect(await call(core, 'drafts:save', { subject: 'kept as a draft' })).toMatchObject({ ok: true });
     expect(await fs.readFile(join(dir, 'messages'), 'utf8')).toBe('not a folder');
   });
@@ -239,7 +240,7 @@ describe('a data directory that cannot be written', () => {
     const core = await restart(dir);
     expect(await call(core, 'accounts:list')).toMatchObject({ ok: true });
     expectStorageFailed(await failure(core, 'outbox:list'));
-    expectStorageFailed(await failure(core, 'outbox:enqueue', testDraft('sandbox')));
+    expectStorageFailed(await failure(core, 'outbox:enqueue', testDraftInput('sandbox')));
     expect((await fs.stat(join(dir, 'mailwright.db'))).isDirectory()).toBe(true);
   });
 });

@@ -46,7 +46,10 @@ export function outboxHarness() {
 export const saveAccount = (core: Core, port: number, name = 'Plain') =>
   core.handlers['accounts:save']({ name, email: 'ana@example.test', displayName: '', host: '127.0.0.1', port, security: 'none' });
 
-export const testDraft = (accountId: string, extra: Partial<DraftInput> = {}): Draft => draftSchema.parse({ accountId, to: ['bob@example.test'], subject: 'Hello', text: 'body', ...extra });
+/** A draft as the renderer or the CLI sends it (recipients as text), for calls through the schema. */
+export const testDraftInput = (accountId: string, extra: Partial<DraftInput> = {}): DraftInput => ({ accountId, to: ['bob@example.test'], subject: 'Hello', text: 'body', ...extra });
+/** The same draft as the schema hands it to the core (recipients parsed). */
+export const testDraft = (accountId: string, extra: Partial<DraftInput> = {}): Draft => draftSchema.parse(testDraftInput(accountId, extra));
 
 /** Wait until an item satisfies a condition, reading it back from disk. */
 export async function until(core: Core, id: string, ok: (item: OutboxItem) => boolean, what: string, ms = 30_000): Promise<OutboxItem> {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { draft as draftSchema, savedDraftInput, type DraftInput } from '../../shared/model/draft';
+import { draft as draftSchema, draftText, savedDraftInput, type DraftInput } from '../../shared/model/draft';
 import type { SendProgress } from '../../shared/model/outbox';
 import { DEFAULT_SETTINGS } from '../../shared/model/settings';
 import { FakeClock } from '../helpers/fake-clock';
@@ -34,7 +34,7 @@ describe('edit and re-open', () => {
     const { core } = await setup({ clock, dir: first.dir }); // a new run: the old handle means nothing now
     const back = await core.handlers['outbox:edit']({ id: item.id });
     expect(back.missing).toEqual([]);
-    expect({ ...back.draft, attachments: [] }).toEqual({ ...d, attachments: [] });
+    expect({ ...back.draft, attachments: [] }).toEqual({ ...draftText(d), attachments: [] });
     expect(back.draft.attachments).toHaveLength(1);
     expect(core.attachments.describe(back.draft.attachments[0]!.handle)).toMatchObject({ name: 'notes.txt', size: 13 });
     expect((await core.outbox.list())[0]!.state).toBe('cancelled');

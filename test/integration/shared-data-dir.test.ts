@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
-import type { Draft } from '../../shared/model/draft';
+import { draft } from '../../shared/model/draft';
 import { cliProcess } from '../helpers/cli';
 import { FakeClock } from '../helpers/fake-clock';
 import { startTestSmtp } from '../helpers/smtp-server';
@@ -9,7 +9,7 @@ import { tempDir } from '../helpers/temp-dir';
 // The desktop app, `mailwright serve` and the CLI share one data directory and may run at once:
 // they coordinate through the database alone.
 
-const later = (ms: number): Draft => ({ accountId: 'sandbox', to: ['a@example.test'], cc: [], bcc: [], subject: 'later', text: 'x', attachments: [], options: { sendAt: new Date(Date.now() + ms).toISOString() } });
+const later = (ms: number) => draft.parse({ accountId: 'sandbox', to: ['a@example.test'], subject: 'later', text: 'x', options: { sendAt: new Date(Date.now() + ms).toISOString() } });
 
 
 /** When the lease on a message runs out, as stored. */
@@ -29,7 +29,7 @@ async function sendingIn(core: Core) {
     await held;
     return original(id);
   };
-  const item = await core.outbox.enqueue({ accountId: 'sandbox', to: ['a@example.test'], cc: [], bcc: [], subject: 'now', text: 'x', attachments: [] });
+  const item = await core.outbox.enqueue(draft.parse({ accountId: 'sandbox', to: ['a@example.test'], subject: 'now', text: 'x' }));
   expect(item.state).toBe('sending');
   return { item, release };
 }
@@ -128,7 +128,7 @@ describe('the app and two command lines sending at once', () => {
         for (let i = 0; i < 4; i++) codes.push((await cliProcess(['--data-dir', dir, '--json', 'send', '--account', 'Plain', '--to', 'b@example.test', '--subject', `cli${c}-${i}`, '--text', 'x'])).code);
         return codes;
       });
-      const fromApp = await Promise.all(Array.from({ length: 8 }, (_, i) => app.outbox.enqueue({ accountId: account.id, to: ['b@example.test'], cc: [], bcc: [], subject: `app-${i}`, text: 'x', attachments: [] })));
+      const fromApp = await Promise.all(Array.from({ length: 8 }, (_, i) => app.outbox.enqueue(draft.parse({ accountId: account.id, to: ['b@example.test'], subject: `app-${i}`, text: 'x' }))));
       expect((await Promise.all(cliSends)).flat()).toEqual(Array(8).fill(0));
       for (const item of fromApp) expect((await app.outbox.settled(item.id)).state).toBe('sent');
       const items = await app.outbox.list();
@@ -150,7 +150,7 @@ describe('recording the outcome', () => {
     try {
       // The disk fails from the moment the server has the message.
       core.database.db.exec(`CREATE TEMP TRIGGER fail_recording BEFORE UPDATE OF state ON outbox_items WHEN OLD.state = 'sending' BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END;`);
-      const item = await core.outbox.enqueue({ accountId: 'sandbox', to: ['a@example.test'], cc: [], bcc: [], subject: 'disk full', text: 'x', attachments: [] });
+      const item = await core.outbox.enqueue(draft.parse({ accountId: 'sandbox', to: ['a@example.test'], subject: 'disk full', text: 'x' }));
       await core.outbox.idle();
       expect((await core.outbox.get(item.id)).state).toBe('sending'); // not failed
       expect((await core.sandbox.list()).map((m) => m.subject)).toEqual(['disk full']); // it did arrive

@@ -9,7 +9,6 @@ import { unreadable } from '../../electron/core/attachments/attachment-registry'
 import { storageFailed, type StoredThing } from '../../electron/core/errors';
 import type { Handlers } from '../../electron/core/handlers';
 import { invokeChannel } from '../../electron/core/invoke';
-import { parseMailbox } from '../../electron/core/message/addresses';
 import { parsePasswordCommand, runPasswordCommand } from '../../electron/core/secrets/password-command';
 import { keychainUnavailable } from '../../electron/core/secrets/secret-store';
 import { runDoctor } from '../../electron/core/smtp/doctor/doctor';
@@ -111,8 +110,9 @@ async function everyKind(): Promise<Array<[string, ErrorInfo]>> {
     ['input: an unknown field', await refused('accounts:list', { extra: 1 })],
     ['input: a fingerprint', await refused('accounts:save', { ...account, pinnedCertSha256: 'AB:CD' })],
     ['unknown operation', await refused('no:such-thing', undefined)],
-    ['address', thrown(() => parseMailbox('a b@c.test', 'cc'))],
-    ['two addresses', thrown(() => parseMailbox('a@b.test c@d.test', 'to'))],
+    ['address', await refused('outbox:enqueue', { accountId: 'a', to: ['ok@example.test'], cc: ['a b@c.test'] })],
+    ['two addresses', await refused('outbox:enqueue', { accountId: 'a', to: ['a@b.test c@d.test'] })],
+    ['reply-to', await refused('outbox:enqueue', { accountId: 'a', to: ['ok@example.test'], replyTo: 'a@-b.test' })],
     ['shell syntax', thrown(() => parsePasswordCommand('pass show x | head'))],
     ['password command', await runPasswordCommand(['/nonexistent/mailwright-test-program'], 'Work').then(() => { throw new Error('it ran'); }, (err: { info: ErrorInfo }) => err.info)],
     ['keychain', keychainUnavailable(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY')).info],

@@ -1,7 +1,6 @@
 import { basename } from 'node:path';
 import { OVERVIEW_ROWS } from '../../../shared/model/outbox-groups';
 import { fitFileName } from '../attachments/file-name';
-import { draftMailboxes } from '../message/build-message';
 import { MailwrightError, systemWords } from '../errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import type { CoreServices } from '../services';
@@ -20,8 +19,7 @@ export function outboxHandlers({ outbox, recipients }: Pick<CoreServices, 'outbo
       // Every queued message (composer, browser mode and CLI alike) teaches the suggestions its
       // recipients; the message is already safe in the outbox, so a failure here must not undo that.
       // Not waited for: the uses of messages queued together share a commit.
-      const { to, cc, bcc } = draftMailboxes(draft);
-      void recipients.record([...to, ...cc, ...bcc]).catch(() => undefined);
+      void recipients.record([...draft.to, ...draft.cc, ...draft.bcc]).catch(() => undefined);
       return item;
     },
     'outbox:list': (page) => outbox.listPage(page),

@@ -8,7 +8,7 @@ import type { Draft } from '../../../shared/model/draft';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { unreadable } from '../attachments/attachment-registry';
 import { IO_CHUNK, lazyFileStream } from '../fs/io-chunk';
-import { parseMailbox, type AddressField, type Mailbox } from './addresses';
+import type { Mailbox } from '../../../shared/model/mailbox';
 import { composeHere, textFromHtml, type Composed, type TextKind } from './build-worker';
 
 export interface Sender {
@@ -78,17 +78,6 @@ export function inlineImages(html: string, domain: string): { html: string; part
   return { html: out, parts };
 }
 
-/** Parse and check every address of a draft before anything is written or sent. */
-export function draftMailboxes(d: Draft) {
-  const list = (field: AddressField, values: string[]) => values.map((v) => parseMailbox(v, field));
-  return {
-    to: list('to', d.to),
-    cc: list('cc', d.cc),
-    bcc: list('bcc', d.bcc),
-    replyTo: d.replyTo ? parseMailbox(d.replyTo, 'replyTo') : undefined,
-  };
-}
-
 const fmt = (m: Mailbox) => ({ name: m.name, address: m.address });
 
 /**
@@ -105,7 +94,6 @@ export async function buildMessage(
   now: Date,
   builder: Builder = onThisThread,
 ): Promise<BuiltMessage & { bytes?: Buffer }> {
-  const boxes = draftMailboxes(d);
   const files = await Promise.all(d.attachments.map((a) => attachments.verify(a.handle)));
   const domain = sender.email.split('@')[1] || 'mailwright.invalid';
   const messageId = `<${randomUUID()}@${domain}>`;
@@ -115,10 +103,10 @@ export async function buildMessage(
 
   const options: Mail.Options = {
     from,
-    to: boxes.to.map(fmt),
-    cc: boxes.cc.map(fmt),
-    bcc: boxes.bcc.map(fmt), // kept out of the headers by MailComposer, used for the envelope
-    replyTo: boxes.replyTo ? fmt(boxes.replyTo) : undefined,
+    to: d.to.map(fmt),
+    cc: d.cc.map(fmt),
+    bcc: d.bcc.map(fmt), // kept out of the headers by MailComposer, used for the envelope
+    replyTo: d.replyTo ? fmt(d.replyTo) : undefined,
     subject: d.subject,
     messageId,
     date: now,
@@ -134,7 +122,7 @@ export async function buildMessage(
     // a rich message's .eml and what the server received differed by a byte per text line).
     newline: 'windows',
   };
-  const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: boxes.bcc.map((b) => b.address) };
+  const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: d.bcc.map((b) => b.address) };
   if (!files.length) {
     const { bytes, envelope } = await builder.compose(options);
     return { ...about, bytes, envelope, size: bytes.length };

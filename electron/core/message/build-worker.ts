@@ -104,7 +104,7 @@ export class BuildWorker {
 
   /** An HTML body's text part: on the worker while one runs (a bulk send), else here. */
   toText(html: string, kind: TextKind): Promise<string> {
-    return this.worker ? (this.send(this.worker, { html, kind }) as Promise<string>) : this.here({ html, kind });
+    return (this.worker ? this.send(this.worker, { html, kind }) : this.here({ html, kind })) as Promise<string>;
   }
 
   /** A message without files: on the worker in a bulk send, else here. */

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressObject } from 'mailparser';
-import type { Draft } from '../../../shared/model/draft';
+import type { DraftText } from '../../../shared/model/draft';
 import type { OutboxItem } from '../../../shared/model/outbox';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { formatMailbox } from '../../../shared/model/mailbox';
@@ -21,7 +21,7 @@ const safeFileName = (name: string | undefined) => fitFileName((name ?? '').repl
  * attachments are copied out of the message into `filesDir` and registered like picked files;
  * Bcc comes back from the envelope, the only place it was kept.
  */
-export async function draftFromEml(bytes: Buffer, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<Draft> {
+export async function draftFromEml(bytes: Buffer, item: OutboxItem, filesDir: string, registry: AttachmentRegistry): Promise<DraftText> {
   // mailparser is loaded on first use: it was a tenth of every CLI command's start-up (bench/attachment.ts).
   const { simpleParser } = await import('mailparser');
   const parsed = await simpleParser(bytes);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Phrase } from '../../../shared/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
-import type { Draft, DraftBack } from '../../../shared/model/draft';
+import type { DraftBack, DraftText } from '../../../shared/model/draft';
 import type { OutboxItem, OutboxState } from '../../../shared/model/outbox';
 import type { AttachmentRegistry, RememberedFile } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
@@ -33,7 +33,8 @@ export interface OutboxActionsDeps {
 
 /** The draft beside a waiting message, with its attachments' files (main-only). */
 export interface KeptDraft {
-  draft: Draft;
+  /** As the composer will show it again (recipients as text). */
+  draft: DraftText;
   files: RememberedFile[];
 }
 
@@ -109,7 +110,7 @@ export class OutboxActions {
     return { draft: { ...draft, attachments: attachments.map((a) => ({ handle: a.handle })) }, missing };
   }
 
-  private async fromEml(item: OutboxItem): Promise<Draft> {
+  private async fromEml(item: OutboxItem): Promise<DraftText> {
     const filesDir = join(this.deps.dataDir, 'reopened', `${item.id}-${randomBytes(4).toString('hex')}`);
     return draftFromEml(await this.deps.bytes.read(item.id), item, filesDir, this.deps.attachments);
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { phrase } from '../../../shared/i18n/errors/phrase';
-import type { Draft } from '../../../shared/model/draft';
+import { draftText, type Draft } from '../../../shared/model/draft';
 import { FINAL_STATES, type OutboxItem } from '../../../shared/model/outbox';
 import { overviewOf, type ListPage, type OutboxOverview } from '../../../shared/model/outbox-groups';
 import type { AccountStore } from '../accounts/account-store';
@@ -9,7 +9,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../db/database';
 import { errorInfo, invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
-import { buildMessage, draftMailboxes, type Builder } from '../message/build-message';
+import { buildMessage, type Builder } from '../message/build-message';
 import type { TransportFactory } from '../smtp/transport-factory';
 import { deliver } from './delivery';
 import type { MessageBytes } from './message-bytes';
@@ -129,7 +129,6 @@ export class OutboxService {
   async enqueue(draft: Draft): Promise<OutboxItem> {
     const { scheduler } = this;
     const account = await this.deps.accounts.getStored(draft.accountId);
-    draftMailboxes(draft); // refuse bad addresses before anything is built
     const created = this.now();
     const undo = draft.options?.undoSeconds ?? 0;
     const sendAt = draft.options?.sendAt ? new Date(draft.options.sendAt) : undefined;
@@ -185,7 +184,7 @@ export class OutboxService {
     };
     // The draft is kept beside a waiting message until it starts sending, to give it back exactly on
     // undo or edit — with the files behind its attachments, so that works after a restart too.
-    const kept: KeptDraft | undefined = item.state === 'held' || sendAt ? { draft, files: attachments.remember(draft.attachments.map((a) => a.handle)) } : undefined;
+    const kept: KeptDraft | undefined = item.state === 'held' || sendAt ? { draft: draftText(draft), files: attachments.remember(draft.attachments.map((a) => a.handle)) } : undefined;
     const lease = sendNow ? this.scheduler.newLease() : undefined;
     try {
       await database.write(() => repo.insert(item, lease, { ...(built.bytes ? { bytes: built.bytes } : {}), ...(kept ? { keptDraft: JSON.stringify(kept) } : {}) }));

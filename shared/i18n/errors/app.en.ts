@@ -95,8 +95,6 @@ export const appEn = {
   'err.input.itemId': 'is not an outbox item id',
   'err.input.itemId.hint': 'Pick an item from the outbox list.',
   'err.input.base64': 'is not base64',
-  'err.address.invalid': '{field}: "{text}" is not a valid email address: {problem}.',
-  'err.address.problem': '{field}: "{text}" {problem}.',
   'err.mailto.notLink': '"{text}" is not a mailto: link.',
   'err.mailto.notLink.hint': 'Pass a URL that starts with mailto: (quoted, on a command line).',
   'err.noFilePicker': 'There is no file picker here.',

@@ -95,8 +95,6 @@ export const appEs: Translated<typeof appEn> = {
   'err.input.itemId': 'no es un ID de la bandeja de salida',
   'err.input.itemId.hint': 'Elige un mensaje de la lista de la bandeja de salida.',
   'err.input.base64': 'no es base64',
-  'err.address.invalid': '{field}: «{text}» no es una dirección de correo válida: {problem}.',
-  'err.address.problem': '{field}: «{text}»: {problem}.',
   'err.mailto.notLink': '«{text}» no es un enlace mailto:.',
   'err.mailto.notLink.hint': 'Pasa una URL que empiece por mailto: (entre comillas, en una línea de comandos).',
   'err.noFilePicker': 'Aquí no hay selector de archivos.',

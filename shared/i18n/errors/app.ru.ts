@@ -95,8 +95,6 @@ export const appRu: Translated<typeof appEn> = {
   'err.input.itemId': 'это не идентификатор письма в исходящих',
   'err.input.itemId.hint': 'Выберите письмо в списке исходящих.',
   'err.input.base64': 'это не base64',
-  'err.address.invalid': '{field}: «{text}» — неверный адрес эл. почты: {problem}.',
-  'err.address.problem': '{field}: «{text}» — {problem}.',
   'err.mailto.notLink': '«{text}» — не ссылка mailto:.',
   'err.mailto.notLink.hint': 'Передайте URL, который начинается с mailto: (в командной строке — в кавычках).',
   'err.noFilePicker': 'Здесь нет окна выбора файлов.',

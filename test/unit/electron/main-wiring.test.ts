@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WINDOW_CHANNELS, wireName } from '../../../shared/ipc/contract';
 import type { OutboxItem } from '../../../shared/model/outbox';
+import { draft } from '../../../shared/model/draft';
 import { SANDBOX_ACCOUNT_ID } from '../../../electron/core/accounts/account-store';
 import { errorInfo } from '../../../electron/core/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
@@ -152,7 +153,7 @@ describe('the Electron composition root (faked electron module)', () => {
   });
 
   it('exports an item through the native save dialog: the renderer learns only the file name', async () => {
-    const sent = await started.core.handlers['outbox:enqueue']({ accountId: SANDBOX_ACCOUNT_ID, to: ['b@example.test'], cc: [], bcc: [], subject: 'Export me', text: 'body', attachments: [] });
+    const sent = await started.core.handlers['outbox:enqueue'](draft.parse({ accountId: SANDBOX_ACCOUNT_ID, to: ['b@example.test'], subject: 'Export me', text: 'body' }));
     const target = join(dataDir, 'exported.eml');
     fake.saveDialogResult.canceled = false;
     fake.saveDialogResult.filePath = target;

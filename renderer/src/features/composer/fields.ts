@@ -1,5 +1,5 @@
 import type { Account } from '../../../../shared/model/account';
-import type { AttachmentInfo, Draft, DraftInput, SavedDraft, SavedDraftInput } from '../../../../shared/model/draft';
+import type { AttachmentInfo, DraftInput, DraftText, SavedDraft, SavedDraftInput } from '../../../../shared/model/draft';
 import { checkMailbox } from '../../../../shared/model/mailbox';
 import { preSendChecks } from '../../../../shared/model/pre-send-checks';
 import { mailboxParts, splitRecipients } from '../../../../shared/model/recipients';
@@ -83,7 +83,7 @@ export const loadSaved = (d: SavedDraft, attachments: AttachmentInfo[] = d.attac
 });
 
 /** A message handed back from the outbox (undo, edit, re-open): plain when it had text only. */
-export function loadBack(d: Draft, attachments: AttachmentInfo[]): Loaded {
+export function loadBack(d: DraftText, attachments: AttachmentInfo[]): Loaded {
   const plain = !d.html?.trim() && !!d.text;
   return {
     fields: { accountId: d.accountId, to: d.to.join(', '), cc: d.cc.join(', '), bcc: d.bcc.join(', '), replyTo: d.replyTo ?? '', subject: d.subject, format: plain ? 'plain' : 'html', text: plain ? (d.text ?? '') : '', signature: !!d.signature, attachments },

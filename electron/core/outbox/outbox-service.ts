@@ -15,10 +15,10 @@ import { deliver } from './delivery';
 import type { MessageBytes } from './message-bytes';
 import { interruptedError, outcomeOf } from './outcome';
 import { isRefused, noItem, OutboxActions, type KeptDraft } from './outbox-actions';
-import { rescueMessages } from './rescue-messages';
 import type { Lease, OutboxRepository, Refused } from './outbox-repository';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
 import { Scheduler } from './scheduler';
+import { repairAtStart } from './start-up-repair';
 import type { Transition } from './transitions';
 
 /** How often a running outbox asks whether an account waiting for a sign-in can log in again. */
@@ -101,29 +101,10 @@ export class OutboxService {
     return this.actions.change(id, action, make, lease);
   }
 
-  /**
-   * At start: a message whose sender died mid-send is outcome-unknown once its lease runs out,
-   * never resent blindly; what became due while nothing was sending waits for the user (overdue),
-   * unless another process sends due mail now (the app beside this CLI). Orphaned files of builds a
-   * crash cut short go — unless the database was damaged and made anew, when they are all there is.
-   */
-  async recover(): Promise<void> {
-    const { database, repo, bytes } = this.deps;
-    const now = this.now().getTime();
-    const { changed, rescue } = await database.write(() => {
-      // The records were in the damaged database: the message files written before now are all that
-      // is left of them (on the real clock: it is compared with the files' times).
-      if (database.movedAside) repo.markRescuePending(Date.now());
-      const changed = [
-        ...repo.expireLeases(now, interruptedError()),
-        ...(repo.otherRunnerAt(now, this.owner) ? [] : repo.markOverdue(now)),
-      ];
-      return { changed, rescue: repo.rescuePending() };
-    });
-    for (const item of changed) this.deps.events.emit('outbox:changed', item);
-    if (rescue === undefined) return bytes.removeOrphans();
-    const accountFor = async (address: string) => (await this.deps.accounts.list()).find((a) => a.email.toLowerCase() === address.toLowerCase())?.id;
-    for (const item of await rescueMessages({ database, repo, bytes, now, since: rescue, accountFor })) this.deps.events.emit('outbox:changed', item);
+  /** At start: leases run out, overdue mail marked, leftovers and a damaged database's messages seen to (start-up-repair.ts). */
+  recover(): Promise<void> {
+    const { database, repo, bytes, accounts, events } = this.deps;
+    return repairAtStart({ database, repo, bytes, accounts, owner: this.owner, now: this.now().getTime(), changed: (item) => events.emit('outbox:changed', item) });
   }
 
   async enqueue(draft: Draft): Promise<OutboxItem> {

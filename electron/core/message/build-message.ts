@@ -35,7 +35,7 @@ export interface Builder {
   toText(html: string, kind: TextKind): Promise<string>;
   compose(options: Mail.Options): Promise<Composed>;
 }
-const onThisThread: Builder = { toText: async (html, kind) => textFromHtml(html, kind), compose: composeHere };
+const onThisThread: Builder = { toText: textFromHtml, compose: composeHere };
 
 /** The bodies that will be sent: the HTML (if any) and its text part, each with the signature when asked. */
 export async function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string, builder: Pick<Builder, 'toText'> = onThisThread): Promise<{ html?: string; text: string }> {
@@ -128,9 +128,9 @@ export async function buildMessage(
     return { ...about, bytes, envelope, size: bytes.length };
   }
 
-  // Each file read in larger pieces than nodemailer's own (see IO_CHUNK), opened when its turn comes
+  // Each file read in pieces of our own (see io-chunk.ts), opened when its turn comes
   // and closed here if the build fails; nodemailer itself is never asked to open a file.
-  const contents = files.map((f) => lazyFileStream(f.path, f.size));
+  const contents = files.map((f) => lazyFileStream(f.path));
   try {
     const node = new MailComposer({ ...options, attachments: [...files.map((f, i) => ({ filename: f.name, content: contents[i]!, contentType: f.contentType })), ...options.attachments!] }).compile();
     const envelope = node.getEnvelope() as BuiltMessage['envelope'];

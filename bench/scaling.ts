@@ -19,7 +19,7 @@ interface Out {
 export async function scaling(opts: { sizes?: number[] } = {}): Promise<BenchResult> {
   const sizes = opts.sizes ?? (process.env.BENCH_SIZES ?? '100,1000,10000').split(',').map(Number);
   const dir = mkdtempSync(join(tmpdir(), 'mw-bench-scale-'));
-  const { htmlPath, textPath } = messageFiles(dir);
+  const { htmlPath, textPath } = await messageFiles(dir);
   const sink = await startSink();
   const rows = [];
   const raw: Array<{ size: number; mailwright: Out & { peakRssKb: number }; nodemailer: { ms: number; peakRssKb: number } }> = [];

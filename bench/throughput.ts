@@ -16,12 +16,12 @@ export function newsletterHtml(bytes = 10_000): string {
   return html + '</body></html>';
 }
 
-export function messageFiles(dir: string) {
+export async function messageFiles(dir: string) {
   const html = newsletterHtml();
   const htmlPath = join(dir, 'message.html');
   const textPath = join(dir, 'message.txt');
   writeFileSync(htmlPath, html);
-  writeFileSync(textPath, textFromHtml(html)); // the baselines send the same text part Mailwright generates
+  writeFileSync(textPath, await textFromHtml(html)); // the baselines send the same text part Mailwright generates
   return { htmlPath, textPath, htmlBytes: html.length };
 }
 
@@ -37,7 +37,7 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
   const count = opts.count ?? Number(process.env.BENCH_COUNT ?? 2000);
   const rounds = opts.rounds ?? Number(process.env.BENCH_ROUNDS ?? 3);
   const dir = mkdtempSync(join(tmpdir(), 'mw-bench-msg-'));
-  const { htmlPath, textPath, htmlBytes } = messageFiles(dir);
+  const { htmlPath, textPath, htmlBytes } = await messageFiles(dir);
   const sink = await startSink();
   const runs: Run[] = [];
   try {

@@ -114,7 +114,7 @@ describe('any valid draft round-trips through buildToFile and an independent par
         if ('text' in input.body) expect(norm(parsed.text ?? '').replace(/\n+$/, '')).toBe(norm(input.body.text).replace(/\n+$/, '')); // a parser may add a final line break
         else {
           expect(norm(parsed.html || "").trimEnd()).toBe(input.body.html);
-          expect(norm(parsed.text ?? '').trimEnd()).toBe(norm(textFromHtml(input.body.html)).trimEnd());
+          expect(norm(parsed.text ?? '').trimEnd()).toBe(norm(await textFromHtml(input.body.html)).trimEnd());
         }
         expect(parsed.attachments.map((a) => ({ name: a.filename, bytes: Buffer.from(a.content).toString('hex') }))).toEqual(input.attachments.map((a) => ({ name: a.name, bytes: Buffer.from(a.bytes).toString('hex') })));
         // Every line on the wire within RFC 5322's limit.

@@ -41,8 +41,8 @@ describe('building messages on a worker in a bulk send', () => {
         expect(b.bytes.toString()).not.toMatch(/[^\r]\n/);
       }
       const html = newsletterHtml(20_000);
-      expect(await builder.toText(html, 'body')).toBe(textFromHtml(html, 'body'));
-      expect(await builder.toText('<p>Ana</p><p>Acme</p>', 'signature')).toBe(textFromHtml('<p>Ana</p><p>Acme</p>', 'signature'));
+      expect(await builder.toText(html, 'body')).toBe(await textFromHtml(html, 'body'));
+      expect(await builder.toText('<p>Ana</p><p>Acme</p>', 'signature')).toBe(await textFromHtml('<p>Ana</p><p>Acme</p>', 'signature'));
     } finally {
       await builder.close();
     }

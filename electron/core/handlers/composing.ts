@@ -32,7 +32,7 @@ export function composingHandlers(
       return { removed: id };
     },
     'message:preview': (d) => previewMessage(d, { accounts, attachments, dir: join(dataDir, 'previews'), now: () => new Date() }),
-    'message:to-text': async ({ html, signature }) => ({ text: textFromHtml(html, signature ? 'signature' : 'body') }),
+    'message:to-text': async ({ html, signature }) => ({ text: await textFromHtml(html, signature ? 'signature' : 'body') }),
     'recipients:suggest': ({ query }) => recipients.suggest(query),
   };
 }

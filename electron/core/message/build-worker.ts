@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { compile, type HtmlToTextOptions } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 
@@ -15,12 +15,14 @@ const TEXT_OPTIONS = {
 
 export type TextKind = keyof typeof TEXT_OPTIONS;
 
-// Compiled once: convert() compiles its options anew on every call, about a quarter of the time it
-// takes on a newsletter-sized message (measured by bench/throughput.ts).
-const converters = { body: compile(TEXT_OPTIONS.body), signature: compile(TEXT_OPTIONS.signature) };
+// Loaded on first use: html-to-text and its parsers are ~5 MB that a plain-text message, or a CLI
+// command other than send, never needs (bench/attachment.ts). Compiled once: convert() compiles
+// its options anew on every call, about a quarter of its time on a newsletter-sized message.
+let converters: Promise<Record<TextKind, (html: string) => string>> | undefined;
+const loadConverters = () => (converters ??= import('html-to-text').then(({ compile }) => ({ body: compile(TEXT_OPTIONS.body), signature: compile(TEXT_OPTIONS.signature) })));
 
 /** The text of an HTML body (or signature), on this thread. */
-export const textFromHtml = (html: string, kind: TextKind = 'body'): string => converters[kind](html);
+export const textFromHtml = async (html: string, kind: TextKind = 'body'): Promise<string> => (await loadConverters())[kind](html);
 
 /** A message without files, as bytes, and the envelope its headers give. */
 export interface Composed {

@@ -12,7 +12,6 @@ import { ComposerTabs } from './features/composer/ComposerTabs';
 import { useComposerTabs } from './features/composer/useComposerTabs';
 import { OutboxView } from './features/outbox/OutboxView';
 import { UndoToast } from './features/outbox/UndoToast';
-import { loadOutbox } from './features/outbox/useOutboxItems';
 import { SandboxView } from './features/sandbox/SandboxView';
 import { SettingsView } from './features/settings/SettingsView';
 import { VaultUnlock } from './features/secrets/VaultUnlock';
@@ -34,13 +33,7 @@ const NAV: Array<{ view: View; Icon: LucideIcon }> = [
 const focusViewHeading = () => document.querySelector<HTMLElement>('main section.view > .view-header h1')?.focus();
 
 export function App() {
-  const [view, showView] = useState<View>('compose');
-  // The outbox's data is asked for as the view is asked for, not once it has first painted (an
-  // effect runs after the paint): the cold first rows come a frame sooner (bench/outbox-view.ts).
-  const setView = useCallback((v: View) => {
-    if (v === 'outbox') loadOutbox();
-    showView(v);
-  }, []);
+  const [view, setView] = useState<View>('compose');
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [settings, setSettings] = useState<Settings>(DEFAULT_SETTINGS);
   const [fatal, setFatal] = useState<ErrorInfo>();

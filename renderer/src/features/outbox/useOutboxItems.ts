@@ -84,19 +84,14 @@ function goLive() {
   });
 }
 
-/** Start keeping the outbox (its overview first), if not already: when the view is asked for. */
-export function loadOutbox(): void {
-  goLive();
-  void reload();
-}
-
 /** `items`: the whole outbox once loaded; until then `overview` may hold each section's first rows. */
 export function useOutboxItems(): { items: OutboxItem[] | undefined; overview: OutboxOverview | undefined; error: ErrorInfo | undefined } {
   const [, rerender] = useState(0);
   useEffect(() => {
     const listener = () => rerender((n) => n + 1);
     listeners.add(listener);
-    loadOutbox();
+    goLive();
+    void reload();
     return () => void listeners.delete(listener);
   }, []);
   return { items, overview, error };

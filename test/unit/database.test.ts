@@ -14,7 +14,7 @@ const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).hre
 const fixedNow = () => new Date('2026-12-07T10:00:00.000Z');
 
 describe('the data directory’s database', () => {
-  it('is made readable by its owner only, in WAL mode with full fsync, at the latest schema step; opening it again changes nothing', () => {
+  it('is made readable by its owner only, in WAL mode with a full fsync per commit (until a group commit takes its fsyncs over), at the latest schema step; opening it again changes nothing', () => {
     const dir = tempDir();
     const { db, movedAside } = openDatabase(dir);
     expect(movedAside).toBeUndefined();

@@ -56,7 +56,6 @@ export class Database {
   /** After the writes asked for so far are committed. */
   async close(): Promise<void> {
     if (!this.opened || this.closed) return void (this.closed = true);
-    await this.opened.writes.write(() => undefined).catch(() => undefined);
     this.closed = true;
     await this.opened.writes.close().catch(() => undefined);
     this.opened.db.close();

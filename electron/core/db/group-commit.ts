@@ -13,6 +13,8 @@ interface Waiting {
   reject: (err: unknown) => void;
 }
 
+const closedError = () => new Error('a write after the database was closed');
+
 /** How long a batch keeps trying for the write lock another process holds before it gives up. */
 const BUSY_GIVE_UP_MS = 30_000;
 const BUSY_RETRY_MS = 25;
@@ -36,6 +38,9 @@ export class GroupCommit {
   private scheduled = false;
   /** A committed batch's fsync is under way. */
   private syncing = false;
+  /** Why an fsync failed: from then on every write is refused. */
+  private failed: unknown;
+  private closed = false;
   /** When the batch now waiting first found the database busy. */
   private busySince: number | undefined;
 
@@ -56,6 +61,9 @@ export class GroupCommit {
   private readonly release: StatementSync;
 
   write<T>(work: SyncWork<T>): Promise<T> {
+    // After a failed fsync nothing more is written: the disk may have dropped what it said it kept.
+    if (this.failed) return Promise.reject(this.failed);
+    if (this.closed) return Promise.reject(closedError());
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
       this.schedule(0);
@@ -74,6 +82,11 @@ export class GroupCommit {
   private flush(): void {
     // While the last batch's fsync runs, this one grows: it commits when that fsync is done.
     if (!this.waiting.length || this.syncing) return;
+    if (this.failed || this.closed) {
+      const refusal = this.failed ?? closedError();
+      for (const w of this.waiting.splice(0)) w.reject(refusal);
+      return;
+    }
     try {
       this.db.exec('BEGIN IMMEDIATE');
     } catch (err) {
@@ -118,15 +131,22 @@ export class GroupCommit {
           if (outcome.ok) w.resolve(outcome.value);
           else w.reject(outcome.err);
         }),
-      // Committed but not known to be on disk (an I/O error): refused, as a crash before the
-      // fsync would have left it. What the database now says is what the next look finds.
-      (err: unknown) => batch.forEach((w) => w.reject(err)),
+      // Committed but not known to be on disk (an I/O error). Refused: what the database says
+      // is what the next start finds, or not. Nothing more is written by this connection: after a
+      // failed fsync the kernel may call the lost pages clean, and a later fsync would succeed
+      // over a log missing this batch (PostgreSQL's "fsyncgate").
+      (err: unknown) => {
+        this.failed ??= err;
+        batch.forEach((w) => w.reject(err));
+      },
     );
   }
 
-  /** After the last write: lets go of what the fsyncs hold, before the connection closes. */
-  close(): Promise<void> {
-    return this.durable.close();
+  /** Once the writes asked for so far are done; any later write is refused. Before the connection closes. */
+  async close(): Promise<void> {
+    if (!this.closed) await this.write(() => undefined).catch(() => undefined);
+    this.closed = true;
+    await this.durable.close();
   }
 
   /** One write in its savepoint; a failure undoes only it (a failure to undo it fails the batch). */

@@ -21,7 +21,8 @@ export interface OpenedDatabase {
 }
 
 /**
- * Open (or make) the data directory's database: WAL, a full fsync at each commit, foreign keys.
+ * Open (or make) the data directory's database: WAL, a full fsync at each commit (until a
+ * GroupCommit takes its fsyncs over: wal-sync.ts), foreign keys.
  * A database that fails SQLite's quick check, or is not one at all, is moved aside with its
  * journal files and a new one is made: the app starts and says so, never refuses to.
  * Other failures (a read-only or full disk) are STORAGE_FAILED for the caller to report.

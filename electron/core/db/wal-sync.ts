@@ -18,7 +18,9 @@ const closeFile = promisify(close);
  * before each checkpoint and the database after it, so the file is never damaged, and a commit the
  * log held is either still in it or already in the synced database. An fsync of the log after the
  * commit is therefore what `synchronous = FULL` does inside it, done later: whoever waits for it
- * is told "on disk" at the same moment of truth, and the event loop runs meanwhile.
+ * is told "on disk" at the same moment of truth, and the event loop runs meanwhile. A reader (here
+ * or in another process) may see a commit before its fsync; a send it leads to begins only after
+ * a write of its own (the claim), whose fsync of the same log covers every commit before it.
  */
 export class WalSync {
   /** The log's descriptor, opened at the first fsync. */
@@ -45,13 +47,9 @@ export class WalSync {
 
   private async fsyncLog(walPath: string): Promise<void> {
     if (this.log === undefined) {
-      try {
-        this.log = await openFile(walPath, 'r+');
-      } catch (err) {
-        // No log: the last connection closed, and SQLite checkpointed it into the synced database first.
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw err;
-      }
+      // Right after a commit, with this connection open, the log exists: if it does not (the
+      // database moved away under it), the error says so.
+      this.log = await openFile(walPath, 'r+');
       // A new log's name must be on disk too, once. The log stays the same file while this
       // process's connection is open: SQLite removes it only when the last connection closes.
       await datasync(this.log);

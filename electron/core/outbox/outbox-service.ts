@@ -163,19 +163,29 @@ export class OutboxService {
       ...(sendNow ? {} : { dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString() }),
       giveUpAt: new Date((sendAt ?? created).getTime() + this.policy.lifetimeMs).toISOString(),
     };
-    // The draft is kept beside a waiting message until it starts sending, to give it back exactly on
-    // undo or edit — with the files behind its attachments, so that works after a restart too.
+    // The draft is kept beside a waiting message until it starts sending, to give it back on undo
+    // or edit (recipients written back as the schema parsed them) — with the files behind its
+    // attachments, so that works after a restart too.
     const kept: KeptDraft | undefined = item.state === 'held' || sendAt ? { draft: draftText(draft), files: attachments.remember(draft.attachments.map((a) => a.handle)) } : undefined;
     const lease = sendNow ? this.scheduler.newLease() : undefined;
     try {
       await database.write(() => repo.insert(item, lease, { ...(built.bytes ? { bytes: built.bytes } : {}), ...(kept ? { keptDraft: JSON.stringify(kept) } : {}) }));
     } catch (err) {
-      // Not queued (a full disk): the file built for it goes now, not at the next start.
-      if (!built.bytes) await bytes.discard(id);
+      // Not queued (a full disk): the file built for it goes now, not at the next start. Unless its
+      // row is there after all (committed, then the fsync failed): then the file is its message.
+      if (!built.bytes && !this.committedAnyway(id)) await bytes.discard(id);
       throw err instanceof MailwrightError ? err : storageFailed('outbox', err);
     }
     this.deps.checkpoint?.('committed');
     return { item, lease };
+  }
+
+  private committedAnyway(id: string): boolean {
+    try {
+      return this.deps.repo.get(id) !== undefined;
+    } catch {
+      return false; // the database cannot even be read: the write that failed did not happen
+    }
   }
 
   /** Begin sending due items by itself (a long-running process: the app, browser mode). */

@@ -1,4 +1,5 @@
 import { simpleParser } from 'mailparser';
+import type { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BuildWorker, composeHere, textFromHtml } from '../../electron/core/message/build-worker';
 import { newsletterHtml } from '../../bench/throughput';
@@ -60,5 +61,22 @@ describe('building messages on a worker in a bulk send', () => {
     // After close, everything is built here.
     await builder.compose(options(999));
     expect(builder.onWorker).toBe(false);
+  });
+
+  it('a worker that dies mid-work: what it held is built here, and so is everything after', async () => {
+    const builder = new BuildWorker();
+    try {
+      const pending = Array.from({ length: 20 }, (_, i) => builder.compose(options(200 + i)));
+      expect(builder.onWorker).toBe(true);
+      // As a crash would: the thread ends with the work it was given.
+      await (builder as unknown as { worker: Worker }).worker.terminate();
+      const built = await Promise.all(pending);
+      expect(built.map((b) => b.envelope.to[0])).toEqual(Array.from({ length: 20 }, (_, i) => `bob${200 + i}@example.test`));
+      expect(builder.onWorker).toBe(false);
+      await Promise.all(Array.from({ length: 20 }, (_, i) => builder.compose(options(300 + i))));
+      expect(builder.onWorker).toBe(false);
+    } finally {
+      await builder.close();
+    }
   });
 });

@@ -2,10 +2,10 @@ import { createReadStream, type ReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 
 /**
- * How much a stream reads or writes at once for message files. Each read or write is a trip to the
- * I/O thread pool, and Node's 64 KiB (16 KiB for nodemailer's encoder) made a 200 MB attachment
- * tens of thousands of them (bench/attachment.ts). Larger pieces are fewer trips but more garbage
- * for the collector at once: at 1 MiB peak memory grew by half; 256 KiB keeps both down.
+ * How much a built message file is written, and read again to send, at once. Each read or write
+ * is a trip to the I/O thread pool, and nodemailer's encoder gives pieces of a few KiB: a 200 MB
+ * attachment made tens of thousands of trips (bench/attachment.ts). Larger pieces are fewer trips
+ * but more garbage for the collector at once: at 1 MiB peak memory grew by half.
  */
 export const IO_CHUNK = 256 * 1024;
 

@@ -9,6 +9,8 @@ import { MailwrightError } from '../core/errors';
 import { accountIdByName, call, CliFailure, formatItem, readInputFile, StdinReader, type CliContext } from './commands';
 import { printReport, setupAccountCommands } from './account-commands';
 import { setupSecretsCommands } from './secrets-commands';
+import { setupTemplateCommands } from './template-commands';
+import { setupMergeCommands } from './merge-commands';
 import { EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, Output } from './output';
 
 export interface CliIo {
@@ -70,6 +72,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (s) => process.
   const cli: CliContext = { io, output, getCore, run, stdin, passphrase, checks };
   setupAccountCommands(program, cli);
   setupSecretsCommands(program, cli);
+  setupTemplateCommands(program, cli);
+  setupMergeCommands(program, cli);
 
   checks(
     program

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { AccountStore } from './accounts/account-store';
 import { OAuthTokens } from './accounts/auth/oauth-tokens';
@@ -23,6 +24,13 @@ import { Database } from './db/database';
 import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
 import { BuildWorker } from './message/build-worker';
+import { TemplateStore } from './templates/template-store';
+import { MergeRepository } from './templates/merge/merge-repository';
+import { MergeRunner } from './templates/merge/merge-runner';
+import { MergeService } from './templates/merge/merge-service';
+
+/** How often a running app looks for merges whose process ended, to go on with them. */
+const MERGE_LOOK_EVERY_MS = 30_000;
 
 export interface CoreOptions {
   dataDir: string;
@@ -90,7 +98,27 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     // hint. Nothing mid-send is taken for abandoned before its lease runs out.
     log('start-up repair of the outbox could not run (the data directory cannot be written?)', err);
   }
+  const templates = new TemplateStore({ database, attachments, clock });
+  const mergeRepo = new MergeRepository(() => database.db);
+  // eslint-disable-next-line prefer-const -- the runner tells the service, which is made with the runner
+  let merges: MergeService;
+  const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id) => merges.changed(id), ...(opts.autoRun ? {} : { retryDue: () => outbox.runDue() }) });
+  merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir });
   if (opts.autoRun) outbox.start();
+  // Merges whose process ended (a crash, a closed CLI) go on here, now and on a periodic look.
+  let mergeLook: NodeJS.Timeout | undefined;
+  if (opts.autoRun) {
+    const look = () => {
+      try {
+        merges.resumeOrphans();
+      } catch (err) {
+        log('looking for merges to go on with failed', err);
+      }
+    };
+    look();
+    mergeLook = setInterval(look, MERGE_LOOK_EVERY_MS);
+    mergeLook.unref();
+  }
   const signIn = new SignInService({
     accounts,
     tokens,
@@ -118,6 +146,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     database,
     drafts: new DraftStore({ dataDir: opts.dataDir, database, attachments, clock, log }),
     settings,
+    templates,
+    merges,
     recipients: new RecentRecipients({ dataDir: opts.dataDir, database, log, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
   };
   return {
@@ -125,6 +155,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     handlers: createHandlers(services, opts.host),
     async close() {
       signIn.close();
+      clearInterval(mergeLook);
+      await runner.close();
       await outbox.close();
       await builder.close();
       await services.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit

@@ -11,6 +11,8 @@ import type { SandboxServer } from './sandbox/sandbox-server';
 import type { Secrets } from './secrets/secrets';
 import type { SettingsStore } from './settings/settings-store';
 import type { TransportFactory } from './smtp/transport-factory';
+import type { TemplateStore } from './templates/template-store';
+import type { MergeService } from './templates/merge/merge-service';
 
 /** The services the composition root builds; each handler file takes the few it needs. */
 export interface CoreServices {
@@ -30,4 +32,6 @@ export interface CoreServices {
   drafts: DraftStore;
   settings: SettingsStore;
   recipients: RecentRecipients;
+  templates: TemplateStore;
+  merges: MergeService;
 }

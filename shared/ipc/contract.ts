@@ -18,6 +18,8 @@ import type { ConnectionTestReport, TestPhase } from '../model/connection-test';
 import type { Mailbox } from '../model/mailbox';
 import { fingerprintSha256, headerText, mailboxText, refusal } from '../model/text';
 import { MAX_ADDED_BASE64 } from '../model/message-size';
+import { templateInput, templateName, type Template, type TemplateSummary } from '../model/template';
+import { mergeId, mergeInput, type MergeCheck, type MergeReportRow, type MergeStatus } from '../model/merge';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {
@@ -149,6 +151,29 @@ export const contract = {
   'settings:save': { request: settings.partial(), response: returns<Settings>() },
   'sandbox:list': { request: noPayload, response: returns<CaughtMessageSummary[]>() },
   'sandbox:get': { request: bySandboxId, response: returns<CaughtMessage>() },
+  /** Save a message as a template (its fields Liquid: `{{ name }}`), under a name; the same name replaces it. */
+  'templates:save': { request: templateInput, response: returns<TemplateSummary>(), ...large },
+  'templates:list': { request: noPayload, response: returns<TemplateSummary[]>() },
+  /** A template whole, its files with fresh handles (those gone are named in `missing`). */
+  'templates:get': { request: z.strictObject({ name: templateName }), response: returns<Template>() },
+  'templates:remove': { request: z.strictObject({ name: templateName }), response: returns<{ removed: string }>() },
+  /** Render and check every row of a merge's data; nothing is sent. */
+  'merge:check': { request: mergeInput, response: returns<MergeCheck>(), ...large },
+  /** One row (1: the first row of data) built exactly as it will be delivered. */
+  'merge:preview': { request: z.strictObject({ merge: mergeInput, row: z.number().int().min(1) }), response: returns<DeliveredPreview>(), ...large },
+  /** Check every row, then commit the merge and its rows and begin sending; refused while a row is invalid (unless skipInvalid). */
+  'merge:start': { request: mergeInput, response: returns<MergeStatus>(), ...large },
+  'merge:list': { request: noPayload, response: returns<MergeStatus[]>() },
+  'merge:status': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>() },
+  'merge:pause': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>() },
+  /** A paused merge goes on (or a running one whose process ended is taken up here). */
+  'merge:resume': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>() },
+  /** Rows not yet sent are not sent; those sent stay sent. */
+  'merge:cancel': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>() },
+  /** Per row: its number, address, state, Message-ID and the server's reply. */
+  'merge:report': { request: z.strictObject({ id: mergeId }), response: returns<{ rows: MergeReportRow[]; csv: string }>() },
+  /** Resolves once the merge is no longer running in this process (`mailwright merge` waits on it). */
+  'merge:wait': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>(), commandLineOnly: true },
   /** Recently used recipients whose name or address starts with what is typed (at most 8, best first). */
   'recipients:suggest': { request: z.strictObject({ query: z.string().max(200) }), response: returns<Mailbox[]>() },
 } as const;
@@ -157,6 +182,8 @@ export const contract = {
 export const events = {
   'outbox:changed': returns<OutboxItem>(),
   'outbox:progress': returns<SendProgress>(),
+  /** A merge's counts as they change (at most a few times a second). */
+  'merge:progress': returns<MergeStatus>(),
   'sandbox:caught': returns<CaughtMessageSummary>(),
   /** Each doctor phase as it ends, so a progress list can fill in live. */
   'doctor:progress': returns<{ runId: string; phase: TestPhase }>(),

@@ -10,6 +10,9 @@ export type AttachmentRef = z.infer<typeof attachmentRef>;
 
 const recipients = z.array(mailbox).max(500);
 
+/** What List-Unsubscribe may point to: an https address (one-click, RFC 8058) or a mailto: (RFC 2369). */
+export const UNSUBSCRIBE_LINK = /^(https:\/\/[^\s<>]+|mailto:[^\s<>]+)$/i;
+
 /** A message as the composer hands it over; `draft` adds the rule that someone must receive it. */
 export const draftFields = z.strictObject({
   accountId: z.string().min(1).max(64),
@@ -25,6 +28,12 @@ export const draftFields = z.strictObject({
   attachments: z.array(attachmentRef).max(100).default([]),
   /** Add the From account's signature below the body, after the standard "-- " line. */
   signature: z.boolean().optional(),
+  /** List-Unsubscribe (RFC 2369): an https address (one-click, RFC 8058) or a mailto:. For mail to many. */
+  listUnsubscribe: z
+    .string()
+    .max(2000)
+    .regex(UNSUBSCRIBE_LINK, refusal('err.input.unsubscribe'))
+    .optional(),
   /** When to send: after an undo window, or at a chosen time (send later). Default: now. */
   options: z
     .strictObject({

@@ -77,6 +77,8 @@ export interface OutboxItem {
   delivery?: DeliverySummary;
   /** Cancelled because its message went back to the composer (undo, edit): kept only as a record. */
   takenBack?: boolean;
+  /** One row of a mail merge: which merge, which row of its data. */
+  merge?: { id: string; row: number };
 }
 
 /** Bytes of a message handed to the server so far, while it is sending. */

@@ -88,7 +88,22 @@ const valid = (): Record<Channel, unknown> => ({
   'sandbox:list': undefined,
   'sandbox:get': { id: 'abc' },
   'recipients:suggest': { query: 'a' },
+  'templates:save': { name: 'Order', accountId, subject: 'Order {{ order }}', html: '<p>{{ name }}</p>', text: '{{ name }}', attachments: [], listUnsubscribe: 'https://example.test/u/{{ id }}' },
+  'templates:list': undefined,
+  'templates:get': { name: 'Order' },
+  'templates:remove': { name: 'Order' },
+  'merge:check': validMerge(),
+  'merge:start': validMerge(),
+  'merge:preview': { merge: validMerge(), row: 1 },
+  'merge:list': undefined,
+  'merge:status': { id: 'm_abcdefghi-0123abcd' },
+  'merge:pause': { id: 'm_abcdefghi-0123abcd' },
+  'merge:resume': { id: 'm_abcdefghi-0123abcd' },
+  'merge:cancel': { id: 'm_abcdefghi-0123abcd' },
+  'merge:report': { id: 'm_abcdefghi-0123abcd' },
+  'merge:wait': { id: 'm_abcdefghi-0123abcd' },
 });
+const validMerge = () => ({ accountId, message: { subject: 'Hi {{ name }}', text: 'x', attachments: [] }, data: { handle: 'att_AAAAAAAAAAAAAAAAAAAA' }, toColumn: 'email', nameColumn: 'name', perMinute: 30, perDay: 500, preset: 'gmail', skipInvalid: false, locale: 'es' });
 
 /** Fields that become (part of) a message or SMTP header: CR, LF, NUL or DEL there must be refused. */
 const HEADER_FIELDS = new Set(['name', 'displayName', 'email', 'username', 'to', 'cc', 'bcc', 'replyTo', 'subject', 'rcpt', 'sendTestTo']);

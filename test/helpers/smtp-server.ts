@@ -21,6 +21,8 @@ export interface TestSmtpOptions {
   dataReply?: [number, string];
   /** replies to the end of the 1st, 2nd, … DATA (e.g. two 451s, then behave as usual) */
   dataReplies?: Array<[number, string]>;
+  /** a refusal for the nth DATA (0-based), or undefined to take it: a server that throttles after N messages */
+  dataReplyFor?: (nth: number) => [number, string] | undefined;
   size?: number;
   /** read the whole message, then never answer the final dot (the duplicate window) */
   stallAfterData?: boolean;
@@ -134,7 +136,7 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
         bodies.push(message);
         opts.onMessage?.(message);
         if (opts.stallAfterData) return;
-        const reply = opts.dataReplies?.[nth] ?? opts.dataReply;
+        const reply = opts.dataReplyFor?.(nth) ?? opts.dataReplies?.[nth] ?? opts.dataReply;
         if (reply) return callback(smtpError(reply));
         received.push(message);
         callback();

@@ -72,6 +72,47 @@ export const MIGRATIONS: readonly string[] = [
   CREATE TABLE outbox_runners (owner TEXT PRIMARY KEY, until INTEGER NOT NULL) STRICT;
   CREATE TABLE outbox_rescue_pending (since INTEGER NOT NULL) STRICT;
   `,
+  // 5: templates and mail merges. A template is a saved message whose fields are Liquid (by name;
+  // `name_key` its lower case: one template whatever case it is typed in). A merge keeps what it
+  // sends from (the message's template as it was at its start, the rows' values) so a resume
+  // sends exactly what the start checked; a row becomes an outbox item in the same transaction as
+  // its state turns `queued`, so no row is queued twice or lost between the two. `next_at` is when
+  // the throttle lets its next row go, `owner`/`lease_until` which process runs it.
+  `
+  CREATE TABLE templates (
+    name_key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    template TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE merges (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    account_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    spec TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    interval_ms INTEGER NOT NULL,
+    next_at INTEGER NOT NULL,
+    owner TEXT,
+    lease_until INTEGER,
+    error TEXT
+  ) STRICT;
+  CREATE TABLE merge_rows (
+    merge_id TEXT NOT NULL,
+    row_no INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    address TEXT NOT NULL,
+    data TEXT NOT NULL,
+    item_id TEXT,
+    queued_at INTEGER,
+    problem TEXT,
+    PRIMARY KEY (merge_id, row_no),
+    CHECK (state <> 'queued' OR (item_id IS NOT NULL AND queued_at IS NOT NULL))
+  ) STRICT;
+  CREATE INDEX merge_rows_by_state ON merge_rows (merge_id, state, row_no);
+  CREATE INDEX merge_rows_queued ON merge_rows (queued_at) WHERE queued_at IS NOT NULL;
+  `,
 ];
 
 /**

@@ -3,6 +3,7 @@ import type { DiscoveryDeps } from '../accounts/discovery/discover';
 import type { CoreServices } from '../services';
 import { accountHandlers } from './accounts';
 import { composingHandlers } from './composing';
+import { mergeHandlers } from './merge';
 import { outboxHandlers } from './outbox';
 import { secretsHandlers } from './secrets';
 
@@ -28,6 +29,7 @@ export function createHandlers(services: CoreServices, host: HostCapabilities = 
     ...secretsHandlers(services),
     ...outboxHandlers(services, host),
     ...composingHandlers(services, host),
+    ...mergeHandlers(services),
     'settings:get': () => settings.get(),
     'settings:save': (change) => settings.save(change),
     'sandbox:list': () => sandbox.list(),

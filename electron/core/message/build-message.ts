@@ -81,6 +81,15 @@ export function inlineImages(html: string, domain: string): { html: string; part
 const fmt = (m: Mailbox) => ({ name: m.name, address: m.address });
 
 /**
+ * RFC 2369's List-Unsubscribe; for an https address also RFC 8058's one-click POST, which Gmail,
+ * Yahoo and Outlook.com require of bulk senders (a mailto: cannot be one-click).
+ */
+function unsubscribeHeaders(link: string | undefined): Record<string, string> {
+  if (!link) return {};
+  return { 'List-Unsubscribe': `<${link}>`, ...(/^https:/i.test(link) ? { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}) };
+}
+
+/**
  * Turn a draft into one RFC 5322 message. With files attached it is streamed to `path` (the files
  * read piece by piece, never held whole in memory) and fsynced; without, it is small and comes
  * back as `bytes`, and nothing is written. The Message-ID is made here, once; the outbox keeps
@@ -116,7 +125,7 @@ export async function buildMessage(
     // Content comes from our own draft and registry only; never let a value make nodemailer open a file or URL.
     disableFileAccess: true,
     disableUrlAccess: true,
-    headers: { 'X-Mailer': 'Mailwright' },
+    headers: { 'X-Mailer': 'Mailwright', ...unsubscribeHeaders(d.listUnsubscribe) },
     // Canonical CRLF throughout (RFC 5322), bodies included: the stored bytes are then exactly the
     // bytes the SMTP client sends, which would turn each bare LF into CRLF on the wire (found when
     // a rich message's .eml and what the server received differed by a byte per text line).

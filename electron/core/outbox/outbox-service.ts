@@ -56,6 +56,13 @@ export interface OutboxDeps {
   checkpoint?: (step: OutboxCheckpoint) => void;
 }
 
+/** A merge's row that a message is queued for (see enqueue). */
+export interface MergeRowLink {
+  mergeId: string;
+  row: number;
+  alongside: (item: OutboxItem) => void;
+}
+
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
 
@@ -107,7 +114,12 @@ export class OutboxService {
     return repairAtStart({ database, repo, bytes, accounts, owner: this.owner, now: this.now().getTime(), changed: (item) => events.emit('outbox:changed', item) });
   }
 
-  async enqueue(draft: Draft): Promise<OutboxItem> {
+  /**
+   * Queue a message. For a merge's row, `row.alongside` writes in the same transaction as the
+   * message's own row (the merge's row turning `queued`): what it throws undoes the message too,
+   * and reaches the caller unchanged.
+   */
+  async enqueue(draft: Draft, row?: MergeRowLink): Promise<OutboxItem> {
     const { scheduler } = this;
     const account = await this.deps.accounts.getStored(draft.accountId);
     const created = this.now();
@@ -121,7 +133,7 @@ export class OutboxService {
     // "outcome unknown" once the lease runs out (test/integration/crash-matrix.test.ts).
     const sendNow = immediate && !this.closed && scheduler.reserve();
     try {
-      const { item, lease } = await this.build(draft, account, id, created, undo, sendAt, sendNow);
+      const { item, lease } = await this.build(draft, account, id, created, undo, sendAt, sendNow, row);
       this.deps.events.emit('outbox:changed', item);
       if (lease) scheduler.beginReserved(item, lease);
       else if (immediate) scheduler.kick();
@@ -134,7 +146,7 @@ export class OutboxService {
   }
 
   /** Build the message once, keep its draft, and commit it: from here it exists for everyone. */
-  private async build(draft: Draft, account: Awaited<ReturnType<AccountStore['getStored']>>, id: string, created: Date, undo: number, sendAt: Date | undefined, sendNow: boolean) {
+  private async build(draft: Draft, account: Awaited<ReturnType<AccountStore['getStored']>>, id: string, created: Date, undo: number, sendAt: Date | undefined, sendNow: boolean, row?: MergeRowLink) {
     const { bytes, attachments, database, repo } = this.deps;
     let built;
     try {
@@ -162,19 +174,30 @@ export class OutboxService {
       size: built.size,
       ...(sendNow ? {} : { dueAt: (sendAt ?? new Date(created.getTime() + undo * 1000)).toISOString() }),
       giveUpAt: new Date((sendAt ?? created).getTime() + this.policy.lifetimeMs).toISOString(),
+      // A merge's message is due whenever a process runs the queue (the merge was asked to go), never overdue.
+      ...(row ? { merge: { id: row.mergeId, row: row.row }, sendAtNextRun: true } : {}),
     };
     // The draft is kept beside a waiting message until it starts sending, to give it back on undo
     // or edit (recipients written back as the schema parsed them) — with the files behind its
     // attachments, so that works after a restart too.
     const kept: KeptDraft | undefined = item.state === 'held' || sendAt ? { draft: draftText(draft), files: attachments.remember(draft.attachments.map((a) => a.handle)) } : undefined;
     const lease = sendNow ? this.scheduler.newLease() : undefined;
+    let refusedAlongside = false;
     try {
-      await database.write(() => repo.insert(item, lease, { ...(built.bytes ? { bytes: built.bytes } : {}), ...(kept ? { keptDraft: JSON.stringify(kept) } : {}) }));
+      await database.write(() => {
+        repo.insert(item, lease, { ...(built.bytes ? { bytes: built.bytes } : {}), ...(kept ? { keptDraft: JSON.stringify(kept) } : {}) });
+        try {
+          row?.alongside(item);
+        } catch (err) {
+          refusedAlongside = true;
+          throw err;
+        }
+      });
     } catch (err) {
       // Not queued (a full disk): the file built for it goes now, not at the next start. Unless its
       // row is there after all (committed, then the fsync failed): then the file is its message.
       if (!built.bytes && !this.committedAnyway(id)) await bytes.discard(id);
-      throw err instanceof MailwrightError ? err : storageFailed('outbox', err);
+      throw err instanceof MailwrightError || refusedAlongside ? err : storageFailed('outbox', err);
     }
     this.deps.checkpoint?.('committed');
     return { item, lease };

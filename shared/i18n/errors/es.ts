@@ -3,5 +3,6 @@ import { connectionEs } from './connection.es';
 import { doctorEs } from './doctor.es';
 import type { errorsEn, Translated } from './en';
 import { outboxEs } from './outbox.es';
+import { mergeEs } from './merge.es';
 
-export const errorsEs: Translated<typeof errorsEn> = { ...connectionEs, ...doctorEs, ...appEs, ...outboxEs };
+export const errorsEs: Translated<typeof errorsEn> = { ...connectionEs, ...doctorEs, ...appEs, ...outboxEs, ...mergeEs };

@@ -3,5 +3,6 @@ import { connectionRu } from './connection.ru';
 import { doctorRu } from './doctor.ru';
 import type { errorsEn, Translated } from './en';
 import { outboxRu } from './outbox.ru';
+import { mergeRu } from './merge.ru';
 
-export const errorsRu: Translated<typeof errorsEn> = { ...connectionRu, ...doctorRu, ...appRu, ...outboxRu };
+export const errorsRu: Translated<typeof errorsEn> = { ...connectionRu, ...doctorRu, ...appRu, ...outboxRu, ...mergeRu };

@@ -1,0 +1,28 @@
+import type { CoreServices } from '../services';
+import { reportCsv } from '../templates/merge/report-csv';
+import type { Handlers } from './index';
+
+type MergeChannels = Extract<keyof Handlers, `templates:${string}` | `merge:${string}`>;
+
+/** Templates, and mail merges from them. */
+export function mergeHandlers({ templates, merges }: Pick<CoreServices, 'templates' | 'merges'>): Pick<Handlers, MergeChannels> {
+  return {
+    'templates:save': (input) => templates.save(input),
+    'templates:list': async () => templates.list(),
+    'templates:get': ({ name }) => templates.get(name),
+    'templates:remove': ({ name }) => templates.remove(name),
+    'merge:check': (req) => merges.check(req),
+    'merge:preview': ({ merge, row }) => merges.preview(merge, row),
+    'merge:start': (req) => merges.start(req),
+    'merge:list': async () => merges.list(),
+    'merge:status': async ({ id }) => merges.status(id),
+    'merge:pause': ({ id }) => merges.pause(id),
+    'merge:resume': ({ id }) => merges.resume(id),
+    'merge:cancel': ({ id }) => merges.cancel(id),
+    'merge:report': async ({ id }) => {
+      const rows = merges.report(id);
+      return { rows, csv: reportCsv(rows) };
+    },
+    'merge:wait': ({ id }) => merges.wait(id),
+  };
+}

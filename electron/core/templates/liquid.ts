@@ -1,0 +1,98 @@
+import { Liquid, type Template } from 'liquidjs';
+import type { Phrase } from '../../../shared/errors';
+import { phrase } from '../../../shared/i18n/errors/phrase';
+import type { Language } from '../../../shared/i18n/languages';
+import { MailwrightError, systemWords } from '../errors';
+
+/**
+ * Liquid as a merge needs it (liquidjs, the language of Shopify's order notifications), strict:
+ * a variable the row lacks, or an unknown filter, is an error — never a silent blank. An empty
+ * value counts as lacking (see `rowScope`); `{% if coupon %}` and `| default:` may still test
+ * for it. HTML bodies escape every value unless the template says `| raw`; subjects, plain
+ * bodies and addresses are text.
+ */
+const common = { strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, cache: false } as const;
+
+const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
+
+function engine(escape: boolean, locale: Language): Liquid {
+  const liquid = new Liquid({ ...common, locale, ...(escape ? { outputEscape: 'escape' as const } : {}) });
+  // A date written the reader's way ("7 декабря 2026 г."): `{{ shipped | local_date: "long" }}`.
+  liquid.registerFilter('local_date', (value: unknown, style: unknown = 'medium') => {
+    const at = new Date(String(value));
+    if (Number.isNaN(at.getTime())) throw new FilterProblem(phrase('merge.problem.notDate', { value: String(value) }));
+    const dateStyle = DATE_STYLES.find((s) => s === style) ?? 'medium';
+    // A bare date (2026-12-07) is that day wherever the reader is: written in UTC, not shifted by a zone.
+    const timeZone = /^\d{4}-\d{2}-\d{2}$/.test(String(value).trim()) ? 'UTC' : undefined;
+    return new Intl.DateTimeFormat(locale, { dateStyle, ...(timeZone ? { timeZone } : {}) }).format(at);
+  });
+  // An amount in a currency, the reader's way: `{{ total | money: "EUR" }}` → "€12.50" / "12,50 €".
+  liquid.registerFilter('money', (value: unknown, currency: unknown = 'USD') => {
+    const text = String(value).trim();
+    const amount = /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(amount)) throw new FilterProblem(phrase('merge.problem.notAmount', { value: text }));
+    const code = String(currency).toUpperCase();
+    if (!/^[A-Z]{3}$/.test(code)) throw new FilterProblem(phrase('merge.problem.notCurrency', { value: String(currency) }));
+    return new Intl.NumberFormat(locale, { style: 'currency', currency: code }).format(amount);
+  });
+  return liquid;
+}
+
+/** A filter's refusal of a row's value (a date that is not one): the row's problem, in its words. */
+export class FilterProblem extends Error {
+  constructor(readonly problem: Phrase) {
+    super(problem.key);
+  }
+}
+
+const engines = new Map<string, Liquid>();
+const engineFor = (escape: boolean, locale: Language) => {
+  const key = `${escape}:${locale}`;
+  let found = engines.get(key);
+  if (!found) engines.set(key, (found = engine(escape, locale)));
+  return found;
+};
+
+/** One field of a template, parsed once and rendered per row. */
+export interface CompiledField {
+  render(scope: Record<string, unknown>): string;
+  /** The top-level names it reads (`customer` for `{{ customer.name }}`). */
+  variables: string[];
+}
+
+/** Parse a field: a syntax error or an unknown filter refuses the whole template, naming the field. */
+export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase }): CompiledField {
+  const liquid = engineFor(opts.html, opts.locale);
+  let parsed: Template[];
+  try {
+    parsed = liquid.parse(source);
+  } catch (err) {
+    throw new MailwrightError('INVALID_INPUT', { message: phrase('err.template.syntax', { field: opts.field }), hint: phrase('err.template.syntax.hint'), quote: systemWords(err) }, { cause: err });
+  }
+  return {
+    variables: liquid.globalVariablesSync(parsed).map(String),
+    render: (scope) => liquid.renderSync(parsed, scope) as string,
+  };
+}
+
+/** Why rendering a row failed, as the row's problem (a missing variable, a filter's refusal); anything else is thrown on. */
+export function renderProblem(err: unknown): Phrase | undefined {
+  if (err instanceof FilterProblem) return err.problem;
+  const original = (err as { originalError?: unknown }).originalError;
+  if (original instanceof FilterProblem) return original.problem;
+  if ((err as Error)?.name === 'UndefinedVariableError') {
+    const name = (original as { variableName?: unknown } | undefined)?.variableName ?? (err as { token?: { getText?: () => string } }).token?.getText?.();
+    return phrase('merge.problem.missing', { name: String(name ?? '?') });
+  }
+  return undefined;
+}
+
+/**
+ * A row's values as a template sees them: an empty cell is absent (strict mode then refuses
+ * `{{ it }}`), so a column left blank is never sent as a blank in the middle of a sentence.
+ */
+export function rowScope(row: Record<string, unknown>): Record<string, unknown> {
+  const scope: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) if (v !== '' && v !== null && v !== undefined) scope[k] = v;
+  return scope;
+}

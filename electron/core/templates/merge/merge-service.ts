@@ -1,0 +1,262 @@
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { phrase } from '../../../../shared/i18n/errors/phrase';
+import { sayText } from '../../../../shared/i18n/errors/say';
+import type { MergeCheck, MergeRequest, MergeStatus, MergeReportRow, RowProblem } from '../../../../shared/model/merge';
+import type { DeliveredPreview } from '../../../../shared/model/message-view';
+import type { AccountStore } from '../../accounts/account-store';
+import type { AttachmentRegistry } from '../../attachments/attachment-registry';
+import { uploadsDir } from '../../attachments/uploads';
+import type { Clock } from '../../clock';
+import type { Database } from '../../db/database';
+import { invalidInput, MailwrightError, storageFailed } from '../../errors';
+import type { CoreEvents } from '../../events';
+import { previewMessage } from '../../message/preview-message';
+import type { OutboxService } from '../../outbox/outbox-service';
+import { compileTemplate, type TemplateFields } from '../message-template';
+import type { TemplateStore } from '../template-store';
+import { parseMergeData } from './merge-data';
+import type { MergeRecord, MergeRepository, MergeSpec } from './merge-repository';
+import type { MergeRunner } from './merge-runner';
+import { MERGE_TRANSITIONS, type MergeTransition } from './merge-transitions';
+import { draftOfRow, isRefused, RowPlanner, type RowPlan, type RowRefused } from './row-plan';
+import { etaSeconds, intervalOf, throttleOf } from './throttle';
+
+const SAMPLE_ROWS = 20;
+const LISTED_PROBLEMS = 1_000;
+/** How often a running merge's status is told to the windows and the CLI at most. */
+const STATUS_EVERY_MS = 250;
+
+export interface MergeServiceDeps {
+  database: Database;
+  repo: MergeRepository;
+  templates: TemplateStore;
+  attachments: AttachmentRegistry;
+  accounts: AccountStore;
+  outbox: OutboxService;
+  runner: MergeRunner;
+  events: CoreEvents;
+  clock: Clock;
+  dataDir: string;
+}
+
+/** A merge checked whole: what it would send, row by row. */
+interface Prepared {
+  spec: MergeSpec;
+  columns: string[];
+  rows: Array<Record<string, unknown>>;
+  outcomes: Array<RowPlan | RowRefused>;
+}
+
+const noMerge = (id: string) => new MailwrightError('INVALID_INPUT', { message: phrase('err.merge.none', { id }), hint: phrase('err.merge.none.hint') });
+
+/**
+ * Mail merges: a template and a data file checked row by row before anything is sent; started,
+ * every row and the merge are rows in the database, and the runner queues them at the throttle's
+ * pace. Pause, resume and cancel are conditional changes (MERGE_TRANSITIONS).
+ */
+export class MergeService {
+  private readonly telling = new Set<string>();
+
+  constructor(private readonly deps: MergeServiceDeps) {}
+
+  /** Every row rendered and checked; nothing sent. */
+  async check(req: MergeRequest): Promise<MergeCheck> {
+    const p = await this.prepare(req);
+    return this.summary(p);
+  }
+
+  /** Row `row` (1: the first row of data) built exactly as it will be delivered. */
+  async preview(req: MergeRequest, row: number): Promise<DeliveredPreview> {
+    const p = await this.prepare(req, row);
+    const outcome = p.outcomes[row - 1];
+    if (!outcome) throw invalidInput(phrase('err.merge.noRow', { row, count: p.rows.length }), phrase('err.merge.noRow.hint'));
+    if (isRefused(outcome)) throw invalidInput(phrase('err.merge.rowInvalid', { row, problem: outcome.problem }), phrase('err.merge.rowInvalid.hint'));
+    const attachments = await Promise.all([...p.spec.files, ...outcome.files].map(async (path) => ({ handle: (await this.deps.attachments.register(path)).handle })));
+    const { accounts, attachments: registry, dataDir, clock } = this.deps;
+    return previewMessage(draftOfRow(req.accountId, outcome, attachments), { accounts, attachments: registry, dir: join(dataDir, 'previews'), now: () => clock.now() });
+  }
+
+  /** Check, then commit the merge and all its rows at once, and begin sending. Refused while a row is invalid, unless skipInvalid. */
+  async start(req: MergeRequest): Promise<MergeStatus> {
+    const p = await this.prepare(req);
+    const check = this.summary(p);
+    if (check.invalidCount && !req.skipInvalid) throw invalidInput(phrase('err.merge.invalidRows', { count: check.invalidCount, first: check.invalid[0]!.row, problem: check.invalid[0]!.problem }), phrase('err.merge.invalidRows.hint'));
+    if (!check.valid) throw invalidInput(phrase('err.merge.nothingValid'), phrase('err.merge.invalidRows.hint'));
+    const now = this.deps.clock.now().getTime();
+    const id = `m_${now.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
+    const rows = p.outcomes.map((o, i) => ({ row: o.row, address: o.address, data: p.rows[i]!, ...(isRefused(o) ? { problem: sayText('en', o.problem) } : {}) }));
+    const merge = { id, createdAt: now, accountId: req.accountId, state: 'running' as const, spec: p.spec, total: rows.length, intervalMs: intervalOf(p.spec.throttle), nextAt: now };
+    await this.deps.database.write(() => this.deps.repo.create(merge, rows)).catch((err: unknown) => {
+      throw err instanceof MailwrightError ? err : storageFailed('database', err);
+    });
+    void this.deps.runner.run(id);
+    return this.status(id);
+  }
+
+  status(id: string): MergeStatus {
+    const m = this.deps.repo.get(id);
+    if (!m) throw noMerge(id);
+    return this.statusOf(m);
+  }
+
+  list(): MergeStatus[] {
+    return this.deps.repo.list().map((m) => this.statusOf(m));
+  }
+
+  report(id: string): MergeReportRow[] {
+    this.status(id);
+    return this.deps.repo.report(id);
+  }
+
+  async pause(id: string): Promise<MergeStatus> {
+    await this.transition(id, 'pause');
+    this.deps.runner.poke(id);
+    return this.status(id);
+  }
+
+  async resume(id: string): Promise<MergeStatus> {
+    await this.transition(id, 'resume');
+    void this.deps.runner.run(id);
+    return this.status(id);
+  }
+
+  /** Rows not yet queued are cancelled, and so are queued messages that have not gone; sent ones stay sent. */
+  async cancel(id: string): Promise<MergeStatus> {
+    const { repo, outbox } = this.deps;
+    await this.transition(id, 'cancel', () => repo.cancelPending(id));
+    this.deps.runner.poke(id);
+    for (const item of repo.inFlight(id)) {
+      if (item.state === 'sending') continue; // on its way: its outcome is recorded as it comes
+      await outbox.cancel(item.itemId).catch(() => undefined); // it went meanwhile: it stays as it is
+    }
+    return this.status(id);
+  }
+
+  /** Until the merge is no longer running here (ended, paused, cancelled, or run by another process). */
+  async wait(id: string): Promise<MergeStatus> {
+    this.status(id);
+    // The runner sleeps on timers that do not keep a command-line process alive; this one does.
+    const keepAlive = setInterval(() => {}, 60_000);
+    try {
+      if (this.deps.repo.get(id)?.state === 'running') await this.deps.runner.run(id);
+    } finally {
+      clearInterval(keepAlive);
+    }
+    return this.status(id);
+  }
+
+  /** Running merges whose runner is gone (the app's start, its periodic look): run here. */
+  resumeOrphans(): void {
+    for (const id of this.deps.repo.orphans(this.deps.clock.now().getTime())) void this.deps.runner.run(id);
+  }
+
+  /** A merge's status changed: told to the windows and the CLI, at most every STATUS_EVERY_MS. */
+  changed(id: string): void {
+    if (this.telling.has(id)) return;
+    this.telling.add(id);
+    setTimeout(() => {
+      this.telling.delete(id);
+      const m = this.deps.repo.get(id);
+      if (m) this.deps.events.emit('merge:progress', this.statusOf(m));
+    }, STATUS_EVERY_MS).unref();
+  }
+
+  private async transition(id: string, action: MergeTransition, alongside?: () => void): Promise<void> {
+    const m = this.deps.repo.get(id);
+    if (!m) throw noMerge(id);
+    const changed = await this.deps.database.write(() => {
+      const ok = this.deps.repo.change(id, action);
+      if (ok) alongside?.();
+      return ok;
+    });
+    if (!changed) throw invalidInput(phrase('err.merge.cannot', { id, state: m.state }), phrase('err.merge.cannot.hint', { states: MERGE_TRANSITIONS[action].from.join(', ') }));
+    this.changed(id);
+  }
+
+  private statusOf(m: MergeRecord): MergeStatus {
+    const counts = this.deps.repo.counts(m.id);
+    return {
+      id: m.id,
+      accountId: m.accountId,
+      subject: m.spec.subject,
+      state: m.state,
+      createdAt: new Date(m.createdAt).toISOString(),
+      total: m.total,
+      counts,
+      throttle: m.spec.throttle,
+      ...(m.state === 'running' && counts.pending ? { nextAt: new Date(m.nextAt).toISOString() } : {}),
+      etaSeconds: etaSeconds(m.spec.throttle, counts.pending, m.intervalMs),
+      ...(m.error ? { error: m.error } : {}),
+    };
+  }
+
+  private summary(p: Prepared): MergeCheck {
+    const invalid: RowProblem[] = [];
+    let invalidCount = 0;
+    for (const o of p.outcomes) {
+      if (!isRefused(o)) continue;
+      invalidCount++;
+      if (invalid.length < LISTED_PROBLEMS) invalid.push({ row: o.row, address: o.address, problem: o.problem, text: sayText('en', o.problem) });
+    }
+    const valid = p.outcomes.length - invalidCount;
+    return {
+      columns: p.columns,
+      total: p.rows.length,
+      valid,
+      sample: p.rows.slice(0, SAMPLE_ROWS).map((r) => Object.fromEntries(p.columns.map((c) => [c, typeof r[c] === 'string' ? (r[c] as string) : r[c] === undefined ? '' : JSON.stringify(r[c])]))),
+      invalid,
+      invalidCount,
+      throttle: p.spec.throttle,
+      etaSeconds: etaSeconds(p.spec.throttle, valid, intervalOf(p.spec.throttle)),
+    };
+  }
+
+  /** The template, the data and every row's outcome (`only`: just that row's, for a preview). */
+  private async prepare(req: MergeRequest, only?: number): Promise<Prepared> {
+    const { attachments, templates } = this.deps;
+    await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
+    let fields: TemplateFields;
+    let files: string[];
+    if (req.template !== undefined) {
+      const t = templates.stored(req.template);
+      fields = { subject: t.subject, html: t.html, text: t.text, listUnsubscribe: t.listUnsubscribe };
+      files = t.files.map((f) => f.path);
+    } else {
+      const m = req.message!;
+      fields = { subject: m.subject, html: m.html, text: m.text, listUnsubscribe: m.listUnsubscribe };
+      files = m.attachments.map((a) => attachments.resolve(a.handle).path);
+    }
+    if (req.listUnsubscribe !== undefined) fields = { ...fields, listUnsubscribe: req.listUnsubscribe || undefined };
+    if (!fields.html?.trim() && !fields.text?.trim()) throw invalidInput(phrase('err.template.noBody'), phrase('err.template.noBody.hint'));
+    const compiled = compileTemplate(fields, req.locale);
+    const dataFile = attachments.resolve(req.data.handle);
+    let bytes: Buffer;
+    try {
+      bytes = await fs.readFile(dataFile.path);
+    } catch (err) {
+      throw new MailwrightError('ATTACHMENT_UNREADABLE', { message: phrase('err.merge.unreadable', { name: dataFile.name }), hint: phrase('err.attachment.unreadable.hint'), quote: (err as NodeJS.ErrnoException).code ?? String(err) }, { cause: err });
+    }
+    const data = parseMergeData(bytes, dataFile.name);
+    const columns = { toColumn: req.toColumn, nameColumn: req.nameColumn, ccColumn: req.ccColumn, bccColumn: req.bccColumn, attachColumn: req.attachColumn };
+    for (const column of Object.values(columns)) {
+      if (column !== undefined && !data.columns.includes(column)) throw invalidInput(phrase('err.merge.noColumn', { column, columns: data.columns.join(', ') }), phrase('err.merge.noColumn.hint'));
+    }
+    // A file uploaded in browser mode has no folder of its own to name files in.
+    const folder = dataFile.path.startsWith(uploadsDir(this.deps.dataDir)) ? undefined : dirname(dataFile.path);
+    const planner = new RowPlanner(compiled, columns, folder);
+    const outcomes: Array<RowPlan | RowRefused> = [];
+    for (let i = 0; i < data.rows.length; i++) {
+      if (only !== undefined && i !== only - 1) {
+        outcomes.push({ row: i + 1, address: '', problem: phrase('merge.problem.notChecked') });
+        continue;
+      }
+      const planned = planner.plan(data.rows[i]!, i + 1);
+      outcomes.push(isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned));
+    }
+    const throttle = throttleOf(req);
+    const spec: MergeSpec = { subject: fields.subject, template: fields, files, columns, ...(folder ? { folder } : {}), locale: req.locale, throttle };
+    return { spec, columns: data.columns, rows: data.rows, outcomes };
+  }
+}

@@ -1,0 +1,10 @@
+import { stringify } from 'csv-stringify/sync';
+import type { MergeReportRow } from '../../../../shared/model/merge';
+
+/** A merge's report as CSV (RFC 4180, CRLF lines): the file the CLI writes and the window downloads. */
+export function reportCsv(rows: readonly MergeReportRow[]): string {
+  return stringify(
+    rows.map((r) => [r.row, r.address, r.state, r.messageId ?? '', r.response ?? '', r.error?.code ?? '', r.error?.message ?? r.problem ?? '']),
+    { header: true, columns: ['row', 'address', 'state', 'message_id', 'response', 'error_code', 'error'], record_delimiter: 'windows' },
+  );
+}

@@ -41,8 +41,8 @@ async function snapshot(dataDir: string): Promise<Disk> {
   const disk: Disk = {};
   const { db } = openDatabase(dataDir);
   try {
-    for (const r of db.prepare('SELECT id, item, state, owner IS NOT NULL AS leased, lease_until FROM outbox_items').all() as Array<{ id: string; item: string; state: string; leased: number; lease_until: number | null }>)
-      disk[`row/${r.id}`] = { ...(JSON.parse(r.item) as object), state: r.state, leased: !!r.leased, leaseUntil: r.lease_until };
+    for (const r of db.prepare('SELECT id, item, state, owner IS NOT NULL AS leased, lease_until, past_no_return FROM outbox_items').all() as Array<{ id: string; item: string; state: string; leased: number; lease_until: number | null; past_no_return: number }>)
+      disk[`row/${r.id}`] = { ...(JSON.parse(r.item) as object), state: r.state, leased: !!r.leased, leaseUntil: r.lease_until, pastNoReturn: !!r.past_no_return };
     for (const r of db.prepare('SELECT id, bytes FROM outbox_bytes').all() as Array<{ id: string; bytes: Uint8Array }>) disk[`bytes/${r.id}`] = digest(r.bytes);
     for (const r of db.prepare('SELECT id, kept FROM outbox_kept_drafts').all() as Array<{ id: string; kept: string }>) disk[`kept/${r.id}`] = JSON.parse(r.kept);
   } finally {
@@ -157,6 +157,19 @@ const queuedOnly = (id: string) => `${JSON.stringify({ queued: id })}\n`;
 const outcomeUnknown = (id: string) =>
   expect.objectContaining({ id, state: 'outcome-unknown', attempts: 1, error: expect.objectContaining({ code: 'OUTCOME_UNKNOWN' }) });
 
+/** What recovery makes of an item that died "sending" before its first byte went: tried again, due now, no error. */
+const retriedBySelf = (id: string) => expect.objectContaining({ id, state: 'retrying', attempts: 1, sendAtNextRun: true });
+
+/** `mailwright outbox run` after such a restart sends it, once: the server ends with exactly one copy. */
+async function runsOnce(c: Crashed): Promise<void> {
+  const run = await cli(['--data-dir', c.dir, '--json', 'outbox', 'run']);
+  expect(run.code, run.stdout).toBe(0);
+  expect((run.json.items as OutboxItem[]).find((i) => i.id === c.id)).toMatchObject({ state: 'sent', attempts: 2 });
+  expect(c.server.received).toHaveLength(1);
+  expect(c.server.bodies).toHaveLength(1);
+  expect(c.server.received[0]!.raw.equals(await storedBytes(c.dir, c.id))).toBe(true);
+}
+
 describe('the crash matrix: kill -9 at each step of a send, then restart', () => {
   it('after a message with a file is built: its file was never queued, and goes once it is old enough to be no live build\'s', async () => {
     const c = await crashSend({ crashAt: 'built', attach: true });
@@ -197,42 +210,56 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
   });
 
-  it('after the commit of a message due now (committed): it was committed as "sending" under a lease, so outcome-unknown once that runs out, though nothing went out', async () => {
+  it('after the commit of a message due now (committed): "sending" under a lease, before its first byte, so tried again once that runs out', async () => {
     const c = await crashSend({ crashAt: 'committed' });
     expect(c.reported).toBe('');
     // No kept draft and no separate "scheduled" step.
     expect(Object.keys(c.disk).sort()).toEqual([`bytes/${c.id}`, `row/${c.id}`]);
-    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', attempts: 1, leased: true });
+    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', attempts: 1, leased: true, pastNoReturn: false });
 
     const { items, disk } = await restart(c);
-    expect(items).toEqual([outcomeUnknown(c.id)]);
-    expect(disk[`row/${c.id}`]).toMatchObject({ state: 'outcome-unknown', leased: false });
+    expect(items).toEqual([retriedBySelf(c.id)]);
+    expect(items[0]!.error).toBeUndefined();
+    expect(disk[`row/${c.id}`]).toMatchObject({ state: 'retrying', leased: false });
     expect(disk[`bytes/${c.id}`]).toBe(c.disk[`bytes/${c.id}`]);
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
+    await runsOnce(c);
   });
 
-  it('a message with a file, before connecting (sending): outcome-unknown, though nothing went out; its file kept', async () => {
+  it('a message with a file, before connecting (sending): tried again by itself, its file kept and sent once', async () => {
     const c = await crashSend({ crashAt: 'sending', attach: true });
     expect(c.reported).toBe(queuedOnly(c.id));
-    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', attempts: 1, leased: true });
+    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', attempts: 1, leased: true, pastNoReturn: false });
 
     const { items, disk } = await restart(c);
-    // Nothing stored tells "died before connecting" from "died after the final dot": "sending" is all
-    // that was recorded, so "the server may or may not have it" is the true statement, not "failed".
-    expect(items).toEqual([outcomeUnknown(c.id)]);
+    // Nothing of the message was let go (the point of no return was not recorded): nothing can have arrived.
+    expect(items).toEqual([retriedBySelf(c.id)]);
     expect(Object.keys(disk).sort()).toEqual([`messages/${c.id}.eml`, `row/${c.id}`]);
     expect(disk[`messages/${c.id}.eml`]).toBe(c.disk[`messages/${c.id}.eml`]);
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
+    await runsOnce(c);
   });
 
-  it('when the server sees the connection: outcome-unknown, no message on the server, nothing resent', async () => {
+  it('when the server sees the connection: no message on the server, so tried again by itself and sent once', async () => {
     // The greeting waits until the child is gone: it dies connected, before a single SMTP command.
     const c = await crashSend({ server: (kill) => ({ onConnect: kill }) });
     expect(c.reported).toBe(queuedOnly(c.id));
-    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending' });
+    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', pastNoReturn: false });
     expect(c.before).toEqual({ sessions: 1, transactions: 0, messages: 0 });
 
     const { items } = await restart(c);
+    expect(items).toEqual([retriedBySelf(c.id)]);
+    await runsOnce(c);
+  });
+
+  it('after the server answered DATA, before the first byte is let go (past-no-return recorded): outcome-unknown, nothing on the server', async () => {
+    const c = await crashSend({ crashAt: 'past-no-return' });
+    expect(c.reported).toBe(queuedOnly(c.id));
+    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', pastNoReturn: true });
+    expect(c.before).toMatchObject({ transactions: 1, messages: 0 });
+
+    const { items } = await restart(c);
+    // Recorded as let go: from the stored state a byte may have left, so the user decides.
     expect(items).toEqual([outcomeUnknown(c.id)]);
   });
 
@@ -247,7 +274,7 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     // takes them.
     const c = await crashSend({ text, attach: 24 * 1024 * 1024, server: (kill) => ({ onDataBytes: (bytes) => ((bodyBytes = bytes) >= part ? kill() : undefined) }) });
     expect(c.reported).toBe(queuedOnly(c.id));
-    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending' });
+    expect(c.disk[`row/${c.id}`]).toMatchObject({ state: 'sending', pastNoReturn: true });
     expect(c.before).toEqual({ sessions: 1, transactions: 1, messages: 0 });
     expect(bodyBytes).toBeGreaterThanOrEqual(part);
     expect(bodyBytes).toBeLessThan((c.disk[`row/${c.id}`] as OutboxItem).size); // part of the body, then the connection was gone

@@ -8,8 +8,8 @@ import type { DatabaseSync } from './sqlite';
 export const MIGRATIONS: readonly string[] = [
   // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
   // the columns what the queries choose by. While it is sent, `owner` (the process), `attempt`
-  // (this try) and `lease_until` say who answers for it and until when. (`past_no_return` is unused:
-  // a lease that runs out always means the bytes may have arrived.)
+  // (this try) and `lease_until` say who answers for it and until when; `past_no_return` that the
+  // message's first byte was let go (a lease that runs out after it means the bytes may have arrived).
   `
   CREATE TABLE outbox_items (
     id TEXT PRIMARY KEY,

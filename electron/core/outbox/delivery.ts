@@ -1,4 +1,4 @@
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { DeliverySummary, OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
@@ -59,7 +59,7 @@ const contextOf = (account?: StoredAccount): MappingContext => ({
  * recipients the server took and refused, or the failure classified (and whether the whole
  * message had gone out: the duplicate window). It changes no state; the outbox records it.
  */
-export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Delivered> {
+export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFirstByte?: () => Promise<void>): Promise<Delivered> {
   let ctx = contextOf();
   const started = deps.clock.now().getTime();
   let info: SendInfo;
@@ -68,14 +68,14 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Del
     const sent = await deps.transports.forAccount(item.accountId);
     ctx = contextOf(sent.account);
     try {
-      info = await sendOnce(item, sent.transport, deps);
+      info = await sendOnce(item, sent.transport, deps, beforeFirstByte);
     } catch (err) {
       // An OAuth2 token refused without the challenge after which nodemailer asks for another
       // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
       // (A token that could not be had at all is already a named error: nothing to renew.)
       if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as TransactionError).wholeMessage)) throw err;
       await sent.renewLogin();
-      info = await sendOnce(item, sent.transport, deps);
+      info = await sendOnce(item, sent.transport, deps, beforeFirstByte);
     }
   } catch (err) {
     const failure = err as TransactionError;
@@ -110,13 +110,14 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps): Promise<Del
  * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
  * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
  */
-async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps): Promise<SendInfo> {
+async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps, beforeFirstByte?: () => Promise<void>): Promise<SendInfo> {
   const to = item.pending ?? item.recipients;
   const envelope = { from: item.sender, to, size: item.size } as never;
   let fileError: Error | undefined;
   const source = deps.bytes.open(item.id, item.size);
+  const body = beforeFirstByte ? heldBack(source, beforeFirstByte) : source;
   // A small message goes out in one piece or two: its progress is not worth a stream of its own.
-  const raw = item.size <= NO_PROGRESS_UNDER ? source : source.pipe(progressMeter(item, deps));
+  const raw = item.size <= NO_PROGRESS_UNDER ? body : body.pipe(progressMeter(item, deps));
   raw.on('error', () => undefined); // reported through `unreadable` below
   const unreadable = new Promise<never>((_, reject) =>
     source.once('error', (err) => {
@@ -132,9 +133,25 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
     return (await Promise.race([transport.sendMail({ envelope, raw }), unreadable])) as SendInfo;
   } catch (err) {
     raw.destroy();
+    if (body !== raw) body.destroy();
     if (raw !== source) source.destroy(); // pipe() does not pass the destroy upstream: close the file too
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<TransactionError, keyof Error>);
   }
+}
+
+/**
+ * The message's bytes, held back until `gate` resolves. nodemailer reads the message only once the
+ * server has answered DATA, so the gate runs between that answer and the first byte: where a
+ * crash stops being "nothing arrived" and becomes "the server may have it".
+ */
+function heldBack(source: Readable, gate: () => Promise<void>): Readable {
+  return Readable.from(
+    (async function* () {
+      await gate();
+      yield* source;
+    })(),
+    { objectMode: false },
+  );
 }
 
 /** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */

@@ -196,7 +196,7 @@ export class OutboxRepository {
   claimDue(now: number, owner: string, until: number, limit: number): Array<{ item: OutboxItem; lease: Lease }> {
     const due = this.sql(`SELECT id, state FROM outbox_items WHERE state IN (${WAITING_TO_START}) AND overdue = 0 AND due_at <= ? ORDER BY due_at LIMIT ?`).all(now, limit) as Array<{ id: string; state: OutboxState }>;
     const take = this.sql(
-      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?,
+      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?, past_no_return = 0,
          item = json_set(item, '$.attempts', coalesce(json_extract(item, '$.attempts'), 0) + 1, '$.updatedAt', ?)
        WHERE id = ? AND state = ? RETURNING ${COLUMNS}, attempt`,
     );
@@ -223,19 +223,35 @@ export class OutboxRepository {
   /**
    * Messages whose sender stopped answering for them by `now` (a process that died or froze), in one
    * statement; `alive`: the attempts the process asking is running, which it knows are alive (a
-   * clock that jumped after a sleep must not make it give up on them): `outcome-unknown` with `unknown` as their error, since their bytes may have reached
-   * the server; the user decides. Returns them as they are now.
+   * clock that jumped after a sleep must not make it give up on them). One past the point of no
+   * return becomes `outcome-unknown` with `unknown` as its error, since its bytes may have reached
+   * the server (the user decides); one before it is retried. Returns them as they are now.
    */
   expireLeases(now: number, unknown: ErrorInfo, alive: readonly string[] = []): OutboxItem[] {
+    // Past the point of no return (the message's first byte was let go): the server may have it,
+    // so outcome unknown. Before it, nothing of the message can have arrived: tried again, due now.
+    // (SET reads the row as it was: past_no_return is the old value in each CASE.)
     const rows = this.sql(
-      `UPDATE outbox_items SET state = 'outcome-unknown', due_at = NULL,
-         item = json_set(item, '$.error', json(?), '$.updatedAt', ?),
-         owner = NULL, attempt = NULL, lease_until = NULL
+      `UPDATE outbox_items SET
+         state = CASE WHEN past_no_return THEN 'outcome-unknown' ELSE 'retrying' END,
+         due_at = CASE WHEN past_no_return THEN NULL ELSE ? END,
+         item = CASE WHEN past_no_return THEN json_set(item, '$.error', json(?), '$.updatedAt', ?)
+                ELSE json_set(json_remove(item, '$.error'), '$.sendAtNextRun', json('true'), '$.updatedAt', ?) END,
+         owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
        WHERE state = 'sending' AND lease_until < ? AND attempt NOT IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
-    ).all(JSON.stringify(unknown), new Date(now).toISOString(), now, JSON.stringify(alive)) as unknown as Row[];
+    ).all(now, JSON.stringify(unknown), new Date(now).toISOString(), new Date(now).toISOString(), now, JSON.stringify(alive)) as unknown as Row[];
     const items = rows.map(toItem);
     for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
     return items;
+  }
+
+  /**
+   * The attempt under `lease` lets the message's first byte go (the point of no return): from here
+   * a process that dies leaves it outcome-unknown. False when the lease is no longer this
+   * attempt's (another process took the message over): then nothing may be sent.
+   */
+  passNoReturn(id: string, lease: Lease): boolean {
+    return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;
   }
 
   /** The items in `state` (by the state index: no reading of the rest). */

@@ -64,7 +64,15 @@ export interface MergeRowLink {
 }
 
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
-export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'accepted';
+export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'past-no-return' | 'accepted';
+
+/** This attempt's lease was taken over by another process before its first byte: it must send nothing. */
+class LeaseLost extends Error {
+  constructor(id: string) {
+    super(`${id} was taken over by another process before it was sent`);
+    this.name = 'LeaseLost';
+  }
+}
 
 /**
  * The outbox: queueing, the user's actions and the record of each attempt, over the database
@@ -249,12 +257,23 @@ export class OutboxService {
       return;
     }
     this.deps.checkpoint?.('sending');
-    const outcome = await deliver(item, this.deps);
+    const outcome = await deliver(item, this.deps, () => this.passNoReturn(item.id, lease));
     if (outcome.ok) this.deps.checkpoint?.('accepted');
     const { action, make } = outcomeOf(outcome, item, this.policy, this.now().getTime(), this.deps.random);
     const recorded = await this.change(item.id, action, make, lease);
     // A lease another process took over meanwhile (this one froze): its verdict stands.
     if (isRefused(recorded)) this.deps.log(`the outcome of sending ${item.id} came after another process took it over`);
+  }
+
+  /**
+   * Recorded durably before the message's first byte goes: a crash before it leaves a message that
+   * is simply tried again, after it one whose outcome is unknown. A lease lost meanwhile (another
+   * process took the message over) stops this attempt before anything is sent.
+   */
+  private async passNoReturn(id: string, lease: Lease): Promise<void> {
+    const { database, repo } = this.deps;
+    if (!(await database.write(() => repo.passNoReturn(id, lease)))) throw new LeaseLost(id);
+    this.deps.checkpoint?.('past-no-return');
   }
 
   // ——— what the user can do (outbox-actions.ts) ———
@@ -344,6 +363,11 @@ export class OutboxService {
         }
       });
     }
+  }
+
+  /** Messages whose sending process died are outcome-unknown once their lease has run out (what the running app's look does). */
+  expireAbandoned(): Promise<void> {
+    return this.scheduler.expireAbandoned();
   }
 
   /** Process everything due now, then return (the CLI's `outbox run`). */

@@ -144,6 +144,13 @@ export class Scheduler {
     await this.idle();
   }
 
+  /** Messages whose sender stopped answering for them (a process that died): outcome unknown, as the full look finds them. */
+  async expireAbandoned(): Promise<void> {
+    const { repo, database, clock } = this.deps;
+    const expired = await database.write(() => repo.expireLeases(clock.now().getTime(), this.deps.unknownError(), this.liveAttempts()));
+    for (const item of expired) this.deps.changed(item);
+  }
+
   /**
    * The full look: leases that ran out, this process's runner row, what is due, and the mail
    * waiting for a sign-in. On start, on the timer's periodic turn and when asked (wake).

@@ -19,8 +19,11 @@ export const TRANSITIONS = {
   unknown: { from: ['sending'], to: ['outcome-unknown'] },
   /** Its account cannot log in: it waits, without a deadline, for a sign-in. */
   waitForSignIn: { from: ['sending'], to: ['needs-sign-in'] },
-  /** Its sender stopped answering for it (a process that died): its bytes may have arrived, so the user decides. */
-  leaseExpired: { from: ['sending'], to: ['outcome-unknown'] },
+  /**
+   * Its sender stopped answering for it (a process that died): past the point of no return its
+   * bytes may have arrived, so the user decides; before it, it is simply tried again.
+   */
+  leaseExpired: { from: ['sending'], to: ['outcome-unknown', 'retrying'] },
   /** It came due while nothing ran: it waits for the user's choice (its state stays; `overdue` is set). */
   markOverdue: { from: ['held', 'scheduled'], to: 'same' },
   /** The network is back: what waits for a retry is due now. */

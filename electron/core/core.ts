@@ -102,7 +102,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const mergeRepo = new MergeRepository(() => database.db);
   // eslint-disable-next-line prefer-const -- the runner tells the service, which is made with the runner
   let merges: MergeService;
-  const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id) => merges.changed(id), ...(opts.autoRun ? {} : { retryDue: () => outbox.runDue() }) });
+  const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id) => merges.changed(id),
+    ...(opts.autoRun ? {} : { retryDue: () => outbox.runDue() }),
+    expireAbandoned: () => outbox.expireAbandoned(),
+    leaseMs: opts.leaseMs,
+  });
   merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir });
   if (opts.autoRun) outbox.start();
   // Merges whose process ended (a crash, a closed CLI) go on here, now and on a periodic look.

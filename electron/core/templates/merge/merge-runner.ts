@@ -37,6 +37,8 @@ export interface MergeRunnerDeps {
    * merge's messages this way when their time comes. Absent where the outbox runs itself.
    */
   retryDue?: () => Promise<void>;
+  /** Messages whose sending process died are outcome-unknown once their lease runs out (the outbox's own rule). */
+  expireAbandoned: () => Promise<void>;
   leaseMs?: number;
 }
 
@@ -128,6 +130,7 @@ export class MergeRunner {
       const send = new RowSender(this.deps, merge);
       let { intervalMs, nextAt } = merge;
       const slowedFor = new Set<string>();
+      let expiredAt = -Infinity;
       while (!this.closed) {
         if (this.now() - renewedAt > leaseMs / 3) {
           if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) break;
@@ -144,6 +147,11 @@ export class MergeRunner {
           const pace = { intervalMs, nextAt };
           await database.write(() => repo.setPace(id, pace.intervalMs, pace.nextAt));
           this.deps.log(`the server asked the merge ${id} to slow down: a message every ${Math.round(intervalMs / 1000)} s from now on`);
+        }
+        // A message another process was sending when it died: settled by the lease rule, or the merge would wait for it forever.
+        if (inFlight.some((i) => i.state === 'sending') && this.now() - expiredAt >= LOOK_EVERY_MS) {
+          expiredAt = this.now();
+          await this.deps.expireAbandoned();
         }
         const room = (intervalMs ? 1 : WINDOW) - inFlight.length - queuing.size;
         const retries = inFlight.filter((i) => i.state === 'retrying').map((i) => (i.dueAt ? Date.parse(i.dueAt) : 0));

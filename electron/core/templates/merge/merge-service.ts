@@ -140,7 +140,14 @@ export class MergeService {
     // The runner sleeps on timers that do not keep a command-line process alive; this one does.
     const keepAlive = setInterval(() => {}, 60_000);
     try {
-      if (this.deps.repo.get(id)?.state === 'running') await this.deps.runner.run(id);
+      await this.deps.runner.run(id);
+      // Run by another process: if its lease runs out (it died), go on here; once, so a live one keeps it.
+      const held = this.deps.repo.get(id);
+      const until = held?.state === 'running' ? held.leaseUntil : null;
+      if (until !== null) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, until - this.deps.clock.now().getTime()) + 50));
+        await this.deps.runner.run(id);
+      }
     } finally {
       clearInterval(keepAlive);
     }

@@ -161,6 +161,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       signIn.close();
       clearInterval(mergeLook);
       await runner.close();
+      merges.close();
       await outbox.close();
       await builder.close();
       await services.recipients.flushed(); // uses recorded by the last messages queued are not lost on quit

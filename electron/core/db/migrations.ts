@@ -9,7 +9,7 @@ export const MIGRATIONS: readonly string[] = [
   // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
   // the columns what the queries choose by. While it is sent, `owner` (the process), `attempt`
   // (this try) and `lease_until` say who answers for it and until when; `past_no_return` that the
-  // message's first byte was let go (a lease that runs out after it means the bytes may have arrived).
+  // message's final dot may have gone (a lease that runs out after it means the server may have it).
   `
   CREATE TABLE outbox_items (
     id TEXT PRIMARY KEY,

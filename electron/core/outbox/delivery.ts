@@ -140,15 +140,19 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
 }
 
 /**
- * The message's bytes, held back until `gate` resolves. nodemailer reads the message only once the
- * server has answered DATA, so the gate runs between that answer and the first byte: where a
- * crash stops being "nothing arrived" and becomes "the server may have it".
+ * The message's bytes, whose end is held back until `gate` resolves. A server takes a message only
+ * at its final dot, which nodemailer writes once this stream ends: that is where a crash stops
+ * being "nothing arrived" and becomes "the server may have it". The gate begins when nodemailer
+ * first reads (after the server answered DATA), so its commit overlaps the body on the wire
+ * instead of delaying it; a gate that fails ends the stream in an error, and no dot is sent.
  */
 function heldBack(source: Readable, gate: () => Promise<void>): Readable {
   return Readable.from(
     (async function* () {
-      await gate();
+      const passed = gate();
+      passed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       yield* source;
+      await passed;
     })(),
     { objectMode: false },
   );

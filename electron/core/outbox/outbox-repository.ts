@@ -228,8 +228,8 @@ export class OutboxRepository {
    * the server (the user decides); one before it is retried. Returns them as they are now.
    */
   expireLeases(now: number, unknown: ErrorInfo, alive: readonly string[] = []): OutboxItem[] {
-    // Past the point of no return (the message's first byte was let go): the server may have it,
-    // so outcome unknown. Before it, nothing of the message can have arrived: tried again, due now.
+    // Past the point of no return (its final dot may have been sent): the server may have it, so
+    // outcome unknown. Before it, the server cannot have taken the message: tried again, due now.
     // (SET reads the row as it was: past_no_return is the old value in each CASE.)
     const rows = this.sql(
       `UPDATE outbox_items SET
@@ -246,9 +246,9 @@ export class OutboxRepository {
   }
 
   /**
-   * The attempt under `lease` lets the message's first byte go (the point of no return): from here
-   * a process that dies leaves it outcome-unknown. False when the lease is no longer this
-   * attempt's (another process took the message over): then nothing may be sent.
+   * The attempt under `lease` may now end the message with its final dot (the point of no
+   * return): from here a process that dies leaves it outcome-unknown. False when the lease is no
+   * longer this attempt's (another process took the message over): then it must not be ended.
    */
   passNoReturn(id: string, lease: Lease): boolean {
     return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;

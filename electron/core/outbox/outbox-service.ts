@@ -266,9 +266,10 @@ export class OutboxService {
   }
 
   /**
-   * Recorded durably before the message's first byte goes: a crash before it leaves a message that
-   * is simply tried again, after it one whose outcome is unknown. A lease lost meanwhile (another
-   * process took the message over) stops this attempt before anything is sent.
+   * Recorded durably before the message's final dot goes (delivery.ts heldBack): a crash before it
+   * leaves a message the server cannot have taken, simply tried again; after it, one whose outcome
+   * is unknown. A lease lost meanwhile (another process took the message over) stops this attempt
+   * before the server can take it.
    */
   private async passNoReturn(id: string, lease: Lease): Promise<void> {
     const { database, repo } = this.deps;

@@ -114,6 +114,14 @@ export class MergeRunner {
     return this.deps.clock.now().getTime();
   }
 
+  /** At most half the pace, from now or from when the refused message is tried again. */
+  private async slowDown(merge: MergeRecord, retryAt: string | undefined): Promise<void> {
+    const intervalMs = slowerAfterBusy(merge.intervalMs);
+    const nextAt = Math.max(this.now() + intervalMs, retryAt ? Date.parse(retryAt) : 0);
+    await this.deps.database.write(() => this.deps.repo.setPace(merge.id, intervalMs, nextAt));
+    this.deps.log(`the server asked the merge ${merge.id} to slow down: a message every ${Math.round(intervalMs / 1000)} s from now on`);
+  }
+
   private async drive(id: string, wakeup: Wakeup): Promise<void> {
     const { database, repo, events, owner } = this.deps;
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
@@ -126,9 +134,7 @@ export class MergeRunner {
     });
     const queuing = new Map<number, Promise<void>>();
     try {
-      const merge = repo.get(id)!;
-      const send = new RowSender(this.deps, merge);
-      let { intervalMs, nextAt } = merge;
+      const send = new RowSender(this.deps, repo.get(id)!);
       const slowedFor = new Set<string>();
       let expiredAt = -Infinity;
       while (!this.closed) {
@@ -136,18 +142,18 @@ export class MergeRunner {
           if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) break;
           renewedAt = this.now();
         }
-        if (repo.get(id)?.state !== 'running') break;
+        // The pace as stored: each row queued sets when the next may go (its own time plus the interval).
+        const merge = repo.get(id);
+        if (merge?.state !== 'running') break;
         const inFlight = repo.inFlight(id);
         // The server said "not now" (4xx) to one of ours: slow the whole merge down rather than fail rows.
         const busy = inFlight.find((i) => i.state === 'retrying' && i.errorCode === 'SERVER_TEMPORARY' && !slowedFor.has(i.itemId));
         if (busy) {
           slowedFor.add(busy.itemId);
-          intervalMs = slowerAfterBusy(intervalMs);
-          nextAt = Math.max(this.now() + intervalMs, busy.dueAt ? Date.parse(busy.dueAt) : 0);
-          const pace = { intervalMs, nextAt };
-          await database.write(() => repo.setPace(id, pace.intervalMs, pace.nextAt));
-          this.deps.log(`the server asked the merge ${id} to slow down: a message every ${Math.round(intervalMs / 1000)} s from now on`);
+          await this.slowDown(merge, busy.dueAt);
+          continue;
         }
+        const { intervalMs, nextAt } = merge;
         // A message another process was sending when it died: settled by the lease rule, or the merge would wait for it forever.
         if (inFlight.some((i) => i.state === 'sending') && this.now() - expiredAt >= LOOK_EVERY_MS) {
           expiredAt = this.now();
@@ -174,9 +180,8 @@ export class MergeRunner {
         }
         const take = intervalMs ? pending.slice(0, 1) : pending.slice(0, Math.min(room, QUEUING_AT_ONCE - queuing.size));
         for (const row of take) {
-          nextAt = now + intervalMs;
           const queued = send
-            .queue(row, nextAt)
+            .queue(row, intervalMs)
             .catch(async (err: unknown) => {
               // Not the row's fault (the account was removed, the disk is full): the merge waits for the user, said why.
               this.deps.log(`row ${row.row} of the merge ${id} was not queued; the merge is paused`, err);
@@ -217,7 +222,7 @@ class RowSender {
     return handle;
   }
 
-  async queue(row: PendingRow, nextAt: number): Promise<void> {
+  async queue(row: PendingRow, intervalMs: number): Promise<void> {
     const { database, repo, outbox, owner } = this.deps;
     const merge = this.merge;
     let plan = this.planner.plan(row.data, row.row);
@@ -240,7 +245,7 @@ class RowSender {
     }
     const draft = draftOfRow(merge.accountId, plan, attachments);
     try {
-      await outbox.enqueue(draft, { mergeId: merge.id, row: row.row, alongside: (item) => repo.markQueued(merge.id, row.row, item.id, Date.parse(item.createdAt), nextAt, owner) });
+      await outbox.enqueue(draft, { mergeId: merge.id, row: row.row, alongside: (item) => repo.markQueued(merge.id, row.row, item.id, Date.parse(item.createdAt), Date.parse(item.createdAt) + intervalMs, owner) });
     } catch (err) {
       if (err instanceof RowTaken) return; // another process queued it, or the merge stopped being ours: nothing to undo
       throw err;

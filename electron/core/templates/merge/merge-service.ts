@@ -57,7 +57,9 @@ const noMerge = (id: string) => new MailwrightError('INVALID_INPUT', { message: 
  * pace. Pause, resume and cancel are conditional changes (MERGE_TRANSITIONS).
  */
 export class MergeService {
-  private readonly telling = new Set<string>();
+  /** Status told soon, by merge (see changed). */
+  private readonly telling = new Map<string, NodeJS.Timeout>();
+  private closed = false;
 
   constructor(private readonly deps: MergeServiceDeps) {}
 
@@ -161,13 +163,21 @@ export class MergeService {
 
   /** A merge's status changed: told to the windows and the CLI, at most every STATUS_EVERY_MS. */
   changed(id: string): void {
-    if (this.telling.has(id)) return;
-    this.telling.add(id);
-    setTimeout(() => {
+    if (this.telling.has(id) || this.closed) return;
+    const timer = setTimeout(() => {
       this.telling.delete(id);
       const m = this.deps.repo.get(id);
       if (m) this.deps.events.emit('merge:progress', this.statusOf(m));
-    }, STATUS_EVERY_MS).unref();
+    }, STATUS_EVERY_MS);
+    timer.unref();
+    this.telling.set(id, timer);
+  }
+
+  /** Nothing more is told (the database is about to close). */
+  close(): void {
+    this.closed = true;
+    for (const timer of this.telling.values()) clearTimeout(timer);
+    this.telling.clear();
   }
 
   private async transition(id: string, action: MergeTransition, alongside?: () => void): Promise<void> {

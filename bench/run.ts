@@ -3,6 +3,7 @@
 import { attachment } from './attachment';
 import { composer } from './composer';
 import { doctor } from './doctor';
+import { merge } from './merge';
 import { writeResult, type BenchResult } from './lib';
 import { outboxView } from './outbox-view';
 import { scaling } from './scaling';
@@ -10,7 +11,7 @@ import { secrets } from './secrets';
 import { throughput } from './throughput';
 
 // composer and outbox-view drive the built renderer in Chromium (`npm run build` first).
-const BENCHES: Record<string, () => Promise<BenchResult>> = { throughput, attachment, scaling, doctor, composer, 'outbox-view': outboxView, secrets };
+const BENCHES: Record<string, () => Promise<BenchResult>> = { throughput, attachment, scaling, doctor, composer, 'outbox-view': outboxView, secrets, merge };
 
 const asked = process.argv.slice(2).filter((a) => a !== '--');
 const unknown = asked.filter((a) => !BENCHES[a]);

@@ -149,6 +149,7 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
       return output.success({ preview: shown }, lines);
     }
     const check = await call(c, 'merge:check', request);
+    if (check.missingColumns.length) throw refuse(`The data has no column "${check.missingColumns[0]}" (it has: ${check.columns.join(', ')}).`, 'Name the column that holds each address with --to-column (and --name-column …), or rename the column in the data.');
     const lines = [`Checked ${check.total} rows: ${check.valid} can be sent, ${check.invalidCount} cannot. Pace: ${pace(check)}${check.etaSeconds ? `, about ${duration(check.etaSeconds)}` : ''}.`, ...check.invalid.map((p) => `  row ${p.row}${p.address ? ` <${p.address}>` : ''}: ${p.text}`)];
     if (check.invalidCount > check.invalid.length) lines.push(`  … and ${check.invalidCount - check.invalid.length} more`);
     if (check.invalidCount && !o.skipInvalid) {

@@ -4,7 +4,7 @@ import { app, dialog, Menu, type MenuItemConstructorOptions } from 'electron';
 import { VIEWS, type AppCommand, type View } from '../../shared/model/app-command';
 import { activeWindow, sendAppCommand } from './windows/active-window';
 
-const VIEW_LABELS: Record<View, string> = { compose: 'Compose', outbox: 'Outbox', sandbox: 'Sandbox', accounts: 'Accounts', settings: 'Settings' };
+const VIEW_LABELS: Record<View, string> = { compose: 'Compose', outbox: 'Outbox', merge: 'Send to a List', sandbox: 'Sandbox', accounts: 'Accounts', settings: 'Settings' };
 
 export interface MenuOptions {
   /** macOS conventions: an app menu (About, Hide, Quit) first, and File ends with Close, not Quit. */

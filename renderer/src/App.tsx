@@ -1,4 +1,4 @@
-import { AtSign, FlaskConical, Mail, Send, Settings as SettingsIcon, SquarePen, type LucideIcon } from 'lucide-react';
+import { AtSign, FlaskConical, Mail, Send, Settings as SettingsIcon, SquarePen, Users, type LucideIcon } from 'lucide-react';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../shared/errors';
 import type { Account } from '../../shared/model/account';
@@ -10,6 +10,7 @@ import { AccountsView } from './features/accounts/AccountsView';
 import { Composer } from './features/composer/Composer';
 import { ComposerTabs } from './features/composer/ComposerTabs';
 import { useComposerTabs } from './features/composer/useComposerTabs';
+import { MergeView } from './features/merge/MergeView';
 import { OutboxView } from './features/outbox/OutboxView';
 import { UndoToast } from './features/outbox/UndoToast';
 import { SandboxView } from './features/sandbox/SandboxView';
@@ -24,6 +25,7 @@ import { useShortcuts } from './lib/shortcuts';
 const NAV: Array<{ view: View; Icon: LucideIcon }> = [
   { view: 'compose', Icon: SquarePen },
   { view: 'outbox', Icon: Send },
+  { view: 'merge', Icon: Users },
   { view: 'sandbox', Icon: FlaskConical },
   { view: 'accounts', Icon: AtSign },
   { view: 'settings', Icon: SettingsIcon },
@@ -158,6 +160,7 @@ export function App() {
             ))}
           </div>
           {view === 'outbox' && <OutboxView accounts={accounts} onDraft={toComposer} />}
+          {view === 'merge' && <MergeView accounts={accounts} />}
           {view === 'sandbox' && <SandboxView />}
           {view === 'accounts' && <AccountsView accounts={accounts} onChanged={reloadAccounts} />}
           {view === 'settings' && <SettingsView settings={settings} onChanged={setSettings} />}

@@ -3,9 +3,11 @@
 // A value is a string, or plural forms chosen by Intl.PluralRules on the `count` parameter.
 
 import { errorsEn } from './errors/en';
+import { mergeViewEn } from './merge-view.en';
 
 export const en = {
   ...errorsEn,
+  ...mergeViewEn,
   'common.noSubject': '(no subject)',
   'common.cancel': 'Cancel',
   'common.close': 'Close',

@@ -1,10 +1,12 @@
 import { errorsEs } from './errors/es';
+import { mergeViewEs } from './merge-view.es';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Bandeja de salida (Outbox), Borrador (Draft), Enviar (Send),
 // Adjuntar (Attach), CC, CCO, cuenta (account), llavero del sistema (keychain).
 export const es: Messages = {
   ...errorsEs,
+  ...mergeViewEs,
   'common.noSubject': '(sin asunto)',
   'common.cancel': 'Cancelar',
   'common.close': 'Cerrar',

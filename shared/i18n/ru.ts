@@ -1,10 +1,12 @@
 import { errorsRu } from './errors/ru';
+import { mergeViewRu } from './merge-view.ru';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Исходящие (Outbox), Черновик (Draft), Отправить (Send),
 // Прикрепить (Attach), Копия (Cc), Скрытая копия (Bcc), учётная запись (account), хранилище паролей (keychain).
 export const ru: Messages = {
   ...errorsRu,
+  ...mergeViewRu,
   'common.noSubject': '(без темы)',
   'common.cancel': 'Отмена',
   'common.close': 'Закрыть',

@@ -19,7 +19,8 @@ import type { Mailbox } from '../model/mailbox';
 import { fingerprintSha256, headerText, mailboxText, refusal } from '../model/text';
 import { MAX_ADDED_BASE64 } from '../model/message-size';
 import { templateInput, templateName, type Template, type TemplateSummary } from '../model/template';
-import { mergeId, mergeInput, type MergeCheck, type MergeReportRow, type MergeStatus } from '../model/merge';
+import type { MergeCheck, MergeReportRow, MergeStatus } from '../model/merge';
+import { mergeId, mergeInput } from '../model/merge-schema';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {
@@ -172,6 +173,8 @@ export const contract = {
   'merge:cancel': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>() },
   /** Per row: its number, address, state, Message-ID and the server's reply. */
   'merge:report': { request: z.strictObject({ id: mergeId }), response: returns<{ rows: MergeReportRow[]; csv: string }>() },
+  /** The report as a CSV file: main asks where to save it (native dialog); a host without dialogs (browser mode) gets the bytes to offer as a download. */
+  'merge:export-report': { request: z.strictObject({ id: mergeId }), response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
   /** Resolves once the merge is no longer running in this process (`mailwright merge` waits on it). */
   'merge:wait': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>(), commandLineOnly: true },
   /** Recently used recipients whose name or address starts with what is typed (at most 8, best first). */

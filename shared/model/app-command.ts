@@ -1,5 +1,5 @@
-/** The screens of the app, in the order of the sidebar (and of the View menu's Ctrl+1…5). */
-export const VIEWS = ['compose', 'outbox', 'sandbox', 'accounts', 'settings'] as const;
+/** The screens of the app, in the order of the sidebar (and of the View menu's Ctrl+1…6). */
+export const VIEWS = ['compose', 'outbox', 'merge', 'sandbox', 'accounts', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**

@@ -5,10 +5,11 @@ import { headerText, refusal } from './text';
 /** A template's name as the user types it: one line, no path separators (the CLI names files beside it). */
 export const templateName = z
   .string()
+  // Checked before the trim: a line break at either end is refused, not quietly cut off.
+  .regex(/^[^\r\n\0\x7f/\\]+$/, refusal('err.input.templateName'))
   .trim()
   .min(1)
-  .max(100)
-  .regex(/^[^\r\n\0\x7f/\\]+$/, refusal('err.input.templateName'));
+  .max(100);
 
 /**
  * A message whose fields are Liquid: `{{ name }}` filled from each row of a merge's data. Checked

@@ -14,10 +14,11 @@ const press = (code: string, mods: { ctrl?: boolean; meta?: boolean; alt?: boole
 });
 
 describe('browser-mode shortcuts', () => {
-  it('maps Ctrl+1…5 to the views in sidebar order, Ctrl+Enter to send and Ctrl+Shift+A to attach', () => {
-    expect(['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5'].map((c) => shortcutCommand(press(c, { ctrl: true }), false))).toEqual(
-      ['compose', 'outbox', 'sandbox', 'accounts', 'settings'].map((view) => ({ kind: 'show', view })),
+  it('maps Ctrl+1…6 to the views in sidebar order, Ctrl+Enter to send and Ctrl+Shift+A to attach', () => {
+    expect(['Digit1', 'Digit2', 'Digit3', 'Digit4', 'Digit5', 'Digit6'].map((c) => shortcutCommand(press(c, { ctrl: true }), false))).toEqual(
+      ['compose', 'outbox', 'merge', 'sandbox', 'accounts', 'settings'].map((view) => ({ kind: 'show', view })),
     );
+    expect(shortcutCommand(press('Digit7', { ctrl: true }), false)).toBeUndefined();
     expect(shortcutCommand(press('Enter', { ctrl: true }, 'Enter'), false)).toEqual({ kind: 'send' });
     expect(shortcutCommand(press('KeyA', { ctrl: true, shift: true }, 'A'), false)).toEqual({ kind: 'attach' });
   });
@@ -36,7 +37,7 @@ describe('browser-mode shortcuts', () => {
   });
 
   it('leaves ordinary typing and other combinations alone', () => {
-    for (const e of [press('KeyA'), press('KeyA', { ctrl: true }, 'a'), press('Digit1'), press('Digit6', { ctrl: true }), press('Enter', {}, 'Enter'), press('Enter', { ctrl: true, shift: true }, 'Enter'), press('Digit1', { ctrl: true, alt: true })]) {
+    for (const e of [press('KeyA'), press('KeyA', { ctrl: true }, 'a'), press('Digit1'), press('Digit7', { ctrl: true }), press('Enter', {}, 'Enter'), press('Enter', { ctrl: true, shift: true }, 'Enter'), press('Digit1', { ctrl: true, alt: true })]) {
       expect(shortcutCommand(e, false), JSON.stringify(e)).toBeUndefined();
     }
   });

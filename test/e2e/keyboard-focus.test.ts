@@ -60,7 +60,7 @@ describe('where the keyboard goes', () => {
     await page().keyboard.press('Control+1');
     await expect.poll(focusedName).toBe('To');
     await field('To').fill('bob@example.test');
-    await page().keyboard.press('Control+4');
+    await page().keyboard.press('Control+5');
     await expect.poll(focusedName).toBe('Accounts');
     await page().keyboard.press('Control+1');
     await expect.poll(focusedName).toBe('Subject');

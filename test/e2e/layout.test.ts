@@ -86,17 +86,21 @@ describe.each(LANGUAGES)('layout in %s', (language) => {
       await check('outbox');
 
       await page().keyboard.press('Control+3');
+      await expect.poll(() => page().getByRole('heading', { level: 1, name: t('nav.merge') }).isVisible()).toBe(true);
+      await check('merge');
+
+      await page().keyboard.press('Control+4');
       await expect.poll(() => page().getByRole('heading', { level: 1, name: t('nav.sandbox') }).isVisible()).toBe(true);
       await check('sandbox');
 
-      await page().keyboard.press('Control+4');
+      await page().keyboard.press('Control+5');
       await page().getByRole('button', { name: t('accounts.testNamed', { name: 'Broken' }) }).click();
       await expect.poll(() => page().locator('.error-box').count(), { timeout: 30_000 }).toBeGreaterThan(0);
       // An account without encryption says so in the window's language, not as a raw setting.
       expect(await page().locator('main').textContent()).toContain(`· ${t('security.none')}`);
       await check('accounts');
 
-      await page().keyboard.press('Control+5');
+      await page().keyboard.press('Control+6');
       await expect.poll(() => page().getByRole('heading', { level: 1, name: t('nav.settings') }).isVisible()).toBe(true);
       await check('settings');
     }

@@ -28,13 +28,13 @@ const focused = () => page.locator(':focus');
 const focusedText = async () => (await focused().textContent())?.trim();
 
 describe('keyboard shortcuts in browser mode', () => {
-  it('switches views with Ctrl+1…5 and opens the composer with Alt+N', async () => {
+  it('switches views with Ctrl+1…6 and opens the composer with Alt+N', async () => {
     await page.keyboard.press('Control+2');
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Outbox' }).isVisible()).toBe(true);
     expect(await composer().isVisible()).toBe(false);
     await page.keyboard.press('Control+1');
     await expect.poll(() => composer().isVisible()).toBe(true);
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await expect.poll(() => page.getByRole('heading', { level: 1, name: 'Accounts' }).isVisible()).toBe(true);
     await page.keyboard.press('Alt+n');
     await expect.poll(() => composer().isVisible()).toBe(true);
@@ -45,7 +45,7 @@ describe('keyboard shortcuts in browser mode', () => {
   });
 
   it('offers the mailto: setting, which only the desktop app can act on', async () => {
-    await page.keyboard.press('Control+5');
+    await page.keyboard.press('Control+6');
     const box = page.getByLabel('Open mailto: links with Mailwright');
     await expect.poll(() => box.isVisible()).toBe(true);
     expect(await box.isChecked()).toBe(false);
@@ -122,7 +122,7 @@ describe('Esc closes dialogs', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => drafts.getAttribute('open')).toBeNull();
 
-    await page.keyboard.press('Control+4');
+    await page.keyboard.press('Control+5');
     await page.getByRole('button', { name: 'Add account' }).click();
     const form = page.getByRole('form', { name: 'Add account' });
     await form.getByLabel('Account name').fill('Half typed');

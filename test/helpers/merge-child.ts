@@ -8,7 +8,7 @@
 //
 // It prints {"started": id} once the merge is committed, and {"done": status} when it ends.
 import { createCore } from '../../electron/core/core';
-import { mergeInput } from '../../shared/model/merge';
+import { mergeInput } from '../../shared/model/merge-schema';
 
 const dataDir = process.env.MAILWRIGHT_MERGE_DATA_DIR;
 if (!dataDir) throw new Error('MAILWRIGHT_MERGE_DATA_DIR is not set');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
 import { openDatabase } from '../../electron/core/db/open-database';
-import { mergeInput } from '../../shared/model/merge';
+import { mergeInput } from '../../shared/model/merge-schema';
 import { cli } from '../helpers/cli';
 import { MemorySecretStore } from '../helpers/memory-secret-store';
 import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';

@@ -62,6 +62,7 @@ describe('the outbox’s transitions', () => {
   it('a message being sent changes only under its own attempt’s lease: not another process’s, not an earlier attempt’s, not a user’s action', () => {
     const { db, repo } = repository();
     const first = sending(repo, 's', 'app:1', T0 + 10);
+    expect(repo.passNoReturn('s', first)).toBe(true);
     // The lease runs out; the same process takes the message again for a new attempt.
     expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => i.state)).toEqual(['outcome-unknown']);
     // The user checked and asked for it again.
@@ -79,6 +80,7 @@ describe('the outbox’s transitions', () => {
   it('the server’s acceptance is recorded even after the lease was taken over as outcome-unknown', () => {
     const { db, repo } = repository();
     const lease = sending(repo, 's', 'app:1', T0 + 10);
+    repo.passNoReturn('s', lease);
     expect(repo.expireLeases(T0 + 20, UNKNOWN)).toMatchObject([{ state: 'outcome-unknown', error: UNKNOWN }]);
     expect(repo.change('s', 'delivered', (c) => ({ ...c, state: 'sent', updatedAt: iso(T0 + 30) }), lease)).toMatchObject({ state: 'sent' });
     db.close();
@@ -137,20 +139,30 @@ describe('taking due work', () => {
     db.close();
   });
 
-  it('a lease renewed in time holds; one not renewed expires as outcome-unknown, never to be resent by itself', () => {
+  it('a lease renewed in time holds; one not renewed expires: outcome-unknown past the point of no return, never resent by itself; before it, due again', () => {
     const { db, repo } = repository();
     const a = sending(repo, 'a', 'cli:9', T0 + 10_000);
     const b = sending(repo, 'b', 'cli:9', T0 + 10_000);
+    // `a` may have sent its final dot; `b` never came near it.
+    expect(repo.passNoReturn('a', a)).toBe(true);
     expect(repo.expireLeases(T0 + 5_000, UNKNOWN)).toEqual([]);
     expect(repo.renewLeases('cli:9', [a.attempt, b.attempt], T0 + 20_000)).toBe(2);
     expect(repo.expireLeases(T0 + 15_000, UNKNOWN)).toEqual([]);
     // Not renewed in time; another process's look takes them over, and then they are no longer the owner's.
     const expired = repo.expireLeases(T0 + 25_000, UNKNOWN);
     expect(repo.renewLeases('cli:9', [a.attempt, b.attempt], T0 + 40_000)).toBe(0);
-    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'outcome-unknown']]);
-    expect(repo.get('b')?.dueAt).toBeUndefined();
+    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([['a', 'outcome-unknown'], ['b', 'retrying']]);
+    expect(repo.get('a')?.dueAt).toBeUndefined();
     expect(repo.get('a')?.error).toEqual(UNKNOWN);
-    expect(repo.claimDue(T0 + 30_000, 'app:1', T0 + 90_000, 10)).toEqual([]);
+    expect(repo.get('b')).toMatchObject({ dueAt: iso(T0 + 25_000), sendAtNextRun: true });
+    expect(repo.get('b')?.error).toBeUndefined();
+    expect(repo.history('b').at(-1)).toMatchObject({ action: 'leaseExpired', from: 'sending', to: 'retrying' });
+    // The attempt that lost its lease may not pass the point of no return any more.
+    expect(repo.passNoReturn('b', b)).toBe(false);
+    // Only `b` is taken again, by a new attempt that starts before the point of no return.
+    const again = repo.claimDue(T0 + 30_000, 'app:1', T0 + 90_000, 10);
+    expect(again.map((t) => t.item.id)).toEqual(['b']);
+    expect(repo.expireLeases(T0 + 100_000, UNKNOWN).map((i) => [i.id, i.state])).toEqual([['b', 'retrying']]);
     db.close();
   });
 
@@ -167,6 +179,7 @@ describe('taking due work', () => {
     const mine = sending(repo, 'mine', 'app:1', T0 + 10);
     // An attempt of the same process that ended without recording its outcome (a full disk): not renewed, so it runs out.
     const ended = sending(repo, 'ended', 'app:1', T0 + 10);
+    repo.passNoReturn('ended', ended);
     sending(repo, 'theirs', 'cli:2', T0 + 10);
     expect(repo.renewLeases('app:1', [mine.attempt], T0 + 20)).toBe(1);
     expect(repo.expireLeases(T0 + 3_600_000, UNKNOWN, [mine.attempt]).map((i) => i.id).sort()).toEqual(['ended', 'theirs']);

@@ -88,23 +88,27 @@ describe('the outbox scheduler', () => {
     await s.finish('long');
   });
 
-  it('a message whose sender died waits for the user as outcome-unknown, and is never taken again by itself', async () => {
+  it('a message whose sender died past its point of no return waits for the user as outcome-unknown, never taken again; one that died before it is sent here', async () => {
     const s = setup();
-    // Another process took two messages and died.
+    // Another process took two messages and died: `one` after it recorded its final dot was going, `two` before.
     await s.queue('one');
     await s.queue('two');
-    await s.database.write(() => s.repo.claimDue(s.now(), 'cli:9', s.now() + 10_000, 10));
+    const taken = await s.database.write(() => s.repo.claimDue(s.now(), 'cli:9', s.now() + 10_000, 10));
+    await s.database.write(() => s.repo.passNoReturn('one', taken.find((t) => t.item.id === 'one')!.lease));
     s.clock.advance(10_001);
     s.scheduler.start();
-    await expect.poll(() => s.changed.map((i) => [i.id, i.state]).sort()).toEqual([
+    await expect.poll(() => s.attempts).toEqual(['two']);
+    expect(s.changed.filter((i) => i.state !== 'sending').map((i) => [i.id, i.state]).sort()).toEqual([
       ['one', 'outcome-unknown'],
-      ['two', 'outcome-unknown'],
+      ['two', 'retrying'],
     ]);
+    await s.finish('two');
     s.clock.advance(60_000);
     await s.scheduler.wake();
     await s.scheduler.idle();
-    expect(s.attempts).toEqual([]);
-    expect(s.repo.get('two')).toMatchObject({ state: 'outcome-unknown', error: UNKNOWN });
+    expect(s.attempts).toEqual(['two']);
+    expect(s.repo.get('one')).toMatchObject({ state: 'outcome-unknown', error: UNKNOWN });
+    expect(s.repo.get('two')).toMatchObject({ state: 'sent', attempts: 2 });
   });
 
   it('with every slot busy and more mail due, it waits for a slot instead of looking again and again', async () => {
@@ -151,7 +155,9 @@ describe('the outbox scheduler', () => {
     await s.queue('m');
     s.scheduler.start();
     await expect.poll(() => leases.length).toBe(1);
-    // This process froze past its lease; another took the message over, and the user resent it.
+    // This process froze past its lease (after its final dot was on its way); another took the
+    // message over, and the user resent it.
+    await s.database.write(() => s.repo.passNoReturn('m', { owner: 'app:1', attempt: leases[0]!, until: 0 }));
     await s.database.write(() => s.repo.expireLeases(s.now() + 120_000, UNKNOWN));
     await s.database.write(() => s.repo.change('m', 'resend', (c) => ({ ...c, state: 'scheduled', dueAt: new Date(s.now()).toISOString() })));
     await s.scheduler.wake();

@@ -29,7 +29,7 @@ export function createHandlers(services: CoreServices, host: HostCapabilities = 
     ...secretsHandlers(services),
     ...outboxHandlers(services, host),
     ...composingHandlers(services, host),
-    ...mergeHandlers(services),
+    ...mergeHandlers(services, host),
     'settings:get': () => settings.get(),
     'settings:save': (change) => settings.save(change),
     'sandbox:list': () => sandbox.list(),

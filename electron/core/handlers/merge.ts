@@ -1,11 +1,13 @@
+import { promises as fs } from 'node:fs';
+import { basename } from 'node:path';
 import type { CoreServices } from '../services';
 import { reportCsv } from '../templates/merge/report-csv';
-import type { Handlers } from './index';
+import type { Handlers, HostCapabilities } from './index';
 
 type MergeChannels = Extract<keyof Handlers, `templates:${string}` | `merge:${string}`>;
 
 /** Templates, and mail merges from them. */
-export function mergeHandlers({ templates, merges }: Pick<CoreServices, 'templates' | 'merges'>): Pick<Handlers, MergeChannels> {
+export function mergeHandlers({ templates, merges }: Pick<CoreServices, 'templates' | 'merges'>, host: HostCapabilities): Pick<Handlers, MergeChannels> {
   return {
     'templates:save': (input) => templates.save(input),
     'templates:list': async () => templates.list(),
@@ -24,5 +26,14 @@ export function mergeHandlers({ templates, merges }: Pick<CoreServices, 'templat
       return { rows, csv: reportCsv(rows) };
     },
     'merge:wait': ({ id }) => merges.wait(id),
+    'merge:export-report': async ({ id }) => {
+      const csv = reportCsv(merges.report(id));
+      const fileName = `${id}-report.csv`;
+      if (!host.saveFile) return { fileName, saved: false, base64: Buffer.from(csv).toString('base64') };
+      const target = await host.saveFile(fileName);
+      if (!target) return { fileName, saved: false };
+      await fs.writeFile(target, csv, { mode: 0o600 });
+      return { fileName: basename(target), saved: true };
+    },
   };
 }

@@ -132,9 +132,10 @@ describe('the application menu', () => {
       ['send-later', undefined, { kind: 'send-later' }],
       ['show-compose', 'CmdOrCtrl+1', { kind: 'show', view: 'compose' }],
       ['show-outbox', 'CmdOrCtrl+2', { kind: 'show', view: 'outbox' }],
-      ['show-sandbox', 'CmdOrCtrl+3', { kind: 'show', view: 'sandbox' }],
-      ['show-accounts', 'CmdOrCtrl+4', { kind: 'show', view: 'accounts' }],
-      ['show-settings', 'CmdOrCtrl+5', { kind: 'show', view: 'settings' }],
+      ['show-merge', 'CmdOrCtrl+3', { kind: 'show', view: 'merge' }],
+      ['show-sandbox', 'CmdOrCtrl+4', { kind: 'show', view: 'sandbox' }],
+      ['show-accounts', 'CmdOrCtrl+5', { kind: 'show', view: 'accounts' }],
+      ['show-settings', 'CmdOrCtrl+6', { kind: 'show', view: 'settings' }],
     ];
     for (const [id, accelerator, command] of expected) {
       const menuItem = item(id);
@@ -163,6 +164,6 @@ describe('the application menu', () => {
 
   it('lists the shortcuts from Help', () => {
     item('shortcuts')!.click!();
-    expect(fake.messageBoxes.at(-1)!.detail).toMatch(/New message: Ctrl\+N\n[\s\S]*Settings: Ctrl\+5\nClose a dialog or pop-up: Esc/);
+    expect(fake.messageBoxes.at(-1)!.detail).toMatch(/New message: Ctrl\+N\n[\s\S]*Settings: Ctrl\+6\nClose a dialog or pop-up: Esc/);
   });
 });

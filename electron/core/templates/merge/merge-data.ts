@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { phrase } from '../../../../shared/i18n/errors/phrase';
+import { code, phrase } from '../../../../shared/i18n/errors/phrase';
 import { invalidInput, MailwrightError } from '../../errors';
 
 /** A merge's data: its columns and its rows (a CSV's cells as text; JSON's numbers and booleans as their text, objects kept for `{{ a.b }}`). */
@@ -71,7 +71,7 @@ function csvData(text: string, name: string): MergeData {
     throw new MailwrightError('INVALID_INPUT', { message: phrase('err.merge.csv', { name, line: line ?? 0 }), hint: phrase('err.merge.csv.hint'), quote: (err as Error).message }, { cause: err });
   }
   const [header, ...body] = records;
-  if (!header) throw invalidInput(phrase('err.merge.empty', { name }), phrase('err.merge.empty.hint'));
+  if (!header) throw invalidInput(phrase('err.merge.empty', { name }), phrase('err.merge.empty.hint', { example: code('email,name,order') }));
   const columns = header.map((c) => c.trim());
   const twice = columns.find((c, i) => columns.indexOf(c) !== i || !c);
   if (twice !== undefined) throw invalidInput(phrase('err.merge.columns', { name, column: twice }), phrase('err.merge.columns.hint'));

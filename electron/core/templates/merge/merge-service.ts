@@ -46,7 +46,10 @@ interface Prepared {
   spec: MergeSpec;
   columns: string[];
   rows: Array<Record<string, unknown>>;
-  outcomes: Array<RowPlan | RowRefused>;
+  /** Each row's outcome: refused with why, checked (its number and address), or for a preview the row's whole plan. */
+  outcomes: Array<RowPlan | RowRefused | { row: number; address: string }>;
+  /** Mapped columns the data does not have (a check reports them; nothing else goes on). */
+  missingColumns: string[];
 }
 
 const noMerge = (id: string) => new MailwrightError('INVALID_INPUT', { message: phrase('err.merge.none', { id }), hint: phrase('err.merge.none.hint') });
@@ -65,7 +68,7 @@ export class MergeService {
 
   /** Every row rendered and checked; nothing sent. */
   async check(req: MergeRequest): Promise<MergeCheck> {
-    const p = await this.prepare(req);
+    const p = await this.prepare(req, undefined, true);
     return this.summary(p);
   }
 
@@ -75,6 +78,7 @@ export class MergeService {
     const outcome = p.outcomes[row - 1];
     if (!outcome) throw invalidInput(phrase('err.merge.noRow', { row, count: p.rows.length }), phrase('err.merge.noRow.hint'));
     if (isRefused(outcome)) throw invalidInput(phrase('err.merge.rowInvalid', { row, problem: outcome.problem }), phrase('err.merge.rowInvalid.hint'));
+    if (!('fields' in outcome)) throw new Error(`row ${row} was not planned for its preview`);
     const attachments = await Promise.all([...p.spec.files, ...outcome.files].map(async (path) => ({ handle: (await this.deps.attachments.register(path)).handle })));
     const { accounts, attachments: registry, dataDir, clock } = this.deps;
     return previewMessage(draftOfRow(req.accountId, outcome, attachments), { accounts, attachments: registry, dir: join(dataDir, 'previews'), now: () => clock.now() });
@@ -220,6 +224,7 @@ export class MergeService {
     const valid = p.outcomes.length - invalidCount;
     return {
       columns: p.columns,
+      missingColumns: p.missingColumns,
       total: p.rows.length,
       valid,
       sample: p.rows.slice(0, SAMPLE_ROWS).map((r) => Object.fromEntries(p.columns.map((c) => [c, typeof r[c] === 'string' ? (r[c] as string) : r[c] === undefined ? '' : JSON.stringify(r[c])]))),
@@ -231,7 +236,7 @@ export class MergeService {
   }
 
   /** The template, the data and every row's outcome (`only`: just that row's, for a preview). */
-  private async prepare(req: MergeRequest, only?: number): Promise<Prepared> {
+  private async prepare(req: MergeRequest, only?: number, tolerateMissingColumns = false): Promise<Prepared> {
     const { attachments, templates } = this.deps;
     await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
     let fields: TemplateFields;
@@ -257,23 +262,28 @@ export class MergeService {
     }
     const data = parseMergeData(bytes, dataFile.name);
     const columns = { toColumn: req.toColumn, nameColumn: req.nameColumn, ccColumn: req.ccColumn, bccColumn: req.bccColumn, attachColumn: req.attachColumn };
-    for (const column of Object.values(columns)) {
-      if (column !== undefined && !data.columns.includes(column)) throw invalidInput(phrase('err.merge.noColumn', { column, columns: data.columns.join(', ') }), phrase('err.merge.noColumn.hint'));
+    const missingColumns = Object.values(columns).filter((c): c is string => c !== undefined && !data.columns.includes(c));
+    const throttle = throttleOf(req);
+    if (missingColumns.length) {
+      // A check still tells the columns there are, so the mapping can be chosen from them.
+      if (!tolerateMissingColumns) throw invalidInput(phrase('err.merge.noColumn', { column: missingColumns[0]!, columns: data.columns.join(', ') }), phrase('err.merge.noColumn.hint'));
+      return { spec: { subject: fields.subject, template: fields, files, columns, locale: req.locale, throttle }, columns: data.columns, rows: data.rows, outcomes: [], missingColumns };
     }
     // A file uploaded in browser mode has no folder of its own to name files in.
     const folder = dataFile.path.startsWith(uploadsDir(this.deps.dataDir)) ? undefined : dirname(dataFile.path);
     const planner = new RowPlanner(compiled, columns, folder);
-    const outcomes: Array<RowPlan | RowRefused> = [];
+    const outcomes: Prepared['outcomes'] = [];
     for (let i = 0; i < data.rows.length; i++) {
       if (only !== undefined && i !== only - 1) {
         outcomes.push({ row: i + 1, address: '', problem: phrase('merge.problem.notChecked') });
         continue;
       }
       const planned = planner.plan(data.rows[i]!, i + 1);
-      outcomes.push(isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned));
+      const checked = isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned);
+      // Only the row previewed keeps what it renders to: 10,000 rendered bodies are not held for a check.
+      outcomes.push(isRefused(checked) || only !== undefined ? checked : { row: checked.row, address: checked.address });
     }
-    const throttle = throttleOf(req);
     const spec: MergeSpec = { subject: fields.subject, template: fields, files, columns, ...(folder ? { folder } : {}), locale: req.locale, throttle };
-    return { spec, columns: data.columns, rows: data.rows, outcomes };
+    return { spec, columns: data.columns, rows: data.rows, outcomes, missingColumns: [] };
   }
 }

@@ -34,7 +34,7 @@ export interface RowRefused {
   problem: Phrase;
 }
 
-export const isRefused = (r: RowPlan | RowRefused): r is RowRefused => 'problem' in r;
+export const isRefused = <T extends object>(r: T | RowRefused): r is RowRefused => 'problem' in r;
 
 const cell = (values: Record<string, unknown>, column: string | undefined) => {
   const v = column === undefined ? undefined : values[column];

@@ -18,8 +18,8 @@ describe('a merge row', () => {
 
   it('refuses a bad address in the chip’s words, and a name with a line break', () => {
     const planner = new RowPlanner(template, { toColumn: 'email', nameColumn: 'name' }, undefined);
-    expect(said(planner.plan({ email: 'a b@x.test', name: 'A' }, 1))).toBe('the address has a space — put a name in quotes before <b@x.test>');
-    expect(said(planner.plan({ email: '', name: 'A' }, 2))).toBe('the address is empty');
+    expect(said(planner.plan({ email: 'a b@x.test', name: 'A' }, 1))).toBe('address: has a space — put a name in quotes before <b@x.test>');
+    expect(said(planner.plan({ email: '', name: 'A' }, 2))).toBe('address: is empty');
     expect(said(planner.plan({ email: 'a@x.test', name: 'A\r\nBcc: e@evil.test' }, 3))).toMatch(/line break/);
   });
 

@@ -50,7 +50,7 @@ export const mergeEn = {
   'merge.problem.notCurrency': '"{value}" is not a currency code (such as EUR or USD)',
   'merge.problem.headerBreak': 'its {field} would have a line break (that would start a header of its own)',
   'merge.problem.unsubscribe': 'the List-Unsubscribe address "{value}" is not https:// or mailto:',
-  'merge.problem.address': 'the address {problem}',
+  'merge.problem.address': 'address: {problem}',
   'merge.problem.outsideFolder': 'the file "{name}" is not inside the data file’s folder',
   'merge.problem.notFile': '"{name}" is not a file',
   'merge.problem.unreadable': 'the file "{name}" cannot be read',

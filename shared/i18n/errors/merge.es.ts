@@ -51,7 +51,7 @@ export const mergeEs: Translated<typeof mergeEn> = {
   'merge.problem.notCurrency': '«{value}» no es un código de moneda (como EUR o USD)',
   'merge.problem.headerBreak': 'su {field} tendría un salto de línea (empezaría una cabecera propia)',
   'merge.problem.unsubscribe': 'la dirección List-Unsubscribe «{value}» no es https:// ni mailto:',
-  'merge.problem.address': 'la dirección {problem}',
+  'merge.problem.address': 'dirección: {problem}',
   'merge.problem.outsideFolder': 'el archivo «{name}» no está dentro de la carpeta del archivo de datos',
   'merge.problem.notFile': '«{name}» no es un archivo',
   'merge.problem.unreadable': 'no se puede leer el archivo «{name}»',

@@ -118,5 +118,8 @@ export function usageError(err: CommanderError, program: Command, argv: string[]
 
 const usage = (message: string, hint: string): ErrorInfo => ({ code: 'INVALID_INPUT', message, hint });
 
+/** A repeatable flag's values, in order (`--to a --to b`). */
+export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
 /** `--security`: how the SMTP connection is protected. */
 export const SECURITY = oneOf('--security', ['tls', 'starttls', 'none'] as const, 'Use tls for port 465, starttls for 587 (and usually 25); none only for a server on this computer or your own network.');

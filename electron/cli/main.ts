@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { dateTime, listenPort, SECURITY, smtpPort, usageError } from './arguments';
+import { collect, dateTime, listenPort, SECURITY, smtpPort, usageError } from './arguments';
 import { FINAL_STATES } from '../../shared/model/outbox';
 import { createCore, type Core } from '../core/core';
 import { defaultDataDir } from '../core/data-dir';
@@ -19,8 +19,6 @@ export interface CliIo {
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The `mailwright` command: the same core and the same contract handlers as the window, no window. */
 export async function main(argv: string[], io: CliIo = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s), stdin: process.stdin, env: process.env }): Promise<number> {

@@ -1,16 +1,15 @@
 import { promises as fs } from 'node:fs';
 import type { Command } from 'commander';
-import type { MergeCheck, MergeStatus, ThrottlePreset } from '../../shared/model/merge';
+import type { MergeCheck, MergeReportRow, MergeStatus, ThrottlePreset } from '../../shared/model/merge';
 import { THROTTLE_PRESETS } from '../../shared/model/merge';
 import { LANGUAGES } from '../../shared/i18n/languages';
 import type { Core } from '../core/core';
 import { MailwrightError } from '../core/errors';
-import { oneOf } from './arguments';
+import { collect, oneOf } from './arguments';
 import { accountIdByName, call, CliFailure, type CliContext } from './commands';
 import { EXIT_FAILED, EXIT_OK, EXIT_PARTIAL } from './output';
 import { messageFromFlags } from './template-commands';
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 const refuse = (message: string, hint: string) => new CliFailure(new MailwrightError('INVALID_INPUT', message, hint).info);
 
 /** `--rate 30/min` (or `30`): messages a minute. */
@@ -81,12 +80,27 @@ function progress(core: Core, id: string, stderr: (s: string) => void): () => vo
   });
 }
 
-/** 0: every row delivered (skipped ones aside); 3: the server refused some; 1: anything else. */
-function exitOf(s: MergeStatus, report: Array<{ state: string; error?: { code: string } }>): number {
-  if (s.state === 'done' && !s.counts.failed && !s.counts.unknown) return EXIT_OK;
-  const refusedByServer = report.some((r) => r.state === 'partially-delivered' || (r.state === 'failed' && ['SERVER_PERMANENT', 'RECIPIENTS_REJECTED', 'SENDER_REJECTED', 'MESSAGE_TOO_LARGE'].includes(r.error?.code ?? '')));
-  const otherFailure = s.state !== 'done' || s.counts.unknown > 0 || report.some((r) => r.state === 'failed' && !['SERVER_PERMANENT', 'RECIPIENTS_REJECTED', 'SENDER_REJECTED', 'MESSAGE_TOO_LARGE'].includes(r.error?.code ?? ''));
-  return otherFailure ? EXIT_FAILED : refusedByServer ? EXIT_PARTIAL : EXIT_OK;
+/** Refusals of the server's that concern the message or its recipients (not the connection or login). */
+const REFUSED_BY_SERVER = new Set(['SERVER_PERMANENT', 'RECIPIENTS_REJECTED', 'SENDER_REJECTED', 'MESSAGE_TOO_LARGE']);
+
+/**
+ * The exit code, from each row's state: 0 every row delivered (rows skipped at the check aside,
+ * when --skip-invalid asked for that); 3 the server refused some rows and nothing else went wrong;
+ * 1 anything else (a row not settled, outcome unknown, a login, a row skipped while sending, the
+ * merge paused or cancelled).
+ */
+export function mergeExitCode(s: MergeStatus, rows: MergeReportRow[], skippedAtCheck: number): number {
+  let refused = false;
+  let other = s.state !== 'done';
+  let skipped = 0;
+  for (const r of rows) {
+    if (r.state === 'sent') continue;
+    if (r.state === 'skipped') skipped++;
+    else if (r.state === 'partially-delivered' || (r.state === 'failed' && REFUSED_BY_SERVER.has(r.error?.code ?? ''))) refused = true;
+    else other = true;
+  }
+  if (other || skipped > skippedAtCheck) return EXIT_FAILED;
+  return refused ? EXIT_PARTIAL : EXIT_OK;
 }
 
 /** `mailwright merge …`: one message per row of a CSV or JSON file, checked whole first, throttled, resumable. */
@@ -160,17 +174,18 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
     if (!output.json) io.stdout(lines.join('\n') + '\n');
     const started = await call(c, 'merge:start', request);
     io.stderr(`Merge ${started.id} started; \`mailwright merge --resume ${started.id}\` goes on with it if this stops.\n`);
-    return follow(c, started.id, o);
+    return follow(c, started.id, o, check.invalidCount);
   }
 
   async function resume(id: string, o: MergeFlags): Promise<number> {
     const c = await getCore();
     const now = await call(c, 'merge:status', { id });
     if (now.state === 'paused' || now.state === 'running') await call(c, 'merge:resume', { id });
-    return follow(c, id, o);
+    // Rows skipped before this run may have been skipped on purpose (--skip-invalid at the start).
+    return follow(c, id, o, o.skipInvalid ? now.counts.skipped : 0);
   }
 
-  async function follow(c: Core, id: string, o: MergeFlags): Promise<number> {
+  async function follow(c: Core, id: string, o: MergeFlags, skippedAtCheck: number): Promise<number> {
     const off = progress(c, id, io.stderr);
     let final: MergeStatus;
     try {
@@ -185,7 +200,7 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
     if (o.report) lines.push(`Report: ${o.report}`);
     if (final.state === 'running') lines.push('Another Mailwright process is sending this merge now.');
     if (final.state === 'paused' && final.error) lines.push(`Paused: ${final.error.code}: ${final.error.message} ${final.error.hint}`);
-    const code = exitOf(final, rows);
+    const code = mergeExitCode(final, rows, skippedAtCheck);
     return output.success({ merge: final, report: rows }, lines, code);
   }
 

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
 import type { TemplateSummary } from '../../shared/model/template';
 import { MailwrightError } from '../core/errors';
+import { collect } from './arguments';
 import { accountIdByName, call, CliFailure, readInputFile, type CliContext } from './commands';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The message a template or a merge is made of: --subject with --html-file or --text-file (or both), and --attach. */
 export async function messageFromFlags(c: Awaited<ReturnType<CliContext['getCore']>>, o: { subject?: string; htmlFile?: string; textFile?: string; attach: string[]; listUnsubscribe?: string }) {

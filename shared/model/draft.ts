@@ -10,8 +10,8 @@ export type AttachmentRef = z.infer<typeof attachmentRef>;
 
 const recipients = z.array(mailbox).max(500);
 
-/** What List-Unsubscribe may point to: an https address (one-click, RFC 8058) or a mailto: (RFC 2369). */
-export const UNSUBSCRIBE_LINK = /^(https:\/\/[^\s<>]+|mailto:[^\s<>]+)$/i;
+/** What List-Unsubscribe may point to: an https address (one-click, RFC 8058) or a mailto: (RFC 2369), in printable ASCII without < or > (a header carries it as is). */
+export const UNSUBSCRIBE_LINK = /^(https:\/\/|mailto:)[\x21-\x3b\x3d\x3f-\x7e]+$/i;
 
 /** A message as the composer hands it over; `draft` adds the rule that someone must receive it. */
 export const draftFields = z.strictObject({

@@ -147,7 +147,7 @@ describe('signing in with OAuth2 from the window', () => {
     await fs.mkdir('test-results/screenshots', { recursive: true });
     const signedIn = { en: /Signed in with 127\.0\.0\.1:\d+ as alice@example\.test/, ru: /Вход через 127\.0\.0\.1:\d+ выполнен как alice@example\.test/, es: /Sesión iniciada con 127\.0\.0\.1:\d+ como alice@example\.test/ };
     await sweep(served, 'signin-accounts', async (view, language) => {
-      await view.locator('nav button').nth(3).click();
+      await view.locator('nav button').nth(4).click(); // Accounts
       await view.locator('li.account-card').nth(1).waitFor();
       await view.locator('li.account-card').nth(1).locator('button').filter({ hasText: /^(Edit|Изменить|Editar)$/ }).click();
       await expect.poll(() => view.locator('form.account-form .sign-in-state').textContent()).toMatch(signedIn[language]);
@@ -198,7 +198,7 @@ describe('the vault in the window (a machine with no keychain)', () => {
     // Unlocked now (the key stays in the serving process): no dialog any more.
     const inVault = { en: 'Kept in an encrypted vault', ru: 'Хранятся в зашифрованном хранилище', es: 'Se guardan en una bóveda cifrada' };
     await sweep(vaultServed, 'vault-settings', async (shown, language) => {
-      await shown.locator('nav button').nth(4).click();
+      await shown.locator('nav button').nth(5).click(); // Settings
       await expect.poll(() => shown.locator('#secrets-title + p').textContent()).toContain(inVault[language]);
     });
   }, 120_000);

@@ -41,8 +41,9 @@ async function snapshot(dataDir: string): Promise<Disk> {
   const disk: Disk = {};
   const { db } = openDatabase(dataDir);
   try {
-    for (const r of db.prepare('SELECT id, item, state, owner IS NOT NULL AS leased, lease_until, past_no_return FROM outbox_items').all() as Array<{ id: string; item: string; state: string; leased: number; lease_until: number | null; past_no_return: number }>)
-      disk[`row/${r.id}`] = { ...(JSON.parse(r.item) as object), state: r.state, leased: !!r.leased, leaseUntil: r.lease_until, pastNoReturn: !!r.past_no_return };
+    // pastNoReturn: a message being sent whose attempt has let its final dot go (no longer retry-safe).
+    for (const r of db.prepare('SELECT id, item, state, owner IS NOT NULL AS leased, lease_until, retry_safe FROM outbox_items').all() as Array<{ id: string; item: string; state: string; leased: number; lease_until: number | null; retry_safe: number }>)
+      disk[`row/${r.id}`] = { ...(JSON.parse(r.item) as object), state: r.state, leased: !!r.leased, leaseUntil: r.lease_until, pastNoReturn: r.state === 'sending' && !r.retry_safe };
     for (const r of db.prepare('SELECT id, bytes FROM outbox_bytes').all() as Array<{ id: string; bytes: Uint8Array }>) disk[`bytes/${r.id}`] = digest(r.bytes);
     for (const r of db.prepare('SELECT id, kept FROM outbox_kept_drafts').all() as Array<{ id: string; kept: string }>) disk[`kept/${r.id}`] = JSON.parse(r.kept);
   } finally {
@@ -279,8 +280,8 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     expect(bodyBytes).toBeGreaterThanOrEqual(part);
     expect(bodyBytes).toBeLessThan((c.disk[`row/${c.id}`] as OutboxItem).size); // part of the body, then the connection was gone
 
-    // The mark is written while the body goes (its commit overlaps the wire): whichever the disk
-    // says is what the restart must make of it.
+    // The mark is written as the message is handed to the connection, and the final dot waits for
+    // it: whichever the disk says is what the restart must make of it.
     const marked = (c.disk[`row/${c.id}`] as { pastNoReturn: boolean }).pastNoReturn;
     const { items } = await restart(c);
     expect(items).toEqual([marked ? outcomeUnknown(c.id) : retriedBySelf(c.id)]);

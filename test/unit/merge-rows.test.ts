@@ -37,6 +37,19 @@ describe('a merge row', () => {
     expect(said(await planner.checkFiles(row('invoices') as RowPlan))).toBe('"invoices" is not a file');
     expect(said(new RowPlanner(template, { toColumn: 'email', attachColumn: 'files' }, undefined).plan({ email: 'a@x.test', name: 'A', files: 'a.pdf' }, 1))).toMatch(/not inside/);
   });
+
+  it('refuses a hidden file, and a link inside the folder that leads out of it', async () => {
+    const root = tempDir();
+    const dir = join(root, 'list');
+    await fs.mkdir(join(dir, '.ssh'), { recursive: true });
+    await fs.writeFile(join(dir, '.ssh', 'id_rsa'), 'KEY');
+    await fs.writeFile(join(root, 'secret.txt'), 'S');
+    await fs.symlink(join(root, 'secret.txt'), join(dir, 'invoice.pdf'));
+    const planner = new RowPlanner(template, { toColumn: 'email', attachColumn: 'files' }, dir);
+    const row = (files: string) => planner.plan({ email: 'a@x.test', name: 'A', files }, 1);
+    expect(said(row('.ssh/id_rsa'))).toBe('the file ".ssh/id_rsa" is hidden (a name starting with a dot), so it is not sent');
+    expect(said(await planner.checkFiles(row('invoice.pdf') as RowPlan))).toBe('the file "invoice.pdf" is not inside the data file’s folder');
+  });
 });
 
 describe('the throttle', () => {

@@ -72,6 +72,25 @@ describe('merge templates', () => {
     expect(ok(render({ ...t, listUnsubscribe: 'mailto:unsub@example.test?subject={{ id }}' }, { id: '7' })).listUnsubscribe).toBe('mailto:unsub@example.test?subject=7');
   });
 
+  it('reads no file of this machine (a template naming one is refused), and stops a runaway loop as the row’s problem', () => {
+    for (const tag of ['{% include "package.json" %}', '{% render "package.json" %}', '{% layout "package.json" %}x']) {
+      expect(() => compileTemplate({ subject: 's', html: tag }, 'en'), tag).toThrow(MailwrightError);
+      try {
+        compileTemplate({ subject: 's', html: tag }, 'en');
+      } catch (err) {
+        expect((err as MailwrightError).info).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Body (HTML)') });
+        expect((err as MailwrightError).info.message).not.toContain('"name": "mailwright"');
+      }
+    }
+    // A file named by the row's own value finds nothing either.
+    const named = render({ subject: 's', html: '{% include name %}' }, { name: 'package.json' });
+    expect(problem(named)).toMatch(/^the template cannot be rendered for this row/);
+    expect(JSON.stringify(named)).not.toContain('mailwright');
+    const started = Date.now();
+    expect(problem(render({ subject: 's', text: '{% for i in (1..1000000000) %}{{ i }}{% endfor %}' }, {}))).toMatch(/cannot be rendered/);
+    expect(Date.now() - started).toBeLessThan(30_000); // stopped by a limit, not run to its end
+  });
+
   it('lists the top-level variables a template uses', () => {
     expect(compileTemplate({ subject: '{{ order }}', html: '{{ customer.name }}{% for i in items %}{{ i.sku }}{% endfor %}', text: '{{ order }}' }, 'en').variables.sort()).toEqual(['customer', 'items', 'order']);
   });

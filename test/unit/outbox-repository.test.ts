@@ -166,6 +166,29 @@ describe('taking due work', () => {
     db.close();
   });
 
+  it('a row no attempt vouched for (an older version took it) is outcome-unknown when its lease runs out, never retried', () => {
+    const { db, repo } = repository();
+    const lease = sending(repo, 'old', 'app:1', T0 + 10);
+    // What an older version's claim leaves: the column at its default.
+    db.prepare(`UPDATE outbox_items SET retry_safe = 0 WHERE id = 'old'`).run();
+    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => i.state)).toEqual(['outcome-unknown']);
+    expect(repo.passNoReturn('old', lease)).toBe(false);
+    db.close();
+  });
+
+  it('a message that died before its final dot five times, or past its deadline, is left to the user', () => {
+    const { db, repo } = repository();
+    repo.insert(item('often', 'scheduled', { dueAt: iso(T0), attempts: 4 }));
+    repo.insert(item('late', 'scheduled', { dueAt: iso(T0), giveUpAt: iso(T0 + 5) }));
+    repo.claimDue(T0, 'app:1', T0 + 10, 10);
+    expect(repo.get('often')?.attempts).toBe(5);
+    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => [i.id, i.state]).sort()).toEqual([
+      ['late', 'outcome-unknown'],
+      ['often', 'outcome-unknown'],
+    ]);
+    db.close();
+  });
+
   it('a lease that ran out while its machine slept is renewed by its attempt, if no other process took the message over', () => {
     const { db, repo } = repository();
     const late = sending(repo, 'late', 'app:1', T0 + 10);

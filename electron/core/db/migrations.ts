@@ -8,8 +8,9 @@ import type { DatabaseSync } from './sqlite';
 export const MIGRATIONS: readonly string[] = [
   // 1: the outbox. A row is a message's state; `item` holds what the outbox shows of it (JSON),
   // the columns what the queries choose by. While it is sent, `owner` (the process), `attempt`
-  // (this try) and `lease_until` say who answers for it and until when; `past_no_return` that the
-  // message's final dot may have gone (a lease that runs out after it means the server may have it).
+  // (this try) and `lease_until` say who answers for it and until when. (`past_no_return` is unused:
+  // step 5's `retry_safe` says it the other way round, so that a row no attempt vouched for is
+  // taken for one whose bytes may have arrived.)
   `
   CREATE TABLE outbox_items (
     id TEXT PRIMARY KEY,
@@ -78,7 +79,12 @@ export const MIGRATIONS: readonly string[] = [
   // sends exactly what the start checked; a row becomes an outbox item in the same transaction as
   // its state turns `queued`, so no row is queued twice or lost between the two. `next_at` is when
   // the throttle lets its next row go, `owner`/`lease_until` which process runs it.
+  // `outbox_items.retry_safe`: set by an attempt when it takes a message and cleared before its
+  // final dot can go (delivery.ts heldBack): a lease that runs out while it is set left a message
+  // the server cannot have taken, which is tried again. Every row already here, and any an older
+  // version takes, has 0: its outcome stays unknown, as that version promised.
   `
+  ALTER TABLE outbox_items ADD COLUMN retry_safe INTEGER NOT NULL DEFAULT 0;
   CREATE TABLE templates (
     name_key TEXT PRIMARY KEY,
     name TEXT NOT NULL,

@@ -21,7 +21,7 @@ export interface DeliveryDeps {
 /** What one delivery attempt came to: the server's answer, or the failure as a named error. */
 export type Delivered =
   | { ok: true; accepted: string[]; rejected: RecipientRefusal[]; response: string; delivery: DeliverySummary }
-  | { ok: false; error: ErrorInfo; afterWholeMessage: boolean };
+  | { ok: false; error: ErrorInfo; afterWholeMessage: boolean; /** worth trying again whatever its code says (our own disk, not the server) */ retry?: boolean };
 
 interface SendInfo {
   accepted: Array<string | { address: string }>;
@@ -38,6 +38,8 @@ interface TransactionError extends Error {
   wholeMessage?: boolean;
   /** the stored message could not be read */
   fileError?: Error;
+  /** the mark before the final dot could not be written (the message was not ended) */
+  gateError?: Error;
 }
 
 /** Below this size a message's progress is not told (it goes out in a moment); the meter was a tenth of a mail merge's time (bench/throughput.ts). */
@@ -59,7 +61,7 @@ const contextOf = (account?: StoredAccount): MappingContext => ({
  * recipients the server took and refused, or the failure classified (and whether the whole
  * message had gone out: the duplicate window). It changes no state; the outbox records it.
  */
-export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFirstByte?: () => Promise<void>): Promise<Delivered> {
+export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<Delivered> {
   let ctx = contextOf();
   const started = deps.clock.now().getTime();
   let info: SendInfo;
@@ -68,19 +70,22 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFirstB
     const sent = await deps.transports.forAccount(item.accountId);
     ctx = contextOf(sent.account);
     try {
-      info = await sendOnce(item, sent.transport, deps, beforeFirstByte);
+      info = await sendOnce(item, sent.transport, deps, beforeFinalDot);
     } catch (err) {
       // An OAuth2 token refused without the challenge after which nodemailer asks for another
       // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
       // (A token that could not be had at all is already a named error: nothing to renew.)
       if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as TransactionError).wholeMessage)) throw err;
       await sent.renewLogin();
-      info = await sendOnce(item, sent.transport, deps, beforeFirstByte);
+      info = await sendOnce(item, sent.transport, deps, beforeFinalDot);
     }
   } catch (err) {
     const failure = err as TransactionError;
     // No transport (a locked keychain, a removed account): still say which server it was for.
     if (ctx.host === '?') ctx = contextOf(await deps.accounts.getStored(item.accountId).catch(() => undefined));
+    // The mark before the final dot could not be written: the message was never ended, so nothing
+    // arrived; it is tried again (a full disk may have room by then).
+    if (failure.gateError) return { ok: false, error: errorInfo('STORAGE_FAILED', { message: phrase('err.storage.outbox'), hint: phrase('err.storage.hint'), quote: failure.gateError.message }), afterWholeMessage: false, retry: true };
     const error = failure.fileError
       ? errorInfo('STORAGE_FAILED', { message: phrase('err.outbox.fileUnreadable'), hint: phrase('err.outbox.fileUnreadable.hint'), quote: failure.fileError.message })
       : mapSmtpError(err, ctx).info;
@@ -110,14 +115,18 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFirstB
  * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
  * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
  */
-async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps, beforeFirstByte?: () => Promise<void>): Promise<SendInfo> {
+async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<SendInfo> {
   const to = item.pending ?? item.recipients;
   const envelope = { from: item.sender, to, size: item.size } as never;
   let fileError: Error | undefined;
+  let gateError: Error | undefined;
+  const gate = beforeFinalDot && (() => beforeFinalDot().catch((err: Error) => Promise.reject((gateError = err))));
   const source = deps.bytes.open(item.id, item.size);
-  const body = beforeFirstByte ? heldBack(source, beforeFirstByte) : source;
+  const body = gate ? heldBack(source, gate) : source;
   // A small message goes out in one piece or two: its progress is not worth a stream of its own.
   const raw = item.size <= NO_PROGRESS_UNDER ? body : body.pipe(progressMeter(item, deps));
+  // pipe() does not pass an error on: a gate that failed must end the stream nodemailer reads, at once.
+  if (raw !== body) body.once('error', (err) => raw.destroy(err));
   raw.on('error', () => undefined); // reported through `unreadable` below
   const unreadable = new Promise<never>((_, reject) =>
     source.once('error', (err) => {
@@ -135,7 +144,7 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
     raw.destroy();
     if (body !== raw) body.destroy();
     if (raw !== source) source.destroy(); // pipe() does not pass the destroy upstream: close the file too
-    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError } satisfies Omit<TransactionError, keyof Error>);
+    throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError, gateError } satisfies Omit<TransactionError, keyof Error>);
   }
 }
 
@@ -143,8 +152,9 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
  * The message's bytes, whose end is held back until `gate` resolves. A server takes a message only
  * at its final dot, which nodemailer writes once this stream ends: that is where a crash stops
  * being "nothing arrived" and becomes "the server may have it". The gate begins when nodemailer
- * first reads (after the server answered DATA), so its commit overlaps the body on the wire
- * instead of delaying it; a gate that fails ends the stream in an error, and no dot is sent.
+ * first reads — as the pool hands the message to a connection, before MAIL FROM — so its commit
+ * overlaps the SMTP exchange instead of delaying it; a gate that fails ends the stream in an
+ * error, and nodemailer closes the connection without the dot.
  */
 function heldBack(source: Readable, gate: () => Promise<void>): Readable {
   return Readable.from(

@@ -44,6 +44,8 @@ const dueAtOf = (item: OutboxItem) => (item.dueAt ? Date.parse(item.dueAt) : nul
 const inList = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
 const WAITING_TO_START = inList(TRANSITIONS.start.from);
 const COLUMNS = 'id, state, due_at, overdue, item';
+/** A message that died before its final dot this many times is left to the user, not tried again: it may be what kills its sender. */
+const MAX_SILENT_RETRIES = 5;
 /** The lease a statement names is the one the row is held under (or the row is not being sent). */
 const UNDER_LEASE = `(state <> 'sending' OR (owner IS ? AND attempt IS ?))`;
 
@@ -73,9 +75,9 @@ export class OutboxRepository {
    */
   insert(item: OutboxItem, lease?: Lease, extra: { bytes?: Uint8Array; keptDraft?: string; ifAbsent?: boolean } = {}): boolean {
     const written = this.sql(
-      `INSERT ${extra.ifAbsent ? 'OR IGNORE ' : ''}INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, attempt, lease_until, item)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(item.id, item.state, dueAtOf(item), item.overdue ? 1 : 0, item.accountId, Date.parse(item.createdAt), lease?.owner ?? null, lease?.attempt ?? null, lease?.until ?? null, toStored(item));
+      `INSERT ${extra.ifAbsent ? 'OR IGNORE ' : ''}INTO outbox_items (id, state, due_at, overdue, account_id, created_at, owner, attempt, lease_until, retry_safe, item)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(item.id, item.state, dueAtOf(item), item.overdue ? 1 : 0, item.accountId, Date.parse(item.createdAt), lease?.owner ?? null, lease?.attempt ?? null, lease?.until ?? null, lease ? 1 : 0, toStored(item));
     if (!Number(written.changes)) return false;
     if (extra.bytes) this.sql(`INSERT INTO outbox_bytes (id, bytes) VALUES (?, ?)`).run(item.id, extra.bytes);
     if (extra.keptDraft !== undefined) this.sql(`INSERT INTO outbox_kept_drafts (id, kept) VALUES (?, ?)`).run(item.id, extra.keptDraft);
@@ -178,7 +180,7 @@ export class OutboxRepository {
     // A message starts sending only under a new attempt's lease (claimDue, or insert with a lease); every change here leaves or avoids "sending".
     if (next.state === 'sending') throw new Error(`${action}: a message starts sending only under a lease of its own`);
     const written = this.sql(
-      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL
+      `UPDATE outbox_items SET state = ?, due_at = ?, overdue = ?, item = ?, owner = NULL, attempt = NULL, lease_until = NULL, retry_safe = 0
        WHERE id = ? AND state = ? AND ${UNDER_LEASE} RETURNING id`,
     ).get(next.state, dueAtOf(next), next.overdue ? 1 : 0, toStored(next), id, current.state, lease?.owner ?? null, lease?.attempt ?? null);
     if (!written) return { refused: current, busy: false };
@@ -196,7 +198,7 @@ export class OutboxRepository {
   claimDue(now: number, owner: string, until: number, limit: number): Array<{ item: OutboxItem; lease: Lease }> {
     const due = this.sql(`SELECT id, state FROM outbox_items WHERE state IN (${WAITING_TO_START}) AND overdue = 0 AND due_at <= ? ORDER BY due_at LIMIT ?`).all(now, limit) as Array<{ id: string; state: OutboxState }>;
     const take = this.sql(
-      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?, past_no_return = 0,
+      `UPDATE outbox_items SET state = 'sending', due_at = NULL, owner = ?, attempt = lower(hex(randomblob(16))), lease_until = ?, retry_safe = 1,
          item = json_set(item, '$.attempts', coalesce(json_extract(item, '$.attempts'), 0) + 1, '$.updatedAt', ?)
        WHERE id = ? AND state = ? RETURNING ${COLUMNS}, attempt`,
     );
@@ -228,18 +230,20 @@ export class OutboxRepository {
    * the server (the user decides); one before it is retried. Returns them as they are now.
    */
   expireLeases(now: number, unknown: ErrorInfo, alive: readonly string[] = []): OutboxItem[] {
-    // Past the point of no return (its final dot may have been sent): the server may have it, so
-    // outcome unknown. Before it, the server cannot have taken the message: tried again, due now.
-    // (SET reads the row as it was: past_no_return is the old value in each CASE.)
+    // Still retry-safe (its attempt had not let its final dot go): the server cannot have taken the
+    // message, so it is tried again, due now — unless it has been tried so often, or so long, that
+    // it may be what kills its sender. Otherwise the server may have it: outcome unknown.
+    // (SET reads the row as it was: each CASE sees the old values.)
+    const retry = `retry_safe = 1 AND coalesce(json_extract(item, '$.attempts'), 0) < ${MAX_SILENT_RETRIES} AND (json_extract(item, '$.giveUpAt') IS NULL OR json_extract(item, '$.giveUpAt') > $iso)`;
     const rows = this.sql(
       `UPDATE outbox_items SET
-         state = CASE WHEN past_no_return THEN 'outcome-unknown' ELSE 'retrying' END,
-         due_at = CASE WHEN past_no_return THEN NULL ELSE ? END,
-         item = CASE WHEN past_no_return THEN json_set(item, '$.error', json(?), '$.updatedAt', ?)
-                ELSE json_set(json_remove(item, '$.error'), '$.sendAtNextRun', json('true'), '$.updatedAt', ?) END,
-         owner = NULL, attempt = NULL, lease_until = NULL, past_no_return = 0
-       WHERE state = 'sending' AND lease_until < ? AND attempt NOT IN (SELECT value FROM json_each(?)) RETURNING ${COLUMNS}`,
-    ).all(now, JSON.stringify(unknown), new Date(now).toISOString(), new Date(now).toISOString(), now, JSON.stringify(alive)) as unknown as Row[];
+         state = CASE WHEN ${retry} THEN 'retrying' ELSE 'outcome-unknown' END,
+         due_at = CASE WHEN ${retry} THEN $now ELSE NULL END,
+         item = CASE WHEN ${retry} THEN json_set(json_remove(item, '$.error'), '$.sendAtNextRun', json('true'), '$.updatedAt', $iso)
+                ELSE json_set(item, '$.error', json($unknown), '$.updatedAt', $iso) END,
+         owner = NULL, attempt = NULL, lease_until = NULL, retry_safe = 0
+       WHERE state = 'sending' AND lease_until < $now AND attempt NOT IN (SELECT value FROM json_each($alive)) RETURNING ${COLUMNS}`,
+    ).all({ now, iso: new Date(now).toISOString(), unknown: JSON.stringify(unknown), alive: JSON.stringify(alive) }) as unknown as Row[];
     const items = rows.map(toItem);
     for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
     return items;
@@ -251,7 +255,7 @@ export class OutboxRepository {
    * longer this attempt's (another process took the message over): then it must not be ended.
    */
   passNoReturn(id: string, lease: Lease): boolean {
-    return Number(this.sql(`UPDATE outbox_items SET past_no_return = 1 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;
+    return Number(this.sql(`UPDATE outbox_items SET retry_safe = 0 WHERE id = ? AND state = 'sending' AND owner = ? AND attempt = ?`).run(id, lease.owner, lease.attempt).changes) === 1;
   }
 
   /** The items in `state` (by the state index: no reading of the rest). */

@@ -137,8 +137,8 @@ export class OutboxService {
     const id = `${created.getTime().toString(36).padStart(9, '0')}-${randomBytes(6).toString('hex')}`;
     const immediate = undo <= 0 && !sendAt;
     // Due now with a sending slot free: committed as "sending" under this process's lease and
-    // delivered at once, with no second commit to take it. A crash before the first byte then reads
-    // "outcome unknown" once the lease runs out (test/integration/crash-matrix.test.ts).
+    // delivered at once, with no second commit to take it. A crash before its final dot could go
+    // leaves it retried once the lease runs out (test/integration/crash-matrix.test.ts).
     const sendNow = immediate && !this.closed && scheduler.reserve();
     try {
       const { item, lease } = await this.build(draft, account, id, created, undo, sendAt, sendNow, row);
@@ -257,7 +257,15 @@ export class OutboxService {
       return;
     }
     this.deps.checkpoint?.('sending');
-    const outcome = await deliver(item, this.deps, () => this.passNoReturn(item.id, lease));
+    let leaseLost = false;
+    const outcome = await deliver(item, this.deps, () =>
+      this.passNoReturn(item.id, lease).catch((err: unknown) => {
+        leaseLost = err instanceof LeaseLost;
+        throw err;
+      }),
+    );
+    // Taken over by another process before its final dot: this attempt ended nothing and records nothing.
+    if (leaseLost) return void this.deps.log(`${item.id} was taken over by another process before it was sent; this attempt stopped`);
     if (outcome.ok) this.deps.checkpoint?.('accepted');
     const { action, make } = outcomeOf(outcome, item, this.policy, this.now().getTime(), this.deps.random);
     const recorded = await this.change(item.id, action, make, lease);
@@ -266,7 +274,7 @@ export class OutboxService {
   }
 
   /**
-   * Recorded durably before the message's final dot goes (delivery.ts heldBack): a crash before it
+   * Recorded durably before the message's final dot can go (delivery.ts heldBack): a crash before it
    * leaves a message the server cannot have taken, simply tried again; after it, one whose outcome
    * is unknown. A lease lost meanwhile (another process took the message over) stops this attempt
    * before the server can take it.
@@ -366,7 +374,7 @@ export class OutboxService {
     }
   }
 
-  /** Messages whose sending process died are outcome-unknown once their lease has run out (what the running app's look does). */
+  /** Messages whose sending process died, once their lease has run out: retried, or outcome-unknown past their final dot (what the running app's look does). */
   expireAbandoned(): Promise<void> {
     return this.scheduler.expireAbandoned();
   }

@@ -57,7 +57,7 @@ export function outcomeOf(outcome: Delivered, item: OutboxItem, policy: RetryPol
     return { action: 'waitForSignIn', make: (c) => ({ ...without(c, 'dueAt'), state: 'needs-sign-in', error, updatedAt }) };
   }
   const wait = backoffMs(item.attempts, policy, random);
-  if (isTemporary(error.code) && item.giveUpAt && now + wait < Date.parse(item.giveUpAt)) {
+  if ((isTemporary(error.code) || outcome.retry) && item.giveUpAt && now + wait < Date.parse(item.giveUpAt)) {
     return { action: 'retryLater', make: (c) => ({ ...c, state: 'retrying', error, dueAt: new Date(now + wait).toISOString(), updatedAt }) };
   }
   const final = isTemporary(error.code) ? withHint(error, [...(error.text?.hint ?? []), phrase('err.outbox.gaveUp', { count: item.attempts })]) : error;

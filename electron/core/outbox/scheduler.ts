@@ -144,7 +144,7 @@ export class Scheduler {
     await this.idle();
   }
 
-  /** Messages whose sender stopped answering for them (a process that died): outcome unknown, as the full look finds them. */
+  /** Messages whose sender stopped answering for them (a process that died), as the full look finds them: retried, or outcome-unknown past their final dot. */
   async expireAbandoned(): Promise<void> {
     const { repo, database, clock } = this.deps;
     const expired = await database.write(() => repo.expireLeases(clock.now().getTime(), this.deps.unknownError(), this.liveAttempts()));

@@ -11,7 +11,20 @@ import { MailwrightError, systemWords } from '../errors';
  * for it. HTML bodies escape every value unless the template says `| raw`; subjects, plain
  * bodies and addresses are text.
  */
-const common = { strictVariables: true, strictFilters: true, lenientIf: true, ownPropertyOnly: true, cache: false } as const;
+const common = {
+  strictVariables: true,
+  strictFilters: true,
+  lenientIf: true,
+  ownPropertyOnly: true,
+  cache: false,
+  // No file system: `{% include %}`, `{% render %}` and `{% layout %}` find nothing, so a template
+  // (which a window may send) can never read a file of this machine.
+  templates: {},
+  // A template is data, not a program to trust: a loop over a billion items is stopped, not run.
+  renderLimit: 2_000,
+  memoryLimit: 20_000_000,
+  parseLimit: 20_000_000,
+} as const;
 
 const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
 
@@ -64,15 +77,16 @@ export interface CompiledField {
 export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase }): CompiledField {
   const liquid = engineFor(opts.html, opts.locale);
   let parsed: Template[];
+  let variables: string[];
   try {
     parsed = liquid.parse(source);
+    // Reading the variables also follows `{% include %}` and the like, which find no file here:
+    // such a template is refused now, as one that is not valid.
+    variables = liquid.globalVariablesSync(parsed).map(String);
   } catch (err) {
     throw new MailwrightError('INVALID_INPUT', { message: phrase('err.template.syntax', { field: opts.field }), hint: phrase('err.template.syntax.hint'), quote: systemWords(err) }, { cause: err });
   }
-  return {
-    variables: liquid.globalVariablesSync(parsed).map(String),
-    render: (scope) => liquid.renderSync(parsed, scope) as string,
-  };
+  return { variables, render: (scope) => liquid.renderSync(parsed, scope) as string };
 }
 
 /** Why rendering a row failed, as the row's problem (a missing variable, a filter's refusal); anything else is thrown on. */
@@ -84,6 +98,9 @@ export function renderProblem(err: unknown): Phrase | undefined {
     const name = (original as { variableName?: unknown } | undefined)?.variableName ?? (err as { token?: { getText?: () => string } }).token?.getText?.();
     return phrase('merge.problem.missing', { name: String(name ?? '?') });
   }
+  // Any other failure of the template on this row's values (a limit reached, an include that finds
+  // nothing, a filter given the wrong kind of value), in liquidjs's own words.
+  if ((err as Error)?.name === 'RenderError') return phrase('merge.problem.render', { detail: ((original as Error | undefined)?.message ?? (err as Error).message).slice(0, 300) });
   return undefined;
 }
 
@@ -92,7 +109,7 @@ export function renderProblem(err: unknown): Phrase | undefined {
  * `{{ it }}`), so a column left blank is never sent as a blank in the middle of a sentence.
  */
 export function rowScope(row: Record<string, unknown>): Record<string, unknown> {
-  const scope: Record<string, unknown> = {};
+  const scope: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(row)) if (v !== '' && v !== null && v !== undefined) scope[k] = v;
   return scope;
 }

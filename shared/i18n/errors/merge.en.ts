@@ -32,6 +32,7 @@ export const mergeEn = {
   'err.merge.columns': 'The data file "{name}" has a column named "{column}" twice, or one without a name.',
   'err.merge.columns.hint': 'Give every column of the header line its own name.',
   'err.merge.tooMany': { one: 'The data file "{name}" has more than {count} row.', other: 'The data file "{name}" has more than {count} rows.' },
+  'err.merge.tooLarge': 'The data file "{name}" is larger than {max} MB.',
   'err.merge.tooMany.hint': 'Split it into several files and send one merge for each.',
   'err.merge.noColumn': 'The data has no column "{column}" (it has: {columns}).',
   'err.merge.noColumn.hint': 'Name the column that holds each address (--to-column), or rename the column in the data.',
@@ -52,7 +53,9 @@ export const mergeEn = {
   'merge.problem.unsubscribe': 'the List-Unsubscribe address "{value}" is not https:// or mailto:',
   'merge.problem.address': 'address: {problem}',
   'merge.problem.outsideFolder': 'the file "{name}" is not inside the data file’s folder',
+  'merge.problem.hidden': 'the file "{name}" is hidden (a name starting with a dot), so it is not sent',
   'merge.problem.notFile': '"{name}" is not a file',
   'merge.problem.unreadable': 'the file "{name}" cannot be read',
+  'merge.problem.render': 'the template cannot be rendered for this row ({detail})',
   'merge.problem.notChecked': 'not checked',
 } as const;

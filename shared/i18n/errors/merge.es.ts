@@ -33,6 +33,7 @@ export const mergeEs: Translated<typeof mergeEn> = {
   'err.merge.columns': 'El archivo de datos «{name}» tiene la columna «{column}» dos veces, o una sin nombre.',
   'err.merge.columns.hint': 'Dale a cada columna de la cabecera su propio nombre.',
   'err.merge.tooMany': { one: 'El archivo de datos «{name}» tiene más de {count} fila.', many: 'El archivo de datos «{name}» tiene más de {count} de filas.', other: 'El archivo de datos «{name}» tiene más de {count} filas.' },
+  'err.merge.tooLarge': 'El archivo de datos «{name}» ocupa más de {max} MB.',
   'err.merge.tooMany.hint': 'Divídelo en varios archivos y envía una combinación por cada uno.',
   'err.merge.noColumn': 'Los datos no tienen la columna «{column}» (tienen: {columns}).',
   'err.merge.noColumn.hint': 'Indica la columna con las direcciones (--to-column), o cambia el nombre de la columna en los datos.',
@@ -53,7 +54,9 @@ export const mergeEs: Translated<typeof mergeEn> = {
   'merge.problem.unsubscribe': 'la dirección List-Unsubscribe «{value}» no es https:// ni mailto:',
   'merge.problem.address': 'dirección: {problem}',
   'merge.problem.outsideFolder': 'el archivo «{name}» no está dentro de la carpeta del archivo de datos',
+  'merge.problem.hidden': 'el archivo «{name}» está oculto (su nombre empieza por un punto), así que no se envía',
   'merge.problem.notFile': '«{name}» no es un archivo',
   'merge.problem.unreadable': 'no se puede leer el archivo «{name}»',
+  'merge.problem.render': 'la plantilla no se puede rellenar para esta fila ({detail})',
   'merge.problem.notChecked': 'no comprobada',
 };

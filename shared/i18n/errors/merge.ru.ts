@@ -33,6 +33,7 @@ export const mergeRu: Translated<typeof mergeEn> = {
   'err.merge.columns': 'В файле данных «{name}» столбец «{column}» встречается дважды или у столбца нет имени.',
   'err.merge.columns.hint': 'Дайте каждому столбцу в строке заголовка своё имя.',
   'err.merge.tooMany': { one: 'В файле данных «{name}» больше {count} строки.', few: 'В файле данных «{name}» больше {count} строк.', many: 'В файле данных «{name}» больше {count} строк.', other: 'В файле данных «{name}» больше {count} строки.' },
+  'err.merge.tooLarge': 'Файл данных «{name}» больше {max} МБ.',
   'err.merge.tooMany.hint': 'Разделите его на несколько файлов и отправьте по рассылке на каждый.',
   'err.merge.noColumn': 'В данных нет столбца «{column}» (есть: {columns}).',
   'err.merge.noColumn.hint': 'Укажите столбец с адресами (--to-column) или переименуйте столбец в данных.',
@@ -53,7 +54,9 @@ export const mergeRu: Translated<typeof mergeEn> = {
   'merge.problem.unsubscribe': 'адрес List-Unsubscribe «{value}» — не https:// и не mailto:',
   'merge.problem.address': 'адрес: {problem}',
   'merge.problem.outsideFolder': 'файл «{name}» лежит не в папке файла данных',
+  'merge.problem.hidden': 'файл «{name}» скрытый (имя начинается с точки), поэтому его не отправить',
   'merge.problem.notFile': '«{name}» — не файл',
   'merge.problem.unreadable': 'файл «{name}» не удаётся прочитать',
+  'merge.problem.render': 'шаблон не удаётся заполнить для этой строки ({detail})',
   'merge.problem.notChecked': 'не проверялась',
 };

@@ -176,6 +176,12 @@ export class MergeRepository {
     }));
   }
 
+  /** The error of a message of this merge that waits for its account's sign-in, if any. */
+  waitingForSignIn(id: string): ErrorInfo | undefined {
+    const r = this.sql(`SELECT json_extract(i.item, '$.error') AS error FROM merge_rows r JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? AND r.state = 'queued' AND i.state = 'needs-sign-in' LIMIT 1`).get(id) as { error: string | null } | undefined;
+    return r?.error ? (JSON.parse(r.error) as ErrorInfo) : undefined;
+  }
+
   /** How many messages merges of this account queued since `since` (a provider's daily limit counts them). */
   queuedSince(accountId: string, since: number): { count: number; oldest?: number } {
     const r = this.sql(`SELECT count(*) AS n, min(r.queued_at) AS oldest FROM merge_rows r JOIN merges m ON m.id = r.merge_id WHERE m.account_id = ? AND r.queued_at >= ?`).get(accountId, since) as { n: number; oldest: number | null };

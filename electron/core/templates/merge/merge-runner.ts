@@ -1,4 +1,3 @@
-import { sayText } from '../../../../shared/i18n/errors/say';
 import type { AttachmentRegistry } from '../../attachments/attachment-registry';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
@@ -6,9 +5,8 @@ import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { errorInfo, MailwrightError, systemWords } from '../../errors';
 import type { CoreEvents } from '../../events';
 import type { OutboxService } from '../../outbox/outbox-service';
-import { compileTemplate } from '../message-template';
-import { RowTaken, type MergeRecord, type MergeRepository, type PendingRow } from './merge-repository';
-import { draftOfRow, isRefused, RowPlanner } from './row-plan';
+import type { MergeRecord, MergeRepository } from './merge-repository';
+import { RowSender, type RowOutcome } from './row-sender';
 import { DAY_MS, dayAllows, slowerAfterBusy } from './throttle';
 
 const LEASE_MS = 60_000;
@@ -37,7 +35,7 @@ export interface MergeRunnerDeps {
    * merge's messages this way when their time comes. Absent where the outbox runs itself.
    */
   retryDue?: () => Promise<void>;
-  /** Messages whose sending process died are outcome-unknown once their lease runs out (the outbox's own rule). */
+  /** Messages whose sending process died, once their lease runs out: retried, or outcome-unknown past their final dot (the outbox's own rule). */
   expireAbandoned: () => Promise<void>;
   leaseMs?: number;
 }
@@ -77,7 +75,7 @@ class Wakeup {
  * any other, so a row killed at any moment is resumed without a second copy.
  */
 export class MergeRunner {
-  private readonly running = new Map<string, { run: Promise<void>; wakeup: Wakeup }>();
+  private readonly running = new Map<string, { run: Promise<void>; wakeup: Wakeup; stopping: boolean }>();
   private closed = false;
 
   constructor(private readonly deps: MergeRunnerDeps) {}
@@ -85,23 +83,20 @@ export class MergeRunner {
   /** Run a merge here until it ends, is paused or cancelled, or another process runs it; resolves then. */
   run(id: string): Promise<void> {
     const found = this.running.get(id);
-    if (found) return found.run;
+    // One that is stopping (paused a moment ago) has read the state it stops for: a resume starts anew after it.
+    if (found) return found.stopping ? found.run.then(() => this.run(id)) : found.run;
     if (this.closed) return Promise.resolve();
-    const wakeup = new Wakeup(this.deps.clock);
-    const run = this.drive(id, wakeup)
+    const entry = { run: Promise.resolve(), wakeup: new Wakeup(this.deps.clock), stopping: false };
+    entry.run = this.drive(id, entry)
       .catch((err: unknown) => this.deps.log(`the merge ${id} stopped`, err))
       .finally(() => this.running.delete(id));
-    this.running.set(id, { run, wakeup });
-    return run;
+    this.running.set(id, entry);
+    return entry.run;
   }
 
   /** Look again now (paused, resumed or cancelled here). */
   poke(id: string): void {
     this.running.get(id)?.wakeup.wake();
-  }
-
-  isRunning(id: string): boolean {
-    return this.running.has(id);
   }
 
   async close(): Promise<void> {
@@ -122,8 +117,23 @@ export class MergeRunner {
     this.deps.log(`the server asked the merge ${merge.id} to slow down: a message every ${Math.round(intervalMs / 1000)} s from now on`);
   }
 
-  private async drive(id: string, wakeup: Wakeup): Promise<void> {
+  /** Stopped for what the user must see to (the account's login, the disk): paused, with the error. */
+  private pause(id: string, err: unknown): Promise<void> {
+    this.deps.log(`the merge ${id} is paused`, err);
+    const info = err instanceof MailwrightError ? err.info : errorInfo('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint'), quote: systemWords(err) });
+    return this.deps.database.write(() => this.deps.repo.pauseWith(id, info)).catch(() => undefined);
+  }
+
+  /** How many rows may be queued now: the window's room, and what is left of the day's limit. */
+  private room(merge: MergeRecord, inFlight: number, queuing: number): number {
+    const window = WINDOW - inFlight - queuing;
+    const { perDay } = merge.spec.throttle;
+    return perDay ? Math.min(window, perDay - this.deps.repo.queuedSince(merge.accountId, this.now() - DAY_MS).count - queuing) : window;
+  }
+
+  private async drive(id: string, entry: { wakeup: Wakeup; stopping: boolean }): Promise<void> {
     const { database, repo, events, owner } = this.deps;
+    const { wakeup } = entry;
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) return;
     let renewedAt = this.now();
@@ -146,6 +156,12 @@ export class MergeRunner {
         const merge = repo.get(id);
         if (merge?.state !== 'running') break;
         const inFlight = repo.inFlight(id);
+        // The account cannot log in: every further row would wait for it too. Paused until the user signs in and resumes.
+        const signIn = repo.waitingForSignIn(id);
+        if (signIn) {
+          await database.write(() => repo.pauseWith(id, signIn));
+          continue;
+        }
         // The server said "not now" (4xx) to one of ours: slow the whole merge down rather than fail rows.
         const busy = inFlight.find((i) => i.state === 'retrying' && i.errorCode === 'SERVER_TEMPORARY' && !slowedFor.has(i.itemId));
         if (busy) {
@@ -153,41 +169,36 @@ export class MergeRunner {
           await this.slowDown(merge, busy.dueAt);
           continue;
         }
-        const { intervalMs, nextAt } = merge;
         // A message another process was sending when it died: settled by the lease rule, or the merge would wait for it forever.
         if (inFlight.some((i) => i.state === 'sending') && this.now() - expiredAt >= LOOK_EVERY_MS) {
           expiredAt = this.now();
           await this.deps.expireAbandoned();
         }
-        const room = (intervalMs ? 1 : WINDOW) - inFlight.length - queuing.size;
         const retries = inFlight.filter((i) => i.state === 'retrying').map((i) => (i.dueAt ? Date.parse(i.dueAt) : 0));
         if (retries.length && this.deps.retryDue && Math.min(...retries) <= this.now()) await this.deps.retryDue();
-        const waitingRetry = retries.length > 0;
         const pending = repo.pending(id, QUEUING_AT_ONCE + queuing.size).filter((r) => !queuing.has(r.row));
         if (!pending.length && !queuing.size && !inFlight.length) {
           if (await database.write(() => repo.change(id, 'finish'))) this.deps.changed(id);
           break;
         }
-        if (!pending.length || room <= 0 || waitingRetry || queuing.size >= QUEUING_AT_ONCE) {
-          await wakeup.sleep(retries.length ? Math.min(LOOK_EVERY_MS, Math.max(RETRY_LOOK_MS, Math.min(...retries) - this.now())) : LOOK_EVERY_MS);
-          continue;
-        }
         const now = this.now();
-        const allowed = Math.max(nextAt, merge.spec.throttle.perDay ? dayAllows(merge.spec.throttle, repo.queuedSince(merge.accountId, now - DAY_MS), now) : now);
-        if (allowed > now) {
-          await wakeup.sleep(Math.min(allowed - now, LOOK_EVERY_MS));
+        const dayAt = merge.spec.throttle.perDay ? dayAllows(merge.spec.throttle, repo.queuedSince(merge.accountId, now - DAY_MS), now) : now;
+        const allowed = Math.max(merge.nextAt, dayAt);
+        // With a pace, one row at a time (the next_at its commit writes says when the next may go).
+        const room = Math.min(this.room(merge, inFlight.length, queuing.size), (merge.intervalMs ? 1 : QUEUING_AT_ONCE) - queuing.size);
+        if (!pending.length || room <= 0 || allowed > now) {
+          const retryIn = retries.length ? Math.max(RETRY_LOOK_MS, Math.min(...retries) - now) : LOOK_EVERY_MS;
+          await wakeup.sleep(Math.min(LOOK_EVERY_MS, retryIn, allowed > now ? allowed - now : LOOK_EVERY_MS));
           continue;
         }
-        const take = intervalMs ? pending.slice(0, 1) : pending.slice(0, Math.min(room, QUEUING_AT_ONCE - queuing.size));
-        for (const row of take) {
+        for (const row of pending.slice(0, room)) {
           const queued = send
-            .queue(row, intervalMs)
-            .catch(async (err: unknown) => {
-              // Not the row's fault (the account was removed, the disk is full): the merge waits for the user, said why.
-              this.deps.log(`row ${row.row} of the merge ${id} was not queued; the merge is paused`, err);
-              const info = err instanceof MailwrightError ? err.info : errorInfo('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint'), quote: systemWords(err) });
-              await database.write(() => repo.pauseWith(id, info)).catch(() => undefined);
+            .queue(row, merge.intervalMs)
+            .then((outcome: RowOutcome) => {
+              // Taken by another process (or our lease is gone): look at the lease before anything more.
+              if (outcome === 'taken') renewedAt = -Infinity;
             })
+            .catch((err: unknown) => this.pause(id, err))
             .finally(() => {
               queuing.delete(row.row);
               this.deps.changed(id);
@@ -197,58 +208,10 @@ export class MergeRunner {
         }
       }
     } finally {
+      entry.stopping = true;
       off();
       await Promise.allSettled(queuing.values());
       await database.write(() => repo.releaseLease(id, owner)).catch(() => undefined);
-    }
-  }
-}
-
-/** Turns one pending row into its outbox item, committed with the row's new state. */
-class RowSender {
-  private readonly planner: RowPlanner;
-  private readonly handles = new Map<string, Promise<string>>();
-
-  constructor(
-    private readonly deps: MergeRunnerDeps,
-    private readonly merge: MergeRecord,
-  ) {
-    this.planner = new RowPlanner(compileTemplate(merge.spec.template, merge.spec.locale), merge.spec.columns, merge.spec.folder);
-  }
-
-  private handleOf(path: string): Promise<string> {
-    let handle = this.handles.get(path);
-    if (!handle) this.handles.set(path, (handle = this.deps.attachments.register(path).then((a) => a.handle)));
-    return handle;
-  }
-
-  async queue(row: PendingRow, intervalMs: number): Promise<void> {
-    const { database, repo, outbox, owner } = this.deps;
-    const merge = this.merge;
-    let plan = this.planner.plan(row.data, row.row);
-    if (!isRefused(plan)) plan = await this.planner.checkFiles(plan);
-    let attachments: Array<{ handle: string }> = [];
-    let why = isRefused(plan) ? sayText('en', plan.problem) : undefined;
-    if (!isRefused(plan)) {
-      try {
-        attachments = await Promise.all([...merge.spec.files, ...plan.files].map(async (path) => ({ handle: await this.handleOf(path) })));
-      } catch (err) {
-        if (!(err instanceof MailwrightError)) throw err;
-        why = err.info.message;
-      }
-    }
-    if (why !== undefined || isRefused(plan)) {
-      // It was valid when the merge started; something changed since (a file moved): skipped, and said why.
-      const skipped = why ?? '';
-      await database.write(() => repo.skip(merge.id, row.row, skipped));
-      return;
-    }
-    const draft = draftOfRow(merge.accountId, plan, attachments);
-    try {
-      await outbox.enqueue(draft, { mergeId: merge.id, row: row.row, alongside: (item) => repo.markQueued(merge.id, row.row, item.id, Date.parse(item.createdAt), Date.parse(item.createdAt) + intervalMs, owner) });
-    } catch (err) {
-      if (err instanceof RowTaken) return; // another process queued it, or the merge stopped being ours: nothing to undo
-      throw err;
     }
   }
 }

@@ -24,6 +24,8 @@ import { draftOfRow, isRefused, RowPlanner, type RowPlan, type RowRefused } from
 import { etaSeconds, intervalOf, throttleOf } from './throttle';
 
 const SAMPLE_ROWS = 20;
+/** The largest data file read (a million rows of a few fields). */
+const MAX_DATA_BYTES = 200 * 1024 * 1024;
 const LISTED_PROBLEMS = 1_000;
 /** How often a running merge's status is told to the windows and the CLI at most. */
 const STATUS_EVERY_MS = 250;
@@ -250,14 +252,18 @@ export class MergeService {
       fields = { subject: m.subject, html: m.html, text: m.text, listUnsubscribe: m.listUnsubscribe };
       files = m.attachments.map((a) => attachments.resolve(a.handle).path);
     }
+    // Files every message carries: one that cannot be read stops the merge here, not at its first row.
+    for (const path of files) await attachments.register(path);
     if (req.listUnsubscribe !== undefined) fields = { ...fields, listUnsubscribe: req.listUnsubscribe || undefined };
     if (!fields.html?.trim() && !fields.text?.trim()) throw invalidInput(phrase('err.template.noBody'), phrase('err.template.noBody.hint'));
     const compiled = compileTemplate(fields, req.locale);
     const dataFile = attachments.resolve(req.data.handle);
     let bytes: Buffer;
     try {
+      if ((await fs.stat(dataFile.path)).size > MAX_DATA_BYTES) throw invalidInput(phrase('err.merge.tooLarge', { name: dataFile.name, max: MAX_DATA_BYTES / 1024 / 1024 }), phrase('err.merge.tooMany.hint'));
       bytes = await fs.readFile(dataFile.path);
     } catch (err) {
+      if (err instanceof MailwrightError) throw err;
       throw new MailwrightError('ATTACHMENT_UNREADABLE', { message: phrase('err.merge.unreadable', { name: dataFile.name }), hint: phrase('err.attachment.unreadable.hint'), quote: (err as NodeJS.ErrnoException).code ?? String(err) }, { cause: err });
     }
     const data = parseMergeData(bytes, dataFile.name);
@@ -278,6 +284,8 @@ export class MergeService {
         outcomes.push({ row: i + 1, address: '', problem: phrase('merge.problem.notChecked') });
         continue;
       }
+      // A long file is checked in turns, so the window's other requests are answered meanwhile.
+      if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
       const planned = planner.plan(data.rows[i]!, i + 1);
       const checked = isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned);
       // Only the row previewed keeps what it renders to: 10,000 rendered bodies are not held for a check.

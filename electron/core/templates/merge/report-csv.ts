@@ -5,6 +5,7 @@ import type { MergeReportRow } from '../../../../shared/model/merge';
 export function reportCsv(rows: readonly MergeReportRow[]): string {
   return stringify(
     rows.map((r) => [r.row, r.address, r.state, r.messageId ?? '', r.response ?? '', r.error?.code ?? '', r.error?.message ?? r.problem ?? '']),
-    { header: true, columns: ['row', 'address', 'state', 'message_id', 'response', 'error_code', 'error'], record_delimiter: 'windows' },
+    // escape_formulas: a cell from the data or a server's reply that starts with = + - @ is not run by a spreadsheet.
+    { header: true, columns: ['row', 'address', 'state', 'message_id', 'response', 'error_code', 'error'], record_delimiter: 'windows', escape_formulas: true },
   );
 }

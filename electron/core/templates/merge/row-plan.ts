@@ -66,13 +66,13 @@ export class RowPlanner {
   plan(values: Record<string, unknown>, row: number): RowPlan | RowRefused {
     const address = cell(values, this.columns.toColumn);
     const refuse = (problem: Phrase): RowRefused => ({ row, address, problem });
-    const to = this.mailbox(address, cell(values, this.columns.nameColumn));
+    const to = this.mailbox(address, cell(values, this.columns.nameColumn), 'to');
     if ('problem' in to) return refuse(to.problem);
     const copies: Mailbox[][] = [];
-    for (const column of [this.columns.ccColumn, this.columns.bccColumn]) {
+    for (const [column, field] of [[this.columns.ccColumn, 'cc'], [this.columns.bccColumn, 'bcc']] as const) {
       const list: Mailbox[] = [];
       for (const text of several(cell(values, column), /[,;]/)) {
-        const m = this.mailbox(text, '');
+        const m = this.mailbox(text, '', field);
         if ('problem' in m) return refuse(m.problem);
         list.push(m);
       }
@@ -81,8 +81,9 @@ export class RowPlanner {
     const files: string[] = [];
     for (const name of several(cell(values, this.columns.attachColumn), /;/)) {
       const path = this.folder === undefined ? undefined : resolve(this.folder, name);
-      const inside = path !== undefined && !isAbsolute(name) && !relative(this.folder!, path).startsWith('..') && !isAbsolute(relative(this.folder!, path));
-      if (!inside) return refuse(phrase('merge.problem.outsideFolder', { name }));
+      if (path === undefined || isAbsolute(name) || !inside(this.folder!, path)) return refuse(phrase('merge.problem.outsideFolder', { name }));
+      // A hidden file or folder (.ssh, .env) is never what a customer list means to send.
+      if (name.split(/[\\/]/).some((part) => part.startsWith('.') && part !== '.')) return refuse(phrase('merge.problem.hidden', { name }));
       files.push(path);
     }
     const fields = this.template.render(rowScope(values));
@@ -90,28 +91,39 @@ export class RowPlanner {
     return { row, address, to, cc: copies[0]!, bcc: copies[1]!, files, fields };
   }
 
-  /** Whether a row's files can be read (each file looked at once, however many rows name it). */
+  /**
+   * Whether a row's files can be read and are, links followed, inside the data file's folder (each
+   * file looked at once, however many rows name it).
+   */
   async checkFiles(plan: RowPlan): Promise<RowPlan | RowRefused> {
     for (const path of plan.files) {
       let check = this.fileChecks.get(path);
-      if (!check) this.fileChecks.set(path, (check = readable(path)));
+      if (!check) this.fileChecks.set(path, (check = readable(path, this.folder!)));
       const problem = await check;
       if (problem) return { row: plan.row, address: plan.address, problem };
     }
     return plan;
   }
 
-  private mailbox(text: string, name: string): Mailbox | { problem: Phrase } {
-    if (/[\r\n]/.test(text) || /[\r\n]/.test(name)) return { problem: phrase('merge.problem.headerBreak', { field: phrase('err.field.to') }) };
+  private mailbox(text: string, name: string, field: 'to' | 'cc' | 'bcc'): Mailbox | { problem: Phrase } {
+    if (/[\r\n]/.test(text) || /[\r\n]/.test(name)) return { problem: phrase('merge.problem.headerBreak', { field: phrase(`err.field.${field}`) }) };
     const checked = checkMailbox(text);
     if (!checked.ok) return { problem: phrase('merge.problem.address', { problem: { key: `mailbox.problem.${checked.problem.code}`, params: { value: 'value' in checked.problem ? checked.problem.value : text } } }) };
     return { name: name || checked.name, address: checked.address };
   }
 }
 
-async function readable(path: string): Promise<Phrase | undefined> {
+/** `path` is `folder` itself or under it. */
+const inside = (folder: string, path: string) => {
+  const rel = relative(folder, path);
+  return !rel.startsWith('..') && !isAbsolute(rel);
+};
+
+async function readable(path: string, folder: string): Promise<Phrase | undefined> {
   const name = path.split(/[\\/]/).pop() ?? path;
   try {
+    // A link inside the folder that points out of it is refused like a name that leads out.
+    if (!inside(await fs.realpath(folder), await fs.realpath(path))) return phrase('merge.problem.outsideFolder', { name });
     const stat = await fs.stat(path);
     if (!stat.isFile()) return phrase('merge.problem.notFile', { name });
     await fs.access(path, fs.constants.R_OK);

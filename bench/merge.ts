@@ -76,7 +76,7 @@ export async function merge(): Promise<BenchResult> {
     targets: [
       { target: `${fmt(rows)}-row merge ≥ 0.8× raw nodemailer sending the same messages prebuilt (median of the per-round ratios)`, value: `${ratio.toFixed(2)}×`, met: ratio >= 0.8, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}` },
       { target: `checking ${fmt(rows)} rows ≤ 1 s`, value: `${fmt(checkMs)} ms`, met: checkMs <= 1000, note: `rounds: ${of('mailwright', rows).map((r) => fmt(r.checkMs!)).join(', ')} ms (reading and parsing the CSV included)` },
-      { target: 'previewing any row ≤ 50 ms', value: `${fmt(previewMs, 1)} ms`, met: previewMs <= 50, note: `median of ${of('mailwright', rows).length * 5} previews (rows 1, middle, last, 7, a third), each re-reading and checking the data` },
+      { target: 'previewing any row ≤ 50 ms', value: `${fmt(previewMs, 1)} ms`, met: previewMs <= 50, note: `median of ${of('mailwright', rows).length * 5} previews (rows 1, middle, last, 7, a third), the data file parsed once and kept while it is unchanged` },
       { target: 'memory flat per row', value: `${fmt(perRowKb, 2)} KB per row`, met: perRowKb <= 2, note: `peak RSS ${fmt(peakBig / 1024)} MB at ${fmt(rows)} rows, ${fmt(peakSmall / 1024)} MB at ${fmt(small)}` },
     ],
     raw: runs,

@@ -30,14 +30,21 @@ const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
 
 function engine(escape: boolean, locale: Language): Liquid {
   const liquid = new Liquid({ ...common, locale, ...(escape ? { outputEscape: 'escape' as const } : {}) });
+  // An Intl formatter costs far more to make than to use: one per kind, kept (10,000 rows, one each).
+  const formatters = new Map<string, { format(v: number | Date): string }>();
+  const formatter = (key: string, make: () => { format(v: number | Date): string }) => {
+    let found = formatters.get(key);
+    if (!found) formatters.set(key, (found = make()));
+    return found;
+  };
   // A date written the reader's way ("7 декабря 2026 г."): `{{ shipped | local_date: "long" }}`.
   liquid.registerFilter('local_date', (value: unknown, style: unknown = 'medium') => {
     const at = new Date(String(value));
     if (Number.isNaN(at.getTime())) throw new FilterProblem(phrase('merge.problem.notDate', { value: String(value) }));
     const dateStyle = DATE_STYLES.find((s) => s === style) ?? 'medium';
     // A bare date (2026-12-07) is that day wherever the reader is: written in UTC, not shifted by a zone.
-    const timeZone = /^\d{4}-\d{2}-\d{2}$/.test(String(value).trim()) ? 'UTC' : undefined;
-    return new Intl.DateTimeFormat(locale, { dateStyle, ...(timeZone ? { timeZone } : {}) }).format(at);
+    const utc = /^\d{4}-\d{2}-\d{2}$/.test(String(value).trim());
+    return formatter(`date ${dateStyle} ${utc}`, () => new Intl.DateTimeFormat(locale, { dateStyle, ...(utc ? { timeZone: 'UTC' } : {}) })).format(at);
   });
   // An amount in a currency, the reader's way: `{{ total | money: "EUR" }}` → "€12.50" / "12,50 €".
   liquid.registerFilter('money', (value: unknown, currency: unknown = 'USD') => {
@@ -46,7 +53,7 @@ function engine(escape: boolean, locale: Language): Liquid {
     if (!Number.isFinite(amount)) throw new FilterProblem(phrase('merge.problem.notAmount', { value: text }));
     const code = String(currency).toUpperCase();
     if (!/^[A-Z]{3}$/.test(code)) throw new FilterProblem(phrase('merge.problem.notCurrency', { value: String(currency) }));
-    return new Intl.NumberFormat(locale, { style: 'currency', currency: code }).format(amount);
+    return formatter(`money ${code}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency: code })).format(amount);
   });
   return liquid;
 }

@@ -65,6 +65,31 @@ const inList = (states: readonly string[]) => states.map((s) => `'${s}'`).join('
 /** A queued row whose message is still on its way (nothing more happens to the others by itself). */
 const IN_FLIGHT = `i.state NOT IN (${inList(FINAL_STATES)})`;
 
+/** An outbox item of a merge as its runner follows it. */
+export interface ItemState {
+  itemId: string;
+  state: OutboxState;
+  dueAt?: string;
+  error?: ErrorInfo;
+}
+
+interface ItemRow {
+  id: string;
+  state: string;
+  due_at: number | null;
+  error: string | null;
+}
+
+const toItemState = (r: ItemRow): ItemState => ({
+  itemId: r.id,
+  state: r.state as OutboxState,
+  ...(r.due_at !== null ? { dueAt: new Date(r.due_at).toISOString() } : {}),
+  ...(r.error ? { error: JSON.parse(r.error) as ErrorInfo } : {}),
+});
+
+/** Nothing more happens to an item in these states by itself. */
+export const SETTLED: readonly OutboxState[] = FINAL_STATES;
+
 const toRecord = (r: MergeSqlRow): MergeRecord => ({
   id: r.id,
   createdAt: r.created_at,
@@ -104,6 +129,12 @@ export class MergeRepository {
   get(id: string): MergeRecord | undefined {
     const row = this.sql(`SELECT * FROM merges WHERE id = ?`).get(id) as MergeSqlRow | undefined;
     return row && toRecord(row);
+  }
+
+  /** What a runner looks at on each turn: the state and the pace (not the spec, parsed once). */
+  pace(id: string): Pick<MergeRecord, 'state' | 'intervalMs' | 'nextAt'> | undefined {
+    const r = this.sql(`SELECT state, interval_ms, next_at FROM merges WHERE id = ?`).get(id) as { state: string; interval_ms: number; next_at: number } | undefined;
+    return r && { state: r.state as MergeState, intervalMs: r.interval_ms, nextAt: r.next_at };
   }
 
   list(): MergeRecord[] {
@@ -166,20 +197,15 @@ export class MergeRepository {
     return Number(this.sql(`UPDATE merge_rows SET state = 'cancelled' WHERE merge_id = ? AND state = 'pending'`).run(id).changes);
   }
 
-  /** The outbox items of a merge that have not settled. */
-  inFlight(id: string): Array<{ itemId: string; state: OutboxState; dueAt?: string; errorCode?: string }> {
-    return (this.sql(`SELECT i.id, i.state, i.due_at, json_extract(i.item, '$.error.code') AS code FROM merge_rows r JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? AND r.state = 'queued' AND ${IN_FLIGHT}`).all(id) as Array<{ id: string; state: string; due_at: number | null; code: string | null }>).map((r) => ({
-      itemId: r.id,
-      state: r.state as OutboxState,
-      ...(r.due_at !== null ? { dueAt: new Date(r.due_at).toISOString() } : {}),
-      ...(r.code ? { errorCode: r.code } : {}),
-    }));
+  /** The outbox items of a merge that have not settled (every queued row looked at: at a runner's start, or a cancel). */
+  inFlight(id: string): ItemState[] {
+    return (this.sql(`SELECT i.id, i.state, i.due_at, json_extract(i.item, '$.error') AS error FROM merge_rows r JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? AND r.state = 'queued' AND ${IN_FLIGHT}`).all(id) as unknown as ItemRow[]).map(toItemState);
   }
 
-  /** The error of a message of this merge that waits for its account's sign-in, if any. */
-  waitingForSignIn(id: string): ErrorInfo | undefined {
-    const r = this.sql(`SELECT json_extract(i.item, '$.error') AS error FROM merge_rows r JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? AND r.state = 'queued' AND i.state = 'needs-sign-in' LIMIT 1`).get(id) as { error: string | null } | undefined;
-    return r?.error ? (JSON.parse(r.error) as ErrorInfo) : undefined;
+  /** Where these outbox items are now (a runner follows the few it has on their way, not every row). */
+  states(itemIds: readonly string[]): ItemState[] {
+    // Driven from the list (each id looked up by the primary key), not a scan of every item.
+    return (this.sql(`SELECT i.id, i.state, i.due_at, json_extract(i.item, '$.error') AS error FROM json_each(?) AS j CROSS JOIN outbox_items AS i ON i.id = j.value`).all(JSON.stringify(itemIds)) as unknown as ItemRow[]).map(toItemState);
   }
 
   /** How many messages merges of this account queued since `since` (a provider's daily limit counts them). */

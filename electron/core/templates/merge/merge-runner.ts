@@ -5,15 +5,17 @@ import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { errorInfo, MailwrightError, systemWords } from '../../errors';
 import type { CoreEvents } from '../../events';
 import type { OutboxService } from '../../outbox/outbox-service';
-import type { MergeRecord, MergeRepository } from './merge-repository';
+import { SETTLED, type MergeRecord, type MergeRepository, type PendingRow } from './merge-repository';
 import { RowSender, type RowOutcome } from './row-sender';
 import { DAY_MS, dayAllows, slowerAfterBusy } from './throttle';
 
 const LEASE_MS = 60_000;
-/** Messages of one merge on their way at once when nothing throttles it (the outbox's slots do the rest). */
-const WINDOW = 24;
+/** Messages of one merge on their way at once: the outbox's sending slots, so each is committed straight as sending. */
+const WINDOW = 16;
 /** Rows built and committed at once: enough for the builds of a bulk send to share commits. */
 const QUEUING_AT_ONCE = 8;
+/** Pending rows read at a time. */
+const READ_AHEAD = 64;
 /** The longest a runner sleeps without looking again (a pause or cancel from another process). */
 const LOOK_EVERY_MS = 5_000;
 /** The least a runner waits for a retry to come due (the outbox may not have taken it yet). */
@@ -140,30 +142,42 @@ export class MergeRunner {
     const off = events.on('outbox:changed', (item) => {
       if (item.merge?.id !== id) return;
       this.deps.changed(id);
-      wakeup.wake();
+      // Only a message that settled, or waits for a retry, changes what the runner may do next.
+      if (item.state === 'retrying' || SETTLED.includes(item.state)) wakeup.wake();
     });
     const queuing = new Map<number, Promise<void>>();
     try {
-      const send = new RowSender(this.deps, repo.get(id)!);
+      const spec = repo.get(id)!;
+      const send = new RowSender(this.deps, spec);
+      /** The next pending rows, read a batch at a time. */
+      let ahead: PendingRow[] = [];
+      // The messages of this merge on their way: found once, then followed by id (a look at every
+      // row on each turn made a 10,000-row merge quadratic).
+      const following = new Set(repo.inFlight(id).map((i) => i.itemId));
       const slowedFor = new Set<string>();
       let expiredAt = -Infinity;
+      /** Rows this runner is done with (queued, skipped or taken), so a batch read before does not offer them again. */
+      const handled = new Set<number>();
       while (!this.closed) {
         if (this.now() - renewedAt > leaseMs / 3) {
           if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) break;
           renewedAt = this.now();
         }
         // The pace as stored: each row queued sets when the next may go (its own time plus the interval).
-        const merge = repo.get(id);
-        if (merge?.state !== 'running') break;
-        const inFlight = repo.inFlight(id);
+        const pace = repo.pace(id);
+        if (pace?.state !== 'running') break;
+        const merge = { ...spec, ...pace };
+        const states = repo.states([...following]);
+        for (const item of states) if (SETTLED.includes(item.state)) following.delete(item.itemId);
+        const inFlight = states.filter((i) => following.has(i.itemId));
         // The account cannot log in: every further row would wait for it too. Paused until the user signs in and resumes.
-        const signIn = repo.waitingForSignIn(id);
+        const signIn = states.find((i) => i.state === 'needs-sign-in' && i.error);
         if (signIn) {
-          await database.write(() => repo.pauseWith(id, signIn));
+          await database.write(() => repo.pauseWith(id, signIn.error!));
           continue;
         }
         // The server said "not now" (4xx) to one of ours: slow the whole merge down rather than fail rows.
-        const busy = inFlight.find((i) => i.state === 'retrying' && i.errorCode === 'SERVER_TEMPORARY' && !slowedFor.has(i.itemId));
+        const busy = inFlight.find((i) => i.state === 'retrying' && i.error?.code === 'SERVER_TEMPORARY' && !slowedFor.has(i.itemId));
         if (busy) {
           slowedFor.add(busy.itemId);
           await this.slowDown(merge, busy.dueAt);
@@ -176,7 +190,9 @@ export class MergeRunner {
         }
         const retries = inFlight.filter((i) => i.state === 'retrying').map((i) => (i.dueAt ? Date.parse(i.dueAt) : 0));
         if (retries.length && this.deps.retryDue && Math.min(...retries) <= this.now()) await this.deps.retryDue();
-        const pending = repo.pending(id, QUEUING_AT_ONCE + queuing.size).filter((r) => !queuing.has(r.row));
+        ahead = ahead.filter((r) => !queuing.has(r.row) && !handled.has(r.row));
+        if (!ahead.length) ahead = repo.pending(id, READ_AHEAD + queuing.size).filter((r) => !queuing.has(r.row));
+        const pending = ahead;
         if (!pending.length && !queuing.size && !inFlight.length) {
           if (await database.write(() => repo.change(id, 'finish'))) this.deps.changed(id);
           break;
@@ -195,8 +211,10 @@ export class MergeRunner {
           const queued = send
             .queue(row, merge.intervalMs)
             .then((outcome: RowOutcome) => {
+              handled.add(row.row);
+              if (typeof outcome === 'object') following.add(outcome.queued);
               // Taken by another process (or our lease is gone): look at the lease before anything more.
-              if (outcome === 'taken') renewedAt = -Infinity;
+              else if (outcome === 'taken') renewedAt = -Infinity;
             })
             .catch((err: unknown) => this.pause(id, err))
             .finally(() => {

@@ -16,7 +16,7 @@ import { previewMessage } from '../../message/preview-message';
 import type { OutboxService } from '../../outbox/outbox-service';
 import { compileTemplate, type TemplateFields } from '../message-template';
 import type { TemplateStore } from '../template-store';
-import { parseMergeData } from './merge-data';
+import { parseMergeData, type MergeData } from './merge-data';
 import type { MergeRecord, MergeRepository, MergeSpec } from './merge-repository';
 import type { MergeRunner } from './merge-runner';
 import { MERGE_TRANSITIONS, type MergeTransition } from './merge-transitions';
@@ -65,6 +65,8 @@ export class MergeService {
   /** Status told soon, by merge (see changed). */
   private readonly telling = new Map<string, NodeJS.Timeout>();
   private closed = false;
+  /** The data file parsed last, by its path, size and time of change. */
+  private lastData: { key: string; data: MergeData } | undefined;
 
   constructor(private readonly deps: MergeServiceDeps) {}
 
@@ -258,15 +260,18 @@ export class MergeService {
     if (!fields.html?.trim() && !fields.text?.trim()) throw invalidInput(phrase('err.template.noBody'), phrase('err.template.noBody.hint'));
     const compiled = compileTemplate(fields, req.locale);
     const dataFile = attachments.resolve(req.data.handle);
-    let bytes: Buffer;
+    let data: MergeData;
     try {
-      if ((await fs.stat(dataFile.path)).size > MAX_DATA_BYTES) throw invalidInput(phrase('err.merge.tooLarge', { name: dataFile.name, max: MAX_DATA_BYTES / 1024 / 1024 }), phrase('err.merge.tooMany.hint'));
-      bytes = await fs.readFile(dataFile.path);
+      const stat = await fs.stat(dataFile.path);
+      if (stat.size > MAX_DATA_BYTES) throw invalidInput(phrase('err.merge.tooLarge', { name: dataFile.name, max: MAX_DATA_BYTES / 1024 / 1024 }), phrase('err.merge.tooMany.hint'));
+      // The file read last, while it is unchanged: a preview of one row after another need not parse it again.
+      const key = `${dataFile.path}\0${stat.size}\0${stat.mtimeMs}`;
+      if (this.lastData?.key !== key) this.lastData = { key, data: parseMergeData(await fs.readFile(dataFile.path), dataFile.name) };
+      data = this.lastData.data;
     } catch (err) {
       if (err instanceof MailwrightError) throw err;
       throw new MailwrightError('ATTACHMENT_UNREADABLE', { message: phrase('err.merge.unreadable', { name: dataFile.name }), hint: phrase('err.attachment.unreadable.hint'), quote: (err as NodeJS.ErrnoException).code ?? String(err) }, { cause: err });
     }
-    const data = parseMergeData(bytes, dataFile.name);
     const columns = { toColumn: req.toColumn, nameColumn: req.nameColumn, ccColumn: req.ccColumn, bccColumn: req.bccColumn, attachColumn: req.attachColumn };
     const missingColumns = Object.values(columns).filter((c): c is string => c !== undefined && !data.columns.includes(c));
     const throttle = throttleOf(req);

@@ -9,7 +9,8 @@ import { draftOfRow, isRefused, RowPlanner } from './row-plan';
 /** A row's own trouble (its values, its file, its size): the row is skipped with why, and the merge goes on. */
 const ROW_CODES: readonly ErrorCode[] = ['INVALID_INPUT', 'ATTACHMENT_UNREADABLE', 'MESSAGE_TOO_LARGE'];
 
-export type RowOutcome = 'queued' | 'skipped' | 'taken';
+/** What became of a row: its outbox item, or why it was not queued here. */
+export type RowOutcome = { queued: string } | 'skipped' | 'taken';
 
 /**
  * Turns one pending row into its outbox item, committed with the row's new state. A file every
@@ -44,8 +45,8 @@ export class RowSender {
     try {
       const own = await Promise.all(plan.files.map((path) => this.handleOf(path)));
       const draft = draftOfRow(merge.accountId, plan, [...shared, ...own].map((handle) => ({ handle })));
-      await outbox.enqueue(draft, { mergeId: merge.id, row: row.row, alongside: (item) => repo.markQueued(merge.id, row.row, item.id, Date.parse(item.createdAt), Date.parse(item.createdAt) + intervalMs, owner) });
-      return 'queued';
+      const item = await outbox.enqueue(draft, { mergeId: merge.id, row: row.row, alongside: (item) => repo.markQueued(merge.id, row.row, item.id, Date.parse(item.createdAt), Date.parse(item.createdAt) + intervalMs, owner) });
+      return { queued: item.id };
     } catch (err) {
       if (err instanceof RowTaken) return 'taken'; // another process queued it, or the merge stopped being ours: nothing to undo
       if (err instanceof MailwrightError && ROW_CODES.includes(err.info.code)) return this.skip(row, err.info.message);

@@ -174,18 +174,17 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
     if (!output.json) io.stdout(lines.join('\n') + '\n');
     const started = await call(c, 'merge:start', request);
     io.stderr(`Merge ${started.id} started; \`mailwright merge --resume ${started.id}\` goes on with it if this stops.\n`);
-    return follow(c, started.id, o, check.invalidCount);
+    return follow(c, started.id, o);
   }
 
   async function resume(id: string, o: MergeFlags): Promise<number> {
     const c = await getCore();
     const now = await call(c, 'merge:status', { id });
     if (now.state === 'paused' || now.state === 'running') await call(c, 'merge:resume', { id });
-    // Rows skipped before this run may have been skipped on purpose (--skip-invalid at the start).
-    return follow(c, id, o, o.skipInvalid ? now.counts.skipped : 0);
+    return follow(c, id, o);
   }
 
-  async function follow(c: Core, id: string, o: MergeFlags, skippedAtCheck: number): Promise<number> {
+  async function follow(c: Core, id: string, o: MergeFlags): Promise<number> {
     const off = progress(c, id, io.stderr);
     let final: MergeStatus;
     try {
@@ -200,7 +199,7 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
     if (o.report) lines.push(`Report: ${o.report}`);
     if (final.state === 'running') lines.push('Another Mailwright process is sending this merge now.');
     if (final.state === 'paused' && final.error) lines.push(`Paused: ${final.error.code}: ${final.error.message} ${final.error.hint}`);
-    const code = mergeExitCode(final, rows, skippedAtCheck);
+    const code = mergeExitCode(final, rows, final.skippedAtStart);
     return output.success({ merge: final, report: rows }, lines, code);
   }
 

@@ -77,6 +77,8 @@ export interface MergeStatus {
   /** When the throttle lets the next row go (running merges). */
   nextAt?: string;
   etaSeconds: number;
+  /** Rows skipped at the start as invalid (asked for with skip-invalid); later skips are failures. */
+  skippedAtStart: number;
   /** Why it paused by itself (the account was removed, the disk is full): what the user must see to. */
   error?: ErrorInfo;
 }

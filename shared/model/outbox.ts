@@ -77,6 +77,8 @@ export interface OutboxItem {
   delivery?: DeliverySummary;
   /** Cancelled because its message went back to the composer (undo, edit): kept only as a record. */
   takenBack?: boolean;
+  /** How often its sender died before it could be sent, each time tried again by itself. */
+  silentRetries?: number;
   /** One row of a mail merge: which merge, which row of its data. */
   merge?: { id: string; row: number };
 }

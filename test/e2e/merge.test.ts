@@ -40,7 +40,7 @@ describe('Send to a list', () => {
     await view.locator('input[type=file]').setInputFiles(join(files, 'orders.csv'));
     await expect.poll(() => view.getByText('13 rows checked, 12 can be sent.').isVisible()).toBe(true);
     const invalid = view.getByRole('alert');
-    expect(await invalid.textContent()).toContain('Row 13 <not an address>: address: has a space');
+    expect(await invalid.textContent()).toContain('Row 13 <not an address>: address: missing @');
     // Start waits for the invalid row to be dealt with.
     expect(await view.getByRole('button', { name: 'Start sending' }).isDisabled()).toBe(true);
     await view.getByLabel('Name column').selectOption('name');

@@ -69,6 +69,18 @@ describe('a throttled merge', () => {
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!, `row ${i + 1}`).toBeGreaterThanOrEqual(250);
   });
 
+  it('an account removed mid-merge pauses the merge with why; no row is skipped for it', { timeout: 30_000 }, async () => {
+    const { core, s, request } = await setup(4, { mode: 'plain', noAuth: true });
+    const started = await core.handlers['merge:start'](request({ perMinute: 120 }));
+    for (let i = 0; i < 500 && s.received.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+    await core.handlers['accounts:remove']({ id: started.accountId });
+    const stopped = await core.handlers['merge:wait']({ id: started.id });
+    expect(stopped.state).toBe('paused');
+    expect(stopped.error?.code).toBe('INVALID_INPUT');
+    expect(stopped.counts.skipped).toBe(0);
+    expect(stopped.counts.pending).toBeGreaterThan(0);
+  });
+
   it('pauses, resumes and cancels: cancelled rows are never sent, sent ones stay sent', { timeout: 30_000 }, async () => {
     const { core, s, request } = await setup(5, { mode: 'plain', noAuth: true });
     const started = await core.handlers['merge:start'](request({ perMinute: 60 }));

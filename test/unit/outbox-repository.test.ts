@@ -176,16 +176,21 @@ describe('taking due work', () => {
     db.close();
   });
 
-  it('a message that died before its final dot five times, or past its deadline, is left to the user', () => {
+  it('a message whose senders died before its final dot five times, or past its deadline, failed: never sent, left to the user', () => {
     const { db, repo } = repository();
-    repo.insert(item('often', 'scheduled', { dueAt: iso(T0), attempts: 4 }));
+    repo.insert(item('often', 'scheduled', { dueAt: iso(T0), silentRetries: 5 }));
     repo.insert(item('late', 'scheduled', { dueAt: iso(T0), giveUpAt: iso(T0 + 5) }));
+    // Attempts that failed in the ordinary way (4xx, backoff) do not count.
+    repo.insert(item('tried', 'scheduled', { dueAt: iso(T0), attempts: 9, silentRetries: 4 }));
     repo.claimDue(T0, 'app:1', T0 + 10, 10);
-    expect(repo.get('often')?.attempts).toBe(5);
-    expect(repo.expireLeases(T0 + 20, UNKNOWN).map((i) => [i.id, i.state]).sort()).toEqual([
-      ['late', 'outcome-unknown'],
-      ['often', 'outcome-unknown'],
+    const expired = repo.expireLeases(T0 + 20, UNKNOWN);
+    expect(expired.map((i) => [i.id, i.state]).sort()).toEqual([
+      ['late', 'failed'],
+      ['often', 'failed'],
+      ['tried', 'retrying'],
     ]);
+    expect(repo.get('often')?.error).toMatchObject({ code: 'INTERNAL_ERROR', message: expect.stringMatching(/stopped while getting this message ready to send, 5 times; it was never sent/) });
+    expect(repo.get('tried')?.silentRetries).toBe(5);
     db.close();
   });
 

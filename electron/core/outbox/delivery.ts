@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ErrorInfo } from '../../../shared/errors';
 import type { DeliverySummary, OutboxItem, RecipientRefusal } from '../../../shared/model/outbox';
 import type { AccountStore, StoredAccount } from '../accounts/account-store';
@@ -122,11 +122,10 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
   let gateError: Error | undefined;
   const gate = beforeFinalDot && (() => beforeFinalDot().catch((err: Error) => Promise.reject((gateError = err))));
   const source = deps.bytes.open(item.id, item.size);
-  const body = gate ? heldBack(source, gate) : source;
-  // A small message goes out in one piece or two: its progress is not worth a stream of its own.
-  const raw = item.size <= NO_PROGRESS_UNDER ? body : body.pipe(progressMeter(item, deps));
-  // pipe() does not pass an error on: a gate that failed must end the stream nodemailer reads, at once.
-  if (raw !== body) body.once('error', (err) => raw.destroy(err));
+  // A small message goes out in one piece or two: its progress is not worth telling.
+  const progress = item.size <= NO_PROGRESS_UNDER ? undefined : progressMeter(item, deps);
+  // Read only when nodemailer reads it (a pipe would start reading at once, before a connection).
+  const raw = gate || progress ? heldBack(source, gate, progress) : source;
   raw.on('error', () => undefined); // reported through `unreadable` below
   const unreadable = new Promise<never>((_, reject) =>
     source.once('error', (err) => {
@@ -142,8 +141,7 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
     return (await Promise.race([transport.sendMail({ envelope, raw }), unreadable])) as SendInfo;
   } catch (err) {
     raw.destroy();
-    if (body !== raw) body.destroy();
-    if (raw !== source) source.destroy(); // pipe() does not pass the destroy upstream: close the file too
+    if (raw !== source) source.destroy(); // close the file too
     throw Object.assign(err instanceof Error ? err : new Error(String(err)), { wholeMessage: consumed, fileError, gateError } satisfies Omit<TransactionError, keyof Error>);
   }
 }
@@ -154,14 +152,18 @@ async function sendOnce(item: OutboxItem, transport: AccountTransport['transport
  * being "nothing arrived" and becomes "the server may have it". The gate begins when nodemailer
  * first reads — as the pool hands the message to a connection, before MAIL FROM — so its commit
  * overlaps the SMTP exchange instead of delaying it; a gate that fails ends the stream in an
- * error, and nodemailer closes the connection without the dot.
+ * error, and nodemailer closes the connection without the dot. The progress of a large message
+ * is counted here too, as nodemailer takes its bytes.
  */
-function heldBack(source: Readable, gate: () => Promise<void>): Readable {
+function heldBack(source: Readable, gate?: () => Promise<void>, progress?: (bytes: number) => void): Readable {
   return Readable.from(
     (async function* () {
-      const passed = gate();
-      passed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-      yield* source;
+      const passed = gate?.();
+      passed?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      for await (const chunk of source) {
+        progress?.((chunk as Buffer).length);
+        yield chunk as Buffer;
+      }
       await passed;
     })(),
     { objectMode: false },
@@ -169,18 +171,15 @@ function heldBack(source: Readable, gate: () => Promise<void>): Readable {
 }
 
 /** Counts the bytes nodemailer takes, for the live progress of large messages (a few events a second at most). */
-function progressMeter(item: OutboxItem, { events, clock }: DeliveryDeps): Transform {
+function progressMeter(item: OutboxItem, { events, clock }: DeliveryDeps): (bytes: number) => void {
   let sent = 0;
   let last = 0;
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      sent += chunk.length;
-      const now = clock.now().getTime();
-      if (now - last >= 200 || sent >= item.size) {
-        last = now;
-        events.emit('outbox:progress', { id: item.id, sent: Math.min(sent, item.size), size: item.size });
-      }
-      done(null, chunk);
-    },
-  });
+  return (bytes) => {
+    sent += bytes;
+    const now = clock.now().getTime();
+    if (now - last >= 200 || sent >= item.size) {
+      last = now;
+      events.emit('outbox:progress', { id: item.id, sent: Math.min(sent, item.size), size: item.size });
+    }
+  };
 }

@@ -1,6 +1,7 @@
 import type { ErrorInfo } from '../../../shared/errors';
 import type { OutboxItem, OutboxState } from '../../../shared/model/outbox';
 import type { DatabaseSync, StatementSync } from '../db/sqlite';
+import { diedBeforeSending } from './outcome';
 import { TRANSITIONS, type Transition } from './transitions';
 
 /** One delivery attempt's hold on a message: the process, the attempt, and until when it answers for it. */
@@ -44,7 +45,7 @@ const dueAtOf = (item: OutboxItem) => (item.dueAt ? Date.parse(item.dueAt) : nul
 const inList = (states: readonly string[]) => states.map((s) => `'${s}'`).join(', ');
 const WAITING_TO_START = inList(TRANSITIONS.start.from);
 const COLUMNS = 'id, state, due_at, overdue, item';
-/** A message that died before its final dot this many times is left to the user, not tried again: it may be what kills its sender. */
+/** A message whose sender died before its final dot this many times is left to the user, not tried again: it may be what kills its sender. */
 const MAX_SILENT_RETRIES = 5;
 /** The lease a statement names is the one the row is held under (or the row is not being sent). */
 const UNDER_LEASE = `(state <> 'sending' OR (owner IS ? AND attempt IS ?))`;
@@ -231,19 +232,22 @@ export class OutboxRepository {
    */
   expireLeases(now: number, unknown: ErrorInfo, alive: readonly string[] = []): OutboxItem[] {
     // Still retry-safe (its attempt had not let its final dot go): the server cannot have taken the
-    // message, so it is tried again, due now — unless it has been tried so often, or so long, that
-    // it may be what kills its sender. Otherwise the server may have it: outcome unknown.
+    // message, so it is tried again, due now — unless its senders died with it this often (it may
+    // be what kills them) or its deadline passed: then it failed, never sent. Otherwise the server
+    // may have it: outcome unknown.
     // (SET reads the row as it was: each CASE sees the old values.)
-    const retry = `retry_safe = 1 AND coalesce(json_extract(item, '$.attempts'), 0) < ${MAX_SILENT_RETRIES} AND (json_extract(item, '$.giveUpAt') IS NULL OR json_extract(item, '$.giveUpAt') > $iso)`;
+    const silent = `coalesce(json_extract(item, '$.silentRetries'), 0)`;
+    const retry = `retry_safe = 1 AND ${silent} < ${MAX_SILENT_RETRIES} AND (json_extract(item, '$.giveUpAt') IS NULL OR json_extract(item, '$.giveUpAt') > $iso)`;
     const rows = this.sql(
       `UPDATE outbox_items SET
-         state = CASE WHEN ${retry} THEN 'retrying' ELSE 'outcome-unknown' END,
+         state = CASE WHEN ${retry} THEN 'retrying' WHEN retry_safe = 1 THEN 'failed' ELSE 'outcome-unknown' END,
          due_at = CASE WHEN ${retry} THEN $now ELSE NULL END,
-         item = CASE WHEN ${retry} THEN json_set(json_remove(item, '$.error'), '$.sendAtNextRun', json('true'), '$.updatedAt', $iso)
+         item = CASE WHEN ${retry} THEN json_set(json_remove(item, '$.error'), '$.sendAtNextRun', json('true'), '$.silentRetries', ${silent} + 1, '$.updatedAt', $iso)
+                WHEN retry_safe = 1 THEN json_set(item, '$.error', json($died), '$.updatedAt', $iso)
                 ELSE json_set(item, '$.error', json($unknown), '$.updatedAt', $iso) END,
          owner = NULL, attempt = NULL, lease_until = NULL, retry_safe = 0
        WHERE state = 'sending' AND lease_until < $now AND attempt NOT IN (SELECT value FROM json_each($alive)) RETURNING ${COLUMNS}`,
-    ).all({ now, iso: new Date(now).toISOString(), unknown: JSON.stringify(unknown), alive: JSON.stringify(alive) }) as unknown as Row[];
+    ).all({ now, iso: new Date(now).toISOString(), unknown: JSON.stringify(unknown), died: JSON.stringify(diedBeforeSending(MAX_SILENT_RETRIES)), alive: JSON.stringify(alive) }) as unknown as Row[];
     const items = rows.map(toItem);
     for (const item of items) this.remember(item.id, now, 'leaseExpired', 'sending', item.state);
     return items;

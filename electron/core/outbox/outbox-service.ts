@@ -66,7 +66,7 @@ export interface MergeRowLink {
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'past-no-return' | 'accepted';
 
-/** This attempt's lease was taken over by another process before its first byte: it must send nothing. */
+/** This attempt's lease was taken over by another process before its final dot: it must not end the message. */
 class LeaseLost extends Error {
   constructor(id: string) {
     super(`${id} was taken over by another process before it was sent`);

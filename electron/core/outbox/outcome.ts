@@ -14,6 +14,9 @@ export interface OutcomeChange {
 /** What a message whose sender stopped answering mid-send is told: it may have arrived, the user decides. */
 export const interruptedError = () => errorInfo('OUTCOME_UNKNOWN', { message: phrase('err.outbox.interrupted'), hint: phrase('err.outbox.interrupted.hint') });
 
+/** What a message is told whose senders died before it could be sent, `count` times: it was never sent. */
+export const diedBeforeSending = (count: number) => errorInfo('INTERNAL_ERROR', { message: phrase('err.outbox.diedBeforeSending', { count }), hint: phrase('err.outbox.diedBeforeSending.hint') });
+
 /** `item` without `keys` (a state that no longer has them). */
 export const without = (item: OutboxItem, ...keys: Array<keyof OutboxItem>): OutboxItem => {
   const next = { ...item };

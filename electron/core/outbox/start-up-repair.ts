@@ -18,8 +18,9 @@ export interface StartUpRepairDeps {
 }
 
 /**
- * At start: a message whose sender died mid-send is outcome-unknown once its lease runs out,
- * never resent blindly; what became due while nothing was sending waits for the user (overdue),
+ * At start: a message whose sender died mid-send is, once its lease runs out, tried again if its
+ * final dot cannot have gone, else outcome-unknown, never resent blindly; what became due while
+ * nothing was sending waits for the user (overdue),
  * unless another process sends due mail now (the app beside this CLI). Orphaned files of builds a
  * crash cut short go — unless the database was damaged and made anew, when they are all there is.
  */

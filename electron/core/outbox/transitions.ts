@@ -21,9 +21,10 @@ export const TRANSITIONS = {
   waitForSignIn: { from: ['sending'], to: ['needs-sign-in'] },
   /**
    * Its sender stopped answering for it (a process that died): past the point of no return its
-   * bytes may have arrived, so the user decides; before it, it is simply tried again.
+   * bytes may have arrived, so the user decides; before it, it is simply tried again (failed, never
+   * sent, when that happened too often).
    */
-  leaseExpired: { from: ['sending'], to: ['outcome-unknown', 'retrying'] },
+  leaseExpired: { from: ['sending'], to: ['outcome-unknown', 'retrying', 'failed'] },
   /** It came due while nothing ran: it waits for the user's choice (its state stays; `overdue` is set). */
   markOverdue: { from: ['held', 'scheduled'], to: 'same' },
   /** The network is back: what waits for a retry is due now. */

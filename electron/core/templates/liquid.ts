@@ -21,7 +21,7 @@ const common = {
   // (which a window may send) can never read a file of this machine.
   templates: {},
   // A template is data, not a program to trust: a loop over a billion items is stopped, not run.
-  renderLimit: 2_000,
+  renderLimit: 250,
   memoryLimit: 20_000_000,
   parseLimit: 20_000_000,
 } as const;

@@ -42,6 +42,8 @@ export const mergeEn = {
   'err.merge.rowInvalid.hint': 'Correct that row in the data, or the template.',
   'err.merge.invalidRows': { one: '{count} row cannot be sent (row {first}: {problem}); nothing was sent.', other: '{count} rows cannot be sent (the first, row {first}: {problem}); nothing was sent.' },
   'err.merge.invalidRows.hint': 'Correct those rows (the check lists them all), or send the others and skip them (--skip-invalid).',
+  'err.merge.tooSlow': 'Checking took too long: {rows} rows in {seconds} s, so the template is too slow to send.',
+  'err.merge.tooSlow.hint': 'Simplify the template’s loops, or split the data into smaller files.',
   'err.merge.nothingValid': 'No row of the data can be sent.',
   'err.merge.cannot': 'The merge {id} is {state}: that cannot be done now.',
   'err.merge.cannot.hint': 'That can be done to a merge that is {states}.',

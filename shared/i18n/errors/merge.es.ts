@@ -43,6 +43,8 @@ export const mergeEs: Translated<typeof mergeEn> = {
   'err.merge.rowInvalid.hint': 'Corrige esa fila en los datos, o la plantilla.',
   'err.merge.invalidRows': { one: '{count} fila no se puede enviar (fila {first}: {problem}); no se envió nada.', many: '{count} de filas no se pueden enviar (la primera, fila {first}: {problem}); no se envió nada.', other: '{count} filas no se pueden enviar (la primera, fila {first}: {problem}); no se envió nada.' },
   'err.merge.invalidRows.hint': 'Corrige esas filas (la comprobación las lista todas), o envía las demás y omítelas (--skip-invalid).',
+  'err.merge.tooSlow': 'La comprobación tardó demasiado: {rows} filas en {seconds} s, así que la plantilla es demasiado lenta para enviarla.',
+  'err.merge.tooSlow.hint': 'Simplifica los bucles de la plantilla, o divide los datos en archivos más pequeños.',
   'err.merge.nothingValid': 'Ninguna fila de los datos se puede enviar.',
   'err.merge.cannot': 'La combinación {id} está {state}: eso no se puede hacer ahora.',
   'err.merge.cannot.hint': 'Eso se puede hacer con una combinación que está: {states}.',

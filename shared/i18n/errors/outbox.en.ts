@@ -6,6 +6,8 @@ export const outboxEn = {
   'err.outbox.pick.hint': 'Pick an item from the outbox list.',
   'err.outbox.interrupted': 'Mailwright stopped while this message was being sent; the server may or may not have it.',
   'err.outbox.interrupted.hint': 'Check the recipient’s inbox or your Sent folder on the server, then resend (same Message-ID) or mark it sent.',
+  'err.outbox.diedBeforeSending': 'Mailwright stopped while getting this message ready to send, {count} times; it was never sent.',
+  'err.outbox.diedBeforeSending.hint': 'Try it again; if it keeps failing, open it as a new draft and look at its attachments.',
   'err.outbox.damagedRecord': 'The outbox record of this message was damaged; its exact bytes were kept, but whether it was sent is unknown.',
   'err.outbox.damagedRecord.hint': 'Check whether it arrived, then open it as a new draft to send it again (Bcc recipients were not kept), or cancel it. The damaged record is kept beside it on disk.',
   'err.outbox.pastTime': 'The chosen send time is in the past.',

@@ -6,6 +6,8 @@ export const outboxEs: Translated<typeof outboxEn> = {
   'err.outbox.pick.hint': 'Elige un mensaje de la lista de la bandeja de salida.',
   'err.outbox.interrupted': 'Mailwright se detuvo mientras enviaba este mensaje; puede que el servidor lo tenga o puede que no.',
   'err.outbox.interrupted.hint': 'Mira la bandeja de entrada del destinatario o tu carpeta Enviados en el servidor, y luego vuelve a enviarlo (con el mismo Message-ID) o márcalo como enviado.',
+  'err.outbox.diedBeforeSending': 'Mailwright se detuvo {count} veces mientras preparaba este mensaje para enviarlo; nunca se envió.',
+  'err.outbox.diedBeforeSending.hint': 'Vuelve a intentarlo; si sigue fallando, ábrelo como un borrador nuevo y revisa sus adjuntos.',
   'err.outbox.damagedRecord': 'El registro de este mensaje en la bandeja de salida estaba dañado; se conservaron sus bytes exactos, pero no se sabe si se envió.',
   'err.outbox.damagedRecord.hint': 'Comprueba si llegó y luego ábrelo como borrador nuevo para volver a enviarlo (los destinatarios en CCO no se conservaron), o cancélalo. El registro dañado se guarda a su lado en el disco.',
   'err.outbox.pastTime': 'La hora de envío elegida ya pasó.',

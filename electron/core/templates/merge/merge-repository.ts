@@ -17,6 +17,8 @@ export interface MergeSpec {
   folder?: string;
   locale: 'en' | 'ru' | 'es';
   throttle: Throttle;
+  /** Rows found invalid and skipped when it started (skip-invalid). */
+  skippedAtStart?: number;
 }
 
 export interface MergeRecord {

@@ -1,3 +1,4 @@
+import type { AccountStore } from '../../accounts/account-store';
 import type { AttachmentRegistry } from '../../attachments/attachment-registry';
 import type { Clock } from '../../clock';
 import type { Database } from '../../db/database';
@@ -26,6 +27,7 @@ export interface MergeRunnerDeps {
   repo: MergeRepository;
   outbox: OutboxService;
   attachments: AttachmentRegistry;
+  accounts: AccountStore;
   events: CoreEvents;
   clock: Clock;
   owner: string;
@@ -120,10 +122,13 @@ export class MergeRunner {
   }
 
   /** Stopped for what the user must see to (the account's login, the disk): paused, with the error. */
-  private pause(id: string, err: unknown): Promise<void> {
+  private pause(id: string, err: unknown): Promise<boolean> {
     this.deps.log(`the merge ${id} is paused`, err);
     const info = err instanceof MailwrightError ? err.info : errorInfo('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint'), quote: systemWords(err) });
-    return this.deps.database.write(() => this.deps.repo.pauseWith(id, info)).catch(() => undefined);
+    return this.deps.database.write(() => this.deps.repo.pauseWith(id, info)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** How many rows may be queued now: the window's room, and what is left of the day's limit. */
@@ -139,26 +144,29 @@ export class MergeRunner {
     const leaseMs = this.deps.leaseMs ?? LEASE_MS;
     if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) return;
     let renewedAt = this.now();
+    // The messages of this merge on their way: found once, then followed by id (a look at every
+    // row on each turn made a 10,000-row merge quadratic). One that comes back on its way (released
+    // by a sign-in, retried by the user) is followed again.
+    const following = new Set(repo.inFlight(id).map((i) => i.itemId));
     const off = events.on('outbox:changed', (item) => {
       if (item.merge?.id !== id) return;
       this.deps.changed(id);
+      if (!SETTLED.includes(item.state)) following.add(item.id);
       // Only a message that settled, or waits for a retry, changes what the runner may do next.
       if (item.state === 'retrying' || SETTLED.includes(item.state)) wakeup.wake();
     });
     const queuing = new Map<number, Promise<void>>();
+    let stuck = false;
     try {
       const spec = repo.get(id)!;
       const send = new RowSender(this.deps, spec);
       /** The next pending rows, read a batch at a time. */
       let ahead: PendingRow[] = [];
-      // The messages of this merge on their way: found once, then followed by id (a look at every
-      // row on each turn made a 10,000-row merge quadratic).
-      const following = new Set(repo.inFlight(id).map((i) => i.itemId));
       const slowedFor = new Set<string>();
       let expiredAt = -Infinity;
       /** Rows this runner is done with (queued, skipped or taken), so a batch read before does not offer them again. */
       const handled = new Set<number>();
-      while (!this.closed) {
+      while (!this.closed && !stuck) {
         if (this.now() - renewedAt > leaseMs / 3) {
           if (!(await database.write(() => repo.takeLease(id, owner, this.now() + leaseMs, this.now())))) break;
           renewedAt = this.now();
@@ -216,7 +224,10 @@ export class MergeRunner {
               // Taken by another process (or our lease is gone): look at the lease before anything more.
               else if (outcome === 'taken') renewedAt = -Infinity;
             })
-            .catch((err: unknown) => this.pause(id, err))
+            .catch(async (err: unknown) => {
+              // A pause that cannot even be written (the disk): stop here rather than try the row again and again.
+              if (!(await this.pause(id, err))) stuck = true;
+            })
             .finally(() => {
               queuing.delete(row.row);
               this.deps.changed(id);

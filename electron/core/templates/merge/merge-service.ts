@@ -24,6 +24,8 @@ import { draftOfRow, isRefused, RowPlanner, type RowPlan, type RowRefused } from
 import { etaSeconds, intervalOf, throttleOf } from './throttle';
 
 const SAMPLE_ROWS = 20;
+/** The longest a check of every row may take before the template is taken for too slow. */
+const CHECK_BUDGET_MS = 120_000;
 /** The largest data file read (a million rows of a few fields). */
 const MAX_DATA_BYTES = 200 * 1024 * 1024;
 const LISTED_PROBLEMS = 1_000;
@@ -72,13 +74,13 @@ export class MergeService {
 
   /** Every row rendered and checked; nothing sent. */
   async check(req: MergeRequest): Promise<MergeCheck> {
-    const p = await this.prepare(req, undefined, true);
+    const p = await this.prepare(req, { tolerateMissingColumns: true });
     return this.summary(p);
   }
 
   /** Row `row` (1: the first row of data) built exactly as it will be delivered. */
   async preview(req: MergeRequest, row: number): Promise<DeliveredPreview> {
-    const p = await this.prepare(req, row);
+    const p = await this.prepare(req, { only: row });
     const outcome = p.outcomes[row - 1];
     if (!outcome) throw invalidInput(phrase('err.merge.noRow', { row, count: p.rows.length }), phrase('err.merge.noRow.hint'));
     if (isRefused(outcome)) throw invalidInput(phrase('err.merge.rowInvalid', { row, problem: outcome.problem }), phrase('err.merge.rowInvalid.hint'));
@@ -90,14 +92,15 @@ export class MergeService {
 
   /** Check, then commit the merge and all its rows at once, and begin sending. Refused while a row is invalid, unless skipInvalid. */
   async start(req: MergeRequest): Promise<MergeStatus> {
-    const p = await this.prepare(req);
+    const p = await this.prepare(req, { fresh: true });
+    this.lastData = undefined; // not kept in a long-running app once the merge has its rows
     const check = this.summary(p);
     if (check.invalidCount && !req.skipInvalid) throw invalidInput(phrase('err.merge.invalidRows', { count: check.invalidCount, first: check.invalid[0]!.row, problem: check.invalid[0]!.problem }), phrase('err.merge.invalidRows.hint'));
     if (!check.valid) throw invalidInput(phrase('err.merge.nothingValid'), phrase('err.merge.invalidRows.hint'));
     const now = this.deps.clock.now().getTime();
     const id = `m_${now.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
     const rows = p.outcomes.map((o, i) => ({ row: o.row, address: o.address, data: p.rows[i]!, ...(isRefused(o) ? { problem: sayText('en', o.problem) } : {}) }));
-    const merge = { id, createdAt: now, accountId: req.accountId, state: 'running' as const, spec: p.spec, total: rows.length, intervalMs: intervalOf(p.spec.throttle), nextAt: now };
+    const merge = { id, createdAt: now, accountId: req.accountId, state: 'running' as const, spec: { ...p.spec, skippedAtStart: check.invalidCount }, total: rows.length, intervalMs: intervalOf(p.spec.throttle), nextAt: now };
     await this.deps.database.write(() => this.deps.repo.create(merge, rows)).catch((err: unknown) => {
       throw err instanceof MailwrightError ? err : storageFailed('database', err);
     });
@@ -213,6 +216,7 @@ export class MergeService {
       throttle: m.spec.throttle,
       ...(m.state === 'running' && counts.pending ? { nextAt: new Date(m.nextAt).toISOString() } : {}),
       etaSeconds: etaSeconds(m.spec.throttle, counts.pending, m.intervalMs),
+      skippedAtStart: m.spec.skippedAtStart ?? 0,
       ...(m.error ? { error: m.error } : {}),
     };
   }
@@ -240,7 +244,7 @@ export class MergeService {
   }
 
   /** The template, the data and every row's outcome (`only`: just that row's, for a preview). */
-  private async prepare(req: MergeRequest, only?: number, tolerateMissingColumns = false): Promise<Prepared> {
+  private async prepare(req: MergeRequest, { only, tolerateMissingColumns = false, fresh = false }: { only?: number; tolerateMissingColumns?: boolean; fresh?: boolean } = {}): Promise<Prepared> {
     const { attachments, templates } = this.deps;
     await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
     let fields: TemplateFields;
@@ -265,8 +269,9 @@ export class MergeService {
       const stat = await fs.stat(dataFile.path);
       if (stat.size > MAX_DATA_BYTES) throw invalidInput(phrase('err.merge.tooLarge', { name: dataFile.name, max: MAX_DATA_BYTES / 1024 / 1024 }), phrase('err.merge.tooMany.hint'));
       // The file read last, while it is unchanged: a preview of one row after another need not parse it again.
-      const key = `${dataFile.path}\0${stat.size}\0${stat.mtimeMs}`;
-      if (this.lastData?.key !== key) this.lastData = { key, data: parseMergeData(await fs.readFile(dataFile.path), dataFile.name) };
+      // A start always reads the file as it is now: what it commits is what gets sent.
+      const key = `${dataFile.path}\0${stat.ino}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}`;
+      if (fresh || this.lastData?.key !== key) this.lastData = { key, data: parseMergeData(await fs.readFile(dataFile.path), dataFile.name) };
       data = this.lastData.data;
     } catch (err) {
       if (err instanceof MailwrightError) throw err;
@@ -284,13 +289,16 @@ export class MergeService {
     const folder = dataFile.path.startsWith(uploadsDir(this.deps.dataDir)) ? undefined : dirname(dataFile.path);
     const planner = new RowPlanner(compiled, columns, folder);
     const outcomes: Prepared['outcomes'] = [];
+    const checkStarted = performance.now();
     for (let i = 0; i < data.rows.length; i++) {
       if (only !== undefined && i !== only - 1) {
         outcomes.push({ row: i + 1, address: '', problem: phrase('merge.problem.notChecked') });
         continue;
       }
-      // A long file is checked in turns, so the window's other requests are answered meanwhile.
+      // A long file is checked in turns, so the window's other requests are answered meanwhile; a
+      // template so slow that the check would take minutes is refused as a whole.
       if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
+      if (performance.now() - checkStarted > CHECK_BUDGET_MS) throw invalidInput(phrase('err.merge.tooSlow', { rows: i + 1, seconds: CHECK_BUDGET_MS / 1000 }), phrase('err.merge.tooSlow.hint'));
       const planned = planner.plan(data.rows[i]!, i + 1);
       const checked = isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned);
       // Only the row previewed keeps what it renders to: 10,000 rendered bodies are not held for a check.

@@ -83,7 +83,7 @@ export class RowPlanner {
       const path = this.folder === undefined ? undefined : resolve(this.folder, name);
       if (path === undefined || isAbsolute(name) || !inside(this.folder!, path)) return refuse(phrase('merge.problem.outsideFolder', { name }));
       // A hidden file or folder (.ssh, .env) is never what a customer list means to send.
-      if (name.split(/[\\/]/).some((part) => part.startsWith('.') && part !== '.')) return refuse(phrase('merge.problem.hidden', { name }));
+      if (hidden(name)) return refuse(phrase('merge.problem.hidden', { name }));
       files.push(path);
     }
     const fields = this.template.render(rowScope(values));
@@ -113,6 +113,9 @@ export class RowPlanner {
   }
 }
 
+/** A name with a hidden part (`.ssh/id_rsa`, `.env`). */
+const hidden = (name: string) => name.split(/[\\/]/).some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+
 /** `path` is `folder` itself or under it. */
 const inside = (folder: string, path: string) => {
   const rel = relative(folder, path);
@@ -122,8 +125,11 @@ const inside = (folder: string, path: string) => {
 async function readable(path: string, folder: string): Promise<Phrase | undefined> {
   const name = path.split(/[\\/]/).pop() ?? path;
   try {
-    // A link inside the folder that points out of it is refused like a name that leads out.
-    if (!inside(await fs.realpath(folder), await fs.realpath(path))) return phrase('merge.problem.outsideFolder', { name });
+    // A link inside the folder that points out of it is refused like a name that leads out, and
+    // one that points to a hidden file like a hidden name.
+    const real = relative(await fs.realpath(folder), await fs.realpath(path));
+    if (real.startsWith('..') || isAbsolute(real)) return phrase('merge.problem.outsideFolder', { name });
+    if (hidden(real)) return phrase('merge.problem.hidden', { name });
     const stat = await fs.stat(path);
     if (!stat.isFile()) return phrase('merge.problem.notFile', { name });
     await fs.access(path, fs.constants.R_OK);

@@ -6,8 +6,8 @@ import { RowTaken, type MergeRecord, type PendingRow } from './merge-repository'
 import type { MergeRunnerDeps } from './merge-runner';
 import { draftOfRow, isRefused, RowPlanner } from './row-plan';
 
-/** A row's own trouble (its values, its file, its size): the row is skipped with why, and the merge goes on. */
-const ROW_CODES: readonly ErrorCode[] = ['INVALID_INPUT', 'ATTACHMENT_UNREADABLE', 'MESSAGE_TOO_LARGE'];
+/** A row's own trouble (its values, its file): the row is skipped with why, and the merge goes on. */
+const ROW_CODES: readonly ErrorCode[] = ['INVALID_INPUT', 'ATTACHMENT_UNREADABLE'];
 
 /** What became of a row: its outbox item, or why it was not queued here. */
 export type RowOutcome = { queued: string } | 'skipped' | 'taken';
@@ -22,7 +22,7 @@ export class RowSender {
   private readonly handles = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly deps: Pick<MergeRunnerDeps, 'database' | 'repo' | 'outbox' | 'attachments' | 'owner'>,
+    private readonly deps: Pick<MergeRunnerDeps, 'database' | 'repo' | 'outbox' | 'attachments' | 'accounts' | 'owner'>,
     private readonly merge: MergeRecord,
   ) {
     this.planner = new RowPlanner(compileTemplate(merge.spec.template, merge.spec.locale), merge.spec.columns, merge.spec.folder);
@@ -37,7 +37,11 @@ export class RowSender {
   async queue(row: PendingRow, intervalMs: number): Promise<RowOutcome> {
     const { outbox, repo, owner } = this.deps;
     const merge = this.merge;
+    // What every row needs — the account, the files every message carries — is looked at first:
+    // its failure (the account removed, a shared file changed) pauses the merge, never skips rows.
+    await this.deps.accounts.getStored(merge.accountId);
     const shared = await Promise.all(merge.spec.files.map((path) => this.handleOf(path)));
+    await Promise.all(shared.map((handle) => this.deps.attachments.verify(handle)));
     let plan = this.planner.plan(row.data, row.row);
     if (!isRefused(plan)) plan = await this.planner.checkFiles(plan);
     // Valid when the merge started, something changed since (a file moved): skipped, and said why.

@@ -7,14 +7,14 @@ import type { AccountStore } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
-import { errorInfo, invalidInput, MailwrightError, storageFailed } from '../errors';
+import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { buildMessage, type Builder } from '../message/build-message';
 import type { TransportFactory } from '../smtp/transport-factory';
-import { deliver } from './delivery';
+import { attemptDelivery } from './attempt';
 import type { MessageBytes } from './message-bytes';
-import { interruptedError, outcomeOf } from './outcome';
-import { isRefused, noItem, OutboxActions, type KeptDraft } from './outbox-actions';
+import { interruptedError } from './outcome';
+import { noItem, OutboxActions, type KeptDraft } from './outbox-actions';
 import type { Lease, OutboxRepository, Refused } from './outbox-repository';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy';
 import { Scheduler } from './scheduler';
@@ -66,14 +66,6 @@ export interface MergeRowLink {
 /** The steps of a send at which a crash must leave the outbox telling the truth. */
 export type OutboxCheckpoint = 'built' | 'committed' | 'sending' | 'past-no-return' | 'accepted';
 
-/** This attempt's lease was taken over by another process before its final dot: it must not end the message. */
-class LeaseLost extends Error {
-  constructor(id: string) {
-    super(`${id} was taken over by another process before it was sent`);
-    this.name = 'LeaseLost';
-  }
-}
-
 /**
  * The outbox: queueing, the user's actions and the record of each attempt, over the database
  * (OutboxRepository: every change one conditional statement, allowed by TRANSITIONS) and the
@@ -89,13 +81,14 @@ export class OutboxService {
   private readonly loginLooked = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDeps) {
+    const attempts = { ...deps, retry: deps.retry ?? DEFAULT_RETRY, change: (id: string, action: Transition, make: (c: OutboxItem) => OutboxItem, lease?: Lease) => this.change(id, action, make, lease) };
     this.scheduler = new Scheduler({
       repo: deps.repo,
       database: deps.database,
       clock: deps.clock,
       owner: this.owner,
       leaseMs: deps.leaseMs,
-      attempt: (item, lease) => this.attempt(item, lease),
+      attempt: (item, lease) => attemptDelivery(item, lease, attempts),
       unknownError: interruptedError,
       changed: (item) => deps.events.emit('outbox:changed', item),
       log: deps.log,
@@ -240,49 +233,6 @@ export class OutboxService {
       await this.change(item.id, 'retryNow', (c) => ({ ...c, dueAt: now.toISOString(), updatedAt: now.toISOString() })).catch((err: unknown) => this.deps.log(`retrying ${item.id} now (${why}) failed`, err));
     }
     void this.wake();
-  }
-
-  /** One delivery attempt of a message this process took under `lease`, and its outcome recorded. */
-  private async attempt(item: OutboxItem, lease: Lease): Promise<void> {
-    // The bytes must be exactly those built: a truncated or damaged file is never sent — a server
-    // would deliver half a message.
-    const stored = await this.deps.bytes.size(item.id);
-    if (stored !== item.size) {
-      const error = errorInfo('STORAGE_FAILED', {
-        message: stored < 0 ? phrase('err.outbox.fileMissing') : phrase('err.outbox.fileDamaged', { have: stored, size: item.size }),
-        hint: phrase('err.outbox.fileDamaged.hint'),
-      });
-      const recorded = await this.change(item.id, 'fail', (c) => ({ ...c, state: 'failed', error, updatedAt: this.now().toISOString() }), lease);
-      if (isRefused(recorded)) this.deps.log(`${item.id} was not sent (its stored bytes are not those built), and another process took it over meanwhile`);
-      return;
-    }
-    this.deps.checkpoint?.('sending');
-    let leaseLost = false;
-    const outcome = await deliver(item, this.deps, () =>
-      this.passNoReturn(item.id, lease).catch((err: unknown) => {
-        leaseLost = err instanceof LeaseLost;
-        throw err;
-      }),
-    );
-    // Taken over by another process before its final dot: this attempt ended nothing and records nothing.
-    if (leaseLost) return void this.deps.log(`${item.id} was taken over by another process before it was sent; this attempt stopped`);
-    if (outcome.ok) this.deps.checkpoint?.('accepted');
-    const { action, make } = outcomeOf(outcome, item, this.policy, this.now().getTime(), this.deps.random);
-    const recorded = await this.change(item.id, action, make, lease);
-    // A lease another process took over meanwhile (this one froze): its verdict stands.
-    if (isRefused(recorded)) this.deps.log(`the outcome of sending ${item.id} came after another process took it over`);
-  }
-
-  /**
-   * Recorded durably before the message's final dot can go (delivery.ts heldBack): a crash before it
-   * leaves a message the server cannot have taken, simply tried again; after it, one whose outcome
-   * is unknown. A lease lost meanwhile (another process took the message over) stops this attempt
-   * before the server can take it.
-   */
-  private async passNoReturn(id: string, lease: Lease): Promise<void> {
-    const { database, repo } = this.deps;
-    if (!(await database.write(() => repo.passNoReturn(id, lease)))) throw new LeaseLost(id);
-    this.deps.checkpoint?.('past-no-return');
   }
 
   // ——— what the user can do (outbox-actions.ts) ———

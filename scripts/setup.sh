@@ -9,7 +9,9 @@ cd "$(dirname "$0")/.."
 # for the delivery test; build tools for keytar;
 # chromium: the browser the UI tests drive (Playwright uses Debian's, it never downloads one).
 # swaks: the reference SMTP test tool the doctor's diagnoses are compared with.
-DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make chromium swaks)
+# dnsmasq-base: a real DNS server on loopback for the domain check's tests; python3-dkim: an
+# independent DKIM verifier (dkimpy) for the signatures Mailwright makes.
+DEBIAN_PACKAGES=(libsecret-1-dev pkg-config gnome-keyring dbus python3 python3-aiosmtpd g++ make chromium swaks dnsmasq-base python3-dkim)
 
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do

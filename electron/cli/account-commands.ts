@@ -7,6 +7,7 @@ import { MailwrightError } from '../core/errors';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatReport, type CliContext } from './commands';
 import { SECURITY, smtpPort } from './arguments';
 import { openBrowser } from './open-browser';
+import { setupDeliverabilityCommands } from './deliverability-commands';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -55,6 +56,7 @@ export function describeLogin(a: Account): string {
 export function setupAccountCommands(program: Command, cli: CliContext): void {
   const { io, output, getCore, run, stdin } = cli;
   const account = program.command('account').description('manage SMTP accounts').exitOverride();
+  setupDeliverabilityCommands(account, cli);
 
   /** Print where to sign in, open a browser where there is a display, and wait for the sign-in. */
   const signIn = async (started: SignInStarted): Promise<Account> => {

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import type { ErrorInfo } from '../../shared/errors';
 import type { Channel, RequestOf, ResponseOf } from '../../shared/ipc/contract';
 import type { ConnectionTestReport } from '../../shared/model/connection-test';
+import type { DomainReport } from '../../shared/model/deliverability';
+import { sayText } from '../../shared/i18n/errors/say';
 import type { OutboxItem } from '../../shared/model/outbox';
 import type { Core } from '../core/core';
 import { MailwrightError } from '../core/errors';
@@ -106,9 +108,21 @@ export function formatReport(report: ConnectionTestReport): string[] {
     const c = report.certificate;
     lines.push('', `Certificate: ${c.subject}  (${c.trusted ? (c.pinned ? 'trusted: pinned' : 'trusted') : `NOT trusted: ${c.problem}`})`, `  issuer ${c.issuer}; valid ${c.validFrom} to ${c.validTo}`, `  ${c.protocol ?? ''} ${c.cipher ?? ''}`.trimEnd(), `  SHA-256 ${c.fingerprint256}`);
   }
+  if (report.domain) lines.push('', ...formatDomainReport(report.domain));
   lines.push('', 'Transcript:');
   // swaks-like: '->' sent, '<-' received, '~' inside TLS, with the time since the start.
   for (const t of report.transcript) lines.push(`${String(t.ms).padStart(5)}ms ${t.tls ? '~' : ' '}${t.dir === 'sent' ? ' -> ' : t.dir === 'received' ? '<-  ' : ' === '}${t.text}`);
+  return lines;
+}
+
+/** The From domain's checks, one line each in English, with what was found and what to change. */
+export function formatDomainReport(report: DomainReport): string[] {
+  const lines = [`The From domain ${report.domain} (${report.ms} ms):`];
+  for (const c of report.checks) {
+    lines.push(`${c.status.toUpperCase().padEnd(4)}  ${sayText('en', c.text)}`);
+    if (c.found) lines.push(`      found: ${c.found}`);
+    if (c.hint && c.status !== 'pass') lines.push(`      Hint: ${sayText('en', c.hint)}`);
+  }
   return lines;
 }
 

@@ -6,7 +6,7 @@ import { LANGUAGES } from '../../shared/i18n/languages';
 import type { Core } from '../core/core';
 import { MailwrightError } from '../core/errors';
 import { collect, oneOf } from './arguments';
-import { accountIdByName, call, CliFailure, type CliContext } from './commands';
+import { accountIdByName, call, CliFailure, formatDomainReport, type CliContext } from './commands';
 import { EXIT_FAILED, EXIT_OK, EXIT_PARTIAL } from './output';
 import { messageFromFlags } from './template-commands';
 
@@ -166,6 +166,8 @@ export function setupMergeCommands(program: Command, cli: CliContext): void {
     if (check.missingColumns.length) throw refuse(`The data has no column "${check.missingColumns[0]}" (it has: ${check.columns.join(', ')}).`, 'Name the column that holds each address with --to-column (and --name-column …), or rename the column in the data.');
     const lines = [`Checked ${check.total} rows: ${check.valid} can be sent, ${check.invalidCount} cannot. Pace: ${pace(check)}${check.etaSeconds ? `, about ${duration(check.etaSeconds)}` : ''}.`, ...check.invalid.map((p) => `  row ${p.row}${p.address ? ` <${p.address}>` : ''}: ${p.text}`)];
     if (check.invalidCount > check.invalid.length) lines.push(`  … and ${check.invalidCount - check.invalid.length} more`);
+    // What receivers will think of the From domain: said, never a reason to refuse.
+    if (check.domain && check.domain.status !== 'pass') lines.push(...formatDomainReport(check.domain).map((l, i) => (i ? `  ${l}` : l)));
     if (check.invalidCount && !o.skipInvalid) {
       const refusal = new MailwrightError('INVALID_INPUT', `${check.invalidCount} of ${check.total} rows cannot be sent; nothing was sent.`, 'Correct those rows (listed above) in the data or the template, or add --skip-invalid to send the others.');
       return output.failure(refusal.info, lines, { check });

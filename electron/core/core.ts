@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { AccountStore } from './accounts/account-store';
+import { AccountStore, SANDBOX_ACCOUNT_ID } from './accounts/account-store';
 import { OAuthTokens } from './accounts/auth/oauth-tokens';
 import { SignInService } from './accounts/auth/sign-in';
 import { Credentials } from './accounts/credentials';
@@ -21,6 +21,9 @@ import { SandboxServer } from './sandbox/sandbox-server';
 import { DraftStore } from './drafts/draft-store';
 import { RecentRecipients } from './recipients/recent-recipients';
 import { Database } from './db/database';
+import { DkimKeys } from './deliverability/dkim-keys';
+import { DomainChecker } from './deliverability/domain-check';
+import { dnsLookup } from './deliverability/dns-resolver';
 import { SettingsStore } from './settings/settings-store';
 import { TransportFactory } from './smtp/transport-factory';
 import { BuildWorker } from './message/build-worker';
@@ -31,6 +34,8 @@ import { MergeService } from './templates/merge/merge-service';
 
 /** How often a running app looks for merges whose process ended, to go on with them. */
 const MERGE_LOOK_EVERY_MS = 30_000;
+/** A merge's check waits this long at most for the From domain's DNS records (the rows take longer anyway). */
+const MERGE_DOMAIN_BUDGET_MS = 5_000;
 
 export interface CoreOptions {
   dataDir: string;
@@ -82,7 +87,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const repo = new OutboxRepository(() => database.db);
   const bytes = new MessageBytes(opts.dataDir, () => repo);
   const builder = new BuildWorker();
-  const outbox = new OutboxService({ database, repo, bytes, dataDir: opts.dataDir, accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, leaseMs: opts.leaseMs, loginAvailable, builder });
+  const dkim = new DkimKeys({ accounts, secrets, now: () => clock.now() });
+  const domainCheck = new DomainChecker({ accounts, dkim, lookup: dnsLookup(opts.env ?? process.env), now: () => clock.now() });
+  const outbox = new OutboxService({ database, repo, bytes, dataDir: opts.dataDir, accounts, attachments, transports, events, clock, log, retry: opts.retry, random: opts.random, checkpoint: opts.checkpoint, leaseMs: opts.leaseMs, loginAvailable, builder, signerFor: (a) => dkim.signerFor(a) });
   try {
     const imported = await importLegacyOutbox({ dataDir: opts.dataDir, database, repo, bytes, now: () => clock.now().getTime(), log });
     if (imported) log(`${imported} messages of the earlier outbox were brought into the database`);
@@ -107,7 +114,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     expireAbandoned: () => outbox.expireAbandoned(),
     leaseMs: opts.leaseMs,
   });
-  merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir });
+  merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir, dkim,
+    domainCheck: (id) => (id === SANDBOX_ACCOUNT_ID ? undefined : domainCheck.check(id, MERGE_DOMAIN_BUDGET_MS)),
+  });
   if (opts.autoRun) outbox.start();
   // Merges whose process ended (a crash, a closed CLI) go on here, now and on a periodic look.
   let mergeLook: NodeJS.Timeout | undefined;
@@ -152,6 +161,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     settings,
     templates,
     merges,
+    dkim,
+    domainCheck,
     recipients: new RecentRecipients({ dataDir: opts.dataDir, database, log, now: () => clock.now(), onCorrupt: (movedTo, err) => log(`recent-recipients.json was unreadable and was moved to ${movedTo}`, err) }),
   };
   return {

@@ -3,6 +3,8 @@ import type { Credentials } from './accounts/credentials';
 import type { SignInService } from './accounts/auth/sign-in';
 import type { AttachmentRegistry } from './attachments/attachment-registry';
 import type { Database } from './db/database';
+import type { DkimKeys } from './deliverability/dkim-keys';
+import type { DomainChecker } from './deliverability/domain-check';
 import type { DraftStore } from './drafts/draft-store';
 import type { CoreEvents } from './events';
 import type { OutboxService } from './outbox/outbox-service';
@@ -33,5 +35,9 @@ export interface CoreServices {
   settings: SettingsStore;
   recipients: RecentRecipients;
   templates: TemplateStore;
+  /** DKIM signing keys per account. */
+  dkim: DkimKeys;
+  /** SPF, DKIM and DMARC of an account's From domain, asked of the DNS. */
+  domainCheck: DomainChecker;
   merges: MergeService;
 }

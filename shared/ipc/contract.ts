@@ -21,6 +21,7 @@ import { MAX_ADDED_BASE64 } from '../model/message-size';
 import { templateInput, templateName, type Template, type TemplateSummary } from '../model/template';
 import type { MergeCheck, MergeReportRow, MergeStatus } from '../model/merge';
 import { mergeId, mergeInput } from '../model/merge-schema';
+import { dkimGenerateFields, dkimImportFields, type DomainReport } from '../model/deliverability';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {
@@ -100,6 +101,14 @@ export const contract = {
   'doctor:run': { request: doctorRequest, response: returns<ConnectionTestReport>() },
   /** Proposed SMTP settings for an address, each with its source (presets, autoconfig, SRV, MX, probing). */
   'accounts:discover': { request: z.strictObject({ email: mailboxText }), response: returns<DiscoveredSettings[]>() },
+  /** Sign the account's mail with a new DKIM key made in main; the account comes back with the TXT record to publish. */
+  'accounts:dkim-generate': { request: z.strictObject({ id: accountId, ...dkimGenerateFields }), response: returns<Account>() },
+  /** Sign with a private key the user has (PEM): it goes into the secret store and never comes back. */
+  'accounts:dkim-import': { request: z.strictObject({ id: accountId, ...dkimImportFields }), response: returns<Account>() },
+  /** Stop signing the account's mail; its key is deleted from the secret store. */
+  'accounts:dkim-remove': { request: byId, response: returns<Account>() },
+  /** What receivers will find in the DNS for the account's From domain: SPF, DKIM, DMARC, alignment. */
+  'accounts:check-domain': { request: byId, response: returns<DomainReport>() },
   /** Opens the native file picker in main; the renderer learns handles, never paths. */
   'attachments:pick': { request: noPayload, response: returns<AttachmentInfo[]>() },
   'attachments:describe': { request: byHandle, response: returns<AttachmentInfo>() },

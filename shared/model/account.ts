@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { DkimSettings } from './deliverability';
 import { fingerprintSha256, headerText, refusal } from './text';
 
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
@@ -88,6 +89,8 @@ export interface Account {
   lastTest?: LastTest;
   /** HTML added below messages from this account after the "-- " line (the text part gets it as text). */
   signature?: string;
+  /** Its messages are DKIM-signed with this (the private key is in the secret store). */
+  dkim?: DkimSettings;
 }
 
 /** Where a secret is kept. */

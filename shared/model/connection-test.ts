@@ -1,4 +1,5 @@
 import type { ErrorInfo, Phrase } from '../errors';
+import type { DomainReport } from './deliverability';
 
 // The SMTP doctor's report: one phase after another, each passed, failed or skipped.
 // 'token' runs first, for OAuth2 accounts only: an access token from the secret store, or a refresh.
@@ -65,4 +66,6 @@ export interface ConnectionTestReport {
   certificate?: CertificateReport;
   mx?: string[];
   transcript: TranscriptLine[];
+  /** The From domain's SPF, DKIM and DMARC, for a saved account (a warning at most: the settings work without). */
+  domain?: DomainReport;
 }

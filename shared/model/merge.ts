@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ErrorInfo, Phrase } from '../errors';
 import type { mergeInput } from './merge-schema';
 import type { OutboxState } from './outbox';
+import type { DomainReport } from './deliverability';
 
 // Plain values and types only: the page imports this file, and its bundle carries no schema
 // library (the schema is merge-schema.ts).
@@ -47,6 +48,8 @@ export interface MergeCheck {
   throttle: Throttle;
   /** How long sending the valid rows takes at that pace, in seconds (0: as fast as the server takes them). */
   etaSeconds: number;
+  /** The From domain's SPF, DKIM and DMARC (not for the Sandbox; absent when the DNS could not be asked). Never blocks a merge. */
+  domain?: DomainReport;
 }
 
 export type MergeState = 'running' | 'paused' | 'cancelled' | 'done';

@@ -22,7 +22,7 @@ import { startTestSmtp, type TestSmtpServer } from '../helpers/smtp-server';
 // (no INTERNAL_ERROR, no log line) and the process is intact afterwards.
 
 const SEED = 0x6d61696c; // fixed: every run fuzzes the same payloads
-const NETWORK = new Set<Channel>(['doctor:run', 'accounts:test', 'accounts:discover', 'accounts:sign-in-start']);
+const NETWORK = new Set<Channel>(['doctor:run', 'accounts:test', 'accounts:discover', 'accounts:sign-in-start', 'accounts:check-domain']);
 
 let root: string; // holds the data dir and nothing else
 let dataDir: string;
@@ -56,6 +56,10 @@ const valid = (): Record<Channel, unknown> => ({
   'accounts:test': { id: accountId, rcpt: 'bob@example.test', sendTestTo: 'bob@example.test', runId: 'run-1' },
   'doctor:run': { accountId, email: 'fuzz@example.test', host: '127.0.0.1', port: 2525, security: 'none', username: 'u', password: 'p', pinnedCertSha256: null, rcpt: 'bob@example.test', sendTestTo: 'bob@example.test', runId: 'r1' },
   'accounts:discover': { email: 'fuzz@example.test' },
+  'accounts:dkim-generate': { id: accountId, selector: 'fuzz2026', domain: 'example.test', keyType: 'rsa' },
+  'accounts:dkim-import': { id: accountId, privateKey: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----', selector: 'fuzz2026', domain: 'example.test' },
+  'accounts:dkim-remove': { id: accountId },
+  'accounts:check-domain': { id: accountId },
   'attachments:pick': undefined,
   'attachments:describe': { handle: 'att_AAAAAAAAAAAAAAAAAAAA' },
   'attachments:add': { name: 'a.txt', base64: 'aGk=' },

@@ -19,14 +19,14 @@ const parse = (stdout: string) => {
 };
 
 /** Run the CLI in this process (fast): the same main() the bin calls. */
-export async function cli(args: string[], stdin = ''): Promise<CliRun> {
+export async function cli(args: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(args, {
     stdout: (s) => void (stdout += s),
     stderr: (s) => void (stderr += s),
     stdin: Readable.from([stdin]),
-    env: { ...process.env, MAILWRIGHT_DATA_DIR: undefined },
+    env: { ...process.env, MAILWRIGHT_DATA_DIR: undefined, ...env },
   });
   return { code, stdout, stderr, json: parse(stdout) };
 }

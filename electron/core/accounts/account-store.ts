@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Account, AccountInput, LastTest, LoginStatus, OAuthSettings } from '../../../shared/model/account';
 import { accountInput } from '../../../shared/model/account';
+import type { DkimSettings } from '../../../shared/model/deliverability';
 import type { SecretBackend } from '../../../shared/model/secrets';
 import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
@@ -236,6 +237,7 @@ export class AccountStore {
       };
       if (input.username) stored.username = input.username;
       if (previous?.signature) stored.signature = previous.signature;
+      if (previous?.dkim) stored.dkim = previous.dkim;
       // A test result speaks of the settings it ran with; an edit to where or how we connect makes it stale.
       if (previous?.lastTest && previous.host === stored.host && previous.port === stored.port && previous.security === stored.security && previous.username === stored.username) stored.lastTest = previous.lastTest;
       const pin = input.pinnedCertSha256 === undefined && previous ? previous.pinnedCertSha256 : input.pinnedCertSha256;
@@ -295,6 +297,17 @@ export class AccountStore {
         if (value) account.signature = value;
         else delete account.signature;
       }
+    });
+    return this.get(id);
+  }
+
+  /** Sign this account's mail with a DKIM key (its private half already in the secret store), or stop. */
+  async setDkim(id: string, dkim: DkimSettings | undefined): Promise<Account> {
+    await this.update((file) => {
+      const account = file.accounts.find((a) => a.id === id);
+      if (!account) throw noSuchAccount(id);
+      if (dkim) account.dkim = dkim;
+      else delete account.dkim;
     });
     return this.get(id);
   }

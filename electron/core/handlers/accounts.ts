@@ -1,5 +1,5 @@
 import { MailwrightError } from '../errors';
-import { passwordWouldTravelElsewhere, type StoredAccount } from '../accounts/account-store';
+import { passwordWouldTravelElsewhere, SANDBOX_ACCOUNT_ID, type StoredAccount } from '../accounts/account-store';
 import { presetClientStatus } from '../accounts/auth/client-registration';
 import { discover } from '../accounts/discovery/discover';
 import type { Login } from '../accounts/credentials';
@@ -34,10 +34,10 @@ function doctorLogin(login: Login | MailwrightError): Partial<DoctorInput> {
 
 /** Accounts, sign-in and the SMTP doctor (Electron Fiddle's one-file-per-area shape). */
 export function accountHandlers(
-  core: Pick<CoreServices, 'env' | 'accounts' | 'transports' | 'credentials' | 'signIn' | 'outbox' | 'events' | 'settings'>,
+  core: Pick<CoreServices, 'env' | 'accounts' | 'transports' | 'credentials' | 'signIn' | 'outbox' | 'events' | 'settings' | 'dkim' | 'domainCheck'>,
   host: HostCapabilities,
 ): Pick<Handlers, AccountChannels> {
-  const { accounts, transports, credentials, signIn, outbox, events, settings } = core;
+  const { accounts, transports, credentials, signIn, outbox, events, settings, dkim, domainCheck } = core;
   /** The account's login, without fetching a token first: the doctor's token phase does that, timed. */
   const loginOf = (account: StoredAccount) => credentials.loginFor(account, { prefetch: false }).catch((err: unknown) => {
     if (err instanceof MailwrightError) return err;
@@ -70,6 +70,7 @@ export function accountHandlers(
     },
     'accounts:remove': async ({ id }) => {
       await accounts.remove(id);
+      await dkim.forget(id);
       transports.invalidate(id);
       return { removed: id };
     },
@@ -90,7 +91,11 @@ export function accountHandlers(
         return { account: await accounts.getStored(id), login: err };
       });
       const { email, host: server, port, security, username, pinnedCertSha256 } = account;
-      return doctor({ email, host: server, port, security, username, pinnedCertSha256, ...doctorLogin(login), accountName: account.name, rcpt, sendTestTo }, runId, id);
+      // The From domain's records are asked of the DNS while the server is tested: a phase of its own, never a failure of the settings.
+      const domain = id === SANDBOX_ACCOUNT_ID ? undefined : domainCheck.check(id).catch(() => undefined);
+      const report = await doctor({ email, host: server, port, security, username, pinnedCertSha256, ...doctorLogin(login), accountName: account.name, rcpt, sendTestTo }, runId, id);
+      const checked = await domain;
+      return checked ? { ...report, domain: checked } : report;
     },
     'doctor:run': async ({ accountId, password, pinnedCertSha256, runId, ...typed }) => {
       const pin = pinnedCertSha256 ?? undefined;

@@ -12,7 +12,7 @@ type ComposingChannels = Extract<keyof Handlers, `attachments:${string}` | `draf
 
 /** What the composer needs: attachments, drafts, the preview as delivered, and recipient suggestions. */
 export function composingHandlers(
-  { dataDir, accounts, attachments, drafts, recipients }: Pick<CoreServices, 'dataDir' | 'accounts' | 'attachments' | 'drafts' | 'recipients'>,
+  { dataDir, accounts, attachments, drafts, recipients, dkim }: Pick<CoreServices, 'dataDir' | 'accounts' | 'attachments' | 'drafts' | 'recipients' | 'dkim'>,
   host: HostCapabilities,
 ): Pick<Handlers, ComposingChannels> {
   return {
@@ -31,7 +31,7 @@ export function composingHandlers(
       await drafts.remove(id);
       return { removed: id };
     },
-    'message:preview': (d) => previewMessage(d, { accounts, attachments, dir: join(dataDir, 'previews'), now: () => new Date() }),
+    'message:preview': (d) => previewMessage(d, { accounts, attachments, dir: join(dataDir, 'previews'), now: () => new Date(), signerFor: (a) => dkim.signerFor(a) }),
     'message:to-text': async ({ html, signature }) => ({ text: await textFromHtml(html, signature ? 'signature' : 'body') }),
     'recipients:suggest': ({ query }) => recipients.suggest(query),
   };

@@ -3,6 +3,7 @@ import type { DiscoveryDeps } from '../accounts/discovery/discover';
 import type { CoreServices } from '../services';
 import { accountHandlers } from './accounts';
 import { composingHandlers } from './composing';
+import { deliverabilityHandlers } from './deliverability';
 import { mergeHandlers } from './merge';
 import { outboxHandlers } from './outbox';
 import { secretsHandlers } from './secrets';
@@ -27,6 +28,7 @@ export function createHandlers(services: CoreServices, host: HostCapabilities = 
   return {
     ...accountHandlers(services, host),
     ...secretsHandlers(services),
+    ...deliverabilityHandlers(services),
     ...outboxHandlers(services, host),
     ...composingHandlers(services, host),
     ...mergeHandlers(services, host),

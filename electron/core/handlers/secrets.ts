@@ -1,3 +1,4 @@
+import { dkimSecretId } from '../deliverability/dkim-keys';
 import type { CoreServices } from '../services';
 import type { Handlers } from './index';
 
@@ -21,7 +22,8 @@ export function secretsHandlers(core: Pick<CoreServices, 'secrets' | 'accounts' 
       return unlocked();
     },
     'secrets:use-vault': async ({ passphrase }) => {
-      const ids = (await accounts.list()).filter((a) => a.kind === 'smtp').map((a) => a.id);
+      // Each account's password or tokens, and its DKIM key when it signs.
+      const ids = (await accounts.list()).filter((a) => a.kind === 'smtp').flatMap((a) => (a.dkim ? [a.id, dkimSecretId(a.id)] : [a.id]));
       const { moved } = await secrets.useVault(passphrase, ids);
       return { ...(await unlocked()), moved };
     },

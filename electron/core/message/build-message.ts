@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, promises as fs } from 'node:fs';
-import { Transform } from 'node:stream';
+import { createReadStream, createWriteStream, promises as fs } from 'node:fs';
+import { Transform, type Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
@@ -9,6 +9,7 @@ import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import { unreadable } from '../attachments/attachment-registry';
 import { IO_CHUNK, lazyFileStream } from '../fs/io-chunk';
 import type { Mailbox } from '../../../shared/model/mailbox';
+import type { DkimSigner } from '../deliverability/dkim-sign';
 import { composeHere, textFromHtml, type Composed, type TextKind } from './build-worker';
 
 export interface Sender {
@@ -102,6 +103,7 @@ export async function buildMessage(
   path: string,
   now: Date,
   builder: Builder = onThisThread,
+  signer?: DkimSigner,
 ): Promise<BuiltMessage & { bytes?: Buffer }> {
   const files = await Promise.all(d.attachments.map((a) => attachments.verify(a.handle)));
   const domain = sender.email.split('@')[1] || 'mailwright.invalid';
@@ -133,7 +135,8 @@ export async function buildMessage(
   };
   const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: d.bcc.map((b) => b.address) };
   if (!files.length) {
-    const { bytes, envelope } = await builder.compose(options);
+    const { bytes: unsigned, envelope } = await builder.compose(options);
+    const bytes = signer ? await signer.sign(unsigned, now) : unsigned;
     return { ...about, bytes, envelope, size: bytes.length };
   }
 
@@ -143,7 +146,19 @@ export async function buildMessage(
   try {
     const node = new MailComposer({ ...options, attachments: [...files.map((f, i) => ({ filename: f.name, content: contents[i]!, contentType: f.contentType })), ...options.attachments!] }).compile();
     const envelope = node.getEnvelope() as BuiltMessage['envelope'];
-    return { ...about, envelope, size: await streamToFile(node, path, files) };
+    if (!signer) return { ...about, envelope, size: await streamToFile(node, path, files) };
+    // Signed: the signature goes in front, known only once every byte has passed; the message
+    // is hashed as it is written aside, then written again behind its signature.
+    const aside = `${path}.unsigned`;
+    const signing = signer.signStream(now);
+    signing.signature.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
+    try {
+      await streamToFile(node, aside, files, signing.input);
+      return { ...about, envelope, size: await prependTo(path, await signing.signature, aside) };
+    } finally {
+      signing.input.destroy();
+      await fs.rm(aside, { force: true });
+    }
   } finally {
     for (const c of contents) c.destroy();
   }
@@ -153,19 +168,35 @@ export async function buildMessage(
  * A message with files attached is streamed to disk, the files read piece by piece. fsynced before
  * it is closed (flush), so it is whole on disk when this resolves.
  */
-async function streamToFile(node: ReturnType<MailComposer['compile']>, path: string, files: Array<{ name: string; path: string }>): Promise<number> {
+async function streamToFile(node: ReturnType<MailComposer['compile']>, path: string, files: Array<{ name: string; path: string }>, alsoTo?: Writable): Promise<number> {
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true });
   try {
     // pipe + finished rather than pipeline(), which made an AbortController and its DOMException
     // (with a stack trace) per message; the source's errors (an unreadable attachment) still reach us.
     const source = node.createReadStream();
     source.once('error', (err) => out.destroy(err));
-    source.pipe(inLargeChunks()).pipe(out);
+    const chunks = source.pipe(inLargeChunks());
+    chunks.pipe(out);
+    if (alsoTo) chunks.pipe(alsoTo);
     await finished(out);
   } catch (err) {
     await fs.rm(path, { force: true });
     const failed = files.find((f) => (err as Error).message?.includes(f.path));
     throw failed ? unreadable(failed.name, err) : err;
+  }
+  return out.bytesWritten;
+}
+
+/** Write `head` and then the file `rest` to `path`, fsynced as it closes: its size. */
+async function prependTo(path: string, head: Buffer, rest: string): Promise<number> {
+  const out = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true });
+  try {
+    out.write(head);
+    createReadStream(rest, { highWaterMark: IO_CHUNK }).once('error', (err) => out.destroy(err)).pipe(out);
+    await finished(out);
+  } catch (err) {
+    await fs.rm(path, { force: true });
+    throw err;
   }
   return out.bytesWritten;
 }

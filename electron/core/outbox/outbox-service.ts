@@ -3,10 +3,11 @@ import { phrase } from '../../../shared/i18n/errors/phrase';
 import { draftText, type Draft } from '../../../shared/model/draft';
 import { FINAL_STATES, type OutboxItem } from '../../../shared/model/outbox';
 import { overviewOf, type ListPage, type OutboxOverview } from '../../../shared/model/outbox-groups';
-import type { AccountStore } from '../accounts/account-store';
+import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import type { AttachmentRegistry } from '../attachments/attachment-registry';
 import type { Clock } from '../clock';
 import type { Database } from '../db/database';
+import type { DkimSigner } from '../deliverability/dkim-sign';
 import { invalidInput, MailwrightError, storageFailed } from '../errors';
 import type { CoreEvents } from '../events';
 import { buildMessage, type Builder } from '../message/build-message';
@@ -40,6 +41,8 @@ export interface OutboxDeps {
   random?: () => number;
   /** How long a sender answers for a message without renewing (tests of a process that dies shorten it). */
   leaseMs?: number;
+  /** The account's DKIM signer, when it signs its mail (DkimKeys). */
+  signerFor?: (account: StoredAccount) => Promise<DkimSigner> | undefined;
   /** Where messages without files are built (off the event loop in a bulk send: BuildWorker). */
   builder?: Builder;
   /**
@@ -152,7 +155,8 @@ export class OutboxService {
     let built;
     try {
       if (draft.attachments.length) await bytes.prepare(); // only a message with files is a file
-      built = await buildMessage(draft, account, attachments, bytes.filePath(id), created, this.deps.builder);
+      const signer = await this.deps.signerFor?.(account);
+      built = await buildMessage(draft, account, attachments, bytes.filePath(id), created, this.deps.builder, signer);
       if (!built.bytes) await bytes.settle();
     } catch (err) {
       if (err instanceof MailwrightError) throw err;

@@ -4,5 +4,6 @@ import { doctorEs } from './doctor.es';
 import type { errorsEn, Translated } from './en';
 import { outboxEs } from './outbox.es';
 import { mergeEs } from './merge.es';
+import { deliverabilityEs } from './deliverability.es';
 
-export const errorsEs: Translated<typeof errorsEn> = { ...connectionEs, ...doctorEs, ...appEs, ...outboxEs, ...mergeEs };
+export const errorsEs: Translated<typeof errorsEn> = { ...connectionEs, ...doctorEs, ...appEs, ...outboxEs, ...mergeEs, ...deliverabilityEs };

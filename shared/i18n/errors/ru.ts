@@ -4,5 +4,6 @@ import { doctorRu } from './doctor.ru';
 import type { errorsEn, Translated } from './en';
 import { outboxRu } from './outbox.ru';
 import { mergeRu } from './merge.ru';
+import { deliverabilityRu } from './deliverability.ru';
 
-export const errorsRu: Translated<typeof errorsEn> = { ...connectionRu, ...doctorRu, ...appRu, ...outboxRu, ...mergeRu };
+export const errorsRu: Translated<typeof errorsEn> = { ...connectionRu, ...doctorRu, ...appRu, ...outboxRu, ...mergeRu, ...deliverabilityRu };

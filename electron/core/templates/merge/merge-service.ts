@@ -5,10 +5,12 @@ import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { sayText } from '../../../../shared/i18n/errors/say';
 import type { MergeCheck, MergeRequest, MergeStatus, MergeReportRow, RowProblem } from '../../../../shared/model/merge';
 import type { DeliveredPreview } from '../../../../shared/model/message-view';
+import type { DomainReport } from '../../../../shared/model/deliverability';
 import type { AccountStore } from '../../accounts/account-store';
 import type { AttachmentRegistry } from '../../attachments/attachment-registry';
 import { uploadsDir } from '../../attachments/uploads';
 import type { Clock } from '../../clock';
+import type { DkimKeys } from '../../deliverability/dkim-keys';
 import type { Database } from '../../db/database';
 import { invalidInput, MailwrightError, storageFailed } from '../../errors';
 import type { CoreEvents } from '../../events';
@@ -43,6 +45,10 @@ export interface MergeServiceDeps {
   events: CoreEvents;
   clock: Clock;
   dataDir: string;
+  /** DKIM-signs the preview as it will be signed when sent. */
+  dkim?: Pick<DkimKeys, 'signerFor'>;
+  /** The From domain's check, shown with the rows' (none for the Sandbox). */
+  domainCheck?: (accountId: string) => Promise<DomainReport> | undefined;
 }
 
 /** A merge checked whole: what it would send, row by row. */
@@ -74,8 +80,11 @@ export class MergeService {
 
   /** Every row rendered and checked; nothing sent. */
   async check(req: MergeRequest): Promise<MergeCheck> {
-    const p = await this.prepare(req, { tolerateMissingColumns: true });
-    return this.summary(p);
+    // The DNS is asked while the rows are checked; a check it cannot finish is left out, never fatal.
+    const domain = this.deps.domainCheck?.(req.accountId)?.catch(() => undefined);
+    const summary = this.summary(await this.prepare(req, { tolerateMissingColumns: true }));
+    const checked = await domain;
+    return checked ? { ...summary, domain: checked } : summary;
   }
 
   /** Row `row` (1: the first row of data) built exactly as it will be delivered. */
@@ -86,8 +95,8 @@ export class MergeService {
     if (isRefused(outcome)) throw invalidInput(phrase('err.merge.rowInvalid', { row, problem: outcome.problem }), phrase('err.merge.rowInvalid.hint'));
     if (!('fields' in outcome)) throw new Error(`row ${row} was not planned for its preview`);
     const attachments = await Promise.all([...p.spec.files, ...outcome.files].map(async (path) => ({ handle: (await this.deps.attachments.register(path)).handle })));
-    const { accounts, attachments: registry, dataDir, clock } = this.deps;
-    return previewMessage(draftOfRow(req.accountId, outcome, attachments), { accounts, attachments: registry, dir: join(dataDir, 'previews'), now: () => clock.now() });
+    const { accounts, attachments: registry, dataDir, clock, dkim } = this.deps;
+    return previewMessage(draftOfRow(req.accountId, outcome, attachments), { accounts, attachments: registry, dir: join(dataDir, 'previews'), now: () => clock.now(), signerFor: (a) => dkim?.signerFor(a) });
   }
 
   /** Check, then commit the merge and all its rows at once, and begin sending. Refused while a row is invalid, unless skipInvalid. */

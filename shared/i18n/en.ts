@@ -4,10 +4,12 @@
 
 import { errorsEn } from './errors/en';
 import { mergeViewEn } from './merge-view.en';
+import { deliverabilityViewEn } from './deliverability-view.en';
 
 export const en = {
   ...errorsEn,
   ...mergeViewEn,
+  ...deliverabilityViewEn,
   'common.noSubject': '(no subject)',
   'common.cancel': 'Cancel',
   'common.close': 'Close',

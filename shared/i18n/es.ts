@@ -1,5 +1,6 @@
 import { errorsEs } from './errors/es';
 import { mergeViewEs } from './merge-view.es';
+import { deliverabilityViewEs } from './deliverability-view.es';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Bandeja de salida (Outbox), Borrador (Draft), Enviar (Send),
@@ -7,6 +8,7 @@ import type { Messages } from './types';
 export const es: Messages = {
   ...errorsEs,
   ...mergeViewEs,
+  ...deliverabilityViewEs,
   'common.noSubject': '(sin asunto)',
   'common.cancel': 'Cancelar',
   'common.close': 'Cerrar',

@@ -1,5 +1,6 @@
 import { errorsRu } from './errors/ru';
 import { mergeViewRu } from './merge-view.ru';
+import { deliverabilityViewRu } from './deliverability-view.ru';
 import type { Messages } from './types';
 
 // Terms kept the same everywhere: Исходящие (Outbox), Черновик (Draft), Отправить (Send),
@@ -7,6 +8,7 @@ import type { Messages } from './types';
 export const ru: Messages = {
   ...errorsRu,
   ...mergeViewRu,
+  ...deliverabilityViewRu,
   'common.noSubject': '(без темы)',
   'common.cancel': 'Отмена',
   'common.close': 'Закрыть',

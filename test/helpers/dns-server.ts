@@ -15,22 +15,22 @@ const DNSMASQ = '/usr/sbin/dnsmasq';
 
 /**
  * A real DNS server on 127.0.0.1 (Debian's dnsmasq) answering for the `.test` zone with the
- * given TXT and A records, and NXDOMAIN for every other name in it: what the domain check asks
+ * given TXT records, and NXDOMAIN for every other name in it: what the domain check asks
  * is answered over the DNS protocol, by a server we did not write.
  */
-export async function startTestDns(txt: TxtRecord[], hosts: Array<[name: string, ip: string]> = []): Promise<TestDns> {
+export async function startTestDns(txt: TxtRecord[], opts: { port?: number } = {}): Promise<TestDns> {
   if (spawnSync(DNSMASQ, ['--version'], { stdio: 'ignore' }).status !== 0) throw new Error('Debian dnsmasq-base is missing: run bash scripts/setup.sh');
   // dnsmasq takes a TXT record's strings comma-separated, as they are (quotes would be kept).
   if (txt.some(([, value]) => value.includes(','))) throw new Error('a TXT value for dnsmasq cannot hold a comma');
   for (let attempt = 0; attempt < 10; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    // A given port: the zone changed under a process that already knows the server.
+    const port = opts.port ?? 20_000 + Math.floor(Math.random() * 40_000);
     const child = spawn(
       DNSMASQ,
       [
         '--keep-in-foreground', `--port=${port}`, '--listen-address=127.0.0.1', '--bind-interfaces', '--no-resolv', '--no-hosts', '--no-poll',
         '--conf-file=/dev/null', '--local=/test/', '--pid-file=', '--cache-size=0', ...(process.getuid?.() === 0 ? ['--user=root'] : []),
         ...txt.map(([name, value]) => `--txt-record=${name},${(value.match(/.{1,255}/g) ?? ['']).join(',')}`),
-        ...hosts.map(([name, ip]) => `--host-record=${name},${ip}`),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -39,7 +39,7 @@ export async function startTestDns(txt: TxtRecord[], hosts: Array<[name: string,
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     if (await answers(port, exited)) return { server: `127.0.0.1:${port}`, port, stop: () => stop(child, exited) };
     await stop(child, exited);
-    if (!/address already in use/i.test(stderr)) throw new Error(`dnsmasq did not start: ${stderr}`);
+    if (opts.port || !/address already in use/i.test(stderr)) throw new Error(`dnsmasq did not start: ${stderr}`);
   }
   throw new Error('dnsmasq found no free port in 10 tries');
 }

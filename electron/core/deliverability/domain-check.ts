@@ -96,6 +96,9 @@ function dmarcCheck(dmarc: Outcome['dmarc'], domain: string): DomainCheck {
  */
 function alignmentCheck(result: Outcome, domain: string, account: StoredAccount): DomainCheck {
   const dkim = result.dkim.results[0];
+  // What the DNS did not answer cannot be said to fail.
+  const unanswered = [result.spf && result.spf.status.result, dkim?.status.result, result.dmarc && result.dmarc.status.result].includes('temperror');
+  if (unanswered) return dnsTrouble('alignment', 'temperror', domain)!;
   const byDkim = dkim?.status.result === 'pass' && !!dkim.status.aligned;
   const bySpf = !!result.spf && result.spf.status.result === 'pass';
   const hint: Phrase = phrase('dom.align.hint', { domain });

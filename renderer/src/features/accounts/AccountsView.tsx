@@ -7,6 +7,7 @@ import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
 import { AccountForm } from './AccountForm';
 import { SignatureEditor } from './SignatureEditor';
+import { DkimPanel } from './DkimPanel';
 import { phaseLabel, TestResult } from './TestResult';
 import { securityLabel } from '../../lib/security-label';
 import { loginSummary } from './LoginSummary';
@@ -26,6 +27,8 @@ export function AccountsView({ accounts, onChanged }: Props) {
   const [tests, setTests] = useState<Record<string, ConnectionTestReport | 'running'>>({});
   const [error, setError] = useState<ErrorInfo>();
   const [signing, setSigning] = useState<string>();
+  /** The account whose DKIM panel is open. */
+  const [dkimOf, setDkimOf] = useState<string>();
   /** The account signing in again, one at a time; its card shows how it goes. */
   const [signingIn, setSigningIn] = useState<string>();
   const signIn = useSignIn(() => {
@@ -124,6 +127,11 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   <button className="btn btn-small btn-quiet" onClick={() => setSigning(a.id)} aria-expanded={signing === a.id} aria-label={t('signature.of', { name: a.name })}>
                     {t('signature.label')}
                   </button>
+                  {a.kind === 'smtp' && (
+                    <button className="btn btn-small btn-quiet" onClick={() => setDkimOf(dkimOf === a.id ? undefined : a.id)} aria-expanded={dkimOf === a.id} aria-label={t('dkim.of', { name: a.name })}>
+                      {t('dkim.label')}
+                    </button>
+                  )}
                   {!a.isDefault && (
                     <button className="btn btn-small btn-quiet" onClick={() => void act(api()['accounts:set-default']({ id: a.id }))} aria-label={t('accounts.makeDefaultNamed', { name: a.name })}>
                       {t('accounts.makeDefault')}
@@ -166,6 +174,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
                   }}
                 />
               )}
+              {dkimOf === a.id && <DkimPanel account={a} onChanged={onChanged} />}
               {report && report !== 'running' && <TestResult report={report} />}
             </li>
           );

@@ -4,6 +4,7 @@ import { ErrorBox } from '../../lib/ErrorBox';
 import { Check, Minus, X } from 'lucide-react';
 import { useT, type I18n } from '../../lib/i18n';
 import { sayNote } from '../../lib/said';
+import { DomainChecks } from './DomainChecks';
 
 const PHASES = ['resolve', 'connect', 'greeting', 'tls', 'auth', 'envelope', 'send'] as const;
 /** A doctor phase by its name in the catalogue (test.phase.<name>); an unknown one as main named it. */
@@ -49,6 +50,7 @@ export function TestResult({ report, running = false, hintBeside = [] }: { repor
       </ol>
       {report.ok && <p className="muted small">{t('test.accepted')}</p>}
       {failure && <ErrorBox error={failure} hintShown={!!failed.field && hintBeside.includes(failed.field)} />}
+      {report.domain && <DomainChecks report={report.domain} />}
       {!running && (
       <details>
         <summary>{t('test.transcript')}</summary>

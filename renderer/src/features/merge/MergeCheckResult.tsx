@@ -2,6 +2,7 @@ import type { MergeCheck } from '../../../../shared/model/merge';
 import { useT } from '../../lib/i18n';
 import { sayNote } from '../../lib/said';
 import { Duration } from './Duration';
+import { DomainChecks } from '../accounts/DomainChecks';
 
 const LISTED = 50;
 
@@ -29,6 +30,7 @@ export function MergeCheckResult({ check }: { check: MergeCheck }) {
           {check.invalidCount > LISTED && <p className="muted small">{t('merge.invalidMore', { count: check.invalidCount - LISTED })}</p>}
         </div>
       )}
+      {check.domain && <DomainChecks report={check.domain} />}
       {check.sample.length > 0 && (
         <div className="merge-sample">
           <table>

@@ -1,0 +1,32 @@
+import type { Translated } from './errors/en';
+import type { deliverabilityViewEn } from './deliverability-view.en';
+
+export const deliverabilityViewEs: Translated<typeof deliverabilityViewEn> = {
+  'dkim.label': 'DKIM',
+  'dkim.of': 'Firma DKIM de {name}',
+  'dkim.off': '{name} no firma su correo. Los destinatarios confían más en el correo firmado por su propio dominio; Gmail, Yahoo y Outlook lo exigen a quienes envían en masa.',
+  'dkim.providerSigns': 'Si tu proveedor ya firma por tu dominio (Google Workspace, Microsoft 365 con DKIM activado), aquí no necesitas nada.',
+  'dkim.selector': 'Selector',
+  'dkim.domain': 'Dominio de firma',
+  'dkim.generate': 'Generar una clave',
+  'dkim.import': 'Importar una clave…',
+  'dkim.importKey': 'Clave privada (PEM)',
+  'dkim.importSave': 'Usar esta clave',
+  'dkim.importNote': 'La clave va al almacén de secretos y no vuelve a mostrarse.',
+  'dkim.on': 'Firma por {domain} con el selector {selector} ({type}).',
+  'dkim.publish': 'Publica este registro TXT en el DNS de {domain}:',
+  'dkim.recordName': 'Nombre',
+  'dkim.recordValue': 'Valor',
+  'dkim.copy': 'Copiar',
+  'dkim.copied': 'Copiado',
+  'dkim.check': 'Comprobar el dominio',
+  'dkim.checking': 'Consultando el DNS…',
+  'dkim.replaceConfirm': '¿Reemplazar la clave de {name}? El correo firmado con la clave nueva no supera DKIM hasta que se publique su registro; con un selector nuevo, el registro antiguo sigue valiendo mientras tanto.',
+  'dkim.remove': 'Dejar de firmar',
+  'dkim.removeConfirm': '¿Dejar de firmar el correo de {name} y borrar su clave DKIM? El correo irá sin firma hasta que generes o importes otra.',
+  'domain.title': 'El dominio del remitente {domain}',
+  'domain.status.pass': 'superado',
+  'domain.status.warn': 'aviso',
+  'domain.status.fail': 'fallido',
+  'domain.found': 'Encontrado: {record}',
+};

@@ -1,0 +1,32 @@
+import type { Translated } from './errors/en';
+import type { deliverabilityViewEn } from './deliverability-view.en';
+
+export const deliverabilityViewRu: Translated<typeof deliverabilityViewEn> = {
+  'dkim.label': 'DKIM',
+  'dkim.of': 'Подпись DKIM учётной записи {name}',
+  'dkim.off': '{name} не подписывает письма. Получатели больше доверяют письмам, подписанным для своего домена; Gmail, Yahoo и Outlook требуют этого от массовых отправителей.',
+  'dkim.providerSigns': 'Если ваш провайдер уже подписывает письма вашего домена (Google Workspace, Microsoft 365 с включённым DKIM), здесь ничего не нужно.',
+  'dkim.selector': 'Селектор',
+  'dkim.domain': 'Домен подписи',
+  'dkim.generate': 'Создать ключ',
+  'dkim.import': 'Импортировать ключ…',
+  'dkim.importKey': 'Закрытый ключ (PEM)',
+  'dkim.importSave': 'Использовать этот ключ',
+  'dkim.importNote': 'Ключ попадёт в хранилище секретов и больше нигде не будет показан.',
+  'dkim.on': 'Подписывает для {domain} с селектором {selector} ({type}).',
+  'dkim.publish': 'Опубликуйте эту TXT-запись в DNS домена {domain}:',
+  'dkim.recordName': 'Имя',
+  'dkim.recordValue': 'Значение',
+  'dkim.copy': 'Копировать',
+  'dkim.copied': 'Скопировано',
+  'dkim.check': 'Проверить домен',
+  'dkim.checking': 'Запрос к DNS…',
+  'dkim.replaceConfirm': 'Заменить ключ {name}? Письма, подписанные новым ключом, не пройдут DKIM, пока не опубликована его запись; с новым селектором старая запись пока продолжит работать.',
+  'dkim.remove': 'Перестать подписывать',
+  'dkim.removeConfirm': 'Перестать подписывать письма {name} и удалить её ключ DKIM? Письма будут уходить без подписи, пока вы не создадите или не импортируете другой ключ.',
+  'domain.title': 'Домен отправителя {domain}',
+  'domain.status.pass': 'пройдено',
+  'domain.status.warn': 'предупреждение',
+  'domain.status.fail': 'не пройдено',
+  'domain.found': 'Найдено: {record}',
+};

@@ -112,6 +112,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, accounts, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id) => merges.changed(id),
     ...(opts.autoRun ? {} : { retryDue: () => outbox.runDue() }),
     expireAbandoned: () => outbox.expireAbandoned(),
+    dkim,
     leaseMs: opts.leaseMs,
   });
   merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir, dkim,

@@ -82,6 +82,7 @@ export class DkimKeys {
   }
 }
 
+/** The account's settings name a key the store does not have: nothing of the account can be signed (a merge pauses with this). */
 const keyMissing = (account: StoredAccount) =>
   new MailwrightError('INVALID_INPUT', {
     message: phrase('err.dkim.keyMissing', { account: account.name }),

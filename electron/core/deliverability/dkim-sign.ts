@@ -60,4 +60,5 @@ export function dkimSigner(settings: DkimSettings, privateKey: string): DkimSign
 }
 
 const unsigned = (settings: DkimSettings, cause: unknown) =>
-  new MailwrightError('INVALID_INPUT', { message: phrase('err.dkim.unsigned', { domain: settings.domain }), hint: phrase('err.dkim.unsigned.hint'), quote: cause instanceof Error ? cause.message : undefined }, { cause });
+  // The domain and selector were checked when the key was kept: a signature that cannot be made is our failure, not the message's.
+  new MailwrightError('INTERNAL_ERROR', { message: phrase('err.dkim.unsigned', { domain: settings.domain }), hint: phrase('err.dkim.unsigned.hint'), quote: cause instanceof Error ? cause.message : undefined }, { cause });

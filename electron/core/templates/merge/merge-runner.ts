@@ -1,6 +1,7 @@
 import type { AccountStore } from '../../accounts/account-store';
 import type { AttachmentRegistry } from '../../attachments/attachment-registry';
 import type { Clock } from '../../clock';
+import type { DkimKeys } from '../../deliverability/dkim-keys';
 import type { Database } from '../../db/database';
 import { phrase } from '../../../../shared/i18n/errors/phrase';
 import { errorInfo, MailwrightError, systemWords } from '../../errors';
@@ -42,6 +43,8 @@ export interface MergeRunnerDeps {
   /** Messages whose sending process died, once their lease runs out: retried, or outcome-unknown past their final dot (the outbox's own rule). */
   expireAbandoned: () => Promise<void>;
   leaseMs?: number;
+  /** The account's DKIM signer: a key that cannot be read pauses the merge, never skips its rows. */
+  dkim?: Pick<DkimKeys, 'signerFor'>;
 }
 
 /** Something to sleep on until a timer or a wake, whichever comes first. */

@@ -22,7 +22,7 @@ export class RowSender {
   private readonly handles = new Map<string, Promise<string>>();
 
   constructor(
-    private readonly deps: Pick<MergeRunnerDeps, 'database' | 'repo' | 'outbox' | 'attachments' | 'accounts' | 'owner'>,
+    private readonly deps: Pick<MergeRunnerDeps, 'database' | 'repo' | 'outbox' | 'attachments' | 'accounts' | 'owner' | 'dkim'>,
     private readonly merge: MergeRecord,
   ) {
     this.planner = new RowPlanner(compileTemplate(merge.spec.template, merge.spec.locale), merge.spec.columns, merge.spec.folder);
@@ -39,7 +39,8 @@ export class RowSender {
     const merge = this.merge;
     // What every row needs — the account, the files every message carries — is looked at first:
     // its failure (the account removed, a shared file changed) pauses the merge, never skips rows.
-    await this.deps.accounts.getStored(merge.accountId);
+    const account = await this.deps.accounts.getStored(merge.accountId);
+    await this.deps.dkim?.signerFor(account); // its key, read once and kept
     const shared = await Promise.all(merge.spec.files.map((path) => this.handleOf(path)));
     await Promise.all(shared.map((handle) => this.deps.attachments.verify(handle)));
     let plan = this.planner.plan(row.data, row.row);

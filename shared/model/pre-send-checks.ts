@@ -2,7 +2,7 @@
 // in the composer, so they are tested exhaustively and run the same everywhere.
 import { DEFAULT_SIZE_LIMIT } from './message-size';
 
-export type PreSendCheckId = 'no-recipients' | 'invalid-recipients' | 'many-visible-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large';
+export type PreSendCheckId = 'no-recipients' | 'invalid-recipients' | 'many-visible-recipients' | 'empty-subject' | 'attachment-mentioned' | 'greeting-not-a-recipient' | 'too-large' | 'template-variables';
 
 export interface PreSendIssue {
   id: PreSendCheckId;
@@ -81,6 +81,16 @@ function isRecipient(name: string, recipients: PreSendInput['recipients']): bool
   });
 }
 
+/** Liquid left in a message (one made from a template): `{{ name }}`, `{% if … %}`, sent as written unless replaced. */
+const LIQUID = /\{\{[^{}]*\}\}|\{%[^{}]*%\}/g;
+
+/** The Liquid a message still holds, the first few of it, as the user would recognise them. */
+export function templateVariables(...texts: string[]): string[] {
+  const found = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(LIQUID)) found.add(m[0].replace(/\s+/g, ' '));
+  return [...found].slice(0, 3);
+}
+
 export function preSendChecks(m: PreSendInput): PreSendIssue[] {
   const issues: PreSendIssue[] = [];
   if (!m.recipients.length) issues.push({ id: 'no-recipients', blocking: true });
@@ -93,5 +103,7 @@ export function preSendChecks(m: PreSendInput): PreSendIssue[] {
   const name = m.recipients.length ? greetedName(m.text) : undefined;
   if (name && !isRecipient(name, m.recipients)) issues.push({ id: 'greeting-not-a-recipient', blocking: false, detail: name });
   if (m.estimatedSize > (m.sizeLimit ?? DEFAULT_SIZE_LIMIT)) issues.push({ id: 'too-large', blocking: false });
+  const liquid = templateVariables(m.subject, m.text);
+  if (liquid.length) issues.push({ id: 'template-variables', blocking: false, detail: liquid.join(', ') });
   return issues;
 }

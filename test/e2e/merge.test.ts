@@ -78,4 +78,35 @@ describe('Send to a list', () => {
       expect(mine[0]).toContain(`Subject: Pedido A-${99 + i}`);
     }
   });
+
+  it('saves the composer’s message as a template, starts a new one from it, and asks before sending its variables', async () => {
+    await page.keyboard.press('Control+1');
+    const composer = page.getByRole('region', { name: 'New message' });
+    await composer.getByLabel('Subject', { exact: true }).fill('Envío {{ order }}');
+    await composer.getByLabel('Message body').click();
+    await page.keyboard.type('Hola {{ name }}, su pedido va en camino.');
+    page.once('dialog', (d) => void d.accept('Shipping notice'));
+    await composer.locator('summary', { hasText: 'Templates' }).click();
+    await composer.getByRole('button', { name: 'Save as template…' }).click();
+    await expect.poll(() => composer.getByRole('status').textContent()).toContain('Saved as the template “Shipping notice”.');
+
+    // A new message from it: what was in the composer stays a draft of its own.
+    await composer.locator('summary', { hasText: 'Templates' }).click();
+    await composer.getByRole('list', { name: 'Saved templates' }).getByRole('button', { name: /Shipping notice/ }).click();
+    await expect.poll(() => composer.getByRole('status').textContent()).toContain('From the template “Shipping notice”');
+    expect(await composer.getByLabel('Subject', { exact: true }).inputValue()).toBe('Envío {{ order }}');
+    expect(await composer.getByLabel('Message body').textContent()).toBe('Hola {{ name }}, su pedido va en camino.');
+    await composer.getByLabel('To', { exact: true }).fill('zoe@example.test');
+    await composer.getByRole('button', { name: 'Send', exact: true }).click();
+    const asked = page.getByRole('dialog', { name: 'Before sending' });
+    await expect.poll(() => asked.textContent()).toContain('The message still holds template variables ({{ order }}, {{ name }}): they are sent as written.');
+    await screenshot(page, 'composer-template-variables');
+    await asked.getByRole('button', { name: 'Replace them' }).click();
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.value)).toBe('Envío {{ order }}');
+
+    // The merge view offers it.
+    await page.keyboard.press('Control+3');
+    const view = page.getByRole('region', { name: 'Send to a list' });
+    await expect.poll(() => view.locator('option', { hasText: 'Shipping notice' }).count()).toBe(1);
+  });
 });

@@ -103,4 +103,24 @@ describe('mailwright merge', () => {
     expect(dry.json.check).toMatchObject({ total: 5, valid: 5, invalidCount: 0 });
     expect(s.transactions).toBe(0);
   });
+
+  it('refuses a row whose message would pass the SIZE the server announced', async () => {
+    const dir = tempDir();
+    const s = await startTestSmtp({ mode: 'plain', noAuth: true, size: 100_000 });
+    servers.push(s);
+    const data = join(dir, 'data');
+    expect((await run(data, ['account', 'add', 'Shop', '--email', 'shop@example.test', '--host', '127.0.0.1', '--port', String(s.port), '--security', 'none'])).code).toBe(0);
+    // The account's test learns the limit (SIZE 100000 in the server's EHLO).
+    expect((await run(data, ['account', 'test', 'Shop'])).code).toBe(0);
+    const tested = s.transactions; // the test's MAIL FROM, stopped before DATA
+    await fs.writeFile(join(dir, 'small.pdf'), Buffer.alloc(20_000, 1));
+    await fs.writeFile(join(dir, 'large.pdf'), Buffer.alloc(90_000, 1)); // 90 KB is ~123 KB in base64
+    await fs.writeFile(join(dir, 'rows.csv'), 'email,file\na@example.test,small.pdf\nb@example.test,large.pdf\n');
+    const r = await run(data, ['merge', '--account', 'Shop', '--subject', 'Factura', '--text-file', join(dir, 'rows.csv'), '--data', join(dir, 'rows.csv'), '--attach-column', 'file', '--dry-run']);
+    expect(r.code, r.stdout).toBe(2);
+    expect((r.json.check as { invalid: Array<{ row: number; text: string }> }).invalid).toEqual([
+      expect.objectContaining({ row: 2, text: 'the message would be about 0.2 MB, more than the 0.1 MB the server takes (test the account to learn its exact limit)' }),
+    ]);
+    expect(s.transactions).toBe(tested);
+  });
 });

@@ -31,7 +31,7 @@ describe('a merge row', () => {
     const row = (files: string) => planner.plan({ email: 'a@x.test', name: 'A', files }, 1);
     const good = row('invoices/A-1.pdf') as RowPlan;
     expect(good.files).toEqual([join(dir, 'invoices', 'A-1.pdf')]);
-    expect(await planner.checkFiles(good)).toBe(good);
+    expect(await planner.checkFiles(good)).toEqual({ ...good, fileSizes: [4] });
     for (const escape of ['../secret.txt', 'invoices/../../secret.txt', '/etc/passwd']) expect(said(row(escape)), escape).toBe(`the file "${escape}" is not inside the data file’s folder`);
     expect(said(await planner.checkFiles(row('invoices/missing.pdf') as RowPlan))).toBe('the file "missing.pdf" cannot be read');
     expect(said(await planner.checkFiles(row('invoices') as RowPlan))).toBe('"invoices" is not a file');

@@ -22,6 +22,13 @@ describe('pre-send checks', () => {
     expect(ids({ invalid: [] })).toEqual([]);
   });
 
+  it('Liquid left from a template only asks, naming the first few; braces that are not Liquid pass', () => {
+    expect(preSendChecks({ ...base, subject: 'Pedido {{ order }}', text: 'Hola {{name}}, {{ order }} {% if x %}ok{% endif %} {{ a }}' })).toEqual([
+      { id: 'template-variables', blocking: false, detail: '{{ order }}, {{name}}, {% if x %}' },
+    ]);
+    expect(ids({ text: 'A set {a, b} and JSON {"k": 1} and a single { brace }.' })).toEqual([]);
+  });
+
   it('no recipients blocks; an empty subject only asks', () => {
     expect(preSendChecks({ ...base, recipients: [] })).toEqual([{ id: 'no-recipients', blocking: true }]);
     expect(preSendChecks({ ...base, subject: '   ' })).toEqual([{ id: 'empty-subject', blocking: false }]);

@@ -22,7 +22,8 @@ import { parseMergeData, type MergeData } from './merge-data';
 import type { MergeRecord, MergeRepository, MergeSpec } from './merge-repository';
 import type { MergeRunner } from './merge-runner';
 import { MERGE_TRANSITIONS, type MergeTransition } from './merge-transitions';
-import { draftOfRow, isRefused, RowPlanner, type RowPlan, type RowRefused } from './row-plan';
+import { draftOfRow, isRefused, RowPlanner, tooLarge, type RowPlan, type RowRefused } from './row-plan';
+import { DEFAULT_SIZE_LIMIT } from '../../../../shared/model/message-size';
 import { etaSeconds, intervalOf, throttleOf } from './throttle';
 
 const SAMPLE_ROWS = 20;
@@ -255,7 +256,8 @@ export class MergeService {
   /** The template, the data and every row's outcome (`only`: just that row's, for a preview). */
   private async prepare(req: MergeRequest, { only, tolerateMissingColumns = false, fresh = false }: { only?: number; tolerateMissingColumns?: boolean; fresh?: boolean } = {}): Promise<Prepared> {
     const { attachments, templates } = this.deps;
-    await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
+    const account = await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
+    const sizeLimit = account.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
     let fields: TemplateFields;
     let files: string[];
     if (req.template !== undefined) {
@@ -268,7 +270,8 @@ export class MergeService {
       files = m.attachments.map((a) => attachments.resolve(a.handle).path);
     }
     // Files every message carries: one that cannot be read stops the merge here, not at its first row.
-    for (const path of files) await attachments.register(path);
+    const sharedSizes: number[] = [];
+    for (const path of files) sharedSizes.push((await attachments.register(path)).size);
     if (req.listUnsubscribe !== undefined) fields = { ...fields, listUnsubscribe: req.listUnsubscribe || undefined };
     if (!fields.html?.trim() && !fields.text?.trim()) throw invalidInput(phrase('err.template.noBody'), phrase('err.template.noBody.hint'));
     const compiled = compileTemplate(fields, req.locale);
@@ -309,7 +312,11 @@ export class MergeService {
       if (i % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
       if (performance.now() - checkStarted > CHECK_BUDGET_MS) throw invalidInput(phrase('err.merge.tooSlow', { rows: i + 1, seconds: CHECK_BUDGET_MS / 1000 }), phrase('err.merge.tooSlow.hint'));
       const planned = planner.plan(data.rows[i]!, i + 1);
-      const checked = isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned);
+      let checked: (RowPlan & { fileSizes?: number[] }) | RowRefused = isRefused(planned) || !planned.files.length ? planned : await planner.checkFiles(planned);
+      if (!isRefused(checked) && (sharedSizes.length || checked.files.length)) {
+        const problem = tooLarge(checked, [...sharedSizes, ...(checked.fileSizes ?? [])], sizeLimit);
+        if (problem) checked = { row: checked.row, address: checked.address, problem };
+      }
       // Only the row previewed keeps what it renders to: 10,000 rendered bodies are not held for a check.
       outcomes.push(isRefused(checked) || only !== undefined ? checked : { row: checked.row, address: checked.address });
     }

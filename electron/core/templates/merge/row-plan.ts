@@ -4,6 +4,7 @@ import type { Phrase } from '../../../../shared/errors';
 import { phrase } from '../../../../shared/i18n/errors/phrase';
 import type { Draft } from '../../../../shared/model/draft';
 import { checkMailbox, type Mailbox } from '../../../../shared/model/mailbox';
+import { estimateMessageSize } from '../../../../shared/model/message-size';
 import type { CompiledTemplate, RenderedFields } from '../message-template';
 import { rowScope } from '../liquid';
 
@@ -53,7 +54,7 @@ const several = (text: string, by: RegExp) =>
  * when the merge is checked and when each row is queued, so a row is sent as it was checked.
  */
 export class RowPlanner {
-  private readonly fileChecks = new Map<string, Promise<Phrase | undefined>>();
+  private readonly fileChecks = new Map<string, Promise<{ size: number } | { problem: Phrase }>>();
 
   constructor(
     private readonly template: CompiledTemplate,
@@ -95,14 +96,16 @@ export class RowPlanner {
    * Whether a row's files can be read and are, links followed, inside the data file's folder (each
    * file looked at once, however many rows name it).
    */
-  async checkFiles(plan: RowPlan): Promise<RowPlan | RowRefused> {
+  async checkFiles(plan: RowPlan): Promise<(RowPlan & { fileSizes: number[] }) | RowRefused> {
+    const fileSizes: number[] = [];
     for (const path of plan.files) {
       let check = this.fileChecks.get(path);
       if (!check) this.fileChecks.set(path, (check = readable(path, this.folder!)));
-      const problem = await check;
-      if (problem) return { row: plan.row, address: plan.address, problem };
+      const found = await check;
+      if ('problem' in found) return { row: plan.row, address: plan.address, problem: found.problem };
+      fileSizes.push(found.size);
     }
-    return plan;
+    return { ...plan, fileSizes };
   }
 
   private mailbox(text: string, name: string, field: 'to' | 'cc' | 'bcc'): Mailbox | { problem: Phrase } {
@@ -122,21 +125,31 @@ const inside = (folder: string, path: string) => {
   return !rel.startsWith('..') && !isAbsolute(rel);
 };
 
-async function readable(path: string, folder: string): Promise<Phrase | undefined> {
+async function readable(path: string, folder: string): Promise<{ size: number } | { problem: Phrase }> {
   const name = path.split(/[\\/]/).pop() ?? path;
   try {
     // A link inside the folder that points out of it is refused like a name that leads out, and
     // one that points to a hidden file like a hidden name.
     const real = relative(await fs.realpath(folder), await fs.realpath(path));
-    if (real.startsWith('..') || isAbsolute(real)) return phrase('merge.problem.outsideFolder', { name });
-    if (hidden(real)) return phrase('merge.problem.hidden', { name });
+    if (real.startsWith('..') || isAbsolute(real)) return { problem: phrase('merge.problem.outsideFolder', { name }) };
+    if (hidden(real)) return { problem: phrase('merge.problem.hidden', { name }) };
     const stat = await fs.stat(path);
-    if (!stat.isFile()) return phrase('merge.problem.notFile', { name });
+    if (!stat.isFile()) return { problem: phrase('merge.problem.notFile', { name }) };
     await fs.access(path, fs.constants.R_OK);
-    return undefined;
+    return { size: stat.size };
   } catch {
-    return phrase('merge.problem.unreadable', { name });
+    return { problem: phrase('merge.problem.unreadable', { name }) };
   }
+}
+
+/**
+ * A row whose message would be larger than the server takes (its SIZE, learnt by the account's
+ * last test; else what most providers accept): refused at the check, not by the server mid-merge.
+ */
+export function tooLarge(plan: RowPlan, attachmentSizes: number[], limit: number): Phrase | undefined {
+  const { html = '', text = '' } = plan.fields;
+  const size = estimateMessageSize({ html, text: text || html, attachmentSizes });
+  return size > limit ? phrase('merge.problem.tooLarge', { size: Math.ceil(size / 100_000) / 10, limit: Math.floor(limit / 100_000) / 10 }) : undefined;
 }
 
 /** The message a row becomes (sent at once: a merge's pace is its throttle's, not an undo window's). */

@@ -7,7 +7,7 @@ import type { DeliveredPreview } from '../../../../shared/model/message-view';
 import type { DraftBack, SavedDraft } from '../../../../shared/model/draft';
 import type { OutboxItem } from '../../../../shared/model/outbox';
 import { DEFAULT_SIZE_LIMIT, estimateMessageSize } from '../../../../shared/model/message-size';
-import type { PreSendIssue } from '../../../../shared/model/pre-send-checks';
+import { templateVariables, type PreSendIssue } from '../../../../shared/model/pre-send-checks';
 import { textToHtml } from '../../../../shared/model/text-to-html';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
@@ -19,6 +19,8 @@ import { ComposerFields } from './ComposerFields';
 import { DeliveredPreviewDialog } from './DeliveredPreviewDialog';
 import { useDropZones } from './DropZones';
 import { DraftsMenu } from './DraftsMenu';
+import { TemplatesMenu } from './TemplatesMenu';
+import type { Template } from '../../../../shared/model/template';
 import { draftOf, EMPTY_FIELDS, fieldsReducer, fromAccount, INITIAL_STATE, isEmptyMessage, issuesBeforeSending, loadBack, loadSaved, messageOf, type Format, type Loaded } from './fields';
 import { PreSendDialog, type Fix } from './PreSendDialog';
 import { SendLater } from './SendLater';
@@ -118,6 +120,31 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     load(loadSaved(d));
     setSavedAt(d.updatedAt);
     setNotice(undefined);
+  };
+
+  /** A new message from a saved template: what was here stays a draft of its own. */
+  const openTemplate = async (tpl: Template) => {
+    await autosave.adopt(undefined);
+    const plain = !tpl.html?.trim() && !!tpl.text;
+    const accountId = accounts.some((a) => a.id === tpl.accountId) ? tpl.accountId : f.accountId;
+    load({ fields: { ...EMPTY_FIELDS, accountId, subject: tpl.subject, format: plain ? 'plain' : 'html', text: plain ? (tpl.text ?? '') : '', attachments: tpl.attachments }, html: plain ? '' : (tpl.html ?? '') });
+    focus.afterLoad();
+    setNotice(withMissing(t('templates.opened', { name: tpl.name, example: '{{ name }}' }), tpl.missing));
+    setSavedAt(undefined);
+  };
+
+  /** The message here, saved as a template under a name the user gives (the same name replaces one). */
+  const saveAsTemplate = async (): Promise<ErrorInfo | undefined> => {
+    const name = prompt(t('templates.namePrompt'), f.subject.trim())?.trim();
+    if (!name) return undefined;
+    const body = f.format === 'plain' ? { text: f.text } : { html: html() };
+    const r = await api()['templates:save']({ name, accountId: from?.id ?? f.accountId, subject: f.subject, ...body, attachments: f.attachments.map((a) => ({ handle: a.handle })) });
+    if (!r.ok) {
+      setError(r.error);
+      return r.error;
+    }
+    setNotice(t('templates.saved', { name: r.value.name }));
+    return undefined;
   };
 
   // On start: reopen the newest unsent draft (after a restart or a crash), and offer the others.
@@ -231,6 +258,11 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
     else if (what === 'subject') document.getElementById(ids.subject)?.focus();
     else if (what === 'attach') void pick();
     else if (what === 'bcc') dispatch({ type: 'all-to-bcc' });
+    else if (what === 'variables') {
+      // Where the first of them is: the subject, else the body.
+      if (templateVariables(f.subject).length) document.getElementById(ids.subject)?.focus();
+      else editor?.commands.focus();
+    }
   };
 
   const message = () => messageOf(f, from, html());
@@ -291,6 +323,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
               + {t('composer.new')}
             </button>
           )}
+          <TemplatesMenu onOpen={(tpl) => void openTemplate(tpl)} onSave={saveAsTemplate} />
           <DraftsMenu currentId={autosave.currentId} onOpen={(d) => void openDraft(d)} />
         </div>
       </header>

@@ -3,7 +3,7 @@ import type { PreSendCheckId, PreSendIssue } from '../../../../shared/model/pre-
 import { useT, type I18n } from '../../lib/i18n';
 import { useEscapeToClose } from '../../lib/useEscapeToClose';
 
-export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments' | 'bcc';
+export type Fix = 'recipients' | 'subject' | 'attach' | 'attachments' | 'bcc' | 'variables';
 
 // What each check's fix button does; its label is the catalogue's presend.<id>.fix.
 const FIX: Record<PreSendCheckId, Fix> = {
@@ -14,6 +14,7 @@ const FIX: Record<PreSendCheckId, Fix> = {
   'attachment-mentioned': 'attach',
   'greeting-not-a-recipient': 'recipients',
   'too-large': 'attachments',
+  'template-variables': 'variables',
 };
 
 /** The issue in words, with what the check found (the count, the word, the name, the limit). */
@@ -29,6 +30,8 @@ function say({ t, bytes }: I18n, issue: PreSendIssue, limit: number): string {
       return t('presend.greeting-not-a-recipient', { name: issue.detail ?? '' });
     case 'too-large':
       return t('presend.too-large', { limit: bytes(limit) });
+    case 'template-variables':
+      return t('presend.template-variables', { list: issue.detail ?? '' });
     default:
       return t(`presend.${issue.id}`);
   }

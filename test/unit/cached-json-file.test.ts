@@ -58,6 +58,40 @@ describe('CachedJsonFile', () => {
     expect(await file.read()).toEqual({ list: [1] });
   });
 
+  it('readers at the same moment share one look; a look begun before this process wrote does not answer for after', async () => {
+    const path = join(tempDir(), 'shared.json');
+    await writeFileAtomic(path, JSON.stringify({ n: 1 }));
+    await settle(path);
+    const file = new CachedJsonFile<{ n: number }>(path);
+    const stat = fs.stat;
+    let stats = 0;
+    /** While set, a stat waits for it: a look held in progress. */
+    let hold: Promise<void> | undefined;
+    fs.stat = (async (...args: Parameters<typeof stat>) => {
+      stats++;
+      const waiting = hold;
+      if (waiting) await waiting;
+      return stat(...args);
+    }) as typeof stat;
+    try {
+      expect(await Promise.all([file.read(), file.read(), file.read()])).toEqual([{ n: 1 }, { n: 1 }, { n: 1 }]);
+      expect(stats).toBe(1);
+      // A look held in progress, then this process writes: a reader after the write looks again and sees it.
+      let release!: () => void;
+      hold = new Promise((r) => (release = r));
+      const before = file.read();
+      hold = undefined;
+      await writeFileAtomic(path, JSON.stringify({ n: 2 }));
+      file.written();
+      expect(await file.read()).toEqual({ n: 2 });
+      expect(stats).toBe(3);
+      release();
+      await before;
+    } finally {
+      fs.stat = stat;
+    }
+  });
+
   it('a missing file reads as undefined, and is read once it appears', async () => {
     const path = join(tempDir(), 'later.json');
     const file = new CachedJsonFile<{ n: number }>(path);

@@ -111,6 +111,8 @@ export class AccountStore {
         await writeFileAtomic(this.file, JSON.stringify(file, null, 2) + '\n');
       } catch (err) {
         throw storageFailed('accounts', err);
+      } finally {
+        this.cache.written();
       }
       return result;
     });

@@ -16,6 +16,12 @@ import { readJsonFile } from './atomic-file';
  */
 export class CachedJsonFile<T> {
   private cached: { key: string; value: T | undefined } | undefined;
+  /**
+   * The look in progress, which callers meanwhile share (a merge looked ~8 times a row, a stat
+   * each). Never shared across a write of this process's own (`written`), which it must see.
+   */
+  private looking: { result: Promise<Readonly<T> | undefined>; generation: number } | undefined;
+  private generation = 0;
 
   constructor(
     private readonly path: string,
@@ -28,8 +34,24 @@ export class CachedJsonFile<T> {
     return structuredClone(await this.peek());
   }
 
+  /** This process wrote the file: a look begun before does not answer for after. */
+  written(): void {
+    this.generation++;
+  }
+
   /** The current content, shared with the cache: the caller must not change it. */
-  async peek(): Promise<Readonly<T> | undefined> {
+  peek(): Promise<Readonly<T> | undefined> {
+    if (this.looking?.generation === this.generation) return this.looking.result;
+    const entry = { result: this.look(), generation: this.generation };
+    this.looking = entry;
+    const done = () => {
+      if (this.looking === entry) this.looking = undefined;
+    };
+    entry.result.then(done, done);
+    return entry.result;
+  }
+
+  private async look(): Promise<Readonly<T> | undefined> {
     let key: string | undefined;
     let settled = false;
     try {

@@ -120,7 +120,8 @@ export function formatDomainReport(report: DomainReport): string[] {
   const lines = [`The From domain ${report.domain} (${report.ms} ms):`];
   for (const c of report.checks) {
     lines.push(`${c.status.toUpperCase().padEnd(4)}  ${sayText('en', c.text)}`);
-    if (c.found) lines.push(`      found: ${c.found}`);
+    // A record is anyone's text: no control character of it reaches the terminal.
+    if (c.found) lines.push(`      found: ${c.found.replace(/\p{Cc}/gu, '?')}`);
     if (c.hint && c.status !== 'pass') lines.push(`      Hint: ${sayText('en', c.hint)}`);
   }
   return lines;

@@ -64,5 +64,7 @@ async function answers(port: number, exited: Promise<number | null>): Promise<bo
 
 async function stop(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  const late = setTimeout(() => child.kill('SIGKILL'), 2_000);
   await exited;
+  clearTimeout(late);
 }

@@ -182,6 +182,9 @@ describe('the crash matrix: kill -9 at each step of a send, then restart', () =>
     expect(disk).toEqual(c.disk); // young: it may be another process's build in progress
     const old = new Date(Date.now() - 2 * 3600_000);
     await fs.utimes(join(c.dir, 'messages', `${c.id}.eml`), old, old);
+    // A signed build's copy written aside, left by a crash: removed as old, never taken for a message.
+    await fs.writeFile(join(c.dir, 'messages', `${c.id}x.eml.unsigned`), 'Subject: aside\r\n\r\nx\r\n');
+    await fs.utimes(join(c.dir, 'messages', `${c.id}x.eml.unsigned`), old, old);
     expect((await restart(c)).disk).toEqual({});
     expect(c.before).toEqual({ sessions: 0, transactions: 0, messages: 0 });
   });

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,5 +50,20 @@ describe('a merge from an account that signs with DKIM', () => {
     expect(done).toMatchObject({ state: 'done', counts: { sent: 3, pending: 0 } });
     expect(smtp.received).toHaveLength(3);
     for (const m of smtp.received) expect(m.raw.toString('latin1')).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=shop\.test;\r?\n?[^]*?\bs=m2;/);
+  });
+
+  it('refuses to sign with a key that is not the one its record publishes', { timeout: 30_000 }, async () => {
+    const dir = tempDir();
+    const dataDir = join(dir, 'data');
+    const added = await cli(['--data-dir', dataDir, '--json', 'account', 'add', 'Shop', '--email', 'orders@shop.test', '--host', '127.0.0.1', '--port', '2525', '--security', 'none']);
+    const accountId = (added.json.account as { id: string }).id;
+    const secrets = new MemorySecretStore();
+    const core = await createCore({ dataDir, keychain: secrets });
+    cores.push(core);
+    await core.handlers['accounts:dkim-generate']({ id: accountId, selector: 'm1' });
+    // Another key in the store than the record says (a save cut short, another process's key).
+    await secrets.set(dkimSecretId(accountId), generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
+    const refused = core.handlers['outbox:enqueue']({ accountId, to: [{ name: '', address: 'a@example.test' }], cc: [], bcc: [], subject: 'x', text: 'x', attachments: [] });
+    await expect(refused).rejects.toMatchObject({ info: { code: 'INVALID_INPUT', message: 'The DKIM key of "Shop" in the secret store does not match the record it publishes.' } });
   });
 });

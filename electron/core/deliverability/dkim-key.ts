@@ -6,6 +6,8 @@ import { invalidInput } from '../errors';
 
 /** RSA keys shorter than this are refused: Gmail and Outlook ignore 1024-bit DKIM keys' signatures as weak; RFC 8301 wants ≥ 1024, providers 2048. */
 const MIN_RSA_BITS = 2048;
+/** Verifiers need only take keys up to 4096 bits (RFC 8301 3.2); a longer one also slows every signature. */
+const MAX_RSA_BITS = 4096;
 const GENERATED_RSA_BITS = 2048;
 
 const PEM_HEADS = { pkcs8: code('-----BEGIN PRIVATE KEY-----'), pkcs1: code('-----BEGIN RSA PRIVATE KEY-----') };
@@ -37,6 +39,7 @@ export function importDkimKey(text: string): DkimKey {
   if (keyType !== 'rsa' && keyType !== 'ed25519') throw invalidInput(phrase('err.dkim.keyType', { type: String(keyType) }), phrase('err.dkim.notKey.hint', PEM_HEADS));
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (keyType === 'rsa' && bits < MIN_RSA_BITS) throw invalidInput(phrase('err.dkim.shortKey', { bits }), phrase('err.dkim.shortKey.hint', { min: MIN_RSA_BITS }));
+  if (keyType === 'rsa' && bits > MAX_RSA_BITS) throw invalidInput(phrase('err.dkim.longKey', { bits }), phrase('err.dkim.longKey.hint', { max: MAX_RSA_BITS }));
   return { pem: key.export({ type: 'pkcs8', format: 'pem' }).toString(), keyType };
 }
 

@@ -24,8 +24,8 @@ export interface DkimKeysDeps {
  * (never in accounts.json, never back to a window), the public record in the account's settings.
  */
 export class DkimKeys {
-  /** Signers made this run, by account, for as long as the account's record is the same key. */
-  private readonly signers = new Map<string, { record: string; signer: Promise<DkimSigner> }>();
+  /** Signers made this run, by account, for as long as the account's settings (domain, selector, record) stay the same. */
+  private readonly signers = new Map<string, { settings: string; signer: Promise<DkimSigner> }>();
 
   constructor(private readonly deps: DkimKeysDeps) {}
 
@@ -55,10 +55,11 @@ export class DkimKeys {
   signerFor(account: StoredAccount): Promise<DkimSigner> | undefined {
     const settings = account.dkim;
     if (!settings) return undefined;
+    const key = JSON.stringify(settings);
     const kept = this.signers.get(account.id);
-    if (kept?.record === settings.record.value) return kept.signer;
+    if (kept?.settings === key) return kept.signer;
     const signer = this.load(account, settings);
-    this.signers.set(account.id, { record: settings.record.value, signer });
+    this.signers.set(account.id, { settings: key, signer });
     signer.catch(() => this.signers.get(account.id)?.signer === signer && this.signers.delete(account.id));
     return signer;
   }
@@ -66,6 +67,9 @@ export class DkimKeys {
   private async load(account: StoredAccount, settings: DkimSettings): Promise<DkimSigner> {
     const pem = await this.deps.secrets.get(dkimSecretId(account.id));
     if (pem === null) throw keyMissing(account);
+    // The key kept and the record published must be one pair (a save that failed half-way, two
+    // processes changing the key at once): signing with another key would fail DKIM at every receiver.
+    if (dkimRecord({ pem, keyType: settings.keyType }, settings.selector, settings.domain).value !== settings.record.value) throw keyMismatch(account);
     return dkimSigner(settings, pem);
   }
 
@@ -81,6 +85,12 @@ export class DkimKeys {
     return this.deps.accounts.setDkim(id, settings);
   }
 }
+
+const keyMismatch = (account: StoredAccount) =>
+  new MailwrightError('INVALID_INPUT', {
+    message: phrase('err.dkim.keyMismatch', { account: account.name }),
+    hint: phrase('err.dkim.keyMissing.hint', { command: code(`mailwright account dkim ${account.name} --generate`) }),
+  });
 
 /** The account's settings name a key the store does not have: nothing of the account can be signed (a merge pauses with this). */
 const keyMissing = (account: StoredAccount) =>

@@ -17,7 +17,11 @@ const SIGNED_FIELDS = [
 // Loaded when the first message is signed: mailauth and its schema library take ~120 ms and
 // ~30 MB to load, which a command that signs nothing should not pay.
 let signing: Promise<typeof import('mailauth/lib/dkim/sign.js')> | undefined;
-const loadSigning = () => (signing ??= import('mailauth/lib/dkim/sign.js'));
+const loadSigning = () =>
+  (signing ??= import('mailauth/lib/dkim/sign.js').catch((err: unknown) => {
+    signing = undefined; // tried again by the next message
+    throw err;
+  }));
 
 /** Signs a message of an account's with its DKIM key: the DKIM-Signature header to put in front of it. */
 export interface DkimSigner {

@@ -15,13 +15,20 @@ const TRIES = 2;
 export function dnsLookup(env: NodeJS.ProcessEnv): DnsLookup & { addressOf(host: string): Promise<string | undefined> } {
   const resolver = new Resolver({ timeout: TIMEOUT_MS, tries: TRIES });
   const servers = (env.MAILWRIGHT_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (servers.length) resolver.setServers(servers);
-  const lookup = (name: string, rrtype: string) => resolver.resolve(name, rrtype) as Promise<string[][] | string[]>;
+  // A value that names no server is said where the DNS is asked (each lookup fails with it), not at start.
+  let refused: Error | undefined;
+  try {
+    if (servers.length) resolver.setServers(servers);
+  } catch (err) {
+    refused = Object.assign(new Error(`MAILWRIGHT_DNS_SERVERS: ${(err as Error).message}`), { code: 'EBADRESP' });
+  }
+  const lookup = (name: string, rrtype: string) => (refused ? Promise.reject(refused) : (resolver.resolve(name, rrtype) as Promise<string[][] | string[]>));
   return Object.assign(lookup, {
     /** The first IPv4 (else IPv6) address of a host name, for SPF; an address stays as it is. */
     async addressOf(host: string): Promise<string | undefined> {
       const bare = host.replace(/^\[|\]$/g, '');
       if (isIP(bare)) return bare;
+      if (refused) return undefined;
       const v4 = await resolver.resolve4(host).catch(() => [] as string[]);
       if (v4[0]) return v4[0];
       return (await resolver.resolve6(host).catch(() => [] as string[]))[0];

@@ -151,9 +151,8 @@ export async function buildMessage(
     // is hashed as it is written aside, then written again behind its signature.
     const aside = `${path}.unsigned`;
     const signing = signer.signStream(now);
-    signing.signature.catch(() => undefined); // awaited below; a failed write must not leave it unhandled
     try {
-      await streamToFile(node, aside, files, signing.input);
+      await streamToFile(node, aside, files, signing);
       return { ...about, envelope, size: await prependTo(path, await signing.signature, aside) };
     } finally {
       signing.input.destroy();
@@ -168,7 +167,7 @@ export async function buildMessage(
  * A message with files attached is streamed to disk, the files read piece by piece. fsynced before
  * it is closed (flush), so it is whole on disk when this resolves.
  */
-async function streamToFile(node: ReturnType<MailComposer['compile']>, path: string, files: Array<{ name: string; path: string }>, alsoTo?: Writable): Promise<number> {
+async function streamToFile(node: ReturnType<MailComposer['compile']>, path: string, files: Array<{ name: string; path: string }>, signing?: { input: Writable; signature: Promise<unknown> }): Promise<number> {
   const out = createWriteStream(path, { flags: 'wx', mode: 0o600, flush: true });
   try {
     // pipe + finished rather than pipeline(), which made an AbortController and its DOMException
@@ -177,7 +176,11 @@ async function streamToFile(node: ReturnType<MailComposer['compile']>, path: str
     source.once('error', (err) => out.destroy(err));
     const chunks = source.pipe(inLargeChunks());
     chunks.pipe(out);
-    if (alsoTo) chunks.pipe(alsoTo);
+    if (signing) {
+      chunks.pipe(signing.input);
+      // The signer reads every piece before the next may go: one that fails would stop the write for good.
+      signing.signature.catch((err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))));
+    }
     await finished(out);
   } catch (err) {
     await fs.rm(path, { force: true });

@@ -116,5 +116,12 @@ export class MessageBytes {
   async removeOrphans(): Promise<void> {
     const now = Date.now();
     for (const file of await this.withoutRow()) if (file.mtimeMs < now - ORPHAN_AGE_MS && !this.repo().has(file.id)) await fs.rm(file.path, { force: true });
+    // A signed build writes the message aside first (ID.eml.unsigned): never a message of its own, so never rescued as one.
+    for (const name of await fs.readdir(this.dir).catch(() => [] as string[])) {
+      if (!name.endsWith('.eml.unsigned')) continue;
+      const path = join(this.dir, name);
+      const info = await fs.stat(path).catch(() => undefined);
+      if (info && info.mtimeMs < now - ORPHAN_AGE_MS) await fs.rm(path, { force: true });
+    }
   }
 }

@@ -1,6 +1,9 @@
 // DKIM keys and the check of the From domain (electron/core/deliverability).
 
 export const deliverabilityEn = {
+  'err.field.privateKey': 'DKIM private key',
+  'err.field.selector': 'DKIM selector',
+  'err.field.domain': 'Signing domain',
   'err.input.dkimDomain': 'is not a domain name',
   'err.input.dkimDomain.hint': 'Give the domain of the From address, such as example.com.',
   'err.input.dkimSelector': 'is not a DKIM selector (letters, digits, hyphens; dots between parts)',
@@ -10,11 +13,14 @@ export const deliverabilityEn = {
   'err.dkim.keyType': 'A {type} key cannot sign DKIM.',
   'err.dkim.shortKey': 'This RSA key has only {bits} bits.',
   'err.dkim.shortKey.hint': 'Receivers ignore signatures by short keys: generate a new one, or import a key of at least {min} bits.',
+  'err.dkim.longKey': 'This RSA key has {bits} bits.',
+  'err.dkim.longKey.hint': 'Receivers need not verify keys longer than {max} bits: generate a new one, or import a key of 2,048 to {max} bits.',
+  'err.dkim.keyMismatch': 'The DKIM key of "{account}" in the secret store does not match the record it publishes.',
   'err.dkim.sandbox': 'The Sandbox account does not sign its mail.',
   'err.dkim.keyMissing': 'The DKIM key of "{account}" is not in the secret store.',
   'err.dkim.keyMissing.hint': 'Generate a new key (and publish its record) with {command}, import the key again, or turn DKIM off for the account.',
   'err.dkim.unsigned': 'The message could not be signed for {domain}.',
-  'err.dkim.unsigned.hint': 'Check the account’s DKIM domain and selector, or generate a new key.',
+  'err.dkim.unsigned.hint': 'Try again; if it keeps failing, generate a new key for the account (and publish its record).',
   'dom.dns.slow': 'The DNS did not answer in time.',
   'dom.dns.slow.hint': 'Check the network connection; if your network’s resolver hides public records, name another DNS server in {env}.',
   'dom.dns.unreachable': 'The DNS could not be asked about {name}.',

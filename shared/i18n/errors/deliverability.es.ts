@@ -2,6 +2,9 @@ import type { Translated } from './en';
 import type { deliverabilityEn } from './deliverability.en';
 
 export const deliverabilityEs: Translated<typeof deliverabilityEn> = {
+  'err.field.privateKey': 'Clave privada DKIM',
+  'err.field.selector': 'Selector DKIM',
+  'err.field.domain': 'Dominio de firma',
   'err.input.dkimDomain': 'no es un nombre de dominio',
   'err.input.dkimDomain.hint': 'Indica el dominio de la dirección del remitente, como example.com.',
   'err.input.dkimSelector': 'no es un selector DKIM (letras, cifras y guiones; partes separadas por puntos)',
@@ -11,11 +14,14 @@ export const deliverabilityEs: Translated<typeof deliverabilityEn> = {
   'err.dkim.keyType': 'Una clave {type} no puede firmar DKIM.',
   'err.dkim.shortKey': 'Esta clave RSA solo tiene {bits} bits.',
   'err.dkim.shortKey.hint': 'Los destinatarios ignoran las firmas de claves cortas: genera una nueva o importa una clave de al menos {min} bits.',
+  'err.dkim.longKey': 'Esta clave RSA tiene {bits} bits.',
+  'err.dkim.longKey.hint': 'Los destinatarios no tienen por qué verificar claves de más de {max} bits: genera una nueva o importa una clave de 2048 a {max} bits.',
+  'err.dkim.keyMismatch': 'La clave DKIM de «{account}» en el almacén de secretos no corresponde al registro que publica.',
   'err.dkim.sandbox': 'La cuenta Sandbox no firma su correo.',
   'err.dkim.keyMissing': 'La clave DKIM de «{account}» no está en el almacén de secretos.',
   'err.dkim.keyMissing.hint': 'Genera una clave nueva (y publica su registro) con {command}, vuelve a importar la clave o desactiva DKIM para la cuenta.',
   'err.dkim.unsigned': 'No se pudo firmar el mensaje para {domain}.',
-  'err.dkim.unsigned.hint': 'Revisa el dominio y el selector DKIM de la cuenta, o genera una clave nueva.',
+  'err.dkim.unsigned.hint': 'Inténtalo de nuevo; si sigue fallando, genera una clave nueva para la cuenta (y publica su registro).',
   'dom.dns.slow': 'El DNS no respondió a tiempo.',
   'dom.dns.slow.hint': 'Comprueba la conexión de red; si el resolvedor de tu red oculta los registros públicos, indica otro servidor DNS en {env}.',
   'dom.dns.unreachable': 'No se pudo consultar el DNS sobre {name}.',

@@ -2,6 +2,9 @@ import type { Translated } from './en';
 import type { deliverabilityEn } from './deliverability.en';
 
 export const deliverabilityRu: Translated<typeof deliverabilityEn> = {
+  'err.field.privateKey': 'Закрытый ключ DKIM',
+  'err.field.selector': 'Селектор DKIM',
+  'err.field.domain': 'Домен подписи',
   'err.input.dkimDomain': 'это не доменное имя',
   'err.input.dkimDomain.hint': 'Укажите домен адреса отправителя, например example.com.',
   'err.input.dkimSelector': 'не подходит как селектор DKIM (буквы, цифры, дефисы; части через точку)',
@@ -11,11 +14,14 @@ export const deliverabilityRu: Translated<typeof deliverabilityEn> = {
   'err.dkim.keyType': 'Ключом типа {type} нельзя подписывать DKIM.',
   'err.dkim.shortKey': 'В этом ключе RSA всего {bits} бит.',
   'err.dkim.shortKey.hint': 'Получатели не учитывают подписи коротких ключей: создайте новый ключ или импортируйте ключ не короче {min} бит.',
+  'err.dkim.longKey': 'В этом ключе RSA {bits} бит.',
+  'err.dkim.longKey.hint': 'Получатели не обязаны проверять ключи длиннее {max} бит: создайте новый ключ или импортируйте ключ от 2048 до {max} бит.',
+  'err.dkim.keyMismatch': 'Ключ DKIM учётной записи «{account}» в хранилище секретов не соответствует записи, которую она публикует.',
   'err.dkim.sandbox': 'Учётная запись «Песочница» не подписывает письма.',
   'err.dkim.keyMissing': 'Ключа DKIM учётной записи «{account}» нет в хранилище секретов.',
   'err.dkim.keyMissing.hint': 'Создайте новый ключ (и опубликуйте его запись) командой {command}, снова импортируйте ключ или отключите DKIM для этой учётной записи.',
   'err.dkim.unsigned': 'Не удалось подписать письмо для {domain}.',
-  'err.dkim.unsigned.hint': 'Проверьте домен и селектор DKIM учётной записи или создайте новый ключ.',
+  'err.dkim.unsigned.hint': 'Попробуйте ещё раз; если ошибка повторяется, создайте для учётной записи новый ключ (и опубликуйте его запись).',
   'dom.dns.slow': 'DNS не ответил вовремя.',
   'dom.dns.slow.hint': 'Проверьте подключение к сети; если резолвер вашей сети скрывает публичные записи, укажите другой DNS-сервер в {env}.',
   'dom.dns.unreachable': 'Не удалось получить из DNS сведения о {name}.',

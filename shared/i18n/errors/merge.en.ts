@@ -58,7 +58,8 @@ export const mergeEn = {
   'merge.problem.hidden': 'the file "{name}" is hidden (a name starting with a dot), so it is not sent',
   'merge.problem.notFile': '"{name}" is not a file',
   'merge.problem.unreadable': 'the file "{name}" cannot be read',
-  'merge.problem.tooLarge': 'the message would be about {size} MB, more than the {limit} MB the server takes (test the account to learn its exact limit)',
+  'merge.problem.tooLarge': 'the message would be about {size} MB, more than the {limit} MB the server takes',
+  'merge.problem.tooLargeGuess': 'the message would be about {size} MB, more than the {limit} MB most servers take (test the account to learn its own limit)',
   'merge.problem.render': 'the template cannot be rendered for this row ({detail})',
   'merge.problem.notChecked': 'not checked',
 } as const;

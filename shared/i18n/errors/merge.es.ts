@@ -59,7 +59,8 @@ export const mergeEs: Translated<typeof mergeEn> = {
   'merge.problem.hidden': 'el archivo «{name}» está oculto (su nombre empieza por un punto), así que no se envía',
   'merge.problem.notFile': '«{name}» no es un archivo',
   'merge.problem.unreadable': 'no se puede leer el archivo «{name}»',
-  'merge.problem.tooLarge': 'el mensaje pesaría unos {size} MB, más de los {limit} MB que acepta el servidor (prueba la cuenta para saber su límite exacto)',
+  'merge.problem.tooLarge': 'el mensaje pesaría unos {size} MB, más de los {limit} MB que acepta el servidor',
+  'merge.problem.tooLargeGuess': 'el mensaje pesaría unos {size} MB, más de los {limit} MB que aceptan la mayoría de los servidores (prueba la cuenta para saber su límite)',
   'merge.problem.render': 'la plantilla no se puede rellenar para esta fila ({detail})',
   'merge.problem.notChecked': 'no comprobada',
 };

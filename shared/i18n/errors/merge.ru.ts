@@ -59,7 +59,8 @@ export const mergeRu: Translated<typeof mergeEn> = {
   'merge.problem.hidden': 'файл «{name}» скрытый (имя начинается с точки), поэтому его не отправить',
   'merge.problem.notFile': '«{name}» — не файл',
   'merge.problem.unreadable': 'файл «{name}» не удаётся прочитать',
-  'merge.problem.tooLarge': 'письмо будет около {size} МБ — больше {limit} МБ, которые принимает сервер (проверьте учётную запись, чтобы узнать точный предел)',
+  'merge.problem.tooLarge': 'письмо будет около {size} МБ — больше {limit} МБ, которые принимает сервер',
+  'merge.problem.tooLargeGuess': 'письмо будет около {size} МБ — больше {limit} МБ, которые принимает большинство серверов (проверьте учётную запись, чтобы узнать её предел)',
   'merge.problem.render': 'шаблон не удаётся заполнить для этой строки ({detail})',
   'merge.problem.notChecked': 'не проверялась',
 };

@@ -257,7 +257,7 @@ export class MergeService {
   private async prepare(req: MergeRequest, { only, tolerateMissingColumns = false, fresh = false }: { only?: number; tolerateMissingColumns?: boolean; fresh?: boolean } = {}): Promise<Prepared> {
     const { attachments, templates } = this.deps;
     const account = await this.deps.accounts.getStored(req.accountId); // an unknown account is refused before the data is read
-    const sizeLimit = account.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT;
+    const sizeLimit = { bytes: account.lastTest?.maxSize ?? DEFAULT_SIZE_LIMIT, known: account.lastTest?.maxSize !== undefined };
     let fields: TemplateFields;
     let files: string[];
     if (req.template !== undefined) {

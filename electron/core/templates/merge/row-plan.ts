@@ -146,10 +146,12 @@ async function readable(path: string, folder: string): Promise<{ size: number } 
  * A row whose message would be larger than the server takes (its SIZE, learnt by the account's
  * last test; else what most providers accept): refused at the check, not by the server mid-merge.
  */
-export function tooLarge(plan: RowPlan, attachmentSizes: number[], limit: number): Phrase | undefined {
+export function tooLarge(plan: RowPlan, attachmentSizes: number[], limit: { bytes: number; known: boolean }): Phrase | undefined {
   const { html = '', text = '' } = plan.fields;
   const size = estimateMessageSize({ html, text: text || html, attachmentSizes });
-  return size > limit ? phrase('merge.problem.tooLarge', { size: Math.ceil(size / 100_000) / 10, limit: Math.floor(limit / 100_000) / 10 }) : undefined;
+  if (size <= limit.bytes) return undefined;
+  const mb = { size: Math.ceil(size / 100_000) / 10, limit: Math.floor(limit.bytes / 100_000) / 10 };
+  return phrase(limit.known ? 'merge.problem.tooLarge' : 'merge.problem.tooLargeGuess', mb);
 }
 
 /** The message a row becomes (sent at once: a merge's pace is its throttle's, not an undo window's). */

@@ -17,7 +17,7 @@ export function DkimPanel({ account, onChanged }: { account: Account; onChanged:
   const [busy, setBusy] = useState(false);
   const [importing, setImporting] = useState(false);
   const [selector, setSelector] = useState('');
-  const [domain, setDomain] = useState(account.email.split('@')[1] ?? '');
+  const [domain, setDomain] = useState(account.dkim?.domain ?? account.email.split('@')[1] ?? '');
   const [pem, setPem] = useState('');
   const [report, setReport] = useState<DomainReport | 'running'>();
   const [copied, setCopied] = useState<string>();
@@ -82,7 +82,7 @@ export function DkimPanel({ account, onChanged }: { account: Account; onChanged:
       <div className="dkim-fields">
         <label>
           {t('dkim.selector')}
-          <input value={selector} placeholder={dkim?.selector ?? 'mailwright'} onChange={(e) => setSelector(e.target.value)} spellCheck={false} />
+          <input value={selector} placeholder={dkim?.selector ?? `mailwright${new Date().getUTCFullYear()}${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`} onChange={(e) => setSelector(e.target.value)} spellCheck={false} />
         </label>
         <label>
           {t('dkim.domain')}

@@ -134,17 +134,12 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
   };
 
   /** The message here, saved as a template under a name the user gives (the same name replaces one). */
-  const saveAsTemplate = async (): Promise<ErrorInfo | undefined> => {
-    const name = prompt(t('templates.namePrompt'), f.subject.trim())?.trim();
-    if (!name) return undefined;
+  const saveAsTemplate = async (name: string) => {
     const body = f.format === 'plain' ? { text: f.text } : { html: html() };
     const r = await api()['templates:save']({ name, accountId: from?.id ?? f.accountId, subject: f.subject, ...body, attachments: f.attachments.map((a) => ({ handle: a.handle })) });
-    if (!r.ok) {
-      setError(r.error);
-      return r.error;
-    }
-    setNotice(t('templates.saved', { name: r.value.name }));
-    return undefined;
+    if (r.ok) setNotice(t('templates.saved', { name: r.value.name }));
+    else setError(r.error);
+    return r.ok;
   };
 
   // On start: reopen the newest unsent draft (after a restart or a crash), and offer the others.
@@ -323,7 +318,7 @@ export function Composer({ accounts, undoSeconds, incoming, command, focusReques
               + {t('composer.new')}
             </button>
           )}
-          <TemplatesMenu onOpen={(tpl) => void openTemplate(tpl)} onSave={saveAsTemplate} />
+          <TemplatesMenu suggestedName={() => f.subject.trim()} onOpen={(tpl) => void openTemplate(tpl)} onSave={saveAsTemplate} />
           <DraftsMenu currentId={autosave.currentId} onOpen={(d) => void openDraft(d)} />
         </div>
       </header>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { SavedDraft } from '../../../../shared/model/draft';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
+import { closePopupOf, PopupMenu } from './PopupMenu';
 
 /** The other unsent drafts kept on disk, to open one instead of what is in the composer (which is saved first). */
 export function DraftsMenu({ currentId, onOpen }: { currentId: () => string | undefined; onOpen: (d: SavedDraft) => void }) {
@@ -9,42 +10,27 @@ export function DraftsMenu({ currentId, onOpen }: { currentId: () => string | un
   const [drafts, setDrafts] = useState<SavedDraft[]>();
   const others = drafts?.filter((d) => d.id !== currentId());
   return (
-    <details
-      className="drafts-menu"
-      onToggle={(e) => {
-        if ((e.currentTarget as HTMLDetailsElement).open) void api()['drafts:list']().then((r) => r.ok && setDrafts(r.value));
-      }}
-      onKeyDown={(e) => {
-        // Esc closes the list and leaves the focus on its button, as a menu does.
-        if (e.key !== 'Escape' || !e.currentTarget.open) return;
-        e.preventDefault();
-        e.currentTarget.open = false;
-        e.currentTarget.querySelector('summary')?.focus();
-      }}
-    >
-      <summary className="btn btn-small">{t('drafts.button')}</summary>
-      <div className="card drafts-popup">
-        {others && !others.length && <p className="muted small">{t('drafts.none')}</p>}
-        <ul aria-label={t('drafts.list')}>
-          {others?.map((d) => (
-            <li key={d.id}>
-              <button
-                type="button"
-                className="draft-row"
-                onClick={(e) => {
-                  e.currentTarget.closest('details')?.removeAttribute('open');
-                  onOpen(d);
-                }}
-              >
-                <span className="draft-subject">{d.subject || t('common.noSubject')}</span>
-                <span className="muted small">
-                  {d.to || t('drafts.noRecipients')} · {time(d.updatedAt)}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </div>
-    </details>
+    <PopupMenu label={t('drafts.button')} onOpen={() => void api()['drafts:list']().then((r) => r.ok && setDrafts(r.value))}>
+      {others && !others.length && <p className="muted small">{t('drafts.none')}</p>}
+      <ul aria-label={t('drafts.list')}>
+        {others?.map((d) => (
+          <li key={d.id}>
+            <button
+              type="button"
+              className="draft-row"
+              onClick={(e) => {
+                closePopupOf(e.currentTarget);
+                onOpen(d);
+              }}
+            >
+              <span className="draft-subject">{d.subject || t('common.noSubject')}</span>
+              <span className="muted small">
+                {d.to || t('drafts.noRecipients')} · {time(d.updatedAt)}
+              </span>
+            </button>
+          </li>
+        ))}
+      </ul>
+    </PopupMenu>
   );
 }

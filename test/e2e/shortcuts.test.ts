@@ -116,7 +116,7 @@ describe('Esc closes dialogs', () => {
   });
 
   it('closes the Drafts list and the account form', async () => {
-    const drafts = page.locator('details.drafts-menu');
+    const drafts = page.locator('details.popup-menu', { has: page.locator('summary', { hasText: 'Drafts' }) });
     await page.getByText('Drafts', { exact: true }).click();
     await expect.poll(() => drafts.getAttribute('open')).not.toBeNull();
     await page.keyboard.press('Escape');

@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 export function PopupMenu({ label, onOpen, children }: { label: string; onOpen?: () => void; children: ReactNode }) {
   return (
     <details
-      className="drafts-menu"
+      className="popup-menu"
       onToggle={(e) => {
         if ((e.currentTarget as HTMLDetailsElement).open) onOpen?.();
       }}
@@ -19,7 +19,7 @@ export function PopupMenu({ label, onOpen, children }: { label: string; onOpen?:
       }}
     >
       <summary className="btn btn-small">{label}</summary>
-      <div className="card drafts-popup">{children}</div>
+      <div className="card popup-list">{children}</div>
     </details>
   );
 }

@@ -21,7 +21,8 @@ import { MAX_ADDED_BASE64 } from '../model/message-size';
 import { templateInput, templateName, type Template, type TemplateSummary } from '../model/template';
 import type { MergeCheck, MergeReportRow, MergeStatus } from '../model/merge';
 import { mergeId, mergeInput } from '../model/merge-schema';
-import { dkimGenerateFields, dkimImportFields, type DomainReport } from '../model/deliverability';
+import type { DomainReport } from '../model/deliverability';
+import { dkimGenerateFields, dkimImportFields } from '../model/deliverability-schema';
 
 /** A type-only marker: carries T at compile time, nothing at run time. */
 export interface Returns<T> {

@@ -1,6 +1,4 @@
-import { z } from 'zod';
 import type { Phrase } from '../errors';
-import { refusal } from './text';
 
 // DKIM signing per account (RFC 6376) and the check of the From domain's DNS records that
 // Gmail, Yahoo and Outlook.com demand of bulk senders: SPF, DKIM, DMARC, aligned.
@@ -8,12 +6,8 @@ import { refusal } from './text';
 export const DKIM_KEY_TYPES = ['rsa', 'ed25519'] as const;
 export type DkimKeyType = (typeof DKIM_KEY_TYPES)[number];
 
-/** A DNS name: dot-separated labels of letters, digits and inner hyphens (RFC 1035), at most 253 characters. */
-const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
-const DNS_NAME = new RegExp(`^${LABEL}(?:\\.${LABEL})*$`);
-export const dkimDomain = z.string().min(1).max(253).regex(DNS_NAME, refusal('err.input.dkimDomain'));
-/** A selector is one or more labels, put in front of `._domainkey.` (RFC 6376 3.1). */
-export const dkimSelector = z.string().min(1).max(63).regex(DNS_NAME, refusal('err.input.dkimSelector'));
+/** The selector a generated key gets unless one is given: the year and month, so a later key can take another. */
+export const defaultDkimSelector = (now: Date) => `mailwright${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
 
 /** What accounts.json keeps of an account's DKIM signing: all of it public; the private key is in the secret store. */
 export interface DkimSettings {
@@ -29,11 +23,6 @@ export interface DnsRecord {
   type: 'TXT';
   value: string;
 }
-
-/** Generate a new key in main (the renderer never sees it); the domain defaults to the account address's. */
-export const dkimGenerateFields = { selector: dkimSelector.optional(), domain: dkimDomain.optional(), keyType: z.enum(DKIM_KEY_TYPES).optional() };
-/** Import a private key (PEM); like a password it goes one way, into the secret store. */
-export const dkimImportFields = { privateKey: z.string().min(1).max(20_000), selector: dkimSelector, domain: dkimDomain.optional() };
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 export const DOMAIN_CHECKS = ['spf', 'dkim', 'dmarc', 'alignment'] as const;

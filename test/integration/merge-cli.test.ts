@@ -122,5 +122,14 @@ describe('mailwright merge', () => {
       expect.objectContaining({ row: 2, text: 'the message would be about 0.2 MB, more than the 0.1 MB the server takes' }),
     ]);
     expect(s.transactions).toBe(tested);
+    // The From domain's check comes with the rows' (the tests' DNS answers nothing: said, not refused).
+    const domain = (r.json.check as { domain: { domain: string; checks: Array<{ name: string; status: string; text: { key: string } }> } }).domain;
+    expect(domain.domain).toBe('example.test');
+    expect(domain.checks.map((c) => [c.name, c.status, c.text.key])).toEqual([
+      ['spf', 'warn', 'dom.dns.unreachable'],
+      ['dkim', 'warn', 'dom.dkim.off'],
+      ['dmarc', 'warn', 'dom.dns.unreachable'],
+      ['alignment', 'warn', 'dom.dns.unreachable'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { code, phrase } from '../../../shared/i18n/errors/phrase';
 import type { Account } from '../../../shared/model/account';
-import type { DkimKeyType, DkimSettings } from '../../../shared/model/deliverability';
+import { defaultDkimSelector, type DkimKeyType, type DkimSettings } from '../../../shared/model/deliverability';
 import { SANDBOX_ACCOUNT_ID, type AccountStore, type StoredAccount } from '../accounts/account-store';
 import { invalidInput, MailwrightError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
@@ -10,8 +10,6 @@ import { dkimSigner, type DkimSigner } from './dkim-sign';
 /** Where an account's DKIM private key is kept in the secret store, beside its password or tokens. */
 export const dkimSecretId = (accountId: string) => `${accountId}.dkim`;
 
-/** The selector a generated key gets unless one is given: the year and month, so a later key can take another. */
-const defaultSelector = (now: Date) => `mailwright${now.getUTCFullYear()}${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
 
 export interface DkimKeysDeps {
   accounts: AccountStore;
@@ -77,7 +75,7 @@ export class DkimKeys {
     if (id === SANDBOX_ACCOUNT_ID) throw invalidInput(phrase('err.dkim.sandbox'), phrase('err.account.sandbox.hint'));
     const account = await this.deps.accounts.getStored(id);
     const signingDomain = (domain ?? account.email.split('@')[1] ?? '').toLowerCase();
-    const signingSelector = (selector ?? defaultSelector(this.deps.now())).toLowerCase();
+    const signingSelector = (selector ?? defaultDkimSelector(this.deps.now())).toLowerCase();
     const settings: DkimSettings = { domain: signingDomain, selector: signingSelector, keyType: key.keyType, record: dkimRecord(key, signingSelector, signingDomain) };
     // The key first: settings that name a key the store does not have would stop every send.
     await this.deps.secrets.set(dkimSecretId(id), key.pem);

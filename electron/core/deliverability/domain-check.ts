@@ -56,9 +56,8 @@ async function sampleMessage(account: StoredAccount, domain: string, signer: Dki
 }
 
 type Outcome = Awaited<ReturnType<typeof authenticate>>;
-type DnsError = 'temperror';
 const dnsTrouble = (name: DomainCheck['name'], result: string, at: string): DomainCheck | undefined =>
-  result === ('temperror' satisfies DnsError) ? { name, status: 'warn', text: phrase('dom.dns.unreachable', { name: at }), hint: phrase('dom.dns.slow.hint', { env: code('MAILWRIGHT_DNS_SERVERS') }) } : undefined;
+  result === 'temperror' ? { name, status: 'warn', text: phrase('dom.dns.unreachable', { name: at }), hint: phrase('dom.dns.slow.hint', { env: code('MAILWRIGHT_DNS_SERVERS') }) } : undefined;
 
 function spfCheck(spf: Outcome['spf'], domain: string, ip: string | undefined): DomainCheck {
   const result = spf ? spf.status.result : 'none';

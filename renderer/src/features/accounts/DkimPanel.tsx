@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ErrorInfo } from '../../../../shared/errors';
 import type { Account } from '../../../../shared/model/account';
-import type { DomainReport } from '../../../../shared/model/deliverability';
+import { defaultDkimSelector, type DomainReport } from '../../../../shared/model/deliverability';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
 import { useT } from '../../lib/i18n';
@@ -82,7 +82,7 @@ export function DkimPanel({ account, onChanged }: { account: Account; onChanged:
       <div className="dkim-fields">
         <label>
           {t('dkim.selector')}
-          <input value={selector} placeholder={dkim?.selector ?? `mailwright${new Date().getUTCFullYear()}${String(new Date().getUTCMonth() + 1).padStart(2, '0')}`} onChange={(e) => setSelector(e.target.value)} spellCheck={false} />
+          <input value={selector} placeholder={dkim?.selector ?? defaultDkimSelector(new Date())} onChange={(e) => setSelector(e.target.value)} spellCheck={false} />
         </label>
         <label>
           {t('dkim.domain')}

@@ -132,6 +132,19 @@ describe('taking due work', () => {
     db.close();
   });
 
+  it('reads waiting messages through an index of exactly the states a message starts from (a take does not read the whole queue)', () => {
+    const { db, repo } = repository();
+    const { sql } = db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'outbox_items_waiting'`).get() as { sql: string };
+    const states = [...(/state IN \(([^)]*)\)/.exec(sql)?.[1] ?? '').matchAll(/'([a-z-]+)'/g)].map((m) => m[1]);
+    expect(states.sort()).toEqual([...TRANSITIONS.start.from].sort());
+    expect(sql).toMatch(/AND overdue = 0$/);
+    // The statements name that index: one it could not use would fail as they are prepared.
+    for (let i = 0; i < 300; i++) repo.insert(item(`q${i}`, i % 3 ? 'scheduled' : 'held', { dueAt: iso(T0 - i), ...(i % 7 ? {} : { overdue: true }) }));
+    expect(repo.nextDue()).toBe(T0 - 299);
+    expect(repo.claimDue(T0, 'app:1', T0 + 1, 3).map((t) => t.item.id)).toEqual(['q299', 'q298', 'q297']);
+    db.close();
+  });
+
   it('takes at most the limit, the longest-waiting first', () => {
     const { db, repo } = repository();
     for (let i = 0; i < 5; i++) repo.insert(item(`m${i}`, 'scheduled', { dueAt: iso(T0 - 1000 * (5 - i)) }));

@@ -34,10 +34,10 @@ export async function attemptDelivery(item: OutboxItem, lease: Lease, deps: Atte
   const now = () => deps.clock.now();
   // The bytes must be exactly those built: a truncated or damaged file is never sent — a server
   // would deliver half a message.
-  const stored = await deps.bytes.size(item.id);
-  if (stored !== item.size) {
+  const stored = await deps.bytes.stored(item.id);
+  if (stored.size !== item.size) {
     const error = errorInfo('STORAGE_FAILED', {
-      message: stored < 0 ? phrase('err.outbox.fileMissing') : phrase('err.outbox.fileDamaged', { have: stored, size: item.size }),
+      message: stored.size < 0 ? phrase('err.outbox.fileMissing') : phrase('err.outbox.fileDamaged', { have: stored.size, size: item.size }),
       hint: phrase('err.outbox.fileDamaged.hint'),
     });
     const recorded = await deps.change(item.id, 'fail', (c) => ({ ...c, state: 'failed', error, updatedAt: now().toISOString() }), lease);
@@ -46,7 +46,7 @@ export async function attemptDelivery(item: OutboxItem, lease: Lease, deps: Atte
   }
   deps.checkpoint?.('sending');
   let leaseLost = false;
-  const outcome = await deliver(item, deps, () =>
+  const outcome = await deliver(item, stored.where, deps, () =>
     passNoReturn(item.id, lease, deps).catch((err: unknown) => {
       leaseLost = err instanceof LeaseLost;
       throw err;

@@ -8,7 +8,7 @@ import { errorInfo, MailwrightError } from '../errors';
 import type { CoreEvents } from '../events';
 import { mapSmtpError, type MappingContext } from '../smtp/error-mapping';
 import type { AccountTransport, TransportFactory } from '../smtp/transport-factory';
-import type { MessageBytes } from './message-bytes';
+import type { MessageBytes, StoredBytes } from './message-bytes';
 
 export interface DeliveryDeps {
   bytes: MessageBytes;
@@ -61,7 +61,7 @@ const contextOf = (account?: StoredAccount): MappingContext => ({
  * recipients the server took and refused, or the failure classified (and whether the whole
  * message had gone out: the duplicate window). It changes no state; the outbox records it.
  */
-export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<Delivered> {
+export async function deliver(item: OutboxItem, stored: StoredBytes, deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<Delivered> {
   let ctx = contextOf();
   const started = deps.clock.now().getTime();
   let info: SendInfo;
@@ -70,14 +70,14 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFinalD
     const sent = await deps.transports.forAccount(item.accountId);
     ctx = contextOf(sent.account);
     try {
-      info = await sendOnce(item, sent.transport, deps, beforeFinalDot);
+      info = await sendOnce(item, stored, sent.transport, deps, beforeFinalDot);
     } catch (err) {
       // An OAuth2 token refused without the challenge after which nodemailer asks for another
       // (Microsoft answers 535 at once): one more try with a new token, before the whole message went.
       // (A token that could not be had at all is already a named error: nothing to renew.)
       if (!(sent.renewLogin && (err as { code?: string }).code === 'EAUTH' && !(err instanceof MailwrightError) && !(err as TransactionError).wholeMessage)) throw err;
       await sent.renewLogin();
-      info = await sendOnce(item, sent.transport, deps, beforeFinalDot);
+      info = await sendOnce(item, stored, sent.transport, deps, beforeFinalDot);
     }
   } catch (err) {
     const failure = err as TransactionError;
@@ -115,13 +115,13 @@ export async function deliver(item: OutboxItem, deps: DeliveryDeps, beforeFinalD
  * file replaced by a folder) rather than the server's: pipe() does not pass those on, and
  * nodemailer listens to `raw` only once it sends, so unheard they took the process down.
  */
-async function sendOnce(item: OutboxItem, transport: AccountTransport['transport'], deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<SendInfo> {
+async function sendOnce(item: OutboxItem, stored: StoredBytes, transport: AccountTransport['transport'], deps: DeliveryDeps, beforeFinalDot?: () => Promise<void>): Promise<SendInfo> {
   const to = item.pending ?? item.recipients;
   const envelope = { from: item.sender, to, size: item.size } as never;
   let fileError: Error | undefined;
   let gateError: Error | undefined;
   const gate = beforeFinalDot && (() => beforeFinalDot().catch((err: Error) => Promise.reject((gateError = err))));
-  const source = deps.bytes.open(item.id, item.size);
+  const source = deps.bytes.open(stored, item.size);
   // A small message goes out in one piece or two: its progress is not worth telling.
   const progress = item.size <= NO_PROGRESS_UNDER ? undefined : progressMeter(item, deps);
   // Read only when nodemailer reads it (a pipe would start reading at once, before a connection).

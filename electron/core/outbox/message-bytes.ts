@@ -54,11 +54,11 @@ export class MessageBytes {
     return bytes ? { bytes } : { file: this.filePath(id) };
   }
 
-  /** How many bytes are stored for `id` (-1: none). */
-  async size(id: string): Promise<number> {
-    const inRow = this.repo().bytesSize(id);
-    if (inRow !== undefined) return inRow;
-    return fs.stat(this.filePath(id)).then((s) => s.size, () => -1);
+  /** Where the bytes of `id` are and how many there are (-1: none), read once for a send. */
+  async stored(id: string): Promise<{ where: StoredBytes; size: number }> {
+    const where = this.where(id);
+    if ('bytes' in where) return { where, size: where.bytes.length };
+    return { where, size: await fs.stat(where.file).then((s) => s.size, () => -1) };
   }
 
   /**
@@ -66,8 +66,7 @@ export class MessageBytes {
    * the stream ends only when the last piece has been taken (how delivery tells that the whole
    * message may have gone out).
    */
-  open(id: string, size: number): Readable {
-    const stored = this.where(id);
+  open(stored: StoredBytes, size: number): Readable {
     const chunk = readChunkFor(size);
     if (!('bytes' in stored)) return createReadStream(stored.file, { highWaterMark: chunk });
     const { bytes } = stored;

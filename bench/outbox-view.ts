@@ -119,6 +119,9 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
   await page.getByRole('button', { name: 'Compose', exact: true }).click();
   await page.waitForSelector('.outbox-item', { state: 'detached' });
   await page.evaluate(() => {
+    // The app asks for the overview at start (the navigation counts what needs attention): on the
+    // first open its rows are known before the click, and no request is part of the time.
+    const knownBefore = performance.getEntriesByType('resource').some((e) => e.name.includes('outbox%3Aoverview') && (e as unknown as PerformanceResourceTiming).responseEnd > 0);
     performance.clearResourceTimings();
     const w = window as unknown as { __outbox: Promise<Record<string, number>> };
     const longTasks: number[] = [];
@@ -155,6 +158,7 @@ async function firstRender(page: Page): Promise<Record<string, number>> {
                     domMs: shown - t0,
                     ipcMs: ipc ? ipc.responseEnd - ipc.startTime : NaN,
                     firstFromOverview: ipc && ipc !== list ? 1 : 0,
+                    overviewKnownBefore: knownBefore && !ipc ? 1 : 0,
                     afterIpcMs: ipc ? painted - (ipc.responseEnd) : NaN,
                     rows: document.querySelectorAll('.outbox-item').length,
                     domNodes: document.getElementsByTagName('*').length,
@@ -259,7 +263,7 @@ export async function outboxView(): Promise<BenchResult> {
             note: 'first open after the app loaded: the first rows of each section come from outbox:overview while outbox:list brings the whole list',
             totalMs: round(cold.totalMs!),
             ipcMs: round(cold.ipcMs!),
-            firstRowsFrom: cold.firstFromOverview ? 'outbox:overview' : 'outbox:list',
+            firstRowsFrom: cold.overviewKnownBefore ? 'outbox:overview, asked at start' : cold.firstFromOverview ? 'outbox:overview' : 'outbox:list',
             afterIpcMs: round(cold.afterIpcMs!),
             wholeListInMs: round(cold.wholeListInMs!),
             wholeListMs: round(cold.listMs!),
@@ -299,8 +303,11 @@ export async function outboxView(): Promise<BenchResult> {
 | measure | target | median | min–max | verdict |
 |---|---|---|---|---|
 | first render, cold (first click on Outbox after the app loaded → the first rows of each section painted; 1 run) | ≤ ${COLD_MS} ms | ${fr.cold.totalMs} ms | | ${pass(fr.cold.meets)} |
-| … of which \`${fr.cold.firstRowsFrom}\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |
-| … of which after the reply (parse + React + paint) | | ${fr.cold.afterIpcMs} ms | | |
+${
+  fr.cold.firstRowsFrom === 'outbox:overview, asked at start'
+    ? '| … from `outbox:overview`, asked at start (for the navigation\'s count): no request after the click | | | | |'
+    : `| … of which \`${fr.cold.firstRowsFrom}\` over HTTP (Resource Timing) | | ${fr.cold.ipcMs} ms | | |\n| … of which after the reply (parse + React + paint) | | ${fr.cold.afterIpcMs} ms | | |`
+}
 | … the whole list in (click → the last \`outbox:list\` reply ends; ${fr.cold.wholeListRequests} requests, ${fr.cold.wholeListMs} ms from the first's start) | | ${fr.cold.wholeListInMs} ms | | |
 | … longest task from click until the whole list is shown | ≤ 50 ms | ${fr.cold.longTaskMaxUntilWholeListShownMs} ms | | ${pass(fr.cold.longTaskMaxUntilWholeListShownMs <= 50)} |
 | first render, opened again (${warm.length} runs; the list is reloaded in the background) | ≤ 200 ms | ${fr.totalMs.median} ms | ${fr.totalMs.min}–${fr.totalMs.max} ms | ${pass(fr.meets)} |
@@ -323,7 +330,7 @@ Main side, from the database (what \`outbox:list\` runs): the first page of 50 $
         tables: [],
         targets: [
           { target: 'first render ≤ 200 ms (opened again)', value: `${fr.totalMs.median} ms`, met: fr.meets },
-          { target: `first rows ≤ ${COLD_MS} ms (cold: first open, first rows of each section)`, value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `from ${fr.cold.firstRowsFrom} (${fr.cold.ipcMs} ms); whole list in at ${fr.cold.wholeListInMs} ms` },
+          { target: `first rows ≤ ${COLD_MS} ms (cold: first open, first rows of each section)`, value: `${fr.cold.totalMs} ms`, met: fr.cold.meets, note: `from ${fr.cold.firstRowsFrom}${Number.isNaN(fr.cold.ipcMs) ? '' : ` (${fr.cold.ipcMs} ms)`}; whole list in at ${fr.cold.wholeListInMs} ms` },
           { target: 'scrolling: no long task > 50 ms (wall)', value: `${sc.longTasksOver50ms} over ${sc.passes} passes, longest ${sc.longTaskMaxMs} ms`, met: sc.meets },
           { target: 'scrolling: no long task > 50 ms (thread CPU time, traced pass)', value: `${sc.lastPassTraced.cpuOver50ms}, longest ${sc.lastPassTraced.cpuMaxMs} ms`, met: sc.lastPassTraced.cpuOver50ms === 0 },
         ],

@@ -22,6 +22,7 @@ export const en = {
   'nav.label': 'Main',
   'nav.compose': 'Compose',
   'nav.outbox': 'Outbox',
+  'nav.outbox.attention': { one: '{count} message needs your attention', other: '{count} messages need your attention' },
   'nav.sandbox': 'Sandbox',
   'nav.accounts': 'Accounts',
   'nav.settings': 'Settings',

@@ -21,6 +21,7 @@ export const ru: Messages = {
   'nav.label': 'Главное меню',
   'nav.compose': 'Написать',
   'nav.outbox': 'Исходящие',
+  'nav.outbox.attention': { one: '{count} письмо требует вашего решения', few: '{count} письма требуют вашего решения', many: '{count} писем требуют вашего решения', other: '{count} письма требуют вашего решения' },
   'nav.sandbox': 'Песочница',
   'nav.accounts': 'Учётные записи',
   'nav.settings': 'Настройки',

@@ -102,3 +102,67 @@ describe('a long outbox', () => {
     expect(await focusedPos()).toBe(30);
   });
 });
+
+describe('the navigation counts what needs attention', () => {
+  let ownDir: string;
+  let ownServed: Served;
+
+  beforeAll(async () => {
+    ownDir = await fs.mkdtemp('/tmp/mw-e2e-outbox-count-');
+    await makeOutbox(ownDir, 200); // 16 failed, 4 partially delivered, 4 outcome unknown
+    ownServed = await serve(ownDir);
+  }, 60_000);
+
+  afterAll(() => tearDown({ served: ownServed, dataDir: ownDir }));
+
+  it('from the start, without opening the outbox; the view opens on the rows already known, and the count follows a decision', async () => {
+    const own = await openApp(browser, ownServed.url);
+    try {
+      // What the page asked main for, from its load on (Resource Timing).
+      const asked = (channel: string): Promise<number> => own.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/${encodeURIComponent(channel)}')).length`);
+      const outbox = own.getByRole('button', { name: 'Outbox', exact: true });
+      const count = outbox.locator('.nav-count');
+      await count.waitFor();
+      expect(await count.textContent()).toBe('24');
+      const described = await outbox.getAttribute('aria-describedby');
+      expect(await own.locator(`#${described}`).textContent()).toBe('24 messages need your attention');
+      expect(await own.getByRole('region', { name: 'Needs your attention' }).count()).toBe(0); // still on the composer
+      await outbox.click();
+      const attention = own.getByRole('region', { name: 'Needs your attention' });
+      await attention.getByRole('listitem').first().waitFor();
+      // The overview was asked for once, at the start: opening the view asked only for the whole list.
+      await expect.poll(() => asked('outbox:list')).toBeGreaterThan(0);
+      expect(await asked('outbox:overview')).toBe(1);
+      await attention.getByRole('button', { name: /^Mark as sent: / }).first().click();
+      await expect.poll(() => count.textContent()).toBe('23');
+      await own.getByRole('button', { name: 'Compose', exact: true }).click();
+      expect(await count.textContent()).toBe('23');
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('a decision elsewhere about a message older than the rows it knows is counted too (the overview asked for again)', async () => {
+    const watching = await openApp(browser, ownServed.url);
+    const deciding = await openApp(browser, ownServed.url);
+    try {
+      const count = watching.getByRole('button', { name: 'Outbox', exact: true }).locator('.nav-count');
+      await expect.poll(() => count.textContent().catch(() => '')).toBe('23');
+      await deciding.getByRole('button', { name: 'Outbox', exact: true }).click();
+      const attention = deciding.getByRole('region', { name: 'Needs your attention' });
+      await expect.poll(() => attention.getByRole('listitem').count()).toBe(23);
+      // The oldest message that can be cancelled: past the 20 newest rows the watching window knows.
+      const rows = await attention.getByRole('listitem').all();
+      const cancellable = [];
+      for (const [at, row] of rows.entries()) if (await row.getByRole('button', { name: /^Cancel: / }).count()) cancellable.push(at);
+      expect(cancellable.at(-1)).toBeGreaterThanOrEqual(20);
+      await rows[cancellable.at(-1)!]!.getByRole('button', { name: /^Cancel: / }).click();
+      await expect.poll(() => count.textContent()).toBe('22');
+      expect(await watching.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/outbox%3Aoverview')).length`)).toBe(2);
+      expect(await watching.evaluate(`performance.getEntriesByType('resource').filter((e) => e.name.includes('/api/outbox%3Alist')).length`)).toBe(0);
+    } finally {
+      await watching.close();
+      await deciding.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../../../../shared/errors';
 import { useEffect, useState } from 'react';
 import type { OutboxItem } from '../../../../shared/model/outbox';
-import { byNewest, laterOf, upsert, upsertOverview, type OutboxOverview } from '../../../../shared/model/outbox-groups';
+import { byNewest, laterOf, overviewOf, upsert, upsertOverview, type GroupId, type OutboxOverview } from '../../../../shared/model/outbox-groups';
 import { api } from '../../lib/api';
 
 /**
@@ -78,10 +78,65 @@ function goLive() {
   api().on('outbox:changed', (item) => {
     const before = items ?? overview;
     if (items) items = upsert(items, item);
-    else if (overview) overview = upsertOverview(overview, item);
-    else return; // the first reply will have it (reload() records changes while it waits)
+    else if (overview) {
+      const was = overview;
+      overview = upsertOverview(was, item);
+      if (overview === was && !was.items.some((i) => i.id === item.id)) refreshOverviewSoon();
+    } else return; // the first reply will have it (reload() records changes while it waits)
     if ((items ?? overview) !== before) notify(); // unchanged: an event older than what is shown
   });
+}
+
+/**
+ * Start knowing the outbox without the view: each section's size (the navigation's count of what
+ * needs attention) and first rows, kept up to date by main's events. Opening the view then draws
+ * those rows at once (bench/outbox-view.ts) while the whole list comes.
+ */
+export async function watchOutbox(): Promise<void> {
+  goLive();
+  if (!items && !overview && !loading) await fetchOverview();
+}
+
+/** The overview from main, with the changes heard while it came; kept only while the whole list is not known. */
+async function fetchOverview(): Promise<void> {
+  const changedMeanwhile = new Map<string, OutboxItem>();
+  const off = api().on('outbox:changed', (item) => changedMeanwhile.set(item.id, item));
+  try {
+    const fresh = await api()['outbox:overview']();
+    if (fresh.ok && !items) {
+      overview = [...changedMeanwhile.values()].reduce(upsertOverview, fresh.value);
+      notify();
+    }
+  } finally {
+    off();
+  }
+}
+
+/**
+ * A change of a message the overview does not hold (older than its rows) moves the section sizes
+ * in ways only main can count: the overview is asked for again, once for a burst of such changes.
+ */
+let refreshing: ReturnType<typeof setTimeout> | undefined;
+function refreshOverviewSoon(): void {
+  refreshing ??= setTimeout(() => {
+    refreshing = undefined;
+    if (!items && !loading) void fetchOverview();
+  }, 300);
+}
+
+/** The whole list's section sizes, counted once per version of the list. */
+let counted: { of: OutboxItem[]; counts: Record<GroupId, number> } | undefined;
+const countsOf = (all: OutboxItem[]) => (counted?.of === all ? counted : (counted = { of: all, counts: overviewOf(all, 0).counts })).counts;
+
+/** How many messages each section of the outbox has, as far as known (watchOutbox). */
+export function useOutboxCounts(): Record<GroupId, number> | undefined {
+  const [, rerender] = useState(0);
+  useEffect(() => {
+    const listener = () => rerender((n) => n + 1);
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  }, []);
+  return items ? countsOf(items) : overview?.counts;
 }
 
 /** `items`: the whole outbox once loaded; until then `overview` may hold each section's first rows. */

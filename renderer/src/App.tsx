@@ -12,7 +12,8 @@ import { ComposerTabs } from './features/composer/ComposerTabs';
 import { useComposerTabs } from './features/composer/useComposerTabs';
 import { MergeView } from './features/merge/MergeView';
 import { OutboxView } from './features/outbox/OutboxView';
-import { useOutboxCounts, watchOutbox } from './features/outbox/useOutboxItems';
+import { OUTBOX_ATTENTION_ID, OutboxAttention } from './features/outbox/OutboxAttention';
+import { watchOutbox } from './features/outbox/useOutboxItems';
 import { UndoToast } from './features/outbox/UndoToast';
 import { SandboxView } from './features/sandbox/SandboxView';
 import { SettingsView } from './features/settings/SettingsView';
@@ -68,10 +69,11 @@ export function App() {
   // The outbox is watched from the start, after the first paint: the navigation counts what needs
   // attention, and the view opens on rows already known.
   useEffect(() => {
+    // (Safari has no requestIdleCallback: browser mode may run there.)
+    if (typeof requestIdleCallback !== 'function') return void setTimeout(() => void watchOutbox(), 500);
     const idle = requestIdleCallback(() => void watchOutbox(), { timeout: 1_000 });
     return () => cancelIdleCallback(idle);
   }, []);
-  const attention = useOutboxCounts()?.attention ?? 0;
   useEffect(() => void api()['settings:get']().then((r) => r.ok && setSettings(r.value)), []);
   const i18n = useLanguage(settings.language);
   const { t } = i18n;
@@ -134,23 +136,14 @@ export function App() {
               className="nav-item"
               aria-current={view === n.view ? 'page' : undefined}
               onClick={() => setView(n.view)}
-              title={n.view === 'outbox' && attention ? `${t('nav.outbox')} — ${t('nav.outbox.attention', { count: attention })}` : t(`nav.${n.view}`)}
-              aria-describedby={n.view === 'outbox' && attention ? 'outbox-attention' : undefined}
+              title={t(`nav.${n.view}`)}
+              aria-describedby={n.view === 'outbox' ? OUTBOX_ATTENTION_ID : undefined}
             >
               <n.Icon className="nav-icon" size={18} aria-hidden="true" />
               <span className="nav-label">{t(`nav.${n.view}`)}</span>
-              {n.view === 'outbox' && attention > 0 && (
-                <span className="nav-count" aria-hidden="true">
-                  {attention}
-                </span>
-              )}
+              {n.view === 'outbox' && <OutboxAttention />}
             </button>
           ))}
-          {attention > 0 && (
-            <span id="outbox-attention" className="sr-only">
-              {t('nav.outbox.attention', { count: attention })}
-            </span>
-          )}
         </nav>
         <main className="content">
           {/* The composers stay mounted so a half-written message survives a look at the outbox. */}

@@ -21,7 +21,7 @@ export const es: Messages = {
   'nav.label': 'Principal',
   'nav.compose': 'Redactar',
   'nav.outbox': 'Bandeja de salida',
-  'nav.outbox.attention': { one: '{count} mensaje requiere tu atención', other: '{count} mensajes requieren tu atención' },
+  'nav.outbox.attention': { one: '{count} mensaje requiere tu atención', many: '{count} de mensajes requieren tu atención', other: '{count} mensajes requieren tu atención' },
   'nav.sandbox': 'Sandbox',
   'nav.accounts': 'Cuentas',
   'nav.settings': 'Ajustes',

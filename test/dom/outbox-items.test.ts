@@ -84,3 +84,69 @@ describe('the outbox list in the page', () => {
     expect(shown?.map((i) => i.state)).toEqual(['cancelled']);
   });
 });
+
+describe('the outbox watched from the start (the navigation’s count)', () => {
+  let count: number | undefined;
+  let watch: () => Promise<void>;
+
+  beforeEach(async () => {
+    vi.resetModules();
+    bridge = fakeBridge();
+    vi.doMock('../../renderer/src/lib/api', () => ({ api: () => bridge.api }));
+    const store = await import('../../renderer/src/features/outbox/useOutboxItems');
+    watch = store.watchOutbox;
+    const Badge = () => {
+      count = store.useOutboxAttention();
+      return null;
+    };
+    await act(async () => createRoot(document.createElement('div')).render(createElement(Badge)));
+  });
+
+  const older = (id: string, state: OutboxState, at: string) => ({ ...message(id, state, at), createdAt: '2025-06-01T10:00:00.000Z' });
+  const overviews = () => bridge.calls.filter((c) => c.channel === 'outbox:overview');
+
+  it('counts from the overview, follows a message it holds without asking again', async () => {
+    void watch();
+    const failed = message('f', 'failed', '2026-01-01T10:00:01.000Z');
+    await overviews()[0]!.answer(overviewOf([failed, message('s', 'sent', '2026-01-01T10:00:00.000Z')], 20));
+    expect(count).toBe(1);
+    await bridge.emit({ ...failed, state: 'cancelled', updatedAt: '2026-01-01T10:00:02.000Z' });
+    expect(count).toBe(0);
+    expect(overviews()).toHaveLength(1);
+  });
+
+  it('changes to messages older than its rows ask for the overview again: once for a burst, one request at a time, at most every 2 s', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      void watch();
+      await overviews()[0]!.answer({ items: [message('new', 'sent', '2026-01-01T10:00:00.000Z')], counts: { ...overviewOf([], 0).counts, attention: 3, sent: 1 } });
+      expect(count).toBe(3);
+      for (let i = 0; i < 10; i++) await bridge.emit(older(`o${i}`, 'sent', `2026-01-01T10:00:0${i}.000Z`));
+      await act(async () => void vi.advanceTimersByTime(300));
+      expect(overviews()).toHaveLength(2);
+      // More while that request is out: no second request beside it, and the next waits its turn.
+      await bridge.emit(older('p', 'failed', '2026-01-01T10:01:00.000Z'));
+      await act(async () => void vi.advanceTimersByTime(5_000));
+      expect(overviews()).toHaveLength(2);
+      await overviews()[1]!.answer({ items: [message('new', 'sent', '2026-01-01T10:00:00.000Z')], counts: { ...overviewOf([], 0).counts, attention: 1 } });
+      expect(count).toBe(1);
+      // The change heard while it was out may not be in what it held: asked once more (2 s since the last have passed).
+      await act(async () => void vi.advanceTimersByTime(300));
+      expect(overviews()).toHaveLength(3);
+      await overviews()[2]!.answer({ items: [], counts: { ...overviewOf([], 0).counts, attention: 2 } });
+      expect(count).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('keeps each section to its newest rows as new messages come (an overview kept for the whole session)', async () => {
+    void watch();
+    await overviews()[0]!.answer(overviewOf([], 20));
+    for (let i = 0; i < 30; i++) await bridge.emit({ ...message(`n${i}`, 'failed', `2026-01-02T10:00:${String(i).padStart(2, '0')}.000Z`), createdAt: `2026-01-02T10:00:${String(i).padStart(2, '0')}.000Z` });
+    expect(count).toBe(30);
+    // The oldest of them left the rows: its change cannot be counted here, so main is asked.
+    await bridge.emit({ ...message('n0', 'cancelled', '2026-01-02T11:00:00.000Z'), createdAt: '2026-01-02T10:00:00.000Z' });
+    await expect.poll(() => overviews().length, { timeout: 3_000 }).toBe(2);
+  });
+});

@@ -119,7 +119,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX merge_rows_by_state ON merge_rows (merge_id, state, row_no);
   CREATE INDEX merge_rows_queued ON merge_rows (queued_at) WHERE queued_at IS NOT NULL;
   `,
-  // The messages waiting to start, by due time: what the scheduler takes next, and when. Without it
+  // 6: the messages waiting to start, by due time: what the scheduler takes next, and when. Without it
   // each take read every waiting row and sorted them (a long queue made each take slower).
   // The states are TRANSITIONS.start.from, written out as the queries write them (outbox-repository.ts).
   `

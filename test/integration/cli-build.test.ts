@@ -60,6 +60,17 @@ describe.skipIf(!BUILT)('the built CLI (out/main/cli.js) and the sources are the
   /** The JSON output with what differs between two runs (ids, times, ports) taken out. */
   const stable = (json: unknown) => JSON.parse(JSON.stringify(json).replace(/"(id|createdAt|updatedAt|port)":("[^"]*"|\d+)/g, '"$1":"…"'));
 
+  it('the build loads by itself (one that cannot be loaded would give way to the sources unseen)', async () => {
+    // (A module-level `require` of ours clashed with the bundle's own: every command ran from the sources.)
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(ROOT, 'out', 'main', 'cli.js'))}); process.stdout.write(typeof m.main);`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect({ code, out, err: err.split('\n').filter((l) => !l.includes('ExperimentalWarning') && !l.includes('--trace-warnings') && l.trim()) }).toEqual({ code: 0, out: 'function', err: [] });
+  });
+
   it('adds and lists accounts, and refuses bad input, alike', async () => {
     const outputs = [];
     for (const from of ['build', 'sources'] as const) {

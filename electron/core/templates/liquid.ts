@@ -1,8 +1,11 @@
-import { Liquid, type Template } from 'liquidjs';
+import type { Liquid, Template } from 'liquidjs';
 import type { Phrase } from '../../../shared/errors';
 import { phrase } from '../../../shared/i18n/errors/phrase';
 import type { Language } from '../../../shared/i18n/languages';
 import { MailwrightError, systemWords } from '../errors';
+import { requireLater } from '../require-later';
+
+const liquidjs = requireLater<typeof import('liquidjs')>('liquidjs');
 
 /**
  * Liquid as a merge needs it (liquidjs, the language of Shopify's order notifications), strict:
@@ -29,7 +32,7 @@ const common = {
 const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
 
 function engine(escape: boolean, locale: Language): Liquid {
-  const liquid = new Liquid({ ...common, locale, ...(escape ? { outputEscape: 'escape' as const } : {}) });
+  const liquid = new (liquidjs().Liquid)({ ...common, locale, ...(escape ? { outputEscape: 'escape' as const } : {}) });
   // An Intl formatter costs far more to make than to use: one per kind, kept (10,000 rows, one each).
   const formatters = new Map<string, { format(v: number | Date): string }>();
   const formatter = (key: string, make: () => { format(v: number | Date): string }) => {

@@ -1,6 +1,8 @@
-import { parse } from 'csv-parse/sync';
 import { code, phrase } from '../../../../shared/i18n/errors/phrase';
 import { invalidInput, MailwrightError } from '../../errors';
+import { requireLater } from '../../require-later';
+
+const csvParse = requireLater<typeof import('csv-parse/sync')>('csv-parse/sync');
 
 /** A merge's data: its columns and its rows (a CSV's cells as text; JSON's numbers and booleans as their text, objects kept for `{{ a.b }}`). */
 export interface MergeData {
@@ -65,7 +67,7 @@ export function parseMergeData(bytes: Uint8Array, name: string): MergeData {
 function csvData(text: string, name: string): MergeData {
   let records: string[][];
   try {
-    records = parse(text, { delimiter: delimiterOf(text), skip_empty_lines: true, relax_column_count: false, trim: false, bom: true }) as string[][];
+    records = csvParse().parse(text, { delimiter: delimiterOf(text), skip_empty_lines: true, relax_column_count: false, trim: false, bom: true }) as string[][];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw new MailwrightError('INVALID_INPUT', { message: phrase('err.merge.csv', { name, line: line ?? 0 }), hint: phrase('err.merge.csv.hint'), quote: (err as Error).message }, { cause: err });

@@ -2,6 +2,7 @@
 // parse what the (untrusted) renderer sends, and the type of what comes back.
 // The preload bridge, the IPC registrar and the CLI are all driven by this object.
 import { z } from 'zod';
+import { LANGUAGES } from '../i18n/languages';
 import { accountId, accountInput, oauthInput, SECURITY_MODES, type Account } from '../model/account';
 import type { SecretsStatus } from '../model/secrets';
 import type { OAuthClientStatus, SignInStarted } from '../model/sign-in';
@@ -184,7 +185,7 @@ export const contract = {
   /** Per row: its number, address, state, Message-ID and the server's reply. */
   'merge:report': { request: z.strictObject({ id: mergeId }), response: returns<{ rows: MergeReportRow[]; csv: string }>() },
   /** The report as a CSV file: main asks where to save it (native dialog); a host without dialogs (browser mode) gets the bytes to offer as a download. */
-  'merge:export-report': { request: z.strictObject({ id: mergeId }), response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
+  'merge:export-report': { request: z.strictObject({ id: mergeId, /** the window's: why rows failed or were skipped */ language: z.enum(LANGUAGES).optional() }), response: returns<{ fileName: string; saved: boolean; base64?: string }>() },
   /** Resolves once the merge is no longer running in this process (`mailwright merge` waits on it). */
   'merge:wait': { request: z.strictObject({ id: mergeId }), response: returns<MergeStatus>(), commandLineOnly: true },
   /** Recently used recipients whose name or address starts with what is typed (at most 8, best first). */

@@ -94,6 +94,8 @@ export interface MergeReportRow {
   messageId?: string;
   response?: string;
   error?: ErrorInfo;
-  /** Why it was skipped. */
+  /** Why it was skipped (English: the command line, --json). */
   problem?: string;
+  /** The same as catalogue phrases, said in each reader's language (absent for rows skipped by an older version). */
+  problemText?: Phrase[];
 }

@@ -67,6 +67,23 @@ describe('Send to a list', () => {
     expect(lines).toHaveLength(14);
     expect(lines.filter((l) => l.split(',')[2] === 'sent')).toHaveLength(12);
     expect(lines.at(-1)).toMatch(/^13,not an address,skipped,/);
+    const why = lines.at(-1)!.split(',').slice(6).join(',');
+    expect(why).toMatch(/[a-z]/i);
+
+    // The same report from a window in Russian: why the row was skipped, in Russian.
+    const ru = await openApp(browser, served.url, { locale: 'ru-RU' });
+    try {
+      await ru.getByRole('button', { name: 'Рассылка по списку', exact: true }).click();
+      const ruDownload = ru.waitForEvent('download');
+      await ru.getByRole('button', { name: /Скачать отчёт/ }).first().click();
+      const ruLines = (await fs.readFile((await (await ruDownload).path())!, 'utf8')).trimEnd().split('\r\n');
+      expect(ruLines[0]).toBe(lines[0]); // the column names stay for the programs that read the file
+      const ruWhy = ruLines.at(-1)!.split(',').slice(6).join(',');
+      expect(ruWhy).toMatch(/[а-яё]/i);
+      expect(ruWhy).not.toBe(why);
+    } finally {
+      await ru.close();
+    }
 
     // Each valid row, once, with its own values.
     const caught = await fs.readdir(join(dataDir, 'sandbox'));

@@ -26,8 +26,8 @@ export function mergeHandlers({ templates, merges }: Pick<CoreServices, 'templat
       return { rows, csv: reportCsv(rows) };
     },
     'merge:wait': ({ id }) => merges.wait(id),
-    'merge:export-report': async ({ id }) => {
-      const csv = reportCsv(merges.report(id));
+    'merge:export-report': async ({ id, language }) => {
+      const csv = reportCsv(merges.report(id), language);
       const fileName = `${id}-report.csv`;
       if (!host.saveFile) return { fileName, saved: false, base64: Buffer.from(csv).toString('base64') };
       const target = await host.saveFile(fileName);

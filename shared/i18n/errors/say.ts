@@ -83,13 +83,16 @@ export const plain = (pieces: readonly Piece[], code = backticks) => pieces.map(
  */
 export const sayText = (lang: Language, phrase: Phrase, code = backticks): string => plain(sayPhrase(lang, phrase), code);
 
-const sayTexts = (lang: Language, phrases: readonly Phrase[]) => phrases.map((p) => sayText(lang, p)).join(' ');
+export const sayTexts = (lang: Language, phrases: readonly Phrase[]) => phrases.map((p) => sayText(lang, p)).join(' ');
+
+/** An error's message and hint as plain text in `lang` (a report file in the window's language). */
+export function wordsOf(lang: Language, text: ErrorText): { message: string; hint: string } {
+  const message = sayTexts(lang, text.message);
+  return { message: text.quote ? withQuote(message, text.quote) : message, hint: sayTexts(lang, text.hint) };
+}
 
 /** The English message and hint main puts in ErrorInfo, for the command line, logs and --json. */
-export function englishOf(text: ErrorText): { message: string; hint: string } {
-  const message = sayTexts('en', text.message);
-  return { message: text.quote ? withQuote(message, text.quote) : message, hint: sayTexts('en', text.hint) };
-}
+export const englishOf = (text: ErrorText): { message: string; hint: string } => wordsOf('en', text);
 
 /** "Could not write the draft." and "ENOSPC: no space left" → "Could not write the draft: ENOSPC: no space left." */
 export const withQuote = (message: string, quote: string) => `${message.replace(/\.$/, '')}: ${quote}${/[.!?]$/.test(quote) ? '' : '.'}`;

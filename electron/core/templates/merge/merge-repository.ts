@@ -1,4 +1,5 @@
-import type { ErrorInfo } from '../../../../shared/errors';
+import type { ErrorInfo, Phrase } from '../../../../shared/errors';
+import { sayTexts } from '../../../../shared/i18n/errors/say';
 import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../../shared/model/outbox';
 import type { MergeCounts, MergeReportRow, MergeRowState, MergeState, Throttle } from '../../../../shared/model/merge';
 import type { DatabaseSync, StatementSync } from '../../db/sqlite';
@@ -46,7 +47,7 @@ export interface NewRow {
   address: string;
   data: Record<string, unknown>;
   /** Why it is skipped (an invalid row of a merge started with skip-invalid). */
-  problem?: string;
+  problem?: Phrase[];
 }
 
 interface MergeSqlRow {
@@ -125,7 +126,7 @@ export class MergeRepository {
   create(m: Omit<MergeRecord, 'owner' | 'leaseUntil' | 'error'>, rows: NewRow[]): void {
     this.sql(`INSERT INTO merges (id, created_at, account_id, state, spec, total, interval_ms, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.createdAt, m.accountId, m.state, JSON.stringify(m.spec), m.total, m.intervalMs, m.nextAt);
     const insert = this.sql(`INSERT INTO merge_rows (merge_id, row_no, state, address, data, problem) VALUES (?, ?, ?, ?, ?, ?)`);
-    for (const r of rows) insert.run(m.id, r.row, r.problem === undefined ? 'pending' : 'skipped', r.address, JSON.stringify(r.data), r.problem ?? null);
+    for (const r of rows) insert.run(m.id, r.row, r.problem === undefined ? 'pending' : 'skipped', r.address, JSON.stringify(r.data), r.problem ? JSON.stringify(r.problem) : null);
   }
 
   get(id: string): MergeRecord | undefined {
@@ -180,8 +181,8 @@ export class MergeRepository {
   }
 
   /** A row that can no longer become its message (a file changed since the check): skipped, with why. */
-  skip(id: string, row: number, problem: string): void {
-    this.sql(`UPDATE merge_rows SET state = 'skipped', problem = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending'`).run(problem, id, row);
+  skip(id: string, row: number, problem: Phrase[] | string): void {
+    this.sql(`UPDATE merge_rows SET state = 'skipped', problem = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending'`).run(typeof problem === 'string' ? problem : JSON.stringify(problem), id, row);
   }
 
   /** Stopped for what the user must see to (the account gone, a full disk): paused, with the error. */
@@ -235,10 +236,26 @@ export class MergeRepository {
       if (item?.messageId) out.messageId = item.messageId;
       if (item?.response) out.response = item.response;
       if (item?.error) out.error = item.error as ErrorInfo;
-      if (r.problem) out.problem = r.problem;
+      if (r.problem) Object.assign(out, problemOf(r.problem));
       return out;
     });
   }
+}
+
+/**
+ * A skipped row's reason as stored: its phrases as JSON, said in each reader's language, or
+ * English text (an error that has no phrases, and rows skipped by an older version).
+ */
+function problemOf(stored: string): Pick<MergeReportRow, 'problem' | 'problemText'> {
+  if (stored.startsWith('[')) {
+    try {
+      const text = JSON.parse(stored) as Phrase[];
+      return { problem: sayTexts('en', text), problemText: text };
+    } catch {
+      // not phrases after all (or a key this version does not have): the text as it is
+    }
+  }
+  return { problem: stored };
 }
 
 /** Which count of the status a row's state adds to. */

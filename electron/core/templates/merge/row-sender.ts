@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../../../../shared/errors';
-import { sayText } from '../../../../shared/i18n/errors/say';
+import type { Phrase } from '../../../../shared/errors';
 import { MailwrightError } from '../../errors';
 import { compileTemplate } from '../message-template';
 import { RowTaken, type MergeRecord, type PendingRow } from './merge-repository';
@@ -46,7 +46,7 @@ export class RowSender {
     let plan = this.planner.plan(row.data, row.row);
     if (!isRefused(plan)) plan = await this.planner.checkFiles(plan);
     // Valid when the merge started, something changed since (a file moved): skipped, and said why.
-    if (isRefused(plan)) return this.skip(row, sayText('en', plan.problem));
+    if (isRefused(plan)) return this.skip(row, [plan.problem]);
     try {
       const own = await Promise.all(plan.files.map((path) => this.handleOf(path)));
       const draft = draftOfRow(merge.accountId, plan, [...shared, ...own].map((handle) => ({ handle })));
@@ -54,12 +54,12 @@ export class RowSender {
       return { queued: item.id };
     } catch (err) {
       if (err instanceof RowTaken) return 'taken'; // another process queued it, or the merge stopped being ours: nothing to undo
-      if (err instanceof MailwrightError && ROW_CODES.includes(err.info.code)) return this.skip(row, err.info.message);
+      if (err instanceof MailwrightError && ROW_CODES.includes(err.info.code)) return this.skip(row, err.info.text?.message ?? err.info.message);
       throw err;
     }
   }
 
-  private async skip(row: PendingRow, why: string): Promise<RowOutcome> {
+  private async skip(row: PendingRow, why: Phrase[] | string): Promise<RowOutcome> {
     await this.deps.database.write(() => this.deps.repo.skip(this.merge.id, row.row, why));
     return 'skipped';
   }

@@ -32,7 +32,7 @@ export function MergeList({ refresh }: { refresh: number }) {
     else setError(r.error);
   };
   const report = async (id: string) => {
-    const r = await api()['merge:export-report']({ id });
+    const r = await api()['merge:export-report']({ id, language: lang });
     if (!r.ok) return setError(r.error);
     if (r.value.base64) download(r.value.fileName, r.value.base64);
   };

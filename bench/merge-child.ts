@@ -65,12 +65,19 @@ async function mailwright() {
       await call('merge:preview', { merge: request, row });
       previewMs.push(performance.now() - t);
     }
+    // The process's peak as the merge goes: at half the rows and at the end, in the same process
+    // (does each row add memory once the process has its working size?).
+    let sent = 0;
+    let peakAtHalf = 0;
+    core.events.on('outbox:changed', (item: { state: string; merge?: unknown }) => {
+      if (item.merge && item.state === 'sent' && ++sent === Math.ceil(rows / 2)) peakAtHalf = hwmKb();
+    });
     t = performance.now();
     const started = await call<{ id: string }>('merge:start', request);
     const done = await call<{ state: string; counts: { sent: number } }>('merge:wait', { id: started.id });
     const ms = performance.now() - t;
     if (done.state !== 'done' || done.counts.sent !== rows) throw new Error(`merge ended ${JSON.stringify(done)}`);
-    return { ms, checkMs, previewMs, startRss, peakRss: hwmKb() };
+    return { ms, checkMs, previewMs, startRss, peakRss: hwmKb(), peakAtHalfKb: peakAtHalf, peakAtEndKb: hwmKb() };
   } finally {
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });

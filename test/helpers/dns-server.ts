@@ -23,8 +23,11 @@ export async function startTestDns(txt: TxtRecord[], opts: { port?: number } = {
   // dnsmasq takes a TXT record's strings comma-separated, as they are (quotes would be kept).
   if (txt.some(([, value]) => value.includes(','))) throw new Error('a TXT value for dnsmasq cannot hold a comma');
   for (let attempt = 0; attempt < 10; attempt++) {
-    // A given port: the zone changed under a process that already knows the server.
-    const port = opts.port ?? 20_000 + Math.floor(Math.random() * 40_000);
+    // A given port: the zone changed under a process that already knows the server. A new one is
+    // chosen below the kernel's ephemeral range (32768 and up on Linux), which it hands to
+    // outgoing sockets and to servers on port 0: then no other test can take it while this
+    // server is restarted on it.
+    const port = opts.port ?? 20_000 + Math.floor(Math.random() * 12_000);
     const child = spawn(
       DNSMASQ,
       [

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { readJsonFile } from './atomic-file';
 
 /**
@@ -54,13 +54,13 @@ export class CachedJsonFile<T> {
   private async look(): Promise<Readonly<T> | undefined> {
     let key: string | undefined;
     let settled = false;
-    // Stat before reading: if the file changes in between, the content is newer than the key, and
-    // the next look reads again. Synchronous: a small file's stat is answered from the inode cache
-    // in ~2 µs of CPU, where the thread pool's round trip cost ~36 µs (a merge looks twice a row).
-    const s = statSync(this.path, { bigint: true, throwIfNoEntry: false });
-    if (s) {
+    try {
+      // Stat before reading: if the file changes in between, the content is newer than the key, and the next look reads again.
+      const s = await fs.stat(this.path, { bigint: true });
       key = `${s.ino}:${s.size}:${s.mtimeNs}`;
       settled = Number(s.mtimeMs) < Date.now() - this.racyMs;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     if (key !== undefined && this.cached?.key === key) return this.cached.value;
     const value = await readJsonFile<T>(this.path, this.onCorrupt);

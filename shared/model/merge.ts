@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ErrorInfo, Phrase } from '../errors';
+import type { ErrorInfo, ErrorText, Phrase } from '../errors';
 import type { mergeInput } from './merge-schema';
 import type { OutboxState } from './outbox';
 import type { DomainReport } from './deliverability';
@@ -97,5 +97,5 @@ export interface MergeReportRow {
   /** Why it was skipped (English: the command line, --json). */
   problem?: string;
   /** The same as catalogue phrases, said in each reader's language (absent for rows skipped by an older version). */
-  problemText?: Phrase[];
+  problemText?: ErrorText;
 }

@@ -106,7 +106,7 @@ const valid = (): Record<Channel, unknown> => ({
   'merge:cancel': { id: 'm_abcdefghi-0123abcd' },
   'merge:report': { id: 'm_abcdefghi-0123abcd' },
   'merge:wait': { id: 'm_abcdefghi-0123abcd' },
-  'merge:export-report': { id: 'm_abcdefghi-0123abcd' },
+  'merge:export-report': { id: 'm_abcdefghi-0123abcd', language: 'ru' },
 });
 const validMerge = () => ({ accountId, message: { subject: 'Hi {{ name }}', text: 'x', attachments: [] }, data: { handle: 'att_AAAAAAAAAAAAAAAAAAAA' }, toColumn: 'email', nameColumn: 'name', perMinute: 30, perDay: 500, preset: 'gmail', skipInvalid: false, locale: 'es' });
 

@@ -61,6 +61,28 @@ describe('a long outbox', () => {
     }
   });
 
+  it('a row focused while only the overview’s rows are there keeps the focus when the whole list comes', async () => {
+    const second = await openApp(browser, served.url);
+    try {
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      await second.route('**/api/outbox%3Alist', async (route) => {
+        await held;
+        await route.continue();
+      });
+      await second.getByRole('button', { name: 'Outbox', exact: true }).click();
+      const third = second.getByRole('region', { name: 'Sent' }).locator('li[aria-posinset="3"]');
+      await third.getByRole('button').first().focus();
+      const focused = () => second.evaluate(`[document.activeElement?.closest('li')?.getAttribute('aria-posinset'), document.activeElement?.closest('ul')?.classList.contains('outbox-list-virtual')]`);
+      expect(await focused()).toEqual(['3', false]);
+      release();
+      // The whole list in: the same row, now in the virtual list, still has the focus.
+      await expect.poll(focused).toEqual(['3', true]);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps its groups and counts, renders a window of rows, each with its place in the group', async () => {
     expect(await sent().getByRole('heading').textContent()).toBe('Sent (240)');
     expect(await page.getByRole('region', { name: 'Needs your attention' }).getByRole('listitem').count()).toBe(48); // short: every row

@@ -125,6 +125,11 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX outbox_items_waiting ON outbox_items (due_at) WHERE state IN ('held', 'scheduled', 'retrying') AND overdue = 0;
   `,
+  // 7: why a merge's row was skipped, as catalogue phrases (ErrorText, JSON) beside the English in
+  // `problem`: a report is said in the reader's language.
+  `
+  ALTER TABLE merge_rows ADD COLUMN problem_text TEXT;
+  `,
 ];
 
 /**

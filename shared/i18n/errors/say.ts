@@ -83,7 +83,7 @@ export const plain = (pieces: readonly Piece[], code = backticks) => pieces.map(
  */
 export const sayText = (lang: Language, phrase: Phrase, code = backticks): string => plain(sayPhrase(lang, phrase), code);
 
-export const sayTexts = (lang: Language, phrases: readonly Phrase[]) => phrases.map((p) => sayText(lang, p)).join(' ');
+const sayTexts = (lang: Language, phrases: readonly Phrase[]) => phrases.map((p) => sayText(lang, p)).join(' ');
 
 /** An error's message and hint as plain text in `lang` (a report file in the window's language). */
 export function wordsOf(lang: Language, text: ErrorText): { message: string; hint: string } {

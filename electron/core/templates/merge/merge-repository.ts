@@ -1,5 +1,5 @@
-import type { ErrorInfo, Phrase } from '../../../../shared/errors';
-import { sayTexts } from '../../../../shared/i18n/errors/say';
+import type { ErrorInfo, ErrorText, Phrase } from '../../../../shared/errors';
+import { sayText } from '../../../../shared/i18n/errors/say';
 import { FINAL_STATES, type OutboxItem, type OutboxState } from '../../../../shared/model/outbox';
 import type { MergeCounts, MergeReportRow, MergeRowState, MergeState, Throttle } from '../../../../shared/model/merge';
 import type { DatabaseSync, StatementSync } from '../../db/sqlite';
@@ -47,8 +47,19 @@ export interface NewRow {
   address: string;
   data: Record<string, unknown>;
   /** Why it is skipped (an invalid row of a merge started with skip-invalid). */
-  problem?: Phrase[];
+  problem?: RowProblem;
 }
+
+/** Why a row was skipped: in English (the command line, --json) and as catalogue phrases, for each reader's language. */
+export interface RowProblem {
+  en: string;
+  text?: ErrorText;
+}
+
+const textOf = (p: RowProblem) => (p.text ? JSON.stringify(p.text) : null);
+
+/** A row's refusal (a phrase of the check) as a RowProblem. */
+export const rowProblem = (problem: Phrase): RowProblem => ({ en: sayText('en', problem), text: { message: [problem], hint: [] } });
 
 interface MergeSqlRow {
   id: string;
@@ -125,8 +136,8 @@ export class MergeRepository {
 
   create(m: Omit<MergeRecord, 'owner' | 'leaseUntil' | 'error'>, rows: NewRow[]): void {
     this.sql(`INSERT INTO merges (id, created_at, account_id, state, spec, total, interval_ms, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).run(m.id, m.createdAt, m.accountId, m.state, JSON.stringify(m.spec), m.total, m.intervalMs, m.nextAt);
-    const insert = this.sql(`INSERT INTO merge_rows (merge_id, row_no, state, address, data, problem) VALUES (?, ?, ?, ?, ?, ?)`);
-    for (const r of rows) insert.run(m.id, r.row, r.problem === undefined ? 'pending' : 'skipped', r.address, JSON.stringify(r.data), r.problem ? JSON.stringify(r.problem) : null);
+    const insert = this.sql(`INSERT INTO merge_rows (merge_id, row_no, state, address, data, problem, problem_text) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    for (const r of rows) insert.run(m.id, r.row, r.problem === undefined ? 'pending' : 'skipped', r.address, JSON.stringify(r.data), r.problem?.en ?? null, r.problem ? textOf(r.problem) : null);
   }
 
   get(id: string): MergeRecord | undefined {
@@ -181,8 +192,8 @@ export class MergeRepository {
   }
 
   /** A row that can no longer become its message (a file changed since the check): skipped, with why. */
-  skip(id: string, row: number, problem: Phrase[] | string): void {
-    this.sql(`UPDATE merge_rows SET state = 'skipped', problem = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending'`).run(typeof problem === 'string' ? problem : JSON.stringify(problem), id, row);
+  skip(id: string, row: number, problem: RowProblem): void {
+    this.sql(`UPDATE merge_rows SET state = 'skipped', problem = ?, problem_text = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending'`).run(problem.en, textOf(problem), id, row);
   }
 
   /** Stopped for what the user must see to (the account gone, a full disk): paused, with the error. */
@@ -228,7 +239,7 @@ export class MergeRepository {
   }
 
   report(id: string): MergeReportRow[] {
-    const rows = this.sql(`SELECT r.row_no, r.address, r.state, r.item_id, r.problem, i.state AS item_state, i.item FROM merge_rows r LEFT JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? ORDER BY r.row_no`).all(id) as Array<{ row_no: number; address: string; state: string; item_id: string | null; problem: string | null; item_state: string | null; item: string | null }>;
+    const rows = this.sql(`SELECT r.row_no, r.address, r.state, r.item_id, r.problem, r.problem_text, i.state AS item_state, i.item FROM merge_rows r LEFT JOIN outbox_items i ON i.id = r.item_id WHERE r.merge_id = ? ORDER BY r.row_no`).all(id) as Array<{ row_no: number; address: string; state: string; item_id: string | null; problem: string | null; problem_text: string | null; item_state: string | null; item: string | null }>;
     return rows.map((r) => {
       const item = r.item ? (JSON.parse(r.item) as Partial<OutboxItem>) : undefined;
       const out: MergeReportRow = { row: r.row_no, address: r.address, state: (r.state === 'queued' ? r.item_state : r.state) as MergeRowState };
@@ -236,26 +247,11 @@ export class MergeRepository {
       if (item?.messageId) out.messageId = item.messageId;
       if (item?.response) out.response = item.response;
       if (item?.error) out.error = item.error as ErrorInfo;
-      if (r.problem) Object.assign(out, problemOf(r.problem));
+      if (r.problem) out.problem = r.problem;
+      if (r.problem_text) out.problemText = JSON.parse(r.problem_text) as ErrorText;
       return out;
     });
   }
-}
-
-/**
- * A skipped row's reason as stored: its phrases as JSON, said in each reader's language, or
- * English text (an error that has no phrases, and rows skipped by an older version).
- */
-function problemOf(stored: string): Pick<MergeReportRow, 'problem' | 'problemText'> {
-  if (stored.startsWith('[')) {
-    try {
-      const text = JSON.parse(stored) as Phrase[];
-      return { problem: sayTexts('en', text), problemText: text };
-    } catch {
-      // not phrases after all (or a key this version does not have): the text as it is
-    }
-  }
-  return { problem: stored };
 }
 
 /** Which count of the status a row's state adds to. */

@@ -1,8 +1,7 @@
 import type { ErrorCode } from '../../../../shared/errors';
-import type { Phrase } from '../../../../shared/errors';
 import { MailwrightError } from '../../errors';
 import { compileTemplate } from '../message-template';
-import { RowTaken, type MergeRecord, type PendingRow } from './merge-repository';
+import { rowProblem, RowTaken, type MergeRecord, type PendingRow, type RowProblem } from './merge-repository';
 import type { MergeRunnerDeps } from './merge-runner';
 import { draftOfRow, isRefused, RowPlanner } from './row-plan';
 
@@ -46,7 +45,7 @@ export class RowSender {
     let plan = this.planner.plan(row.data, row.row);
     if (!isRefused(plan)) plan = await this.planner.checkFiles(plan);
     // Valid when the merge started, something changed since (a file moved): skipped, and said why.
-    if (isRefused(plan)) return this.skip(row, [plan.problem]);
+    if (isRefused(plan)) return this.skip(row, rowProblem(plan.problem));
     try {
       const own = await Promise.all(plan.files.map((path) => this.handleOf(path)));
       const draft = draftOfRow(merge.accountId, plan, [...shared, ...own].map((handle) => ({ handle })));
@@ -54,12 +53,12 @@ export class RowSender {
       return { queued: item.id };
     } catch (err) {
       if (err instanceof RowTaken) return 'taken'; // another process queued it, or the merge stopped being ours: nothing to undo
-      if (err instanceof MailwrightError && ROW_CODES.includes(err.info.code)) return this.skip(row, err.info.text?.message ?? err.info.message);
+      if (err instanceof MailwrightError && ROW_CODES.includes(err.info.code)) return this.skip(row, { en: err.info.message, ...(err.info.text ? { text: err.info.text } : {}) });
       throw err;
     }
   }
 
-  private async skip(row: PendingRow, why: Phrase[] | string): Promise<RowOutcome> {
+  private async skip(row: PendingRow, why: RowProblem): Promise<RowOutcome> {
     await this.deps.database.write(() => this.deps.repo.skip(this.merge.id, row.row, why));
     return 'skipped';
   }

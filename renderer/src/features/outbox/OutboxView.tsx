@@ -97,14 +97,12 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
               <h2>{title}</h2>
             )}
             {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
-            {/* Only the overview's first rows of a long group (the whole list on its way): drawn as they
-                are, each with its place, without the virtual list's measuring (bench/outbox-view.ts). */}
-            {folded ? null : size >= VIRTUAL_FROM && members.length >= VIRTUAL_FROM ? (
+            {folded ? null : size >= VIRTUAL_FROM ? (
               <VirtualRows members={members} size={size} handlers={handlers} />
             ) : (
               <ul className="outbox-list">
-                {members.map((item, i) => (
-                  <OutboxRow key={item.id} item={item} handlers={handlers} {...(size > members.length ? { index: i, setSize: size } : {})} />
+                {members.map((item) => (
+                  <OutboxRow key={item.id} item={item} handlers={handlers} />
                 ))}
               </ul>
             )}
@@ -124,15 +122,21 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
  */
 function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size: number; handlers: RowHandlers }) {
   const list = useRef<HTMLUListElement>(null);
+  // Only the overview's first rows (the whole list on its way): drawn in the list as they are, each
+  // with its place, without the measuring of every row (each a layout of the page) that made the
+  // first open slow (bench/outbox-view.ts). The same list and rows go virtual when the whole list
+  // is in, so a focused row keeps the focus.
+  const virtual = members.length >= VIRTUAL_FROM;
   // Where the list begins in the page: groups above it change height as their rows are measured.
   const [top, setTop] = useState(0);
   useLayoutEffect(() => {
+    if (!virtual) return;
     const update = () => list.current && setTop(Math.round(list.current.getBoundingClientRect().top + window.scrollY));
     update();
     const observer = new ResizeObserver(update);
     observer.observe(document.body);
     return () => observer.disconnect();
-  }, []);
+  }, [virtual]);
   // By id, not index: the focused message stays rendered even when others come in above it.
   const [focusedId, setFocusedId] = useState<string>();
   const focused = useMemo(() => (focusedId === undefined ? undefined : members.findIndex((i) => i.id === focusedId)), [members, focusedId]);
@@ -155,6 +159,15 @@ function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size:
   const onBlur = (e: FocusEvent) => {
     if (!list.current?.contains(e.relatedTarget as Node | null)) setFocusedId(undefined);
   };
+  if (!virtual) {
+    return (
+      <ul ref={list} className="outbox-list" onFocus={onFocus} onBlur={onBlur}>
+        {members.map((item, index) => (
+          <OutboxRow key={item.id} item={item} handlers={handlers} index={index} setSize={size} />
+        ))}
+      </ul>
+    );
+  }
   return (
     <ul ref={list} className="outbox-list outbox-list-virtual" style={{ height: virtualizer.getTotalSize() }} onFocus={onFocus} onBlur={onBlur}>
       {virtualizer.getVirtualItems().map((row) => (

@@ -75,9 +75,15 @@ describe('a long outbox', () => {
       await third.getByRole('button').first().focus();
       const focused = () => second.evaluate(`[document.activeElement?.closest('li')?.getAttribute('aria-posinset'), document.activeElement?.closest('ul')?.classList.contains('outbox-list-virtual')]`);
       expect(await focused()).toEqual(['3', false]);
+      await second.evaluate(`document.activeElement.dataset.focusedBefore = 'yes'`); // the very element, not one made again
       release();
       // The whole list in: the same row, now in the virtual list, still has the focus.
       await expect.poll(focused).toEqual(['3', true]);
+      expect(await second.evaluate(`document.activeElement.dataset.focusedBefore`)).toBe('yes');
+      // Scrolled far away, the focused row stays rendered and focused.
+      await second.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+      await second.waitForTimeout(200);
+      expect(await focused()).toEqual(['3', true]);
     } finally {
       await second.close();
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../electron/core/db/open-database';
 import { errorInfo } from '../../electron/core/errors';
-import { MergeRepository, rowProblem, type MergeSpec } from '../../electron/core/templates/merge/merge-repository';
+import { MergeRepository, skipReason, type MergeSpec } from '../../electron/core/templates/merge/merge-repository';
 import { reportCsv } from '../../electron/core/templates/merge/report-csv';
 import { phrase } from '../../shared/i18n/errors/phrase';
 import type { MergeReportRow } from '../../shared/model/merge';
@@ -10,7 +10,7 @@ import { tempDir } from '../helpers/temp-dir';
 const missing = phrase('merge.problem.missing', { name: 'order' });
 const rows: MergeReportRow[] = [
   { row: 1, address: 'ana@example.test', state: 'sent', messageId: '<1@x>', response: '250 ok' },
-  { row: 2, address: 'bob@example.test', state: 'skipped', ...(() => { const p = rowProblem(missing); return { problem: p.en, problemText: p.text }; })() },
+  { row: 2, address: 'bob@example.test', state: 'skipped', ...(() => { const p = skipReason(missing); return { problem: p.en, problemText: p.text }; })() },
   { row: 3, address: 'eva@example.test', state: 'failed', error: errorInfo('SERVER_PERMANENT', { message: phrase('err.smtp.failed'), hint: phrase('err.smtp.failed.hint') }) },
   // Skipped by an older version: English text only.
   { row: 4, address: 'old@example.test', state: 'skipped', problem: 'the file changed since the check' },
@@ -43,7 +43,7 @@ describe('a merge’s report file', () => {
     const repo = new MergeRepository(() => db);
     const spec = { subject: 's', template: { subject: 's', text: 't' }, files: [], columns: { to: 'email' }, locale: 'en', throttle: {} } as unknown as MergeSpec;
     repo.create({ id: 'm1', createdAt: 1, accountId: 'a', state: 'running', spec, total: 3, intervalMs: 0, nextAt: 0 }, [
-      { row: 1, address: 'a@x', data: {}, problem: rowProblem(missing) },
+      { row: 1, address: 'a@x', data: {}, problem: skipReason(missing) },
       { row: 2, address: 'b@x', data: {} },
       { row: 3, address: 'c@x', data: {} },
     ]);

@@ -47,19 +47,19 @@ export interface NewRow {
   address: string;
   data: Record<string, unknown>;
   /** Why it is skipped (an invalid row of a merge started with skip-invalid). */
-  problem?: RowProblem;
+  problem?: SkipReason;
 }
 
 /** Why a row was skipped: in English (the command line, --json) and as catalogue phrases, for each reader's language. */
-export interface RowProblem {
+export interface SkipReason {
   en: string;
   text?: ErrorText;
 }
 
-const textOf = (p: RowProblem) => (p.text ? JSON.stringify(p.text) : null);
+const textOf = (p: SkipReason) => (p.text ? JSON.stringify(p.text) : null);
 
-/** A row's refusal (a phrase of the check) as a RowProblem. */
-export const rowProblem = (problem: Phrase): RowProblem => ({ en: sayText('en', problem), text: { message: [problem], hint: [] } });
+/** A row's refusal (a phrase of the check) as the reason it is skipped. */
+export const skipReason = (problem: Phrase): SkipReason => ({ en: sayText('en', problem), text: { message: [problem], hint: [] } });
 
 interface MergeSqlRow {
   id: string;
@@ -192,7 +192,7 @@ export class MergeRepository {
   }
 
   /** A row that can no longer become its message (a file changed since the check): skipped, with why. */
-  skip(id: string, row: number, problem: RowProblem): void {
+  skip(id: string, row: number, problem: SkipReason): void {
     this.sql(`UPDATE merge_rows SET state = 'skipped', problem = ?, problem_text = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending'`).run(problem.en, textOf(problem), id, row);
   }
 

@@ -19,7 +19,7 @@ import type { OutboxService } from '../../outbox/outbox-service';
 import { compileTemplate, type TemplateFields } from '../message-template';
 import type { TemplateStore } from '../template-store';
 import { parseMergeData, type MergeData } from './merge-data';
-import { rowProblem, type MergeRecord, type MergeRepository, type MergeSpec } from './merge-repository';
+import { skipReason, type MergeRecord, type MergeRepository, type MergeSpec } from './merge-repository';
 import type { MergeRunner } from './merge-runner';
 import { MERGE_TRANSITIONS, type MergeTransition } from './merge-transitions';
 import { draftOfRow, isRefused, RowPlanner, tooLarge, type RowPlan, type RowRefused } from './row-plan';
@@ -109,7 +109,7 @@ export class MergeService {
     if (!check.valid) throw invalidInput(phrase('err.merge.nothingValid'), phrase('err.merge.invalidRows.hint'));
     const now = this.deps.clock.now().getTime();
     const id = `m_${now.toString(36).padStart(9, '0')}-${randomBytes(4).toString('hex')}`;
-    const rows = p.outcomes.map((o, i) => ({ row: o.row, address: o.address, data: p.rows[i]!, ...(isRefused(o) ? { problem: rowProblem(o.problem) } : {}) }));
+    const rows = p.outcomes.map((o, i) => ({ row: o.row, address: o.address, data: p.rows[i]!, ...(isRefused(o) ? { problem: skipReason(o.problem) } : {}) }));
     const merge = { id, createdAt: now, accountId: req.accountId, state: 'running' as const, spec: { ...p.spec, skippedAtStart: check.invalidCount }, total: rows.length, intervalMs: intervalOf(p.spec.throttle), nextAt: now };
     await this.deps.database.write(() => this.deps.repo.create(merge, rows)).catch((err: unknown) => {
       throw err instanceof MailwrightError ? err : storageFailed('database', err);

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../../../../shared/errors';
 import { MailwrightError } from '../../errors';
 import { compileTemplate } from '../message-template';
-import { rowProblem, RowTaken, type MergeRecord, type PendingRow, type RowProblem } from './merge-repository';
+import { skipReason, RowTaken, type MergeRecord, type PendingRow, type SkipReason } from './merge-repository';
 import type { MergeRunnerDeps } from './merge-runner';
 import { draftOfRow, isRefused, RowPlanner } from './row-plan';
 
@@ -45,7 +45,7 @@ export class RowSender {
     let plan = this.planner.plan(row.data, row.row);
     if (!isRefused(plan)) plan = await this.planner.checkFiles(plan);
     // Valid when the merge started, something changed since (a file moved): skipped, and said why.
-    if (isRefused(plan)) return this.skip(row, rowProblem(plan.problem));
+    if (isRefused(plan)) return this.skip(row, skipReason(plan.problem));
     try {
       const own = await Promise.all(plan.files.map((path) => this.handleOf(path)));
       const draft = draftOfRow(merge.accountId, plan, [...shared, ...own].map((handle) => ({ handle })));
@@ -58,7 +58,7 @@ export class RowSender {
     }
   }
 
-  private async skip(row: PendingRow, why: RowProblem): Promise<RowOutcome> {
+  private async skip(row: PendingRow, why: SkipReason): Promise<RowOutcome> {
     await this.deps.database.write(() => this.deps.repo.skip(this.merge.id, row.row, why));
     return 'skipped';
   }

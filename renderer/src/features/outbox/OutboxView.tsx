@@ -97,15 +97,8 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
               <h2>{title}</h2>
             )}
             {group.note && <p className="muted small">{rich('outbox.group.scheduled.note', { serve: <code>mailwright serve</code>, run: <code>mailwright outbox run</code> })}</p>}
-            {folded ? null : size >= VIRTUAL_FROM ? (
-              <VirtualRows members={members} size={size} handlers={handlers} />
-            ) : (
-              <ul className="outbox-list">
-                {members.map((item) => (
-                  <OutboxRow key={item.id} item={item} handlers={handlers} />
-                ))}
-              </ul>
-            )}
+            {/* One list whatever the section's size: it goes virtual (or back) as it grows (or shrinks) past VIRTUAL_FROM, keeping its rows and their focus. */}
+            {folded ? null : <VirtualRows members={members} size={size} handlers={handlers} />}
           </section>
         );
       })}
@@ -114,8 +107,8 @@ export function OutboxView({ accounts, onDraft }: { accounts: Account[]; onDraft
 }
 
 /**
- * A long group: only the rows near the window are in the page, positioned in a list as tall as all
- * of them. Each row says its place (aria-posinset of aria-setsize: the group's `size`, more than
+ * A section's list. A long one (VIRTUAL_FROM rows and more): only the rows near the window are in
+ * the page, positioned in a list as tall as all of them. Each row says its place (aria-posinset of aria-setsize: the group's `size`, more than
  * its `members` while only the overview's first rows are in) for screen readers; the row that
  * holds the focus stays rendered however far the window scrolls, and Tab moves into the next row
  * because the rows just below the window are rendered too (overscan) and come into view as focused.
@@ -127,6 +120,8 @@ function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size:
   // first open slow (bench/outbox-view.ts). The same list and rows go virtual when the whole list
   // is in, so a focused row keeps the focus.
   const virtual = members.length >= VIRTUAL_FROM;
+  /** Only some of the section's rows are here (the overview's): each says its place in the whole. */
+  const partial = size > members.length;
   // Where the list begins in the page: groups above it change height as their rows are measured.
   const [top, setTop] = useState(0);
   useLayoutEffect(() => {
@@ -151,7 +146,10 @@ function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size:
   // Stable while the members are: the virtualizer lays out all rows again when these change.
   const estimateSize = useCallback((i: number) => rowEstimate(members[i]!), [members]);
   const getItemKey = useCallback((i: number) => members[i]!.id, [members]);
-  const virtualizer = useWindowVirtualizer({ count: members.length, estimateSize, gap: ROW_GAP, overscan: 4, scrollMargin: top, getItemKey, rangeExtractor });
+  // Off for a short section: it would follow the window's scroll and re-render on every scroll. On
+  // for a long one while its overview's rows are drawn plain: enabled only when the list goes
+  // virtual, its first virtual render has no rows yet, and the focused row would be made anew.
+  const virtualizer = useWindowVirtualizer({ count: members.length, estimateSize, gap: ROW_GAP, overscan: 4, scrollMargin: top, getItemKey, rangeExtractor, enabled: virtual || partial });
   const onFocus = (e: FocusEvent) => {
     const index = Number((e.target as Element).closest('[data-index]')?.getAttribute('data-index'));
     if (Number.isInteger(index)) setFocusedId(members[index]?.id);
@@ -163,7 +161,7 @@ function VirtualRows({ members, size, handlers }: { members: OutboxItem[]; size:
     return (
       <ul ref={list} className="outbox-list" onFocus={onFocus} onBlur={onBlur}>
         {members.map((item, index) => (
-          <OutboxRow key={item.id} item={item} handlers={handlers} index={index} setSize={size} />
+          <OutboxRow key={item.id} item={item} handlers={handlers} {...(partial ? { index, setSize: size } : {})} />
         ))}
       </ul>
     );

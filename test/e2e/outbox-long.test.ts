@@ -33,18 +33,24 @@ afterAll(() => tearDown({ browser, served, dataDir }));
 
 const sent = () => page.getByRole('region', { name: 'Sent' });
 
+/** Open the outbox in `on` with the whole list (outbox:list) held back: only the overview's rows are drawn until the returned function lets it come. */
+async function openHoldingTheList(on: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await on.route('**/api/outbox%3Alist', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await on.getByRole('button', { name: 'Outbox', exact: true }).click();
+  return release;
+}
+
 describe('a long outbox', () => {
   it('draws each section\'s first rows and its size before the whole list has arrived, then the whole list', async () => {
     const second = await openApp(browser, served.url);
     try {
       // Hold back the whole list (outbox:list) until the overview has been drawn.
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      await second.route('**/api/outbox%3Alist', async (route) => {
-        await held;
-        await route.continue();
-      });
-      await second.getByRole('button', { name: 'Outbox', exact: true }).click();
+      const release = await openHoldingTheList(second);
       const attention = second.getByRole('region', { name: 'Needs your attention' });
       await attention.getByRole('listitem').first().waitFor();
       expect(await attention.getByRole('heading').textContent()).toBe('Needs your attention (48)');
@@ -64,13 +70,7 @@ describe('a long outbox', () => {
   it('a row focused while only the overview’s rows are there keeps the focus when the whole list comes', async () => {
     const second = await openApp(browser, served.url);
     try {
-      let release!: () => void;
-      const held = new Promise<void>((r) => (release = r));
-      await second.route('**/api/outbox%3Alist', async (route) => {
-        await held;
-        await route.continue();
-      });
-      await second.getByRole('button', { name: 'Outbox', exact: true }).click();
+      const release = await openHoldingTheList(second);
       const third = second.getByRole('region', { name: 'Sent' }).locator('li[aria-posinset="3"]');
       await third.getByRole('button').first().focus();
       const focused = () => second.evaluate(`[document.activeElement?.closest('li')?.getAttribute('aria-posinset'), document.activeElement?.closest('ul')?.classList.contains('outbox-list-virtual')]`);

@@ -66,12 +66,13 @@ function reload(): Promise<void> {
   return loading;
 }
 
-/** An overview holds each section's newest rows only: kept it to that size as messages come and go (the same object when nothing went). */
+/** An overview holds each section's newest rows only: kept to that size as messages come and go (the same object when nothing went). */
 function trimmed(o: OutboxOverview): OutboxOverview {
   const seen = new Map<GroupId, number>();
   const kept = o.items.filter((i) => {
-    const n = (seen.get(groupOf(i)) ?? 0) + 1;
-    seen.set(groupOf(i), n);
+    const group = groupOf(i);
+    const n = (seen.get(group) ?? 0) + 1;
+    seen.set(group, n);
     return n <= OVERVIEW_ROWS;
   });
   return kept.length === o.items.length ? o : { ...o, items: kept };
@@ -178,11 +179,10 @@ export const useOutboxAttention = (): number => useSyncExternalStore(subscribe, 
 export function useOutboxItems(): { items: OutboxItem[] | undefined; overview: OutboxOverview | undefined; error: ErrorInfo | undefined } {
   const [, rerender] = useState(0);
   useEffect(() => {
-    const listener = () => rerender((n) => n + 1);
-    listeners.add(listener);
+    const off = subscribe(() => rerender((n) => n + 1));
     goLive();
     void reload();
-    return () => void listeners.delete(listener);
+    return off;
   }, []);
   return { items, overview, error };
 }

@@ -27,7 +27,7 @@ const rssKb = () => Math.round(process.memoryUsage().rss / 1024);
 
 async function raw() {
   const records = parse(readFileSync(dataPath!), { columns: true, bom: true }) as Array<Record<string, string>>;
-  const template = compileTemplate({ subject: SUBJECT, html }, 'en');
+  const template = compileTemplate({ subject: SUBJECT, html }, 'en', { checked: true }); // as the outbox renders checked rows
   const built: Array<{ to: string; bytes: Buffer }> = [];
   for (const r of records) {
     const f = template.render(r) as { subject: string; html: string };

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../electron/core/core';
 import { openDatabase } from '../../electron/core/db/open-database';
 import { mergeInput } from '../../shared/model/merge-schema';
@@ -58,6 +58,23 @@ describe('a throttled merge', () => {
     const at = queuedAt(dataDir, started.id);
     expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(100);
     expect(at[5]! - at[4]!).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('sends every checked row on a machine too busy to render one within the check’s time limit', { timeout: 30_000 }, async () => {
+    const { core, s, request } = await setup(5, { mode: 'plain', noAuth: true });
+    const started = await core.handlers['merge:start'](request());
+    // From here every render looks like it took two seconds (a stalled machine): the rows were
+    // checked, so none of them may be refused or pause the merge for it.
+    const now = performance.now.bind(performance);
+    let skew = 0;
+    const busy = vi.spyOn(performance, 'now').mockImplementation(() => now() + (skew += 2000));
+    try {
+      const done = await core.handlers['merge:wait']({ id: started.id });
+      expect(done).toMatchObject({ state: 'done', counts: { sent: 5, skipped: 0, failed: 0 } });
+      expect(s.received.map((m) => m.to[0]).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `r${i + 1}@example.test`).sort());
+    } finally {
+      busy.mockRestore();
+    }
   });
 
   it('keeps at least the --rate interval between rows', { timeout: 30_000 }, async () => {

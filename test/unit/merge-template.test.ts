@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Phrase } from '../../shared/errors';
 import { sayText } from '../../shared/i18n/errors/say';
 import { MailwrightError } from '../../electron/core/errors';
@@ -89,6 +89,22 @@ describe('merge templates', () => {
     const started = Date.now();
     expect(problem(render({ subject: 's', text: '{% for i in (1..1000000000) %}{{ i }}{% endfor %}' }, {}))).toMatch(/cannot be rendered/);
     expect(Date.now() - started).toBeLessThan(30_000); // stopped by a limit, not run to its end
+  });
+
+  it('refuses a row that outlasts the time limit as the row’s problem, and times no row already checked', () => {
+    const t = { subject: 'Order {{ order }}', text: 'Dear {{ name }}' };
+    const now = performance.now.bind(performance);
+    let skew = 0;
+    // Each look at the clock two seconds later: the limit runs out before the first part is rendered.
+    const stalled = vi.spyOn(performance, 'now').mockImplementation(() => now() + (skew += 2000));
+    try {
+      expect(problem(compileTemplate(t, 'en').render(rowScope({ order: 'A-1', name: 'Bo' })))).toMatch(/^the template cannot be rendered for this row \(.*limit/);
+      expect(ok(compileTemplate(t, 'en', { checked: true }).render(rowScope({ order: 'A-1', name: 'Bo' })))).toEqual({ subject: 'Order A-1', text: 'Dear Bo' });
+    } finally {
+      stalled.mockRestore();
+    }
+    // Rows already checked are still bounded by the memory limit.
+    expect(problem(compileTemplate({ subject: 's', text: '{% for i in (1..1000000000) %}{{ i }}{% endfor %}' }, 'en', { checked: true }).render({}))).toMatch(/cannot be rendered/);
   });
 
   it('lists the top-level variables a template uses', () => {

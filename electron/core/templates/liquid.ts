@@ -23,8 +23,9 @@ const common = {
   // No file system: `{% include %}`, `{% render %}` and `{% layout %}` find nothing, so a template
   // (which a window may send) can never read a file of this machine.
   templates: {},
-  // A template is data, not a program to trust: a loop over a billion items is stopped, not run.
-  renderLimit: 250,
+  // A template is data, not a program to trust: a loop over a billion items is stopped, not run
+  // (the memory limit counts every item of every loop; the time limit is one row's, see `timed`).
+  renderLimit: 1_000,
   memoryLimit: 20_000_000,
   parseLimit: 20_000_000,
 } as const;
@@ -83,8 +84,18 @@ export interface CompiledField {
   variables: string[];
 }
 
-/** Parse a field: a syntax error or an unknown filter refuses the whole template, naming the field. */
-export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase }): CompiledField {
+/**
+ * A row rendered again to be sent was rendered within the time limit when it was checked, and the
+ * same row is the same work (counted by the memory limit): it is not timed again, so a busy machine
+ * (a collection, another process) never turns a checked row into a refused one.
+ */
+const UNTIMED = { renderLimit: Infinity };
+
+/**
+ * Parse a field: a syntax error or an unknown filter refuses the whole template, naming the field.
+ * `timed`: each render stopped after a second (checking rows); false for rows already checked.
+ */
+export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase; timed: boolean }): CompiledField {
   const liquid = engineFor(opts.html, opts.locale);
   let parsed: Template[];
   let variables: string[];
@@ -96,7 +107,8 @@ export function compileField(source: string, opts: { html: boolean; locale: Lang
   } catch (err) {
     throw new MailwrightError('INVALID_INPUT', { message: phrase('err.template.syntax', { field: opts.field }), hint: phrase('err.template.syntax.hint'), quote: systemWords(err) }, { cause: err });
   }
-  return { variables, render: (scope) => liquid.renderSync(parsed, scope) as string };
+  const limits = opts.timed ? undefined : UNTIMED;
+  return { variables, render: (scope) => liquid.renderSync(parsed, scope, limits) as string };
 }
 
 /** Why rendering a row failed, as the row's problem (a missing variable, a filter's refusal); anything else is thrown on. */
@@ -110,7 +122,8 @@ export function renderProblem(err: unknown): Phrase | undefined {
   }
   // Any other failure of the template on this row's values (a limit reached, an include that finds
   // nothing, a filter given the wrong kind of value), in liquidjs's own words.
-  if ((err as Error)?.name === 'RenderError') return phrase('merge.problem.render', { detail: ((original as Error | undefined)?.message ?? (err as Error).message).slice(0, 300) });
+  // The time limit, when it runs out between the template's top-level parts, is thrown as it is.
+  if ((err as Error)?.name === 'RenderError' || err instanceof liquidjs().AssertionError) return phrase('merge.problem.render', { detail: ((original as Error | undefined)?.message ?? (err as Error).message).slice(0, 300) });
   return undefined;
 }
 

@@ -24,7 +24,7 @@ export class RowSender {
     private readonly deps: Pick<MergeRunnerDeps, 'database' | 'repo' | 'outbox' | 'attachments' | 'accounts' | 'owner' | 'dkim'>,
     private readonly merge: MergeRecord,
   ) {
-    this.planner = new RowPlanner(compileTemplate(merge.spec.template, merge.spec.locale), merge.spec.columns, merge.spec.folder);
+    this.planner = new RowPlanner(compileTemplate(merge.spec.template, merge.spec.locale, { checked: true }), merge.spec.columns, merge.spec.folder);
   }
 
   private handleOf(path: string): Promise<string> {

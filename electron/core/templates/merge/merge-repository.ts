@@ -188,7 +188,8 @@ export class MergeRepository {
   markQueued(id: string, row: number, itemId: string, now: number, nextAt: number, owner: string): void {
     const changed = this.sql(`UPDATE merge_rows SET state = 'queued', item_id = ?, queued_at = ? WHERE merge_id = ? AND row_no = ? AND state = 'pending' AND EXISTS (SELECT 1 FROM merges WHERE id = ? AND state = 'running' AND owner = ?)`).run(itemId, now, id, row, id, owner);
     if (Number(changed.changes) !== 1) throw new RowTaken(id, row);
-    this.sql(`UPDATE merges SET next_at = ? WHERE id = ?`).run(nextAt, id);
+    // Without a pace the next row may go at once: the merge's row (its spec ~4 KB) is not rewritten for it.
+    if (nextAt > now) this.sql(`UPDATE merges SET next_at = ? WHERE id = ?`).run(nextAt, id);
   }
 
   /** A row that can no longer become its message (a file changed since the check): skipped, with why. */

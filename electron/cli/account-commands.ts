@@ -5,7 +5,7 @@ import { providerLabel, type SignInStarted } from '../../shared/model/sign-in';
 import { OAUTH_PRESETS } from '../core/accounts/auth/oauth-presets';
 import { MailwrightError } from '../core/errors';
 import { accountIdByName, call, CliFailure, failedPhaseError, formatReport, type CliContext } from './commands';
-import { SECURITY, smtpPort } from './arguments';
+import { connectionsFlag, SECURITY, smtpPort } from './arguments';
 import { openBrowser } from './open-browser';
 import { setupDeliverabilityCommands } from './deliverability-commands';
 
@@ -25,6 +25,7 @@ interface AddOptions {
   clientSecret?: string;
   scope: string[];
   acceptCert?: string;
+  connections?: number;
 }
 
 const usage = (message: string, hint: string) => new CliFailure(new MailwrightError('INVALID_INPUT', message, hint).info);
@@ -83,6 +84,7 @@ export function setupAccountCommands(program: Command, cli: CliContext): void {
     .option('--client-secret <secret>', 'with --oauth google: the desktop client’s secret')
     .option('--scope <scope>', 'with --oauth: a scope to ask for (repeatable; the preset’s by default)', collect, [])
     .option('--accept-cert <sha256>', 'trust exactly the server certificate with this SHA-256 fingerprint')
+    .option('--connections <n>', 'SMTP connections at once (3 by default, what Microsoft 365 allows; a server of your own may allow more)', connectionsFlag)
     .exitOverride()
     .action(
       run(async (name: string, o: AddOptions) => {
@@ -96,6 +98,7 @@ export function setupAccountCommands(program: Command, cli: CliContext): void {
         const input: AccountInput = { name, email: o.email, displayName: o.displayName, host, port, security };
         if (o.user) input.username = o.user;
         if (o.acceptCert) input.pinnedCertSha256 = o.acceptCert;
+        if (o.connections) input.connections = o.connections;
         const c = await getCore();
         if (o.oauth) {
           const { password: _p, clearPassword: _c, passwordCommand: _pc, ...settings } = input;
@@ -154,7 +157,7 @@ export function setupAccountCommands(program: Command, cli: CliContext): void {
           { accounts: all, secrets },
           [
             `Secrets are kept in ${where}.`,
-            ...all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${describeLogin(a)}${a.pinnedCertSha256 ? '  pinned cert' : ''}`),
+            ...all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${describeLogin(a)}${a.pinnedCertSha256 ? '  pinned cert' : ''}${a.connections ? `  ${a.connections} connections` : ''}`),
           ],
         );
       }),

@@ -1,5 +1,6 @@
 import type { Command, CommanderError } from 'commander';
 import type { ErrorInfo } from '../../shared/errors';
+import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS } from '../../shared/model/account';
 import { MailwrightError } from '../core/errors';
 import { CliFailure } from './commands';
 
@@ -12,6 +13,13 @@ const refuse = (message: string, hint: string) => new CliFailure(new MailwrightE
 const portFlag = (hint: string, zero = false) => (v: string): number => {
   const n = /^\d{1,5}$/.test(v) ? Number(v) : NaN;
   if (!(n >= 1 && n <= 65535) && !(zero && v === '0')) throw refuse(`--port takes a port number from 1 to 65535, not "${v}".`, hint);
+  return n;
+};
+
+/** `account add --connections`: SMTP connections at once, 1 to MAX_CONNECTIONS. */
+export const connectionsFlag = (v: string): number => {
+  const n = /^\d{1,2}$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= MAX_CONNECTIONS)) throw refuse(`--connections takes a number from 1 to ${MAX_CONNECTIONS}, not "${v}".`, `Leave it out for ${DEFAULT_CONNECTIONS}, what Microsoft 365 allows; a server of your own may allow more.`);
   return n;
 };
 

@@ -16,6 +16,7 @@ const FLAGS: Partial<Record<MessageKey, string>> = {
   'err.field.security': '--security',
   'err.field.username': '--user',
   'err.field.pinnedCertSha256': '--accept-cert',
+  'err.field.connections': '--connections',
 };
 
 const flagOf = (field: unknown) => (typeof field === 'object' && field !== null && 'key' in field ? FLAGS[(field as Phrase).key] : undefined);

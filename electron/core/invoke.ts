@@ -11,7 +11,7 @@ import type { Handlers } from './handlers';
 const isChannel = (name: string): name is Channel => Object.hasOwn(contract, name);
 
 // Fields by the name the user sees in the composer and the account form (err.field.*).
-const FIELDS = ['to', 'cc', 'bcc', 'replyTo', 'subject', 'accountId', 'attachments', 'name', 'displayName', 'email', 'host', 'port', 'security', 'username', 'password', 'pinnedCertSha256', 'privateKey', 'selector', 'domain'] as const;
+const FIELDS = ['to', 'cc', 'bcc', 'replyTo', 'subject', 'accountId', 'attachments', 'name', 'displayName', 'email', 'host', 'port', 'security', 'username', 'password', 'pinnedCertSha256', 'connections', 'privateKey', 'selector', 'domain'] as const;
 type Field = (typeof FIELDS)[number];
 const fieldLabel = (name: string) => ((FIELDS as readonly string[]).includes(name) ? phrase(`err.field.${name as Field}`) : name);
 

@@ -151,6 +151,8 @@ export const en = {
   'account.form.passwordStored': 'stored — type to replace',
   'account.form.passwordNote': 'Changing the server, user name or certificate, or turning encryption off, forgets the stored password.',
   'account.form.pin': 'Trusted certificate (SHA-256, only for servers with a self-signed certificate)',
+  'account.form.connections': 'Connections at once',
+  'account.form.connectionsNote': 'Microsoft 365 allows 3 (the default). A server of your own may allow more: a list is then sent faster.',
   'account.form.trustThis': 'Trust exactly this certificate ({fingerprint}…)',
   'account.form.notSaved': 'The account was not saved',
   'account.form.test': 'Test settings',

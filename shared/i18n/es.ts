@@ -150,6 +150,8 @@ export const es: Messages = {
   'account.form.passwordStored': 'guardada; escribe otra para cambiarla',
   'account.form.passwordNote': 'Si cambias el servidor, el usuario o el certificado, o desactivas el cifrado, se olvida la contraseña guardada.',
   'account.form.pin': 'Certificado de confianza (SHA-256, solo para servidores con certificado autofirmado)',
+  'account.form.connections': 'Conexiones a la vez',
+  'account.form.connectionsNote': 'Microsoft 365 admite 3 (el valor predeterminado). Un servidor propio puede admitir más: así una lista se envía más rápido.',
   'account.form.trustThis': 'Confiar solo en este certificado ({fingerprint}…)',
   'account.form.notSaved': 'No se guardó la cuenta',
   'account.form.test': 'Probar configuración',

@@ -150,6 +150,8 @@ export const ru: Messages = {
   'account.form.passwordStored': 'сохранён — введите новый, чтобы заменить',
   'account.form.passwordNote': 'Если изменить сервер, имя пользователя или сертификат либо отключить шифрование, сохранённый пароль будет забыт.',
   'account.form.pin': 'Доверенный сертификат (SHA-256, только для серверов с самоподписанным сертификатом)',
+  'account.form.connections': 'Одновременных подключений',
+  'account.form.connectionsNote': 'Microsoft 365 допускает 3 (по умолчанию). Собственный сервер может допускать больше — тогда рассылка уходит быстрее.',
   'account.form.trustThis': 'Доверять только этому сертификату ({fingerprint}…)',
   'account.form.notSaved': 'Учётная запись не сохранена',
   'account.form.test': 'Проверить настройки',

@@ -44,6 +44,14 @@ export interface OAuthSettings {
   clientId: string;
 }
 
+/**
+ * SMTP connections an account's mail goes out on at once. Microsoft 365 refuses a fourth ("432
+ * 4.3.2 concurrent connection limit exceeded"), so three unless the user says their server
+ * allows more (a bulk send to a server of their own goes faster on more).
+ */
+export const DEFAULT_CONNECTIONS = 3;
+export const MAX_CONNECTIONS = 10;
+
 /** What a user edits. The password is write-only: it goes to the keychain and never comes back. */
 export const accountInput = z.strictObject({
   id: accountId.optional(),
@@ -65,6 +73,8 @@ export const accountInput = z.strictObject({
   /** Set to false to go back from a password command to a stored password (setting one is for the command line only). */
   passwordCommand: z.literal(false).optional(),
   pinnedCertSha256: fingerprintSha256.nullable().optional(),
+  /** Connections at once (DEFAULT_CONNECTIONS when absent); omit to keep the stored number, null to go back to the default. */
+  connections: z.number().int().min(1).max(MAX_CONNECTIONS).nullable().optional(),
 });
 export type AccountInput = z.input<typeof accountInput>;
 
@@ -80,6 +90,8 @@ export interface Account {
   security: Security;
   username?: string;
   pinnedCertSha256?: string;
+  /** SMTP connections at once, when not DEFAULT_CONNECTIONS. */
+  connections?: number;
   isDefault: boolean;
   /** How it logs in, and whether that can happen now. */
   login: LoginStatus;

@@ -47,6 +47,16 @@ describe('AccountStore', () => {
     expect(secrets.secrets.size).toBe(0);
   });
 
+  it('keeps an account’s connections at once through an edit that leaves them out; null or the default goes back to three', async () => {
+    const { store } = setup();
+    const saved = await store.save({ ...base, connections: 6 });
+    expect(saved.connections).toBe(6);
+    expect((await store.save({ ...base, id: saved.id, port: 465 })).connections).toBe(6);
+    expect((await store.save({ ...base, id: saved.id, connections: null })).connections).toBeUndefined();
+    expect((await store.save({ ...base, id: saved.id, connections: 3 })).connections).toBeUndefined();
+    expect((await store.getStored(saved.id)).connections).toBeUndefined();
+  });
+
   it('refuses duplicate names, the Sandbox name and a password without a user', async () => {
     const { store } = setup();
     await store.save(base);

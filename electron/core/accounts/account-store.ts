@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Account, AccountInput, LastTest, LoginStatus, OAuthSettings } from '../../../shared/model/account';
-import { accountInput } from '../../../shared/model/account';
+import { accountInput, DEFAULT_CONNECTIONS } from '../../../shared/model/account';
 import type { DkimSettings } from '../../../shared/model/deliverability';
 import type { SecretBackend } from '../../../shared/model/secrets';
 import { code, phrase } from '../../../shared/i18n/errors/phrase';
@@ -244,6 +244,8 @@ export class AccountStore {
       if (previous?.lastTest && previous.host === stored.host && previous.port === stored.port && previous.security === stored.security && previous.username === stored.username) stored.lastTest = previous.lastTest;
       const pin = input.pinnedCertSha256 === undefined && previous ? previous.pinnedCertSha256 : input.pinnedCertSha256;
       if (pin) stored.pinnedCertSha256 = pin;
+      const connections = input.connections === undefined ? previous?.connections : input.connections;
+      if (connections && connections !== DEFAULT_CONNECTIONS) stored.connections = connections;
       // How it logs in: a new sign-in or password replaces whatever was there; an edit keeps it,
       // unless the secret would now go somewhere the user never gave it for.
       const travels = !!previous && passwordWouldTravelElsewhere(previous, stored);

@@ -3,6 +3,7 @@ import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import { SANDBOX_ACCOUNT_ID } from '../accounts/account-store';
 import type { Credentials, Login } from '../accounts/credentials';
 import { smtpSettings } from './smtp-options';
+import { DEFAULT_CONNECTIONS } from '../../../shared/model/account';
 
 /** The embedded sandbox server, as the factory sees it: where to reach it and how to log in. */
 export interface SandboxEndpoint {
@@ -20,12 +21,12 @@ export interface AccountTransport {
   renewLogin?: () => Promise<void>;
 }
 
-/** The pool every account's transport uses (exported so the benchmarks' raw-nodemailer baseline uses exactly the same). */
+/** The pool every account's transport uses, its connections the account's own (exported so the benchmarks' raw-nodemailer baseline uses exactly the same). */
 // maxRequeues 0: the outbox alone decides about retries. nodemailer's pool would otherwise re-queue
 // a message whose connection closed, but our raw message is a one-time file stream, so the re-run
 // failed with "Content stream was already read or destroyed", which read as a permanent failure:
 // a connection dropped before DATA failed a message for good (found by the load test).
-export const TRANSPORT_POOL = { pool: true, maxConnections: 3, maxMessages: 100, maxRequeues: 0 } as const;
+export const TRANSPORT_POOL = { pool: true, maxConnections: DEFAULT_CONNECTIONS, maxMessages: 100, maxRequeues: 0 } as const;
 
 /**
  * One pooled nodemailer transport per account, built on first use and dropped when the
@@ -35,7 +36,7 @@ export const TRANSPORT_POOL = { pool: true, maxConnections: 3, maxMessages: 100,
 export class TransportFactory {
   private readonly cache = new Map<string, Promise<AccountTransport>>();
 
-  constructor(private readonly deps: { accounts: AccountStore; credentials: Credentials; sandbox: SandboxEndpoint; maxConnections?: number }) {}
+  constructor(private readonly deps: { accounts: AccountStore; credentials: Credentials; sandbox: SandboxEndpoint }) {}
 
   forAccount(id: string): Promise<AccountTransport> {
     let entry = this.cache.get(id);
@@ -64,7 +65,7 @@ export class TransportFactory {
     const transport = nodemailer.createTransport({
       ...settings,
       ...TRANSPORT_POOL,
-      maxConnections: this.deps.maxConnections ?? TRANSPORT_POOL.maxConnections,
+      maxConnections: account.connections ?? TRANSPORT_POOL.maxConnections,
       disableFileAccess: true,
       disableUrlAccess: true,
     });

@@ -44,6 +44,7 @@ export const appEn = {
   'err.field.username': 'User name',
   'err.field.password': 'Password',
   'err.field.pinnedCertSha256': 'Trusted certificate',
+  'err.field.connections': 'Connections at once',
   'err.input.tooLong': { one: 'must be at most {count} character', other: 'must be at most {count} characters' },
   'err.input.tooLong.hint': { one: 'Shorten it to {count} character or fewer.', other: 'Shorten it to {count} characters or fewer.' },
   'err.input.tooShort': { one: 'must be at least {count} character', other: 'must be at least {count} characters' },

@@ -44,6 +44,7 @@ export const appEs: Translated<typeof appEn> = {
   'err.field.username': 'Usuario',
   'err.field.password': 'Contraseña',
   'err.field.pinnedCertSha256': 'Certificado de confianza',
+  'err.field.connections': 'Conexiones a la vez',
   'err.input.tooLong': { one: 'admite como máximo {count} carácter', many: 'admite como máximo {count} de caracteres', other: 'admite como máximo {count} caracteres' },
   'err.input.tooLong.hint': { one: 'Acórtalo a {count} carácter o menos.', many: 'Acórtalo a {count} de caracteres o menos.', other: 'Acórtalo a {count} caracteres o menos.' },
   'err.input.tooShort': { one: 'necesita al menos {count} carácter', many: 'necesita al menos {count} de caracteres', other: 'necesita al menos {count} caracteres' },

@@ -44,6 +44,7 @@ export const appRu: Translated<typeof appEn> = {
   'err.field.username': 'Имя пользователя',
   'err.field.password': 'Пароль',
   'err.field.pinnedCertSha256': 'Доверенный сертификат',
+  'err.field.connections': 'Одновременных подключений',
   'err.input.tooLong': { one: 'допускается не больше {count} символа', few: 'допускается не больше {count} символов', many: 'допускается не больше {count} символов', other: 'допускается не больше {count} символа' },
   'err.input.tooLong.hint': { one: 'Сократите текст до {count} символа.', few: 'Сократите текст до {count} символов.', many: 'Сократите текст до {count} символов.', other: 'Сократите текст до {count} символа.' },
   'err.input.tooShort': { one: 'нужно не меньше {count} символа', few: 'нужно не меньше {count} символов', many: 'нужно не меньше {count} символов', other: 'нужно не меньше {count} символа' },

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { DiscoveredSettings } from '../../../../shared/model/discovery';
 import type { ConnectionTestReport, SettingField } from '../../../../shared/model/connection-test';
 import type { ErrorInfo } from '../../../../shared/errors';
-import type { Account, AccountInput, OAuthProvider, Security } from '../../../../shared/model/account';
+import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS, type Account, type AccountInput, type OAuthProvider, type Security } from '../../../../shared/model/account';
 import { providerLabel } from '../../../../shared/model/sign-in';
 import { ErrorBox } from '../../lib/ErrorBox';
 import { api } from '../../lib/api';
@@ -45,6 +45,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
   const [username, setUsername] = useState(account?.username ?? '');
   const [password, setPassword] = useState('');
   const [pin, setPin] = useState(account?.pinnedCertSha256 ?? '');
+  const [connections, setConnections] = useState(String(account?.connections ?? DEFAULT_CONNECTIONS));
   const [error, setError] = useState<ErrorInfo>();
   const [saving, setSaving] = useState(false);
   const [test, setTest] = useState<{ report: ConnectionTestReport; running: boolean }>();
@@ -117,7 +118,7 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
 
   /** The settings as typed (no password): what Save and a sign-in both save. */
   const typed = (): AccountInput => {
-    const input: AccountInput = { name, displayName, email, host: host.trim(), port: Number(port), security, pinnedCertSha256: pin.trim() || null };
+    const input: AccountInput = { name, displayName, email, host: host.trim(), port: Number(port), security, pinnedCertSha256: pin.trim() || null, connections: Number(connections) === DEFAULT_CONNECTIONS ? null : Number(connections) };
     if (account) input.id = account.id;
     if (username.trim()) input.username = username.trim();
     return input;
@@ -288,6 +289,15 @@ export function AccountForm({ account, onSaved, onCancel }: Props) {
               {t('account.form.trustThis', { fingerprint: String(failed.details.presentedSha256).slice(0, 23) })}
             </button>
           )}
+        </div>
+        <div className="form-field">
+          <label>
+            {t('account.form.connections')}
+            <input type="number" min={1} max={MAX_CONNECTIONS} step={1} value={connections} onChange={(e) => setConnections(e.target.value)} aria-describedby="connections-note" />
+          </label>
+          <span id="connections-note" className="field-note">
+            {t('account.form.connectionsNote')}
+          </span>
         </div>
         <SignInOptions settings={signInSettings} offer={offer} busy={signingIn || !host || !email} onSignIn={signInWith} />
       </div>

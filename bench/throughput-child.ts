@@ -9,6 +9,7 @@
 //   queued     PORT COUNT HTML TEXT  — the core with COUNT messages waiting first (sent later, in
 //                                      an hour), then all due at once: the cost of a long queue
 //   nodemailer PORT COUNT HTML TEXT  — raw nodemailer, pool with the TransportFactory's settings
+//   mailwright@N, nodemailer@N …     — the same with the account's (the pool's) connections at once set to N
 //   grouped    PORT COUNT HTML TEXT  — raw nodemailer with the outbox's coming state store: each
 //                                      message's bytes and state committed to SQLite through group
 //                                      commit before the send, its state again after it
@@ -28,7 +29,10 @@ import { TRANSPORT_POOL } from '../electron/core/smtp/transport-factory';
 import type { OutboxItem } from '../shared/model/outbox';
 import { MemorySecretStore } from '../test/helpers/memory-secret-store';
 
-const [mode, portText, countText, htmlPath, textPath] = process.argv.slice(2);
+const [contender, portText, countText, htmlPath, textPath] = process.argv.slice(2);
+// `mailwright@5`, `nodemailer@5`: the account's connections at once (the pool's default without).
+const [mode, connectionsText] = contender!.split('@');
+const connections = connectionsText ? Number(connectionsText) : TRANSPORT_POOL.maxConnections;
 const port = Number(portText);
 const count = Number(countText);
 const html = readFileSync(htmlPath!, 'utf8');
@@ -38,7 +42,7 @@ const hwmKb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/sta
 const to = (i: number) => `reader${i}@example.test`;
 
 async function raw() {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL, maxConnections: connections });
   const startRss = rssKb();
   const started = performance.now();
   await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text })));
@@ -60,7 +64,7 @@ async function grouped(bytesInFiles: boolean) {
   const commits = new GroupCommit(db);
   const insert = db.prepare('INSERT INTO m (id, state, bytes) VALUES (?, ?, ?)');
   const mark = db.prepare('UPDATE m SET state = ? WHERE id = ? AND state = ?');
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL, maxConnections: connections });
   const startRss = rssKb();
   const started = performance.now();
   let next = 0;
@@ -110,7 +114,7 @@ async function mailwright(queued: boolean, withText: boolean) {
       if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
       return r.value;
     };
-    const account = (await call('accounts:save', { name: 'Bench', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port, security: 'none' })) as { id: string };
+    const account = (await call('accounts:save', { name: 'Bench', email: 'ana@example.test', displayName: 'Ana', host: '127.0.0.1', port, security: 'none', connections })) as { id: string };
     let sent = 0;
     let failed = 0;
     let allSent!: () => void;
@@ -154,5 +158,5 @@ async function mailwright(queued: boolean, withText: boolean) {
 }
 
 const result = mode === 'nodemailer' ? await raw() : mode === 'grouped' || mode === 'grouped-files' ? await grouped(mode === 'grouped-files') : await mailwright(mode === 'queued', mode !== 'mailwright-html');
-process.stdout.write(JSON.stringify({ mode, count, ...result }) + '\n');
+process.stdout.write(JSON.stringify({ mode: contender, count, ...result }) + '\n');
 process.exit(0);

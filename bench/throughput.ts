@@ -25,7 +25,12 @@ export async function messageFiles(dir: string) {
   return { htmlPath, textPath, htmlBytes: html.length };
 }
 
-const CONTENDERS = ['mailwright', 'nodemailer', 'mailwright-html', 'grouped', 'grouped-files', 'python'] as const;
+/**
+ * The pool tuned, as the issue allows where the server does (this sink does; Microsoft 365 would
+ * not): nodemailer's own default of five connections, for Mailwright and raw nodemailer alike.
+ */
+const TUNED = 5;
+const CONTENDERS = ['mailwright', 'nodemailer', 'mailwright-html', 'grouped', 'grouped-files', 'python', `mailwright@${TUNED}`, `nodemailer@${TUNED}`] as const;
 
 interface Run {
   contender: string;
@@ -67,6 +72,8 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
     grouped: 'raw nodemailer + group-committed SQLite state, bytes in the row',
     'grouped-files': 'raw nodemailer + group-committed SQLite state, bytes in an fsynced file',
     python: 'Python smtplib (one connection)',
+    [`mailwright@${TUNED}`]: `Mailwright outbox, given HTML + text, the account set to ${TUNED} connections`,
+    [`nodemailer@${TUNED}`]: `raw nodemailer, the same pool with ${TUNED} connections`,
   };
   const rows = CONTENDERS.map((c) => ({
     contender: label[c]!,
@@ -83,8 +90,11 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
   // What the coming state store costs: the same pairing, raw nodemailer with group-committed state against raw nodemailer.
   const grouped = (c: 'grouped' | 'grouped-files') => median(roundRates(c).map((g, i) => g / roundRates('nodemailer')[i]!));
   const derivedRatios = roundRates('mailwright-html').map((m, i) => m / roundRates('nodemailer')[i]!);
-  const pyRatios = roundRates('mailwright').map((m, i) => m / roundRates('python')[i]!);
+  // Against Python with the pool tuned (the issue's "tune the pool if the user's server allows"); at the default beside it.
+  const pyRatios = roundRates(`mailwright@${TUNED}`).map((m, i) => m / roundRates('python')[i]!);
   const pyRatio = median(pyRatios);
+  const pyDefaultRatios = roundRates('mailwright').map((m, i) => m / roundRates('python')[i]!);
+  const tunedRatios = roundRates(`mailwright@${TUNED}`).map((m, i) => m / roundRates(`nodemailer@${TUNED}`)[i]!);
   return {
     name: 'throughput',
     title: `Throughput: ${fmt(count)} messages of ${fmt(htmlBytes / 1000, 1)} KB HTML to a local sink`,
@@ -94,12 +104,13 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
       'raw nodemailer: the same pool settings (TRANSPORT_POOL: pool, 3 connections, 100 messages each), all messages handed to sendMail at once, HTML and the same text part, nothing written to disk.',
       'raw nodemailer + group-committed SQLite state: the outbox’s state store by itself (electron/core/db: WAL, group commit, each commit’s log fsynced in the thread pool before its writers are told). The same pool, 16 messages in flight, each built (same HTML and text part); its bytes (in the row, or in a file written and fsynced first) and a "queued" row committed before the send, the row set to "sent" after it; messages in flight together share commits. What the crash-safe design costs over raw nodemailer, and so what the outbox could reach on it without its other work (schema parse, the text part derived from the HTML, recipients, events).',
       'Python: Debian\'s python3 smtplib + email.mime, one connection reused for every message, one at a time.',
+      `Tuned: Mailwright with its account set to ${TUNED} connections at once (account add --connections), and raw nodemailer with the same pool, for the target against Python (the issue: tune the pool if the user's server allows; this sink does, Microsoft 365 allows 3).`,
     ].join('\n\n'),
     tables: [{ caption: 'Messages per second (higher is better)', rows }],
     targets: [
-      { target: 'Mailwright ≥ 1.0× Python smtplib msg/s (median of the per-round ratios)', value: `${pyRatio.toFixed(2)}×`, met: pyRatio >= 1, note: `rounds: ${pyRatios.map((r) => r.toFixed(2)).join(', ')}` },
-      { target: 'Mailwright ≥ 0.9× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.9, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate; given only the HTML (deriving the text part), Mailwright reaches ${median(derivedRatios).toFixed(2)}× (rounds: ${derivedRatios.map((r) => r.toFixed(2)).join(', ')})` },
+      { target: `Mailwright ≥ 1.0× Python smtplib msg/s (median of the per-round ratios), the account set to ${TUNED} connections`, value: `${pyRatio.toFixed(2)}×`, met: pyRatio >= 1, note: `rounds: ${pyRatios.map((r) => r.toFixed(2)).join(', ')}; at the default 3 connections ${median(pyDefaultRatios).toFixed(2)}× (rounds: ${pyDefaultRatios.map((r) => r.toFixed(2)).join(', ')})` },
+      { target: 'Mailwright ≥ 0.9× raw nodemailer msg/s (median of the per-round ratios)', value: `${ratio.toFixed(2)}×`, met: ratio >= 0.9, note: `rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; with group-committed state, raw nodemailer keeps ${grouped('grouped').toFixed(2)}× (bytes in the row) and ${grouped('grouped-files').toFixed(2)}× (bytes in files) of its rate; given only the HTML (deriving the text part), Mailwright reaches ${median(derivedRatios).toFixed(2)}× (rounds: ${derivedRatios.map((r) => r.toFixed(2)).join(', ')}); with ${TUNED} connections on both sides ${median(tunedRatios).toFixed(2)}× (rounds: ${tunedRatios.map((r) => r.toFixed(2)).join(', ')})` },
     ],
-    raw: { count, rounds, htmlBytes, runs, ratios, derivedRatios, groupedVsNodemailer: grouped('grouped'), groupedFilesVsNodemailer: grouped('grouped-files') },
+    raw: { count, rounds, htmlBytes, runs, ratios, derivedRatios, pyDefaultRatios, tunedRatios, groupedVsNodemailer: grouped('grouped'), groupedFilesVsNodemailer: grouped('grouped-files') },
   };
 }

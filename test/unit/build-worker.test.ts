@@ -49,6 +49,28 @@ describe('building messages on a worker in a bulk send', () => {
     }
   });
 
+  it('derives an HTML message’s text part in the same trip to the worker as its build, as it would here', async () => {
+    const builder = new BuildWorker();
+    try {
+      await Promise.all(Array.from({ length: 8 }, (_, i) => builder.compose(options(i))));
+      expect(builder.onWorker).toBe(true);
+      const worker = (builder as unknown as { worker: Worker }).worker;
+      const posted: unknown[] = [];
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message: unknown) => (posted.push(message), post(message));
+      const html = newsletterHtml(12_000);
+      const { text: _given, ...withoutText } = options(70);
+      const built = await Promise.all([1, 2, 3].map(() => builder.compose({ ...withoutText }, html)));
+      expect(posted).toHaveLength(3); // one trip each: no separate one for the text part
+      const here = await composeHere({ ...withoutText, text: await textFromHtml(html) });
+      for (const b of built) expect(await seen(b.bytes)).toEqual(await seen(here.bytes));
+      expect((await seen(built[0]!.bytes)).text).toContain('MONTHLY NEWSLETTER'); // html-to-text's heading
+      expect(await seen((await composeHere({ ...withoutText }, html)).bytes)).toEqual(await seen(here.bytes));
+    } finally {
+      await builder.close();
+    }
+  });
+
   it('closed with work still on the worker, that work is finished here: nothing is lost', async () => {
     const builder = new BuildWorker();
     await Promise.all(Array.from({ length: 8 }, (_, i) => builder.compose(options(i))));

@@ -34,14 +34,20 @@ const SIG_SEPARATOR = '-- ';
 /** Where a message without files is built: a BuildWorker, or this thread. */
 export interface Builder {
   toText(html: string, kind: TextKind): Promise<string>;
-  compose(options: Mail.Options): Promise<Composed>;
+  /** With `textFrom`, the text part is derived from that HTML as the message is composed. */
+  compose(options: Mail.Options, textFrom?: string): Promise<Composed>;
 }
 const onThisThread: Builder = { toText: textFromHtml, compose: composeHere };
 
-/** The bodies that will be sent: the HTML (if any) and its text part, each with the signature when asked. */
-export async function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string, builder: Pick<Builder, 'toText'> = onThisThread): Promise<{ html?: string; text: string }> {
+/**
+ * The bodies that will be sent: the HTML (if any) and its text part, each with the signature when
+ * asked. `text` undefined: the text part is the HTML's own, derived as the message is composed
+ * (`Builder.compose`'s textFrom), so a bulk send's HTML messages cross to the build worker once.
+ */
+export async function messageBodies(d: Pick<Draft, 'html' | 'text' | 'signature'>, signatureHtml?: string, builder: Pick<Builder, 'toText'> = onThisThread): Promise<{ html?: string; text?: string }> {
   const html = d.html && d.html.trim() ? d.html : undefined;
   const sig = d.signature && signatureHtml?.trim() ? signatureHtml : undefined;
+  if (!sig && html && !d.text?.trim()) return { html };
   // A text part given with the HTML (a script's own, `send --text … --html-file …`) is sent as is.
   const text = html && !d.text?.trim() ? await builder.toText(html, 'body') : (d.text ?? '');
   if (!sig) return { html, text };
@@ -134,12 +140,14 @@ export async function buildMessage(
     newline: 'windows',
   };
   const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: d.bcc.map((b) => b.address) };
+  const textFrom = bodies.text === undefined ? bodies.html : undefined;
   if (!files.length) {
-    const { bytes: unsigned, envelope } = await builder.compose(options);
+    const { bytes: unsigned, envelope } = await builder.compose(options, textFrom);
     const bytes = signer ? await signer.sign(unsigned, now) : unsigned;
     return { ...about, bytes, envelope, size: bytes.length };
   }
 
+  if (textFrom !== undefined) options.text = await builder.toText(textFrom, 'body');
   // Each file read in pieces of our own (see io-chunk.ts), opened when its turn comes
   // and closed here if the build fails; nodemailer itself is never asked to open a file.
   const contents = files.map((f) => lazyFileStream(f.path));

@@ -31,10 +31,11 @@ export interface Composed {
 }
 
 /**
- * Build a message without files (plain data: no streams), on this thread. WORKER_PROGRAM below
- * does the same three steps on the worker's.
+ * Build a message without files (plain data: no streams), on this thread; with `textFrom`, its
+ * text part is first derived from that HTML. WORKER_PROGRAM below does the same steps on the worker's.
  */
-export async function composeHere(options: Mail.Options): Promise<Composed> {
+export async function composeHere(options: Mail.Options, textFrom?: string): Promise<Composed> {
+  if (textFrom !== undefined) options = { ...options, text: await textFromHtml(textFrom) };
   const node = new MailComposer(options).compile();
   const envelope = node.getEnvelope() as Composed['envelope'];
   return { bytes: await node.build(), envelope };
@@ -56,21 +57,22 @@ const { compile } = require(workerData.htmlToText);
 const composerModule = require(workerData.mailComposer);
 const MailComposer = composerModule.default || composerModule;
 const converters = Object.fromEntries(Object.entries(workerData.textOptions).map(([kind, options]) => [kind, compile(options)]));
-async function compose(options) {
+async function compose(options, textFrom) {
+  if (textFrom !== undefined) options.text = converters.body(textFrom);
   for (const a of options.attachments || []) if (a.content instanceof Uint8Array) a.content = Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength);
   const node = new MailComposer(options).compile();
   const envelope = node.getEnvelope();
   return { bytes: await node.build(), envelope };
 }
-parentPort.on('message', async ({ id, html, kind, options }) => {
+parentPort.on('message', async ({ id, html, kind, options, textFrom }) => {
   try {
-    parentPort.postMessage(options ? { id, composed: await compose(options) } : { id, text: converters[kind](html) });
+    parentPort.postMessage(options ? { id, composed: await compose(options, textFrom) } : { id, text: converters[kind](html) });
   } catch (err) {
     parentPort.postMessage({ id, error: String((err && err.message) || err) });
   }
 });`;
 
-type Job = { html: string; kind: TextKind } | { options: Mail.Options };
+type Job = { html: string; kind: TextKind } | { options: Mail.Options; textFrom?: string };
 interface Reply {
   id: number;
   text?: string;
@@ -109,10 +111,14 @@ export class BuildWorker {
     return (this.worker ? this.send(this.worker, { html, kind }) : this.here({ html, kind })) as Promise<string>;
   }
 
-  /** A message without files: on the worker in a bulk send, else here. */
-  compose(options: Mail.Options): Promise<Composed> {
+  /**
+   * A message without files: on the worker in a bulk send, else here. With `textFrom`, its text
+   * part derived from that HTML in the same trip (a merge's HTML rows: one round trip each, not two).
+   */
+  compose(options: Mail.Options, textFrom?: string): Promise<Composed> {
     const worker = this.worker ?? this.startIfBulk(Date.now());
-    return (worker ? this.send(worker, { options }) : this.here({ options })) as Promise<Composed>;
+    const job = textFrom === undefined ? { options } : { options, textFrom };
+    return (worker ? this.send(worker, job) : this.here(job)) as Promise<Composed>;
   }
 
   /** Ends the worker, if there is one; what it still had is built here. */
@@ -125,7 +131,7 @@ export class BuildWorker {
   }
 
   private async here(job: Job): Promise<string | Composed> {
-    return 'options' in job ? composeHere(job.options) : textFromHtml(job.html, job.kind);
+    return 'options' in job ? composeHere(job.options, job.textFrom) : textFromHtml(job.html, job.kind);
   }
 
   private send(worker: Worker, job: Job): Promise<string | Composed> {

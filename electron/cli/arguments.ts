@@ -1,6 +1,6 @@
 import type { Command, CommanderError } from 'commander';
 import type { ErrorInfo } from '../../shared/errors';
-import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS } from '../../shared/model/account';
+import { DEFAULT_CONNECTIONS, MAX_CONNECTIONS } from '../../shared/model/connections';
 import { MailwrightError } from '../core/errors';
 import { CliFailure } from './commands';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DkimSettings } from './deliverability';
 import { fingerprintSha256, headerText, refusal } from './text';
+import { MAX_CONNECTIONS } from './connections';
 
 export const SECURITY_MODES = ['tls', 'starttls', 'none'] as const;
 export type Security = (typeof SECURITY_MODES)[number];
@@ -44,14 +45,6 @@ export interface OAuthSettings {
   clientId: string;
 }
 
-/**
- * SMTP connections an account's mail goes out on at once. Microsoft 365 refuses a fourth ("432
- * 4.3.2 concurrent connection limit exceeded"), so three unless the user says their server
- * allows more (a bulk send to a server of their own goes faster on more).
- */
-export const DEFAULT_CONNECTIONS = 3;
-export const MAX_CONNECTIONS = 10;
-
 /** What a user edits. The password is write-only: it goes to the keychain and never comes back. */
 export const accountInput = z.strictObject({
   id: accountId.optional(),
@@ -73,7 +66,7 @@ export const accountInput = z.strictObject({
   /** Set to false to go back from a password command to a stored password (setting one is for the command line only). */
   passwordCommand: z.literal(false).optional(),
   pinnedCertSha256: fingerprintSha256.nullable().optional(),
-  /** Connections at once (DEFAULT_CONNECTIONS when absent); omit to keep the stored number, null to go back to the default. */
+  /** Connections at once (DEFAULT_CONNECTIONS, connections.ts, when absent); omit to keep the stored number, null to go back to the default. */
   connections: z.number().int().min(1).max(MAX_CONNECTIONS).nullable().optional(),
 });
 export type AccountInput = z.input<typeof accountInput>;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Account, AccountInput, LastTest, LoginStatus, OAuthSettings } from '../../../shared/model/account';
-import { accountInput, DEFAULT_CONNECTIONS } from '../../../shared/model/account';
+import { accountInput } from '../../../shared/model/account';
+import { DEFAULT_CONNECTIONS } from '../../../shared/model/connections';
 import type { DkimSettings } from '../../../shared/model/deliverability';
 import type { SecretBackend } from '../../../shared/model/secrets';
 import { code, phrase } from '../../../shared/i18n/errors/phrase';

@@ -3,7 +3,7 @@ import type { AccountStore, StoredAccount } from '../accounts/account-store';
 import { SANDBOX_ACCOUNT_ID } from '../accounts/account-store';
 import type { Credentials, Login } from '../accounts/credentials';
 import { smtpSettings } from './smtp-options';
-import { DEFAULT_CONNECTIONS } from '../../../shared/model/account';
+import { DEFAULT_CONNECTIONS } from '../../../shared/model/connections';
 
 /** The embedded sandbox server, as the factory sees it: where to reach it and how to log in. */
 export interface SandboxEndpoint {

@@ -23,8 +23,9 @@ const common = {
   // No file system: `{% include %}`, `{% render %}` and `{% layout %}` find nothing, so a template
   // (which a window may send) can never read a file of this machine.
   templates: {},
-  // A template is data, not a program to trust: a loop over a billion items is stopped, not run
-  // (the memory limit counts every item of every loop; the time limit is one row's, see `timed`).
+  // A template is data, not a program to trust: a loop over a billion items is stopped, not run.
+  // The memory limit counts what ranges (1..n) and filters make; loops over a list that exists
+  // already cost it nothing, so the time limit (one row's, see `timed`) bounds those.
   renderLimit: 1_000,
   memoryLimit: 20_000_000,
   parseLimit: 20_000_000,
@@ -85,17 +86,18 @@ export interface CompiledField {
 }
 
 /**
- * A row rendered again to be sent was rendered within the time limit when it was checked, and the
- * same row is the same work (counted by the memory limit): it is not timed again, so a busy machine
- * (a collection, another process) never turns a checked row into a refused one.
+ * A row rendered again to be sent was rendered within a second when it was checked: it is given
+ * ten times that, so a busy machine (a collection, another process) does not turn a checked row
+ * into a refused one, while a template that does more work at send time than it did when checked
+ * (one that reads the clock) is still stopped, its row skipped with why.
  */
-const UNTIMED = { renderLimit: Infinity };
+const CHECKED_ROW = { renderLimit: 10_000 };
 
 /**
  * Parse a field: a syntax error or an unknown filter refuses the whole template, naming the field.
- * `timed`: each render stopped after a second (checking rows); false for rows already checked.
+ * `checked`: its rows were checked before (a merge's rows being sent): see CHECKED_ROW.
  */
-export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase; timed: boolean }): CompiledField {
+export function compileField(source: string, opts: { html: boolean; locale: Language; field: Phrase; checked: boolean }): CompiledField {
   const liquid = engineFor(opts.html, opts.locale);
   let parsed: Template[];
   let variables: string[];
@@ -107,7 +109,7 @@ export function compileField(source: string, opts: { html: boolean; locale: Lang
   } catch (err) {
     throw new MailwrightError('INVALID_INPUT', { message: phrase('err.template.syntax', { field: opts.field }), hint: phrase('err.template.syntax.hint'), quote: systemWords(err) }, { cause: err });
   }
-  const limits = opts.timed ? undefined : UNTIMED;
+  const limits = opts.checked ? CHECKED_ROW : undefined;
   return { variables, render: (scope) => liquid.renderSync(parsed, scope, limits) as string };
 }
 

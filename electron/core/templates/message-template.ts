@@ -30,10 +30,10 @@ const LINE_BREAK = /[\r\n\0\x7f]/;
 /**
  * Parse every field once (a bad one refuses the template, naming it); each row is then only
  * rendered. `checked`: the rows were checked with it before (a merge's rows being sent), so a
- * render is not timed again (see liquid.ts).
+ * render has a longer time limit (see liquid.ts).
  */
 export function compileTemplate(t: TemplateFields, locale: Language, { checked = false } = {}): CompiledTemplate {
-  const field = (source: string | undefined, html: boolean, label: Phrase): CompiledField | undefined => (source === undefined ? undefined : compileField(source, { html, locale, field: label, timed: !checked }));
+  const field = (source: string | undefined, html: boolean, label: Phrase): CompiledField | undefined => (source === undefined ? undefined : compileField(source, { html, locale, field: label, checked }));
   const subject = field(t.subject, false, phrase('err.field.subject'))!;
   const html = field(t.html, true, phrase('template.field.html'));
   const text = field(t.text, false, phrase('template.field.text'));

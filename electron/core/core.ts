@@ -109,7 +109,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const mergeRepo = new MergeRepository(() => database.db);
   // eslint-disable-next-line prefer-const -- the runner tells the service, which is made with the runner
   let merges: MergeService;
-  const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, accounts, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id) => merges.changed(id),
+  const runner = new MergeRunner({ database, repo: mergeRepo, outbox, attachments, accounts, events, clock, log, owner: `${process.pid}-${randomBytes(6).toString('hex')}`, changed: (id, stateChanged) => merges.changed(id, stateChanged),
     ...(opts.autoRun ? {} : { retryDue: () => outbox.runDue() }),
     expireAbandoned: () => outbox.expireAbandoned(),
     dkim,

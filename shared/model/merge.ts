@@ -77,7 +77,7 @@ export interface MergeStatus {
   total: number;
   counts: MergeCounts;
   throttle: Throttle;
-  /** When the throttle lets the next row go (running merges). */
+  /** When the throttle's pace lets the next row go (running merges with a pace). */
   nextAt?: string;
   etaSeconds: number;
   /** Rows skipped at the start as invalid (asked for with skip-invalid); later skips are failures. */

@@ -49,8 +49,12 @@ describe('a throttled merge', () => {
   it('slows down when the server answers 451 after three messages, and loses nothing', { timeout: 60_000 }, async () => {
     const { core, s, dataDir, request } = await setup(6, { mode: 'plain', noAuth: true, dataReplyFor: (nth) => (nth === 3 || nth === 4 ? [451, '4.7.0 Too many messages, slow down'] : undefined) });
     const started = await core.handlers['merge:start'](request({ perMinute: 600 }));
+    const told: Array<{ state: string; nextAt?: string }> = [];
+    core.events.on('merge:progress', (status) => told.push(status));
     const done = await core.handlers['merge:wait']({ id: started.id });
     expect(done).toMatchObject({ state: 'done', counts: { sent: 6, failed: 0, unknown: 0, pending: 0, inFlight: 0 } });
+    expect(told.at(-1)?.state).toBe('done'); // told as it ended, not after the next count
+    expect(told.some((t) => t.state === 'running' && t.nextAt)).toBe(true); // a paced merge says when its next row goes
     expect(s.received.map((m) => m.to[0]).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `r${i + 1}@example.test`).sort());
     const report = await core.handlers['merge:report']({ id: started.id });
     expect(report.rows.every((r) => r.state === 'sent')).toBe(true);
@@ -63,11 +67,11 @@ describe('a throttled merge', () => {
   it('sends every checked row on a machine too busy to render one within the check’s time limit', { timeout: 30_000 }, async () => {
     const { core, s, request } = await setup(5, { mode: 'plain', noAuth: true });
     const started = await core.handlers['merge:start'](request());
-    // From here every render looks like it took two seconds (a stalled machine): the rows were
-    // checked, so none of them may be refused or pause the merge for it.
+    // From here every other look at the clock is two seconds on (a stalled machine), past the
+    // check's limit of a second: the rows were checked, so none may be refused or pause the merge for it.
     const now = performance.now.bind(performance);
-    let skew = 0;
-    const busy = vi.spyOn(performance, 'now').mockImplementation(() => now() + (skew += 2000));
+    let looks = 0;
+    const busy = vi.spyOn(performance, 'now').mockImplementation(() => now() + 2000 * (looks++ % 2));
     try {
       const done = await core.handlers['merge:wait']({ id: started.id });
       expect(done).toMatchObject({ state: 'done', counts: { sent: 5, skipped: 0, failed: 0 } });
@@ -89,10 +93,13 @@ describe('a throttled merge', () => {
   it('an account removed mid-merge pauses the merge with why; no row is skipped for it', { timeout: 30_000 }, async () => {
     const { core, s, request } = await setup(4, { mode: 'plain', noAuth: true });
     const started = await core.handlers['merge:start'](request({ perMinute: 120 }));
+    const told: string[] = [];
+    core.events.on('merge:progress', (status) => told.push(status.state));
     for (let i = 0; i < 500 && s.received.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
     await core.handlers['accounts:remove']({ id: started.accountId });
     const stopped = await core.handlers['merge:wait']({ id: started.id });
     expect(stopped.state).toBe('paused');
+    expect(told.at(-1)).toBe('paused'); // told as it paused, not after the next count
     expect(stopped.error?.code).toBe('INVALID_INPUT');
     expect(stopped.counts.skipped).toBe(0);
     expect(stopped.counts.pending).toBeGreaterThan(0);

@@ -39,8 +39,8 @@ export interface MergeRunnerDeps {
   clock: Clock;
   owner: string;
   log: (message: string, err?: unknown) => void;
-  /** A row was queued or a message of the merge changed (the status the window and the CLI show). */
-  changed: (mergeId: string) => void;
+  /** A row was queued or a message of the merge changed (the status the window and the CLI show); `stateChanged`: the merge's own state did. */
+  changed: (mergeId: string, stateChanged?: boolean) => void;
   /**
    * Send what is due now: a process that does not run the queue by itself (the CLI) retries a
    * merge's messages this way when their time comes. Absent where the outbox runs itself.
@@ -135,7 +135,7 @@ export class MergeRunner {
     this.deps.log(`the merge ${id} is paused`, err);
     const info = err instanceof MailwrightError ? err.info : errorInfo('INTERNAL_ERROR', { message: phrase('err.internal'), hint: phrase('err.internal.hint'), quote: systemWords(err) });
     return this.deps.database.write(() => this.deps.repo.pauseWith(id, info)).then(
-      () => true,
+      () => (this.deps.changed(id, true), true),
       () => false,
     );
   }
@@ -204,6 +204,7 @@ export class MergeRunner {
         const signIn = states.find((i) => i.state === 'needs-sign-in' && i.error);
         if (signIn) {
           await database.write(() => repo.pauseWith(id, signIn.error!));
+          this.deps.changed(id, true);
           continue;
         }
         // The server said "not now" (4xx) to one of ours: slow the whole merge down rather than fail rows.
@@ -224,7 +225,7 @@ export class MergeRunner {
         if (!ahead.length) ahead = repo.pending(id, READ_AHEAD + queuing.size).filter((r) => !queuing.has(r.row));
         const pending = ahead;
         if (!pending.length && !queuing.size && !inFlight.length) {
-          if (await database.write(() => repo.change(id, 'finish'))) this.deps.changed(id);
+          if (await database.write(() => repo.change(id, 'finish'))) this.deps.changed(id, true);
           break;
         }
         const now = this.now();

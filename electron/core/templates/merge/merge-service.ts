@@ -35,10 +35,12 @@ const LISTED_PROBLEMS = 1_000;
 /** How often a running merge's status is told to the windows and the CLI at most. */
 const STATUS_EVERY_MS = 250;
 /**
- * And at most once in this many times what counting its rows took last: a count reads every row
- * (~10 ms at 10,000), and told every 250 ms it was ~5 % of a long merge's work (bench/merge.ts).
+ * And at most once in this many times what counting its rows took last (a count reads every row,
+ * ~10 ms at 10,000: told every 250 ms it was ~5 % of a long merge's work, bench/merge.ts), yet at
+ * least every STATUS_AT_LEAST_MS, whatever one slow count took.
  */
 const STATUS_COST_SHARE = 50;
+const STATUS_AT_LEAST_MS = 5_000;
 
 export interface MergeServiceDeps {
   database: Database;
@@ -189,22 +191,35 @@ export class MergeService {
     for (const id of this.deps.repo.orphans(this.deps.clock.now().getTime())) void this.deps.runner.run(id);
   }
 
-  /** A merge's status changed: told to the windows and the CLI, at most every STATUS_EVERY_MS. */
-  changed(id: string): void {
-    if (this.telling.has(id) || this.closed) return;
+  /**
+   * A merge's status changed: told to the windows and the CLI soon (see STATUS_EVERY_MS), or at once
+   * when its state did (done, paused, cancelled), which must not wait behind a count.
+   */
+  changed(id: string, stateChanged = false): void {
+    if (this.closed) return;
+    if (stateChanged) {
+      clearTimeout(this.telling.get(id));
+      this.telling.delete(id);
+      return this.tell(id);
+    }
+    if (this.telling.has(id)) return;
     const timer = setTimeout(
       () => {
         this.telling.delete(id);
-        const started = performance.now();
-        const m = this.deps.repo.get(id);
-        const status = m && this.statusOf(m);
-        this.statusMs = performance.now() - started;
-        if (status) this.deps.events.emit('merge:progress', status);
+        this.tell(id);
       },
-      Math.max(STATUS_EVERY_MS, this.statusMs * STATUS_COST_SHARE),
+      Math.min(STATUS_AT_LEAST_MS, Math.max(STATUS_EVERY_MS, this.statusMs * STATUS_COST_SHARE)),
     );
     timer.unref();
     this.telling.set(id, timer);
+  }
+
+  private tell(id: string): void {
+    const started = performance.now();
+    const m = this.deps.repo.get(id);
+    const status = m && this.statusOf(m);
+    this.statusMs = performance.now() - started;
+    if (status) this.deps.events.emit('merge:progress', status);
   }
 
   /** Nothing more is told (the database is about to close). */
@@ -223,7 +238,7 @@ export class MergeService {
       return ok;
     });
     if (!changed) throw invalidInput(phrase('err.merge.cannot', { id, state: m.state }), phrase('err.merge.cannot.hint', { states: MERGE_TRANSITIONS[action].from.join(', ') }));
-    this.changed(id);
+    this.changed(id, true);
   }
 
   private statusOf(m: MergeRecord): MergeStatus {
@@ -237,7 +252,8 @@ export class MergeService {
       total: m.total,
       counts,
       throttle: m.spec.throttle,
-      ...(m.state === 'running' && counts.pending ? { nextAt: new Date(m.nextAt).toISOString() } : {}),
+      // Without a pace the next row goes as soon as there is room: no time to tell.
+      ...(m.state === 'running' && counts.pending && m.intervalMs ? { nextAt: new Date(m.nextAt).toISOString() } : {}),
       etaSeconds: etaSeconds(m.spec.throttle, counts.pending, m.intervalMs),
       skippedAtStart: m.spec.skippedAtStart ?? 0,
       ...(m.error ? { error: m.error } : {}),

@@ -157,7 +157,7 @@ export function setupAccountCommands(program: Command, cli: CliContext): void {
           { accounts: all, secrets },
           [
             `Secrets are kept in ${where}.`,
-            ...all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${describeLogin(a)}${a.pinnedCertSha256 ? '  pinned cert' : ''}${a.connections ? `  ${a.connections} connections` : ''}`),
+            ...all.map((a) => `${a.isDefault ? '*' : ' '} ${a.name.padEnd(16)} ${a.email.padEnd(32)} ${a.kind === 'sandbox' ? 'built-in sandbox' : `${a.host}:${a.port} ${a.security}`}${describeLogin(a)}${a.pinnedCertSha256 ? '  pinned cert' : ''}${a.connections ? `  connections at once: ${a.connections}` : ''}`),
           ],
         );
       }),

@@ -101,6 +101,7 @@ export const en = {
   'accounts.lastTest.failed': 'Last test {time}: failed at {phase} ({code})',
   'accounts.sandbox': 'Built in: catches mail locally for preview',
   'accounts.pinnedCertificate': 'pinned certificate',
+  'accounts.connections': 'connections at once: {count}',
   'accounts.login.password': 'password in {where}',
   'accounts.login.command': 'password from {command}',
   'accounts.login.missing': 'no password stored',

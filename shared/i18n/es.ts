@@ -100,6 +100,7 @@ export const es: Messages = {
   'accounts.lastTest.failed': 'Última prueba {time}: falló en «{phase}» ({code})',
   'accounts.sandbox': 'Integrada: guarda el correo en este equipo para previsualizarlo',
   'accounts.pinnedCertificate': 'certificado fijado',
+  'accounts.connections': 'conexiones a la vez: {count}',
   'accounts.login.password': 'contraseña en {where}',
   'accounts.login.command': 'contraseña de {command}',
   'accounts.login.missing': 'sin contraseña guardada',

@@ -140,7 +140,8 @@ export async function buildMessage(
     newline: 'windows',
   };
   const about = { messageId, from: sender.displayName ? `${sender.displayName} <${sender.email}>` : sender.email, bcc: d.bcc.map((b) => b.address) };
-  const textFrom = bodies.text === undefined ? bodies.html : undefined;
+  // From the HTML with its images as cid: links (html-to-text leaves images out either way), not their data: bytes again.
+  const textFrom = bodies.text === undefined ? inline.html : undefined;
   if (!files.length) {
     const { bytes: unsigned, envelope } = await builder.compose(options, textFrom);
     const bytes = signer ? await signer.sign(unsigned, now) : unsigned;

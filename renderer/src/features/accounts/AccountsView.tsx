@@ -102,6 +102,7 @@ export function AccountsView({ accounts, onChanged }: Props) {
                           a.username,
                           loginSummary(i18n, a),
                           a.pinnedCertSha256 && t('accounts.pinnedCertificate'),
+                          a.connections && t('accounts.connections', { count: a.connections }),
                         ]
                           .filter(Boolean)
                           .join(' · ')}

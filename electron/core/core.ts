@@ -115,7 +115,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     dkim,
     leaseMs: opts.leaseMs,
   });
-  merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir, dkim,
+  merges = new MergeService({ database, repo: mergeRepo, templates, attachments, accounts, outbox, runner, events, clock, dataDir: opts.dataDir, dkim, log,
     domainCheck: (id) => (id === SANDBOX_ACCOUNT_ID ? undefined : domainCheck.check(id, MERGE_DOMAIN_BUDGET_MS)),
   });
   if (opts.autoRun) outbox.start();

@@ -100,7 +100,7 @@ export const ru: Messages = {
   'accounts.lastTest.failed': 'Последняя проверка {time}: сбой на этапе «{phase}» ({code})',
   'accounts.sandbox': 'Встроенная: письма остаются на компьютере для просмотра',
   'accounts.pinnedCertificate': 'закреплённый сертификат',
-  'accounts.connections': 'подключений одновременно: {count}',
+  'accounts.connections': 'одновременных подключений: {count}',
   'accounts.login.password': 'пароль: {where}',
   'accounts.login.command': 'пароль из команды {command}',
   'accounts.login.missing': 'пароль не сохранён',

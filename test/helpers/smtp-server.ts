@@ -36,8 +36,8 @@ export interface TestSmtpOptions {
   tlsCert?: { key: string; cert: string };
   /** called when a client connects, before the greeting; the greeting waits for a returned promise */
   onConnect?: () => void | Promise<void>;
-  /** called as a message body arrives, with its bytes so far; a returned promise stops the reading until it settles */
-  onDataBytes?: (bytes: number) => void | Promise<void>;
+  /** called as a message body arrives, with its bytes so far (and which DATA it is, from 0); a returned promise stops the reading until it settles */
+  onDataBytes?: (bytes: number, nth: number) => void | Promise<void>;
   /** called once a whole message (up to the final dot) is in `bodies`, before it is answered */
   onMessage?: (message: Received) => void;
   /**
@@ -119,7 +119,7 @@ export async function startTestSmtp(opts: TestSmtpOptions): Promise<TestSmtpServ
       stream.on('data', (c: Buffer) => {
         chunks.push(c);
         bytes += c.length;
-        const wait = opts.onDataBytes?.(bytes);
+        const wait = opts.onDataBytes?.(bytes, nth);
         if (wait) {
           stream.pause();
           void wait.finally(() => stream.resume());

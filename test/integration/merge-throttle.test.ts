@@ -72,8 +72,12 @@ describe('a throttled merge', () => {
     const now = performance.now.bind(performance);
     let looks = 0;
     const busy = vi.spyOn(performance, 'now').mockImplementation(() => now() + 2000 * (looks++ % 2));
+    const told: Array<{ nextAt?: string }> = [];
+    core.events.on('merge:progress', (status) => told.push(status));
     try {
       const done = await core.handlers['merge:wait']({ id: started.id });
+      expect(told.length).toBeGreaterThan(0);
+      expect(told.every((t) => t.nextAt === undefined)).toBe(true); // no pace: no time of a next row to tell
       expect(done).toMatchObject({ state: 'done', counts: { sent: 5, skipped: 0, failed: 0 } });
       expect(s.received.map((m) => m.to[0]).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `r${i + 1}@example.test`).sort());
     } finally {

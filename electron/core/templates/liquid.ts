@@ -25,7 +25,7 @@ const common = {
   templates: {},
   // A template is data, not a program to trust: a loop over a billion items is stopped, not run.
   // The memory limit counts what ranges (1..n) and filters make; loops over a list that exists
-  // already cost it nothing, so the time limit (one row's, see `timed`) bounds those.
+  // already cost it nothing, so the time limit (one row's, see CHECKED_ROW) bounds those.
   renderLimit: 1_000,
   memoryLimit: 20_000_000,
   parseLimit: 20_000_000,

@@ -186,7 +186,10 @@ export class MergeRunner {
         }
         // The pace as stored: each row queued sets when the next may go (its own time plus the interval).
         const pace = repo.pace(id);
-        if (pace?.state !== 'running') break;
+        if (pace?.state !== 'running') {
+          this.deps.changed(id, true); // paused or cancelled by another process: told here too
+          break;
+        }
         const merge = { ...spec, ...pace };
         let states: ItemState[];
         if (performance.now() - statesAt >= STATES_LOOK_MS || [...following].some((i) => !heard.has(i))) {

@@ -53,6 +53,7 @@ export interface MergeServiceDeps {
   events: CoreEvents;
   clock: Clock;
   dataDir: string;
+  log: (message: string, err?: unknown) => void;
   /** DKIM-signs the preview as it will be signed when sent. */
   dkim?: Pick<DkimKeys, 'signerFor'>;
   /** The From domain's check, shown with the rows' (none for the Sandbox). */
@@ -214,12 +215,18 @@ export class MergeService {
     this.telling.set(id, timer);
   }
 
+  /** Best effort, as events are: a status that cannot be read now is told with the next change. */
   private tell(id: string): void {
     const started = performance.now();
-    const m = this.deps.repo.get(id);
-    const status = m && this.statusOf(m);
-    this.statusMs = performance.now() - started;
-    if (status) this.deps.events.emit('merge:progress', status);
+    try {
+      const m = this.deps.repo.get(id);
+      const status = m && this.statusOf(m);
+      if (status) this.deps.events.emit('merge:progress', status);
+    } catch (err) {
+      this.deps.log(`the status of the merge ${id} could not be read`, err);
+    } finally {
+      this.statusMs = performance.now() - started;
+    }
   }
 
   /** Nothing more is told (the database is about to close). */

@@ -20,6 +20,7 @@ import { compileTemplate, type TemplateFields } from '../message-template';
 import type { TemplateStore } from '../template-store';
 import { parseMergeData, type MergeData } from './merge-data';
 import { skipReason, type MergeRecord, type MergeRepository, type MergeSpec } from './merge-repository';
+import { MergeProgress } from './merge-progress';
 import type { MergeRunner } from './merge-runner';
 import { MERGE_TRANSITIONS, type MergeTransition } from './merge-transitions';
 import { draftOfRow, isRefused, RowPlanner, tooLarge, type RowPlan, type RowRefused } from './row-plan';
@@ -32,15 +33,6 @@ const CHECK_BUDGET_MS = 120_000;
 /** The largest data file read (a million rows of a few fields). */
 const MAX_DATA_BYTES = 200 * 1024 * 1024;
 const LISTED_PROBLEMS = 1_000;
-/** How often a running merge's status is told to the windows and the CLI at most. */
-const STATUS_EVERY_MS = 250;
-/**
- * And at most once in this many times what counting its rows took last (a count reads every row,
- * ~10 ms at 10,000: told every 250 ms it was ~5 % of a long merge's work, bench/merge.ts), yet at
- * least every STATUS_AT_LEAST_MS, whatever one slow count took.
- */
-const STATUS_COST_SHARE = 50;
-const STATUS_AT_LEAST_MS = 5_000;
 
 export interface MergeServiceDeps {
   database: Database;
@@ -79,15 +71,20 @@ const noMerge = (id: string) => new MailwrightError('INVALID_INPUT', { message: 
  * pace. Pause, resume and cancel are conditional changes (MERGE_TRANSITIONS).
  */
 export class MergeService {
-  /** Status told soon, by merge (see changed). */
-  private readonly telling = new Map<string, NodeJS.Timeout>();
-  private closed = false;
-  /** What telling a merge's status took the last time (its rows counted). */
-  private statusMs = 0;
+  private readonly progress: MergeProgress;
   /** The data file parsed last, by its path, size and time of change. */
   private lastData: { key: string; data: MergeData } | undefined;
 
-  constructor(private readonly deps: MergeServiceDeps) {}
+  constructor(private readonly deps: MergeServiceDeps) {
+    this.progress = new MergeProgress({
+      statusOf: (id) => {
+        const m = deps.repo.get(id);
+        return m && this.statusOf(m);
+      },
+      events: deps.events,
+      log: deps.log,
+    });
+  }
 
   /** Every row rendered and checked; nothing sent. */
   async check(req: MergeRequest): Promise<MergeCheck> {
@@ -192,48 +189,14 @@ export class MergeService {
     for (const id of this.deps.repo.orphans(this.deps.clock.now().getTime())) void this.deps.runner.run(id);
   }
 
-  /**
-   * A merge's status changed: told to the windows and the CLI soon (see STATUS_EVERY_MS), or at once
-   * when its state did (done, paused, cancelled), which must not wait behind a count.
-   */
+  /** A merge's rows changed (told soon), or its state did (told at once): see MergeProgress. */
   changed(id: string, stateChanged = false): void {
-    if (this.closed) return;
-    if (stateChanged) {
-      clearTimeout(this.telling.get(id));
-      this.telling.delete(id);
-      return this.tell(id);
-    }
-    if (this.telling.has(id)) return;
-    const timer = setTimeout(
-      () => {
-        this.telling.delete(id);
-        this.tell(id);
-      },
-      Math.min(STATUS_AT_LEAST_MS, Math.max(STATUS_EVERY_MS, this.statusMs * STATUS_COST_SHARE)),
-    );
-    timer.unref();
-    this.telling.set(id, timer);
-  }
-
-  /** Best effort, as events are: a status that cannot be read now is told with the next change. */
-  private tell(id: string): void {
-    const started = performance.now();
-    try {
-      const m = this.deps.repo.get(id);
-      const status = m && this.statusOf(m);
-      if (status) this.deps.events.emit('merge:progress', status);
-    } catch (err) {
-      this.deps.log(`the status of the merge ${id} could not be read`, err);
-    } finally {
-      this.statusMs = performance.now() - started;
-    }
+    this.progress.changed(id, stateChanged);
   }
 
   /** Nothing more is told (the database is about to close). */
   close(): void {
-    this.closed = true;
-    for (const timer of this.telling.values()) clearTimeout(timer);
-    this.telling.clear();
+    this.progress.close();
   }
 
   private async transition(id: string, action: MergeTransition, alongside?: () => void): Promise<void> {

@@ -185,3 +185,18 @@ export function writeResult(result: BenchResult): string {
 
 /** Run the bench's TypeScript children the way the CLI runs: Node with tsx. */
 export const tsNode = (script: string, ...args: string[]): [string, string[]] => [process.execPath, ['--import', 'tsx', join(BENCH_DIR, script), ...args]];
+
+/**
+ * CPU time from now on, of this thread (the event loop: in a child, its main thread) and of the
+ * whole process (its worker threads too). Steadier from hour to hour on a shared machine than a
+ * rate, so a change worth a few per cent shows in it when the rates' noise hides it.
+ */
+export function cpuFromNow(): () => { mainCpuMs: number; processCpuMs: number } {
+  const thread = process.threadCpuUsage();
+  const all = process.cpuUsage();
+  return () => {
+    const t = process.threadCpuUsage(thread);
+    const a = process.cpuUsage(all);
+    return { mainCpuMs: (t.user + t.system) / 1000, processCpuMs: (a.user + a.system) / 1000 };
+  };
+}

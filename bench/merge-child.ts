@@ -16,6 +16,7 @@ import { invokeChannel } from '../electron/core/invoke';
 import { compileTemplate } from '../electron/core/templates/message-template';
 import { TRANSPORT_POOL } from '../electron/core/smtp/transport-factory';
 import { MemorySecretStore } from '../test/helpers/memory-secret-store';
+import { cpuFromNow } from './lib';
 
 const [mode, portText, rowsText, dataPath, htmlPath] = process.argv.slice(2);
 const port = Number(portText);
@@ -36,10 +37,12 @@ async function raw() {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL });
   const startRss = rssKb();
   const started = performance.now();
+  const cpu = cpuFromNow();
   await Promise.all(built.map((m) => transport.sendMail({ envelope: { from: 'shop@example.test', to: [m.to] }, raw: m.bytes })));
   const ms = performance.now() - started;
+  const used = cpu();
   transport.close();
-  return { ms, startRss, peakRss: hwmKb() };
+  return { ms, ...used, startRss, peakRss: hwmKb() };
 }
 
 async function mailwright() {
@@ -73,11 +76,13 @@ async function mailwright() {
       if (item.merge && item.state === 'sent' && ++sent === Math.ceil(rows / 2)) peakAtHalf = hwmKb();
     });
     t = performance.now();
+    const cpu = cpuFromNow();
     const started = await call<{ id: string }>('merge:start', request);
     const done = await call<{ state: string; counts: { sent: number } }>('merge:wait', { id: started.id });
     const ms = performance.now() - t;
+    const used = cpu();
     if (done.state !== 'done' || done.counts.sent !== rows) throw new Error(`merge ended ${JSON.stringify(done)}`);
-    return { ms, checkMs, previewMs, startRss, peakRss: hwmKb(), peakAtHalfKb: peakAtHalf, peakAtEndKb: hwmKb() };
+    return { ms, ...used, checkMs, previewMs, startRss, peakRss: hwmKb(), peakAtHalfKb: peakAtHalf, peakAtEndKb: hwmKb() };
   } finally {
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });

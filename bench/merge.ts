@@ -26,6 +26,9 @@ interface Run {
   peakRssKb: number;
   peakAtHalfKb?: number;
   peakAtEndKb?: number;
+  /** CPU time while timed: the event loop's, and the whole process's (the build worker's too). */
+  mainCpuMs: number;
+  processCpuMs: number;
 }
 
 export async function merge(): Promise<BenchResult> {
@@ -68,7 +71,15 @@ export async function merge(): Promise<BenchResult> {
   const perRowKb = (peakDouble - peakBig) / (double - rows);
   // Beside it, in one process: what the second half of its rows added to its peak.
   const secondHalf = (r: Run) => (r.peakAtEndKb! - r.peakAtHalfKb!) / (r.rows - Math.ceil(r.rows / 2));
-  const row = (label: string, list: Run[]) => ({ contender: label, 'msg/s (median)': fmt(median(list.map(rate))), 'each round (msg/s)': list.map((r) => fmt(rate(r))).join(', '), 'peak RSS (MB)': fmt(median(list.map((r) => r.peakRssKb)) / 1024) });
+  const row = (label: string, list: Run[]) => ({
+    contender: label,
+    'msg/s (median)': fmt(median(list.map(rate))),
+    'each round (msg/s)': list.map((r) => fmt(rate(r))).join(', '),
+    'peak RSS (MB)': fmt(median(list.map((r) => r.peakRssKb)) / 1024),
+    // Steadier than the rate from hour to hour: a change of a few per cent shows here first.
+    'main thread CPU (ms/msg)': fmt(median(list.map((r) => r.mainCpuMs / r.rows)), 2),
+    'process CPU (ms/msg)': fmt(median(list.map((r) => r.processCpuMs / r.rows)), 2),
+  });
   return {
     name: 'merge',
     title: `Mail merge: ${fmt(rows)} rows of ~3 KB HTML to a local sink`,

@@ -28,6 +28,7 @@ import { invokeChannel } from '../electron/core/invoke';
 import { TRANSPORT_POOL } from '../electron/core/smtp/transport-factory';
 import type { OutboxItem } from '../shared/model/outbox';
 import { MemorySecretStore } from '../test/helpers/memory-secret-store';
+import { cpuFromNow } from './lib';
 
 const [contender, portText, countText, htmlPath, textPath] = process.argv.slice(2);
 // `mailwright@5`, `nodemailer@5`: the account's connections at once (the pool's default without).
@@ -45,10 +46,12 @@ async function raw() {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL, maxConnections: connections });
   const startRss = rssKb();
   const started = performance.now();
+  const cpu = cpuFromNow();
   await Promise.all(Array.from({ length: count }, (_, i) => transport.sendMail({ from: 'Ana <ana@example.test>', to: to(i), subject: `Newsletter ${i}`, html, text })));
   const ms = performance.now() - started;
+  const used = cpu();
   transport.close();
-  return { ms, startRss, peakRss: hwmKb() };
+  return { ms, ...used, startRss, peakRss: hwmKb() };
 }
 
 /**
@@ -67,6 +70,7 @@ async function grouped(bytesInFiles: boolean) {
   const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false, ignoreTLS: true, ...TRANSPORT_POOL, maxConnections: connections });
   const startRss = rssKb();
   const started = performance.now();
+  const cpu = cpuFromNow();
   let next = 0;
   try {
     await Promise.all(
@@ -90,7 +94,7 @@ async function grouped(bytesInFiles: boolean) {
         }
       }),
     );
-    return { ms: performance.now() - started, startRss, peakRss: hwmKb() };
+    return { ms: performance.now() - started, ...cpu(), startRss, peakRss: hwmKb() };
   } finally {
     transport.close();
     db.close();
@@ -126,6 +130,7 @@ async function mailwright(queued: boolean, withText: boolean) {
     });
     const startRss = rssKb();
     const started = performance.now();
+    const cpu = cpuFromNow();
     // A mail merge: the messages are handed over a few at a time, as fast as the outbox takes them.
     const PARALLEL = 8;
     let next = 0;
@@ -150,7 +155,7 @@ async function mailwright(queued: boolean, withText: boolean) {
     }
     await done;
     const ms = performance.now() - started;
-    return { ms, enqueuedMs, drainMs: performance.now() - drainStarted, startRss, queuedRss, peakRss: hwmKb(), sent, failed };
+    return { ms, ...cpu(), enqueuedMs, drainMs: performance.now() - drainStarted, startRss, queuedRss, peakRss: hwmKb(), sent, failed };
   } finally {
     await core.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -36,6 +36,9 @@ interface Run {
   contender: string;
   ms: number;
   peakRssKb: number;
+  /** CPU time while timed (not Python's): the event loop's, and the whole process's. */
+  mainCpuMs?: number;
+  processCpuMs?: number;
 }
 
 export async function throughput(opts: { count?: number; rounds?: number } = {}): Promise<BenchResult> {
@@ -54,8 +57,8 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
         const after = (await sink.count()).messages;
         if (run.code !== 0) throw new Error(`${contender} failed (${run.code}): ${run.stderr.slice(-2000)}`);
         if (after - before !== count) throw new Error(`${contender}: the sink got ${after - before} messages, not ${count}`);
-        const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number };
-        runs.push({ contender, ms: out.ms, peakRssKb: run.peakRssKb });
+        const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { ms: number; mainCpuMs?: number; processCpuMs?: number };
+        runs.push({ contender, ms: out.ms, peakRssKb: run.peakRssKb, mainCpuMs: out.mainCpuMs, processCpuMs: out.processCpuMs });
         process.stderr.write(`  throughput round ${round + 1}/${rounds}: ${contender} ${fmt(count / (out.ms / 1000))} msg/s\n`);
       }
     }
@@ -63,6 +66,10 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
     await sink.close();
     rmSync(dir, { recursive: true, force: true });
   }
+  const cpuPerMessage = (c: string, which: 'mainCpuMs' | 'processCpuMs') => {
+    const each = runs.filter((r) => r.contender === c && r[which] !== undefined).map((r) => r[which]! / count);
+    return each.length ? fmt(median(each), 2) : '—';
+  };
   const rate = (c: string) => median(runs.filter((r) => r.contender === c).map((r) => count / (r.ms / 1000)));
   const base = rate('nodemailer');
   const label: Record<string, string> = {
@@ -80,6 +87,8 @@ export async function throughput(opts: { count?: number; rounds?: number } = {})
     'msg/s (median)': fmt(rate(c)),
     'each round (msg/s)': runs.filter((r) => r.contender === c).map((r) => fmt(count / (r.ms / 1000))).join(', '),
     'peak RSS (MB)': fmt(median(runs.filter((r) => r.contender === c).map((r) => r.peakRssKb)) / 1024),
+    'main thread CPU (ms/msg)': cpuPerMessage(c, 'mainCpuMs'),
+    'process CPU (ms/msg)': cpuPerMessage(c, 'processCpuMs'),
     'vs nodemailer': `${(rate(c) / base).toFixed(2)}×`,
   }));
   // Paired by round (each Mailwright round against the nodemailer round run right after it), so a
